@@ -2,6 +2,8 @@ package dev.karuku.engine.hub;
 
 import dev.karuku.engine.gguf.GgufException;
 import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.PrefixByteSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +24,8 @@ public final class RemoteGguf {
     private final long initialBytes;
     private final long maxBytes;
 
-    public RemoteGguf(HubClient hub, GgufHeaderParser parser) {
-        this(hub, parser, DEFAULT_INITIAL_BYTES, DEFAULT_MAX_BYTES);
+    public RemoteGguf(HubClient hub) {
+        this(hub, GgufReader::read, DEFAULT_INITIAL_BYTES, DEFAULT_MAX_BYTES);
     }
 
     public RemoteGguf(HubClient hub, GgufHeaderParser parser, long initialBytes, long maxBytes) {
@@ -65,7 +67,7 @@ public final class RemoteGguf {
                 }
             }
             try {
-                return parser.parse(new PrefixByteSource(buf, have, size));
+                return parser.parse(new PrefixByteSource(have == buf.length ? buf : Arrays.copyOf(buf, have), size));
             } catch (GgufException e) {
                 boolean more = e.kind() == GgufException.Kind.TRUNCATED && have == want && (size < 0 || have < size);
                 if (!more) throw e;
