@@ -192,9 +192,13 @@ public final class DownloadManager implements AutoCloseable {
             shas.add(job.files().get(i).sha256().orElse(""));
         }
         deleteStaging(job.id());
-        InstalledModel m = library.addDownloaded(new InstalledModel.HubSource(job.repo(), job.commit(), job.quant(),
-                job.files().stream().map(RepoFile::path).toList()), installed, shas);
-        return m.id();
+        try {
+            return library.addDownloaded(new InstalledModel.HubSource(job.repo(), job.commit(), job.quant(),
+                    job.files().stream().map(RepoFile::path).toList()), installed, shas).id();
+        } catch (IOException e) {
+            for (Path p : installed) Files.deleteIfExists(p); // not a usable model: nothing stays in the library
+            throw e;
+        }
     }
 
     private void deleteStaging(String id) {
