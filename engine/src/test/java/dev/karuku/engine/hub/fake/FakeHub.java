@@ -149,17 +149,27 @@ public final class FakeHub implements AutoCloseable {
     }
 
     /// Runs a handler; when it throws (e.g. to cut a body mid-stream) the server drops the connection.
+    /// Runs a handler; when it throws (e.g. to cut a body mid-stream) the server drops the connection. The
+    /// request is logged before it is answered (so a client never sees an answer the log lacks); its status is
+    /// filled in afterwards.
     private void handle(HttpExchange ex, Handler h) throws IOException {
         URI u = ex.getRequestURI();
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String path = URLDecoder.decode(u.getRawPath(), StandardCharsets.UTF_8);
+        boolean auth = ex.getRequestHeaders().containsKey("Authorization");
+        String range = ex.getRequestHeaders().getFirst("Range");
+        RequestLog entry = new RequestLog(ex.getRequestMethod(), path, u.getRawQuery(), auth, range, 0);
+        int index;
+        synchronized (log) {
+            log.add(entry);
+            index = log.size() - 1;
+        }
         int status = -1;
         try {
             status = h.handle(ex);
-            ex.close();
         } finally {
-            log.add(new RequestLog(ex.getRequestMethod(), URLDecoder.decode(u.getRawPath(), StandardCharsets.UTF_8),
-                    u.getRawQuery(), auth != null, ex.getRequestHeaders().getFirst("Range"), status));
+            log.set(index, new RequestLog(entry.method(), path, entry.query(), auth, range, status));
         }
+        ex.close();
     }
 
     static int send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
