@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InfoCommand.class,
                 MakeTestModelCommand.class,
+                GenerateCommand.class,
+                QuantizeCommand.class,
+                ChatCommand.class,
+                DevicesCommand.class,
         })
 public final class Main {
 
