@@ -2,15 +2,10 @@ package dev.karuku.engine.chat;
 
 import dev.karuku.engine.llama.LlamaException;
 import dev.karuku.engine.llama.Model;
-import dev.karuku.engine.llama.internal.Abi;
-import dev.karuku.engine.llama.internal.Fn;
+import dev.karuku.engine.llama.ChatFormatter;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /// Renders a conversation into the prompt text a model was trained on, with `llama_chat_apply_template`.
 ///
@@ -66,32 +61,8 @@ public final class ChatTemplate {
     }
 
     private String tryApply(List<ChatMessage> messages, boolean addAss) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment msgs = a.allocate(Abi.CHAT_MESSAGE, Math.max(1, messages.size()));
-            long stride = Abi.CHAT_MESSAGE.byteSize();
-            int chars = 0;
-            for (int i = 0; i < messages.size(); i++) {
-                ChatMessage m = messages.get(i);
-                msgs.set(ADDRESS, i * stride, a.allocateFrom(m.role().wireName()));
-                msgs.set(ADDRESS, i * stride + ADDRESS.byteSize(), a.allocateFrom(m.content()));
-                chars += m.content().length();
-            }
-            MemorySegment tmpl = a.allocateFrom(template);
-            int cap = Math.max(256, chars * 4 + 512);
-            MemorySegment buf = a.allocate(cap);
-            int n = (int) Fn.llama_chat_apply_template.invokeExact(tmpl, msgs, (long) messages.size(), addAss, buf, cap);
-            if (n < 0) return null;
-            if (n > cap) {
-                cap = n;
-                buf = a.allocate(cap);
-                n = (int) Fn.llama_chat_apply_template.invokeExact(tmpl, msgs, (long) messages.size(), addAss, buf, cap);
-                if (n < 0) return null;
-            }
-            return new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new LlamaException(t.toString(), List.of(), t);
-        }
+        List<ChatFormatter.Turn> turns = messages.stream()
+                .map(m -> new ChatFormatter.Turn(m.role().wireName(), m.content())).toList();
+        return ChatFormatter.apply(template, turns, addAss).orElse(null);
     }
 }
