@@ -1,0 +1,35 @@
+package dev.karuku.engine.hardware;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/// Takes [Hardware] snapshots: RAM and CPU from the OS, GPUs from an injected device lister (the llama
+/// binding's `ggml_backend_dev_*` listing in the app; a fixed list in tests). Call [#snapshot()] again to refresh
+/// (free VRAM and RAM change while other programs run).
+public final class HardwareProbe {
+
+    private final Supplier<List<GpuDevice>> gpus;
+
+    /// @param gpus lists GPU devices with their free and total memory; called on every snapshot
+    public HardwareProbe(Supplier<List<GpuDevice>> gpus) {
+        this.gpus = gpus;
+    }
+
+    /// A probe that sees no GPU (CPU-only builds, or before the natives are loaded).
+    public static HardwareProbe withoutGpus() {
+        return new HardwareProbe(List::of);
+    }
+
+    /// A fresh snapshot of RAM, cores and GPUs.
+    public Hardware snapshot() {
+        String os = System.getProperty("os.name", "unknown");
+        String arch = System.getProperty("os.arch", "unknown").toLowerCase(Locale.ROOT);
+        SystemMemory.Ram ram = SystemMemory.read(os);
+        List<GpuDevice> devices = gpus.get();
+        boolean unified = os.startsWith("Mac") && (arch.equals("aarch64") || arch.equals("arm64"))
+                && devices.stream().anyMatch(d -> d.backend() == GpuBackend.METAL);
+        return new Hardware(ram.total(), ram.available(), CpuTraits.physicalCores(), devices, unified,
+                CpuTraits.repacks(arch), os, arch);
+    }
+}
