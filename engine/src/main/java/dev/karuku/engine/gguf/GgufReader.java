@@ -36,6 +36,15 @@ public final class GgufReader {
     /// a few hundred thousand tokens; headers stay under 100 MB) and far below what would hurt the JVM.
     public record Limits(long maxTensors, long maxKeys, long maxArrayLength, long maxStringBytes, long maxHeaderBytes) {
         public static final Limits DEFAULT = new Limits(1 << 20, 1 << 20, 64L << 20, 64L << 20, 512L << 20);
+
+        public Limits {
+            // Bounded so that count × size arithmetic in the reader cannot overflow.
+            if (maxTensors < 0 || maxTensors > 1L << 32 || maxKeys < 0 || maxKeys > 1L << 32
+                    || maxArrayLength < 0 || maxArrayLength > 1L << 40 || maxStringBytes < 0 || maxStringBytes > Integer.MAX_VALUE - 8
+                    || maxHeaderBytes < 0 || maxHeaderBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("GGUF reader limits out of range");
+            }
+        }
     }
 
     private final HeaderInput in;
@@ -82,9 +91,14 @@ public final class GgufReader {
         long tensorCount = in.i64();
         in.context = "the metadata count";
         long kvCount = in.i64();
-        checkCount("tensors", tensorCount, limits.maxTensors(), 0, 0);
-        checkCount("metadata keys", kvCount, limits.maxKeys(), MIN_KV_BYTES, tensorCount * MIN_TENSOR_INFO_BYTES);
-        checkCount("tensors", tensorCount, limits.maxTensors(), MIN_TENSOR_INFO_BYTES, kvCount * MIN_KV_BYTES);
+        checkCap("tensors", tensorCount, limits.maxTensors());
+        checkCap("metadata keys", kvCount, limits.maxKeys());
+        long need = tensorCount * MIN_TENSOR_INFO_BYTES + kvCount * MIN_KV_BYTES; // ≤ 2^32 each (see Limits): no overflow
+        if (need > in.remaining()) {
+            throw new GgufException(Kind.ABSURD_COUNT, "the header declares " + tensorCount + " tensors and " + kvCount
+                    + " metadata keys, which need at least " + need + " bytes, but only " + in.remaining()
+                    + " bytes follow in the file (damaged or cut short)");
+        }
 
         Map<String, GgufValue> kv = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -128,16 +142,10 @@ public final class GgufReader {
                 + " (this build reads versions 2 and 3)");
     }
 
-    /// Rejects a count above its cap, or one whose smallest encoding would not fit in the rest of the file.
-    private void checkCount(String what, long count, long cap, int minBytesEach, long otherMinBytes) throws GgufException {
+    private void checkCap(String what, long count, long cap) throws GgufException {
         if (count < 0 || count > cap) {
             throw new GgufException(Kind.ABSURD_COUNT, "the header declares " + Long.toUnsignedString(count) + " " + what
                     + ", more than the limit of " + cap);
-        }
-        long need = count * minBytesEach + otherMinBytes; // ≤ 2^20 · 33 + 2^20 · 13: no overflow
-        if (minBytesEach > 0 && need > in.remaining()) {
-            throw new GgufException(Kind.ABSURD_COUNT, "the header declares " + count + " " + what + ", which need at least "
-                    + need + " bytes, but only " + in.remaining() + " bytes follow in the file");
         }
     }
 
@@ -175,7 +183,7 @@ public final class GgufReader {
         if (count * minEach > in.remaining()) {
             throw new GgufException(Kind.ABSURD_COUNT, "key " + quote(key) + " declares an array of " + count + " "
                     + type + " elements (at least " + count * minEach + " bytes), but only " + in.remaining()
-                    + " bytes follow in the file");
+                    + " bytes follow in the file (damaged or cut short)");
         }
         if (width > 0) return new GgufValue.Array(type, new PackedList.Numbers(type, in.bytes(count * width)));
 
