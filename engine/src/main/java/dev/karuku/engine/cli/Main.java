@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InfoCommand.class,
                 MakeTestModelCommand.class,
+                EstimateCommand.class,
         })
 public final class Main {
 

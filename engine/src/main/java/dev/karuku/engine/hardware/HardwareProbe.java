@@ -1,5 +1,7 @@
 package dev.karuku.engine.hardware;
 
+import dev.karuku.engine.llama.Device;
+import dev.karuku.engine.llama.LlamaRuntime;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -21,6 +23,12 @@ public final class HardwareProbe {
         return new HardwareProbe(List::of);
     }
 
+    /// A probe whose GPUs are the GPU devices llama.cpp lists (loads the natives on first use).
+    public static HardwareProbe withLlamaDevices() {
+        return new HardwareProbe(() -> LlamaRuntime.load().devices().stream().filter(Device::isGpu)
+                .map(d -> new GpuDevice(d.name(), d.description(), d.freeBytes(), d.totalBytes())).toList());
+    }
+
     /// A fresh snapshot of RAM, cores and GPUs.
     public Hardware snapshot() {
         String os = System.getProperty("os.name", "unknown");
@@ -29,7 +37,7 @@ public final class HardwareProbe {
         List<GpuDevice> devices = gpus.get();
         boolean unified = os.startsWith("Mac") && (arch.equals("aarch64") || arch.equals("arm64"))
                 && devices.stream().anyMatch(d -> d.backend() == GpuBackend.METAL);
-        return new Hardware(ram.total(), ram.available(), CpuTraits.physicalCores(), devices, unified,
+        return new Hardware(ram.total(), ram.available(), CpuInfo.physicalCores(), devices, unified,
                 CpuTraits.repacks(arch), os, arch);
     }
 }
