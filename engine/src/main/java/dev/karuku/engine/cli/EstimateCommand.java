@@ -76,7 +76,7 @@ final class EstimateCommand implements Callable<Integer> {
         EstimateOptions o;
         try {
             o = new EstimateOptions(gpuLayers, ctx, KvCacheType.parse(kvType), FlashAttention.parse(flashAttn), ubatch,
-                    Math.max(batch, ubatch), !noMmap, true);
+                    Math.max(batch, ubatch), !noMmap, true, true);
         } catch (IllegalArgumentException e) {
             throw new CliErrors.UsageProblem(e.getMessage());
         }

@@ -6,7 +6,7 @@ package dev.karuku.engine.estimate;
 /// ggml's graph allocator sizes one buffer per backend at the peak of live tensors while it walks an
 /// `n_ubatch`-token graph with a full KV cache. The peak is the largest of three phases, each a sum of f32
 /// activations (`4 · n_ubatch · width`) plus the KQ mask (f16 with flash attention, f32 without), which stays
-/// alive until the last layer:
+/// alive until the last layer (models with sliding-window layers have a second mask, sized by their cache):
 /// - output: logits `[n_vocab, ub]` plus the normed hidden state;
 /// - attention: Q, K, V, the attention output and residuals; without flash attention the full f32 KQ matrix
 ///   `[n_kv, ub, n_head]`;
@@ -22,21 +22,22 @@ final class ComputeBuffers {
     record Sizes(long cpu, long gpu) {}
 
     /// @param kvCells   cells of the largest (full-attention) layer
+    /// @param swaCells  cells of the sliding-window layers' cache (0 when the model has none)
     /// @param ub        effective `n_ubatch`
     /// @param hasGpu    a GPU backend is in use (its host buffer then carries only the mask and inputs)
     /// @param cpuBlocks blocks still on the CPU (partial offload)
     /// @param largestCpuWeight largest block weight on the CPU: the scheduler copies such weights to the GPU to run
     ///                         big batches there (op offload), which grows the GPU buffer at partial offload
     /// @param cpuOutputWeight  output matrix bytes when the output layer stays on the CPU (copied the same way)
-    static Sizes of(ModelGeometry g, long kvCells, long ub, boolean fa, boolean hasGpu, int cpuBlocks,
+    static Sizes of(ModelGeometry g, long kvCells, long swaCells, long ub, boolean fa, boolean hasGpu, int cpuBlocks,
                     long largestCpuWeight, long cpuOutputWeight) {
         long e = g.embd(), q = g.qWidth(), kv = (long) g.maxHeadsKv() * Math.max(g.headK(), g.headV());
         long f = g.maxFf(), v = g.vocab(), h = g.heads();
         long act = 4 * ub;
-        long mask = (fa ? 2 : 4) * kvCells * ub;
+        long mask = (fa ? 2 : 4) * (kvCells + swaCells) * ub;
         long ffn = act * ffnWidth(g, e, f);
         long attnSmall = act * (2 * e + 2 * q + 2 * kv);
-        long attnCpu = fa ? mask + attnSmall : act * (kvCells * (h + 1) + 3 * e + 2 * q + 2 * kv);
+        long attnCpu = fa ? mask + attnSmall : mask + act * (kvCells * h + 3 * e + 2 * q + 2 * kv);
         if (!hasGpu) {
             long out = act * (v + 2 * e);
             return new Sizes(INPUTS + max(out, attnCpu, mask + ffn), 0);

@@ -11,8 +11,10 @@ package dev.karuku.engine.estimate;
 /// @param batch          logical batch (`n_batch`)
 /// @param mmap           map the file (weights on the CPU are file-backed and shared with the page cache)
 /// @param cpuRepack      allow llama.cpp's CPU repacking of q4_0/q4_K/q2_K/iq4_nl weights (`use_extra_bufts`)
+/// @param swaFull        sliding-window layers keep a full-context cache (`swa_full`; true in
+///                       `llama_context_default_params()`, which Karuku's binding uses)
 public record EstimateOptions(int gpuLayers, long contextLength, KvCacheType kvType, FlashAttention flashAttention,
-                              int ubatch, int batch, boolean mmap, boolean cpuRepack) {
+                              int ubatch, int batch, boolean mmap, boolean cpuRepack, boolean swaFull) {
 
     public EstimateOptions {
         if (gpuLayers < -1) throw new IllegalArgumentException("GPU layers must be -1 (all) or at least 0, got " + gpuLayers);
@@ -25,26 +27,34 @@ public record EstimateOptions(int gpuLayers, long contextLength, KvCacheType kvT
 
     /// llama.cpp's defaults: CPU only, training context, f16 cache, flash attention auto, ubatch 512, batch 2048, mmap.
     public static EstimateOptions defaults() {
-        return new EstimateOptions(0, 0, KvCacheType.F16, FlashAttention.AUTO, 512, 2048, true, true);
+        return new EstimateOptions(0, 0, KvCacheType.F16, FlashAttention.AUTO, 512, 2048, true, true, true);
     }
 
     public EstimateOptions withGpuLayers(int n) {
-        return new EstimateOptions(n, contextLength, kvType, flashAttention, ubatch, batch, mmap, cpuRepack);
+        return new EstimateOptions(n, contextLength, kvType, flashAttention, ubatch, batch, mmap, cpuRepack, swaFull);
     }
 
     public EstimateOptions withContextLength(long n) {
-        return new EstimateOptions(gpuLayers, n, kvType, flashAttention, ubatch, batch, mmap, cpuRepack);
+        return new EstimateOptions(gpuLayers, n, kvType, flashAttention, ubatch, batch, mmap, cpuRepack, swaFull);
     }
 
     public EstimateOptions withKvType(KvCacheType t) {
-        return new EstimateOptions(gpuLayers, contextLength, t, flashAttention, ubatch, batch, mmap, cpuRepack);
+        return new EstimateOptions(gpuLayers, contextLength, t, flashAttention, ubatch, batch, mmap, cpuRepack, swaFull);
     }
 
     public EstimateOptions withFlashAttention(FlashAttention f) {
-        return new EstimateOptions(gpuLayers, contextLength, kvType, f, ubatch, batch, mmap, cpuRepack);
+        return new EstimateOptions(gpuLayers, contextLength, kvType, f, ubatch, batch, mmap, cpuRepack, swaFull);
+    }
+
+    public EstimateOptions withSwaFull(boolean full) {
+        return new EstimateOptions(gpuLayers, contextLength, kvType, flashAttention, ubatch, batch, mmap, cpuRepack, full);
+    }
+
+    public EstimateOptions withCpuRepack(boolean on) {
+        return new EstimateOptions(gpuLayers, contextLength, kvType, flashAttention, ubatch, batch, mmap, on, swaFull);
     }
 
     public EstimateOptions withUbatch(int n) {
-        return new EstimateOptions(gpuLayers, contextLength, kvType, flashAttention, n, Math.max(batch, n), mmap, cpuRepack);
+        return new EstimateOptions(gpuLayers, contextLength, kvType, flashAttention, n, Math.max(batch, n), mmap, cpuRepack, swaFull);
     }
 }

@@ -32,9 +32,10 @@ public final class MemoryEstimator {
         boolean repack = o.cpuRepack() && hw.cpuRepack() && !hasGpu;
 
         WeightPlacement w = WeightPlacement.of(file, g, ngl, hasGpu, repack);
-        DeviceBytes kv = KvCache.bytes(g, nCtx, ub, o.kvType(), gpuStart, hasGpu);
+        DeviceBytes kv = KvCache.bytes(g, nCtx, ub, o.kvType(), o.swaFull(), gpuStart, hasGpu);
         int cpuBlocks = Math.min(g.layers(), gpuStart);
-        ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
+        long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
+        ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
         long output = 4 * g.vocab();
         DeviceBytes overhead = new DeviceBytes(HOST_OVERHEAD, ngl > 0 ? GPU_OVERHEAD : 0);

@@ -113,6 +113,12 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
         return out;
     }
 
+    public int swaLayerCount() {
+        int n = 0;
+        for (boolean b : swaLayers) if (b) n++;
+        return n;
+    }
+
     public boolean isMoe() {
         return experts > 0;
     }

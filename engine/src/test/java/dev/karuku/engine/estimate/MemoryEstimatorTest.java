@@ -97,15 +97,22 @@ class MemoryEstimatorTest {
     }
 
     @Test
-    void slidingWindowLayersCacheOnlyTheWindowPlusOneUbatch() {
+    void slidingWindowLayersCacheOnlyTheWindowPlusOneUbatchWithoutSwaFull() {
         GgufFile gemma = Headers.q4km(Headers.Shape.gemma3());
         ModelGeometry g = ModelGeometry.of(gemma);
         assertThat(g.swaLayers()).containsExactly(true, true, true, true, true, false);
-        MemoryEstimate e = MemoryEstimator.estimate(gemma, CTX_2048.withContextLength(8192), CPU);
+        MemoryEstimate e = MemoryEstimator.estimate(gemma, CTX_2048.withContextLength(8192).withSwaFull(false), CPU);
         long row = 2L * 256 * 1 * 2; // K and V, one KV head of 256, f16
         long swaCells = 1024; // pad256(512 + 512)
         assertThat(e.kv().cpu()).isEqualTo(5 * swaCells * row + 8192 * row);
         assertThat(e.approximate()).isFalse();
+    }
+
+    @Test
+    void llamaCppsDefaultSwaFullGivesSlidingWindowLayersTheWholeContext() {
+        GgufFile gemma = Headers.q4km(Headers.Shape.gemma3());
+        MemoryEstimate e = MemoryEstimator.estimate(gemma, CTX_2048.withContextLength(8192), CPU);
+        assertThat(e.kv().cpu()).isEqualTo(6 * 8192L * 2 * 256 * 2);
     }
 
     @Test
@@ -151,7 +158,7 @@ class MemoryEstimatorTest {
         assertThat(cpu.repackBytes()).isEqualTo(q4k);
         assertThat(cpu.ramBytes()).isGreaterThan(cpu.weights().cpu() + q4k);
         assertThat(at(LLAMA, 0, GPU).repackBytes()).isZero();
-        var noRepack = new EstimateOptions(0, 2048, KvCacheType.F16, FlashAttention.AUTO, 512, 2048, true, false);
+        var noRepack = CTX_2048.withCpuRepack(false);
         assertThat(MemoryEstimator.estimate(LLAMA, noRepack, CPU).repackBytes()).isZero();
     }
 
