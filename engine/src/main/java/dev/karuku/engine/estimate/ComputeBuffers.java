@@ -42,9 +42,10 @@ final class ComputeBuffers {
             long out = act * (v + 2 * e);
             return new Sizes(INPUTS + max(out, attnCpu, mask + ffn), 0);
         }
-        long host = mask + act * (e + q) + INPUTS;
-        if (!fa && cpuBlocks > 0) host = Math.max(host, attnCpu + INPUTS);
-        long attnGpu = fa ? mask + attnSmall : act * kvCells * h + attnSmall;
+        // With a GPU backend the scheduler runs even the CPU layers' big ops there; the host keeps the inputs,
+        // the KQ mask and the embedding rows (measured on Vulkan: no CPU attention buffer at partial offload).
+        long host = mask + act * (e + q + (fa ? 0 : e / 2)) + INPUTS;
+        long attnGpu = fa ? mask + attnSmall : act * kvCells * h + mask + attnSmall;
         long gpu = max(act * (v + e) + MIB, attnGpu, ffn);
         if (cpuBlocks > 0 || cpuOutputWeight > 0) gpu += 2 * largestCpuWeight + cpuOutputWeight;
         return new Sizes(host, gpu);
