@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InfoCommand.class,
                 MakeTestModelCommand.class,
+                SearchCommand.class,
+                FilesCommand.class,
+                PullCommand.class,
+                ListCommand.class,
+                RmCommand.class,
                 EstimateCommand.class,
         })
 public final class Main {
