@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
                 PullCommand.class,
                 ListCommand.class,
                 RmCommand.class,
+                GenerateCommand.class,
+                QuantizeCommand.class,
+                ChatCommand.class,
+                DevicesCommand.class,
                 EstimateCommand.class,
         })
 public final class Main {

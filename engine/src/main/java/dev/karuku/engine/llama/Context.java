@@ -92,7 +92,8 @@ public final class Context implements AutoCloseable {
                 throw new LlamaException("cannot create a context for " + model.file().getFileName() + ": "
                         + log.reason("llama.cpp refused the context settings"), log.lines());
             handle = raw.reinterpret(arena, Context::free);
-            memory = (MemorySegment) Fn.llama_get_memory.invokeExact(handle);
+            // Scoped to our arena too, so a use after close throws instead of touching freed memory.
+            memory = ((MemorySegment) Fn.llama_get_memory.invokeExact(handle)).reinterpret(arena, null);
             size = (int) Fn.llama_n_ctx.invokeExact(handle);
         } catch (RuntimeException | Error e) {
             throw e;
@@ -160,9 +161,8 @@ public final class Context implements AutoCloseable {
                 if (cancel.isCancelled()) return false;
                 int n = Math.min(batchSize, to - i);
                 MemorySegment.copy(tokens, i, tokenBuf, JAVA_INT, 0, n);
+                System.arraycopy(tokens, i, cached, cachedCount, n); // staged: counted once decoded
                 if (!decode(n)) return false;
-                System.arraycopy(tokens, i, cached, cachedCount, n);
-                cachedCount += n;
             }
             return true;
         } finally {
@@ -174,14 +174,13 @@ public final class Context implements AutoCloseable {
     boolean evaluateOne(int token, Cancellation cancel) {
         if (cachedCount + 1 > size) throw new ContextOverflowException(cachedCount + 1, size);
         tokenBuf.setAtIndex(JAVA_INT, 0, token);
+        cached[cachedCount] = token;
         active = cancel;
         try {
-            if (!decode(1)) return false;
+            return decode(1);
         } finally {
             active = Cancellation.none();
         }
-        cached[cachedCount++] = token;
-        return true;
     }
 
     private boolean decode(int n) {
@@ -193,19 +192,23 @@ public final class Context implements AutoCloseable {
         } catch (Throwable t) {
             throw Model.rethrow(t);
         }
-        if (rc == 0) return true;
-        resync();
+        if (rc == 0) {
+            cachedCount += n;
+            return true;
+        }
+        resync(n);
         if (rc == 2) return false; // aborted by the callback
         List<LogLine> lines = LogBridge.linesSince(mark);
-        if (rc == 1) throw new ContextOverflowException(cachedCount + n, size);
+        if (rc == 1) throw new ContextOverflowException(cachedCount + n, size); // nothing of this batch was kept
         throw new LlamaException("llama_decode failed (" + rc + "): " + ThreadLog.reason(lines, "no reason logged"), lines);
     }
 
-    /// After a failed or aborted decode, trust llama.cpp about how much of the sequence is cached.
-    private void resync() {
+    /// After a failed or aborted decode of `n` staged tokens, trust llama.cpp about how much of the sequence is
+    /// cached: an aborted decode keeps the micro-batches it finished.
+    private void resync(int n) {
         try {
             int max = (int) Fn.llama_memory_seq_pos_max.invokeExact(memory, 0);
-            cachedCount = Math.max(0, Math.min(cachedCount, max + 1));
+            cachedCount = Math.max(0, Math.min(cachedCount + n, max + 1));
         } catch (Throwable t) {
             throw Model.rethrow(t);
         }
@@ -229,6 +232,7 @@ public final class Context implements AutoCloseable {
 
     /// Empties the KV cache.
     public void clear() {
+        handle();
         try {
             Fn.llama_memory_clear.invokeExact(memory, true);
         } catch (Throwable t) {
