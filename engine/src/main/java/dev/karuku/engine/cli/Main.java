@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 QuantizeCommand.class,
                 ChatCommand.class,
                 DevicesCommand.class,
+                EstimateCommand.class,
         })
 public final class Main {
 
