@@ -74,6 +74,17 @@ class HubCommandsTest {
     }
 
     @Test
+    void filesEstimatesEachQuantFromItsRemoteHeaderBeforeDownloading() {
+        String text = run(0, "files", TestRepos.TINY, "--ctx", "2048");
+        assertThat(text).contains("Estimates at context 2048").contains("(recommended)");
+        assertThat(text.lines().filter(l -> l.startsWith("Q4_K_M")).findFirst().orElseThrow())
+                .containsAnyOf("fits on GPU", "partly on GPU", "CPU only", "does not fit");
+        String json = run(0, "files", TestRepos.TINY, "--json");
+        assertThat(json).contains("\"verdict\"").contains("\"ramBytes\"").contains("\"recommended\" : true");
+        assertThat(run(0, "files", TestRepos.TINY, "--no-estimate")).doesNotContain("Estimates at context");
+    }
+
+    @Test
     void pullListAndRemoveAModel() throws Exception {
         String pulled = run(0, "pull", TestRepos.TINY + ":q5_k_s");
         assertThat(pulled).contains("Installed " + TestRepos.TINY + ":Q5_K_S");
