@@ -1,24 +1,128 @@
 package dev.karuku.app;
 
-import java.util.ResourceBundle;
+import dev.karuku.app.chat.ChatView;
+import dev.karuku.app.chat.ChatViewModel;
+import dev.karuku.app.load.ModelSession;
+import dev.karuku.app.settings.Settings;
+import dev.karuku.app.settings.SettingsStore;
+import dev.karuku.app.settings.SettingsView;
+import dev.karuku.app.settings.SettingsViewModel;
+import dev.karuku.app.shell.Page;
+import dev.karuku.app.shell.ShellView;
+import dev.karuku.app.shell.ShellViewModel;
+import dev.karuku.app.ui.FramePulse;
+import dev.karuku.app.ui.FxUiThread;
+import dev.karuku.app.ui.Messages;
+import dev.karuku.app.ui.SerialExecutor;
+import dev.karuku.app.ui.Theme;
+import dev.karuku.engine.conversation.ConversationStore;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 
-/// The composition root of the desktop app.
+/// The composition root: builds the engine services and the ViewModels once, hands services to ViewModels
+/// through their constructors, and (re)builds the views — again when the user switches language. Nothing else
+/// in the app creates a service.
 public final class KarukuApp extends Application {
+    private final Path home;
+    private final FxUiThread ui = new FxUiThread();
+    private final ModelSession session = new ModelSession();
+    private SettingsViewModel settings;
+    private ChatViewModel chat;
+    private ShellViewModel shell;
+    private Stage stage;
+    private Scene scene;
+
+    public KarukuApp() {
+        this(AppHome.resolve());
+    }
+
+    /// An app keeping its data in `home` (tests use a temporary folder).
+    public KarukuApp(Path home) {
+        this.home = home;
+    }
 
     @Override
     public void start(Stage stage) {
-        ResourceBundle messages = ResourceBundle.getBundle("dev.karuku.app.messages");
-        stage.setTitle(messages.getString("app.title"));
-        stage.setScene(new Scene(new StackPane(new Label(messages.getString("app.title"))), 1100, 720));
+        this.stage = stage;
+        SettingsStore settingsStore = new SettingsStore(home.resolve("settings.json"), home.resolve("models"));
+        Settings initial = settingsStore.load();
+        settings = new SettingsViewModel(initial, settingsStore, new SerialExecutor("karuku-settings"), ui);
+        chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
+                ui, new FramePulse(), session.backend());
+        stage.setTitle("Karuku");
+        scene = new Scene(new javafx.scene.layout.StackPane(), 1280, 820);
+        buildViews(Page.CHAT);
+        installShortcuts();
+        settings.settings().addListener((o, a, s) -> {
+            if (a.language() != s.language()) buildViews(shell.page().get());
+            else if (a.theme() != s.theme()) Theme.apply(s.theme(), scene);
+        });
+        Platform.getPreferences().colorSchemeProperty().addListener((o, a, b) -> Theme.apply(settings.settings().get().theme(), scene));
+        stage.setScene(scene);
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
         stage.show();
     }
 
-    public static void main(String[] args) {
-        launch(args);
+    /// The loaded-model holder (the Load screen and tests set it).
+    public ModelSession session() {
+        return session;
+    }
+
+    /// The shell's ViewModel: which page shows.
+    public ShellViewModel shell() {
+        return shell;
+    }
+
+    public SettingsViewModel settings() {
+        return settings;
+    }
+
+    private void buildViews(Page page) {
+        Messages messages = new Messages(settings.settings().get().language().locale(Locale.getDefault()));
+        shell = new ShellViewModel(session, messages, page);
+        Map<Page, Supplier<Node>> views = new EnumMap<>(Page.class);
+        views.put(Page.CHAT, () -> {
+            ChatView view = new ChatView(chat, messages, url -> getHostServices().showDocument(url));
+            view.focusInput();
+            return view.root();
+        });
+        views.put(Page.SETTINGS, () -> new SettingsView(settings, messages).root());
+        ShellView view = new ShellView(shell, views, messages);
+        scene.setRoot(view.root());
+        Theme.apply(settings.settings().get().theme(), scene);
+    }
+
+    private void installShortcuts() {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), () -> {
+            shell.page().set(Page.CHAT);
+            chat.newChat();
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN), chat::send);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), chat::stop);
+    }
+
+    @Override
+    public void stop() {
+        AutoCloseable model = session.detach();
+        if (model != null) {
+            try {
+                model.close();
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        }
+        chat.newChat();
     }
 }
