@@ -2,7 +2,15 @@ package dev.karuku.app;
 
 import dev.karuku.app.chat.ChatView;
 import dev.karuku.app.chat.ChatViewModel;
+import dev.karuku.app.load.EstimatorPlanner;
+import dev.karuku.app.load.LlamaModelLoader;
+import dev.karuku.app.load.LoadView;
+import dev.karuku.app.load.LoadViewModel;
+import dev.karuku.app.load.MemoryPlanner;
+import dev.karuku.app.load.ModelLoader;
 import dev.karuku.app.load.ModelSession;
+import dev.karuku.app.models.ModelsView;
+import dev.karuku.app.models.ModelsViewModel;
 import dev.karuku.app.settings.Settings;
 import dev.karuku.app.settings.SettingsStore;
 import dev.karuku.app.settings.SettingsView;
@@ -39,6 +47,8 @@ public final class KarukuApp extends Application {
     private final ModelSession session = new ModelSession();
     private SettingsViewModel settings;
     private ChatViewModel chat;
+    private ModelsViewModel models;
+    private LoadViewModel load;
     private ShellViewModel shell;
     private Stage stage;
     private Scene scene;
@@ -60,6 +70,12 @@ public final class KarukuApp extends Application {
         settings = new SettingsViewModel(initial, settingsStore, new SerialExecutor("karuku-settings"), ui);
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
                 ui, new FramePulse(), session.backend());
+        java.util.concurrent.Executor io = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("karuku-io-", 0).factory());
+        models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), io, ui);
+        ModelLoader loader = new LlamaModelLoader();
+        MemoryPlanner planner = EstimatorPlanner.forThisMachine();
+        load = new LoadViewModel(loader, planner, session, initial.loadDefaults(), new SerialExecutor("karuku-estimate"), ui);
         stage.setTitle("Karuku");
         scene = new Scene(new javafx.scene.layout.StackPane(), 1280, 820);
         buildViews(Page.CHAT);
@@ -85,6 +101,19 @@ public final class KarukuApp extends Application {
         return shell;
     }
 
+    public LoadViewModel load() {
+        return load;
+    }
+
+    /// Picks a sampling preset on the Chat screen.
+    public void chatPreset(dev.karuku.app.chat.SamplingPreset preset) {
+        chat.preset().set(preset);
+    }
+
+    public ModelsViewModel models() {
+        return models;
+    }
+
     public SettingsViewModel settings() {
         return settings;
     }
@@ -99,6 +128,12 @@ public final class KarukuApp extends Application {
             return view.root();
         });
         views.put(Page.SETTINGS, () -> new SettingsView(settings, messages).root());
+        views.put(Page.MODELS, () -> new ModelsView(models, messages, file -> {
+            load.file().set(file);
+            shell.page().set(Page.LOAD);
+        }, dir -> getHostServices().showDocument(dir.toUri().toString())).root());
+        views.put(Page.LOAD, () -> new LoadView(load, messages, () -> shell.page().set(Page.CHAT)).root());
+        shell.page().addListener((o, a, p) -> { if (p == Page.MODELS) models.refresh(); });
         ShellView view = new ShellView(shell, views, messages);
         scene.setRoot(view.root());
         Theme.apply(settings.settings().get().theme(), scene);

@@ -18,6 +18,11 @@ final class Screenshots {
         return Path.of(System.getProperty("karuku.screenshots", "target/screenshots"));
     }
 
+    /// Writes the registered stage's scene now (from any thread).
+    static void writeNow(String name) {
+        new org.testfx.api.FxRobot().interact(() -> write(org.testfx.api.FxToolkit.toolkitContext().getRegisteredStage().getScene(), name));
+    }
+
     static void write(Scene scene, String name) {
         WritableImage image = scene.snapshot(null);
         int w = (int) image.getWidth();
