@@ -12,15 +12,17 @@ import dev.karuku.engine.llama.StopReason;
 final class LlamaChatBackend implements ChatBackend {
     private final dev.karuku.engine.llama.LoadedModel model;
     private final int contextLength;
+    private final boolean useTemplate;
 
-    LlamaChatBackend(dev.karuku.engine.llama.LoadedModel model, int contextLength) {
+    LlamaChatBackend(dev.karuku.engine.llama.LoadedModel model, int contextLength, boolean useTemplate) {
         this.model = model;
         this.contextLength = contextLength;
+        this.useTemplate = useTemplate;
     }
 
     @Override
     public Generation reply(ChatRequest request, Listener listener) {
-        var template = model.info().chatTemplate();
+        var template = useTemplate ? model.info().chatTemplate() : java.util.Optional.<String>empty();
         String prompt = PromptFormat.render(template, request.systemPrompt(), request.turns());
         Sampling s = request.sampling();
         SamplingParams params = s.temperature() <= 0 ? SamplingParams.greedy()
