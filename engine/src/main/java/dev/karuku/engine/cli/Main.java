@@ -14,6 +14,11 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 MakeTestModelCommand.class,
                 EstimateCommand.class,
+                SearchCommand.class,
+                FilesCommand.class,
+                PullCommand.class,
+                ListCommand.class,
+                RmCommand.class,
         })
 public final class Main {
 

@@ -103,6 +103,7 @@ public final class GgufReader {
         Map<String, GgufValue> kv = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             long index = i;
+            in.reserve = (kvCount - i - 1) * MIN_KV_BYTES + tensorCount * MIN_TENSOR_INFO_BYTES;
             in.context = "the name of metadata key #" + i;
             String key = string(() -> "the name of metadata key #" + index);
             if (kv.containsKey(key)) {
@@ -117,12 +118,14 @@ public final class GgufReader {
         List<TensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 4096));
         Set<String> names = new HashSet<>();
         for (long i = 0; i < tensorCount; i++) {
+            in.reserve = (tensorCount - i - 1) * MIN_TENSOR_INFO_BYTES;
             TensorInfo t = tensorInfo(i);
             if (!names.add(t.name())) {
                 throw new GgufException(Kind.DUPLICATE_TENSOR, "tensor " + quote(t.name()) + " appears twice (second time as tensor #" + i + ")");
             }
             tensors.add(t);
         }
+        in.reserve = 0;
         long headerBytes = in.position();
         long dataOffset = alignUp(headerBytes, alignment);
         TensorLayout.check(tensors, alignment, dataOffset, in.size());
@@ -188,11 +191,13 @@ public final class GgufReader {
         if (width > 0) return new GgufValue.Array(type, new PackedList.Numbers(type, in.bytes(count * width)));
 
         in.expect(count * 8);
+        long outer = in.reserve;
         byte[] blob = new byte[(int) Math.min(1 << 16, count * 8)];
         int[] ends = new int[(int) Math.min(count, 1 << 16)];
         int used = 0;
         for (int i = 0; i < count; i++) {
             int index = i;
+            in.reserve = outer + (count - i - 1) * 8;
             byte[] s = stringBytes(() -> "element " + index + " of key " + quote(key));
             if (used + s.length > blob.length) blob = Arrays.copyOf(blob, Math.max(used + s.length, blob.length * 2));
             System.arraycopy(s, 0, blob, used, s.length);
@@ -200,6 +205,7 @@ public final class GgufReader {
             if (i == ends.length) ends = Arrays.copyOf(ends, (int) Math.min(count, ends.length * 2L));
             ends[i] = used;
         }
+        in.reserve = outer;
         return new GgufValue.Array(type, new PackedList.Strings(Arrays.copyOf(blob, used), ends));
     }
 

@@ -27,6 +27,10 @@ final class HeaderInput {
     private long position;
     /// What is being read, for messages: "the header", "key 'x'", "tensor 'y'".
     String context = "the header";
+    /// The fewest bytes the rest of the header can take after the current field (remaining keys, elements and
+    /// tensor infos at their smallest encodings), added to a [Kind#TRUNCATED] report so a remote reader fetches
+    /// enough in a few rounds rather than one round per string.
+    long reserve;
 
     HeaderInput(ByteSource source, long maxHeaderBytes) throws GgufException {
         this.source = source;
@@ -83,7 +87,7 @@ final class HeaderInput {
                     + maxHeaderBytes + " bytes while reading " + context + " (at byte " + position + ", "
                     + Long.toUnsignedString(n) + " more bytes); no real model has a header this large");
         }
-        if (size >= 0 && end > size) throw truncated(end, "the file is " + size + " bytes long");
+        if (size >= 0 && end > size) throw truncated(end + reserve, "the file is " + size + " bytes long");
     }
 
     /// Reads `n` bytes (`n` already checked against the caps). Memory grows with the bytes actually present, so a
@@ -116,7 +120,7 @@ final class HeaderInput {
         try {
             while (windowLength < n) {
                 int r = source.read(windowStart + windowLength, window, windowLength, WINDOW - windowLength);
-                if (r < 0) throw truncated(position + n, "only the first " + (windowStart + windowLength) + " bytes were available");
+                if (r < 0) throw truncated(position + n + reserve, "only the first " + (windowStart + windowLength) + " bytes were available");
                 windowLength += r;
             }
         } catch (IOException e) {

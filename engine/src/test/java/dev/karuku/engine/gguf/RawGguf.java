@@ -5,65 +5,68 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/// Writes GGUF bytes field by field, so tests can build files that are wrong in exactly one way.
-final class RawGguf {
+/// Writes GGUF bytes field by field, so tests (of any package) can build files that are wrong in exactly one way.
+public final class RawGguf {
+
+    /// The bytes `GGUF` as a little-endian int.
+    public static final int MAGIC = 0x46554747;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /// Magic, version 3, and the two counts.
-    static RawGguf header(long tensors, long kvs) {
-        return new RawGguf().u32(GgufReader.MAGIC).u32(3).u64(tensors).u64(kvs);
+    public static RawGguf header(long tensors, long kvs) {
+        return new RawGguf().u32(MAGIC).u32(3).u64(tensors).u64(kvs);
     }
 
-    RawGguf u8(int v) {
+    public RawGguf u8(int v) {
         out.write(v);
         return this;
     }
 
-    RawGguf u32(long v) {
+    public RawGguf u32(long v) {
         out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
         return this;
     }
 
-    RawGguf u64(long v) {
+    public RawGguf u64(long v) {
         out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
         return this;
     }
 
-    RawGguf str(String s) {
+    public RawGguf str(String s) {
         return bytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /// A GGUF string with these exact bytes.
-    RawGguf bytes(byte[] b) {
+    public RawGguf bytes(byte[] b) {
         u64(b.length);
         out.writeBytes(b);
         return this;
     }
 
-    RawGguf kvU32(String key, long v) {
+    public RawGguf kvU32(String key, long v) {
         return str(key).u32(GgufValue.Type.UINT32.code()).u32(v);
     }
 
-    RawGguf kvString(String key, String v) {
+    public RawGguf kvString(String key, String v) {
         return str(key).u32(GgufValue.Type.STRING.code()).str(v);
     }
 
     /// A tensor info: name, dims, shape, type id, offset.
-    RawGguf tensor(String name, int typeId, long offset, long... shape) {
+    public RawGguf tensor(String name, int typeId, long offset, long... shape) {
         str(name).u32(shape.length);
         for (long d : shape) u64(d);
         return u32(typeId).u64(offset);
     }
 
     /// Zero bytes up to the next multiple of `alignment`, then `dataBytes` zero bytes of tensor data.
-    RawGguf data(long alignment, int dataBytes) {
+    public RawGguf data(long alignment, int dataBytes) {
         while (out.size() % alignment != 0) out.write(0);
         out.writeBytes(new byte[dataBytes]);
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         return out.toByteArray();
     }
 }
