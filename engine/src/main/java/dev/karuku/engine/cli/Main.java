@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
                 PullCommand.class,
                 ListCommand.class,
                 RmCommand.class,
+                GenerateCommand.class,
+                QuantizeCommand.class,
+                ChatCommand.class,
+                DevicesCommand.class,
         })
 public final class Main {
 

@@ -92,7 +92,8 @@ public final class Context implements AutoCloseable {
                 throw new LlamaException("cannot create a context for " + model.file().getFileName() + ": "
                         + log.reason("llama.cpp refused the context settings"), log.lines());
             handle = raw.reinterpret(arena, Context::free);
-            memory = (MemorySegment) Fn.llama_get_memory.invokeExact(handle);
+            // Scoped to our arena too, so a use after close throws instead of touching freed memory.
+            memory = ((MemorySegment) Fn.llama_get_memory.invokeExact(handle)).reinterpret(arena, null);
             size = (int) Fn.llama_n_ctx.invokeExact(handle);
         } catch (RuntimeException | Error e) {
             throw e;
@@ -229,6 +230,7 @@ public final class Context implements AutoCloseable {
 
     /// Empties the KV cache.
     public void clear() {
+        handle();
         try {
             Fn.llama_memory_clear.invokeExact(memory, true);
         } catch (Throwable t) {

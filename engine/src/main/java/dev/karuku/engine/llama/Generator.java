@@ -34,9 +34,9 @@ final class Generator {
         Model model = ctx.model();
         int generated = 0;
         long firstToken = 0;
-        StopReason reason = StopReason.MAX_TOKENS;
+        StopReason reason;
         try (Sampler sampler = Sampler.create(model, options.sampling())) {
-            while (options.maxTokens() == 0 || generated < options.maxTokens()) {
+            while (true) {
                 if (cancel.isCancelled()) {
                     reason = StopReason.CANCELLED;
                     break;
@@ -51,6 +51,10 @@ final class Generator {
                 emit(stops.feed(utf8.append(piece, 0, pieceOf(model, token))));
                 if (stops.stopped()) {
                     reason = StopReason.STOP_STRING;
+                    break;
+                }
+                if (options.maxTokens() != 0 && generated >= options.maxTokens()) {
+                    reason = StopReason.MAX_TOKENS; // the last token is not evaluated: nobody needs its logits
                     break;
                 }
                 if (ctx.cachedTokenCount() >= ctx.size()) {

@@ -43,7 +43,7 @@ public final class Model implements AutoCloseable {
         this.handle = raw.reinterpret(arena, Model::free);
         this.loadLog = List.copyOf(loadLog);
         try {
-            this.vocab = (MemorySegment) Fn.llama_model_get_vocab.invokeExact(handle);
+            this.vocab = ((MemorySegment) Fn.llama_model_get_vocab.invokeExact(handle)).reinterpret(arena, null);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
