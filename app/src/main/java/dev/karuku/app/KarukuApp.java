@@ -23,7 +23,21 @@ import dev.karuku.app.ui.FxUiThread;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.app.ui.SerialExecutor;
 import dev.karuku.app.ui.Theme;
+import dev.karuku.app.discover.DiscoverView;
+import dev.karuku.app.discover.DiscoverViewModel;
+import dev.karuku.app.discover.ModelPageView;
+import dev.karuku.app.discover.ModelPageViewModel;
+import dev.karuku.app.downloads.DownloadsView;
+import dev.karuku.app.downloads.DownloadsViewModel;
 import dev.karuku.engine.conversation.ConversationStore;
+import dev.karuku.engine.download.DownloadManager;
+import dev.karuku.engine.download.DownloadOptions;
+import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.hub.HubClient;
+import dev.karuku.engine.hub.HubConfig;
+import dev.karuku.engine.library.KarukuPaths;
+import dev.karuku.engine.library.ModelLibrary;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -43,6 +57,7 @@ import javafx.stage.Stage;
 /// in the app creates a service.
 public final class KarukuApp extends Application {
     private final Path home;
+    private final HubConfig hubConfig;
     private final FxUiThread ui = new FxUiThread();
     private final ModelSession session = new ModelSession();
     private SettingsViewModel settings;
@@ -50,16 +65,29 @@ public final class KarukuApp extends Application {
     private ModelsViewModel models;
     private LoadViewModel load;
     private ShellViewModel shell;
+    private DiscoverViewModel discover;
+    private DownloadsViewModel downloads;
+    private DownloadManager downloadManager;
+    private java.util.concurrent.ExecutorService io;
+    private HubClient hubClient;
+    private String hubToken;
     private Stage stage;
     private Scene scene;
 
     public KarukuApp() {
-        this(AppHome.resolve());
+        this(AppHome.resolve(), HubConfig.fromEnvironment());
     }
 
-    /// An app keeping its data in `home` (tests use a temporary folder).
-    public KarukuApp(Path home) {
+    /// An app keeping its data in `home` (tests use a temporary folder), talking to the Hub `hubConfig` names
+    /// (`HF_ENDPOINT`; tests point it at a fake Hub on loopback).
+    public KarukuApp(Path home, HubConfig hubConfig) {
         this.home = home;
+        this.hubConfig = hubConfig;
+    }
+
+    /// An app keeping its data in `home`, with the Hub from the environment.
+    public KarukuApp(Path home) {
+        this(home, HubConfig.fromEnvironment());
     }
 
     @Override
@@ -70,9 +98,15 @@ public final class KarukuApp extends Application {
         settings = new SettingsViewModel(initial, settingsStore, new SerialExecutor("karuku-settings"), ui);
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
                 ui, new FramePulse(), session.backend());
-        java.util.concurrent.Executor io = java.util.concurrent.Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("karuku-io-", 0).factory());
+        io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
         models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), io, ui);
+        // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
+        // downloads of the last session continue now.
+        ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
+        downloadManager = new DownloadManager(hub(), library, DownloadOptions.defaults());
+        downloadManager.start();
+        downloads = new DownloadsViewModel(downloadManager, io, ui, models::refresh);
+        discover = new DiscoverViewModel(this::hub, io, ui);
         ModelLoader loader = new LlamaModelLoader();
         MemoryPlanner planner = EstimatorPlanner.forThisMachine();
         load = new LoadViewModel(loader, planner, session, initial.loadDefaults(), new SerialExecutor("karuku-estimate"), ui);
@@ -89,6 +123,24 @@ public final class KarukuApp extends Application {
         stage.setMinWidth(900);
         stage.setMinHeight(600);
         stage.show();
+    }
+
+    /// A Hub client with the token from Settings (or the environment's when none is set there).
+    private synchronized HubClient hub() {
+        String token = settings.settings().get().hfToken();
+        if (hubClient == null || !token.equals(hubToken)) {
+            hubClient = new HubClient(token.isEmpty() ? hubConfig : hubConfig.withToken(token));
+            hubToken = token;
+        }
+        return hubClient;
+    }
+
+    public DiscoverViewModel discover() {
+        return discover;
+    }
+
+    public DownloadsViewModel downloads() {
+        return downloads;
     }
 
     /// The loaded-model holder (the Load screen and tests set it).
@@ -133,6 +185,18 @@ public final class KarukuApp extends Application {
             shell.page().set(Page.LOAD);
         }, dir -> getHostServices().showDocument(dir.toUri().toString())).root());
         views.put(Page.LOAD, () -> new LoadView(load, messages, () -> shell.page().set(Page.CHAT)).root());
+        views.put(Page.DOWNLOADS, () -> new DownloadsView(downloads, messages).root());
+        views.put(Page.DISCOVER, () -> {
+            DiscoverView[] view = new DiscoverView[1];
+            view[0] = new DiscoverView(discover, messages, repo -> {
+                ModelPageViewModel pageVm = new ModelPageViewModel(repo, this::hub, HardwareProbe.withLlamaDevices()::snapshot,
+                        EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
+                        downloadManager::enqueue, io, ui);
+                return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
+                        () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
+            });
+            return view[0].root();
+        });
         shell.page().addListener((o, a, p) -> { if (p == Page.MODELS) models.refresh(); });
         ShellView view = new ShellView(shell, views, messages);
         scene.setRoot(view.root());
@@ -159,5 +223,8 @@ public final class KarukuApp extends Application {
             }
         }
         chat.newChat();
+        downloads.dispose();
+        downloadManager.close();
+        io.shutdown();
     }
 }

@@ -49,7 +49,7 @@ public final class LlamaModelLoader implements ModelLoader {
                 long ram = b.ram() > 0 ? b.ram() : model.info().sizeBytes();
                 var info = new dev.karuku.app.load.LoadedModel(file.getFileName().toString(), backend, onGpu, layers,
                         ram, b.vram(), r.contextLength());
-                result.complete(new Loaded(info, new LlamaChatBackend(model, r.contextLength(), templateTokensExist(file)), model));
+                result.complete(new Loaded(info, new LlamaChatBackend(model, r.contextLength()), model));
             } catch (Throwable e) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (cancelled.get() || cause instanceof dev.karuku.engine.llama.LoadCancelledException) {
@@ -63,19 +63,6 @@ public final class LlamaModelLoader implements ModelLoader {
             @Override public CompletableFuture<Loaded> result() { return result; }
             @Override public void cancel() { cancelled.set(true); }
         };
-    }
-
-    /// Whether the vocabulary has the special tokens its chat template uses: a model that has a template but
-    /// not its tokens (our test model) is treated as a plain-text model.
-    static boolean templateTokensExist(Path file) {
-        try {
-            var tokens = dev.karuku.engine.gguf.GgufReader.read(file).metadata().array("tokenizer.ggml.tokens");
-            var names = new java.util.HashSet<String>();
-            for (var v : tokens) if (v instanceof dev.karuku.engine.gguf.GgufValue.Str str) names.add(str.value());
-            return names.contains("<|im_start|>") || names.contains("<|start_header_id|>") || names.contains("<start_of_turn>");
-        } catch (Exception e) {
-            return true;
-        }
     }
 
     static String backendName(String b) {

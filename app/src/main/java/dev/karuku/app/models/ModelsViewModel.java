@@ -85,7 +85,8 @@ public final class ModelsViewModel {
         if (dir == null || !Files.isDirectory(dir)) return List.of();
         List<ModelEntry> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir, 3)) {
-            for (Path f : files.filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") && Files.isRegularFile(p)).toList()) {
+            for (Path f : files.filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") && Files.isRegularFile(p)
+                    && !hidden(dir, p)).toList()) {
                 out.add(entry(f));
             }
         } catch (IOException e) {
@@ -93,6 +94,12 @@ public final class ModelsViewModel {
         }
         out.sort(Comparator.comparing(ModelEntry::name));
         return out;
+    }
+
+    /// Files under a dot-folder (`.downloading/` where unfinished downloads are assembled) are not models yet.
+    private static boolean hidden(Path dir, Path file) {
+        for (Path part : dir.relativize(file)) if (part.toString().startsWith(".")) return true;
+        return false;
     }
 
     private static ModelEntry entry(Path f) {
