@@ -72,6 +72,8 @@ public final class ModelPageView {
         this.downloaded = downloaded;
         this.openLink = openLink;
         this.root = Fxml.load("/dev/karuku/app/discover/model.fxml", this, messages);
+        root.setId("model-page");
+        root.setUserData(vm); // lets tests and tools reach the page's state
     }
 
     public ScrollPane root() {
@@ -80,7 +82,6 @@ public final class ModelPageView {
 
     @FXML
     private void initialize() {
-        root.setId("model-page");
         titleLabel.setText(vm.repo());
         backButton.setId("model-back");
         backButton.setOnAction(e -> back.run());
