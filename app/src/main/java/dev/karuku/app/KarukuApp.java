@@ -143,6 +143,11 @@ public final class KarukuApp extends Application {
         return downloads;
     }
 
+    /// The download manager (continues unfinished downloads at start, closed at exit).
+    public DownloadManager downloadManager() {
+        return downloadManager;
+    }
+
     /// The loaded-model holder (the Load screen and tests set it).
     public ModelSession session() {
         return session;
