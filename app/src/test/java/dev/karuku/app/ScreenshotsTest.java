@@ -41,7 +41,7 @@ class ScreenshotsTest {
                 .addFile("Gated-Chat-Q4_K_M.gguf", work.resolve("Successor-Q4_K_M.gguf"));
         hub.addRepo("karuku-test/Vision-Chat-GGUF").pipelineTag("image-text-to-text").downloads(120).likes(8)
                 .addFile("Vision-Chat-Q4_K_M.gguf", work.resolve("Successor-Q4_K_M.gguf"));
-        hub.faults().cdnBytesPerSecond(100_000); // slow, so the Downloads screen shows a job under way
+        hub.faults().cdnBytesPerSecond(12_000); // slow, so the Downloads screen shows a job under way
         FxToolkit.registerPrimaryStage();
         app = new KarukuApp(home, dev.karuku.engine.hub.HubConfig.of(hub.endpoint(), null));
         FxToolkit.setupApplication(() -> app);

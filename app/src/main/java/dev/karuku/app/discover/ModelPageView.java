@@ -106,6 +106,7 @@ public final class ModelPageView {
         verdictLabel.setId("model-verdict");
         vramBar.getStyleClass().addAll("mem-bar", "vram");
         downloadButton.setId("model-download");
+        downloadButton.setMnemonicParsing(false); // quant labels contain underscores
         downloadButton.setOnAction(e -> {
             if (vm.download()) downloaded.run();
         });
