@@ -2,8 +2,7 @@ package dev.karuku.engine.chat;
 
 import dev.karuku.engine.llama.LlamaException;
 import dev.karuku.engine.llama.Model;
-import dev.karuku.engine.llama.internal.Abi;
-import dev.karuku.engine.llama.internal.Fn;
+import dev.karuku.engine.llama.NativeChatTemplate;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -117,32 +116,7 @@ public final class ChatTemplate {
     }
 
     private String tryApply(List<ChatMessage> messages, boolean addAss) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment msgs = a.allocate(Abi.CHAT_MESSAGE, Math.max(1, messages.size()));
-            long stride = Abi.CHAT_MESSAGE.byteSize();
-            int chars = 0;
-            for (int i = 0; i < messages.size(); i++) {
-                ChatMessage m = messages.get(i);
-                msgs.set(ADDRESS, i * stride, a.allocateFrom(m.role().wireName()));
-                msgs.set(ADDRESS, i * stride + ADDRESS.byteSize(), a.allocateFrom(m.content()));
-                chars += m.content().length();
-            }
-            MemorySegment tmpl = a.allocateFrom(template);
-            int cap = Math.max(256, chars * 4 + 512);
-            MemorySegment buf = a.allocate(cap);
-            int n = (int) Fn.llama_chat_apply_template.invokeExact(tmpl, msgs, (long) messages.size(), addAss, buf, cap);
-            if (n < 0) return null;
-            if (n > cap) {
-                cap = n;
-                buf = a.allocate(cap);
-                n = (int) Fn.llama_chat_apply_template.invokeExact(tmpl, msgs, (long) messages.size(), addAss, buf, cap);
-                if (n < 0) return null;
-            }
-            return new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new LlamaException(t.toString(), List.of(), t);
-        }
+        return NativeChatTemplate.apply(template, messages.stream().map(m -> m.role().wireName()).toList(),
+                messages.stream().map(ChatMessage::content).toList(), addAss);
     }
 }
