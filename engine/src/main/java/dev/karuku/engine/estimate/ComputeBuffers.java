@@ -44,8 +44,8 @@ final class ComputeBuffers {
         // With a GPU backend the scheduler runs even the CPU layers' big ops there (op offload: every matrix
         // multiplication of >= 32 tokens, its CPU weight copied into the GPU buffer). The host keeps the inputs, the
         // KQ mask and the token-embedding rows (two rows of E: the looked-up rows and their copy to the device);
-        // without flash attention also four head-widths of scratch (measured on llama and gemma3 head sizes).
-        long host = mask + act * (2 * e + (fa ? 0 : 4 * g.headK())) + INPUTS;
+        // without flash attention also half a Q row (a whole one with gemma's q/k norms), measured on four shapes.
+        long host = mask + act * (2 * e + (fa ? 0 : (g.qkNorm() ? q : q / 2))) + INPUTS;
         boolean partial = cpuBlocks > 0;
         // Output phase: logits [V, ub] and the normed hidden state; when the output layer is on the CPU its matrix
         // is copied into this buffer for the logits product, and with CPU blocks the last block's largest weight
