@@ -13,7 +13,6 @@ package dev.karuku.engine.estimate;
 /// - feed-forward: gate, up and their product `[n_ff, ub]`, plus residuals (MoE: per used expert).
 final class ComputeBuffers {
 
-    private static final long MIB = 1L << 20;
     /// Graph inputs (token ids, positions, output ids): a few KiB, rounded up.
     private static final long INPUTS = 16 << 10;
 
@@ -42,12 +41,33 @@ final class ComputeBuffers {
             long out = act * (v + 2 * e);
             return new Sizes(INPUTS + max(out, attnCpu, mask + ffn), 0);
         }
-        // With a GPU backend the scheduler runs even the CPU layers' big ops there; the host keeps the inputs,
-        // the KQ mask and the embedding rows (measured on Vulkan: no CPU attention buffer at partial offload).
-        long host = mask + act * (e + q + (fa ? 0 : e / 2)) + INPUTS;
-        long attnGpu = fa ? mask + attnSmall : act * kvCells * h + mask + attnSmall;
-        long gpu = max(act * (v + e) + MIB, attnGpu, ffn);
-        if (cpuBlocks > 0 || cpuOutputWeight > 0) gpu += 2 * largestCpuWeight + cpuOutputWeight;
+        // With a GPU backend the scheduler runs even the CPU layers' big ops there (op offload: every matrix
+        // multiplication of >= 32 tokens, its CPU weight copied into the GPU buffer). The host keeps the inputs, the
+        // KQ mask and the token-embedding rows (two rows of E: the looked-up rows and their copy to the device);
+        // without flash attention also half a Q row (a whole one with gemma's q/k norms), measured on four shapes.
+        long host = mask + act * (2 * e + (fa ? 0 : (g.qkNorm() ? q : q / 2))) + INPUTS;
+        boolean partial = cpuBlocks > 0;
+        // Output phase: logits [V, ub] and the normed hidden state; when the output layer is on the CPU its matrix
+        // is copied into this buffer for the logits product, and with CPU blocks the last block's largest weight
+        // copy is still in place below the logits.
+        long out = act * (v + e) + cpuOutputWeight + (partial ? act * e + largestCpuWeight : 0);
+        long attnGpu;
+        if (fa) {
+            attnGpu = mask + attnSmall;
+        } else {
+            // KQ [n_kv, ub, H] (soft_max runs in place), the mask, Q, the attention output and K/V of the new tokens.
+            attnGpu = act * kvCells * h + mask + act * (e + q + 2 * kv);
+            // Architectures with q/k norms (gemma) hold the normed and the scaled Q too.
+            if (g.qkNorm()) attnGpu += act * 2 * q;
+            if (partial && !g.qkNorm()) {
+                // (Measured: gemma's peak does not grow this way at partial offload; at 8k it even shrinks.)
+                // A CPU layer's attention also holds the residual and a weight copy on the GPU, and the copies of
+                // its K and V cache views [n_kv, kv] (f16) unless they fit in the hole the feed-forward tensors left.
+                long views = 2 * 2 * kvCells * kv;
+                attnGpu += act * e + largestCpuWeight + (views > act * f ? views : 0);
+            }
+        }
+        long gpu = max(out, attnGpu, ffn + (partial ? 2 * largestCpuWeight : 0)) + INPUTS;
         return new Sizes(host, gpu);
     }
 

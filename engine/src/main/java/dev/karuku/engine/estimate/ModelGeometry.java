@@ -119,6 +119,11 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
         return n;
     }
 
+    /// Gemma-family graphs normalise and scale Q separately (q/k norms), keeping extra Q-sized tensors alive.
+    public boolean qkNorm() {
+        return architecture.startsWith("gemma");
+    }
+
     public boolean isMoe() {
         return experts > 0;
     }

@@ -1,5 +1,6 @@
 package dev.karuku.engine.estimate;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.karuku.engine.gguf.FileType;
@@ -20,35 +21,55 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("gpu")
 class EstimateVerifyGpuTest {
 
-    static final List<String> EXACT_PARTS = List.of("weights.cpu", "weights.gpu", "kv.cpu", "kv.gpu", "output");
+    /// At partial offload the host compute buffer is checked to 3% like weights and KV.
+    static final List<String> EXACT_PARTS = List.of("weights.cpu", "weights.gpu", "kv.cpu", "kv.gpu", "output", "compute.cpu");
+    /// At full offload the GPU compute buffer is checked to 3% too.
+    static final List<String> FULL_OFFLOAD_PARTS = List.of("weights.cpu", "weights.gpu", "kv.cpu", "kv.gpu", "output",
+            "compute.cpu", "compute.gpu");
+    /// With CPU layers the GPU compute buffer also holds weight and KV copies whose placement in ggml's allocator
+    /// leaves holes of a few activation rows that a closed form cannot see (measured: 0 to +6 MiB at 64 MiB).
+    static final double PARTIAL_COMPUTE_BAND = 7.0;
     static final Path TABLE = Path.of("target", "estimate-verify", "vulkan.md");
 
     static Stream<Arguments> cases() {
+        FileType q4 = FileType.MOSTLY_Q4_K_M, q5 = FileType.MOSTLY_Q5_K_S, iq3 = FileType.MOSTLY_IQ3_S;
         return Stream.of(
-                Arguments.of("llama", VerifyModels.LLAMA, 0, 2048, FlashAttention.AUTO),
-                Arguments.of("llama", VerifyModels.LLAMA, 2, 2048, FlashAttention.AUTO),
-                Arguments.of("llama", VerifyModels.LLAMA, 4, 2048, FlashAttention.AUTO),
-                Arguments.of("llama", VerifyModels.LLAMA, 5, 2048, FlashAttention.AUTO),
-                Arguments.of("llama", VerifyModels.LLAMA, 5, 4096, FlashAttention.OFF),
-                Arguments.of("llama", VerifyModels.LLAMA, 2, 4096, FlashAttention.OFF),
-                Arguments.of("tied", VerifyModels.TIED, 0, 4096, FlashAttention.AUTO),
-                Arguments.of("tied", VerifyModels.TIED, 2, 4096, FlashAttention.AUTO),
-                Arguments.of("tied", VerifyModels.TIED, 4, 4096, FlashAttention.AUTO),
-                Arguments.of("gemma3", VerifyModels.GEMMA3, 0, 4096, FlashAttention.AUTO),
-                Arguments.of("gemma3", VerifyModels.GEMMA3, 3, 4096, FlashAttention.AUTO),
-                Arguments.of("gemma3", VerifyModels.GEMMA3, 7, 4096, FlashAttention.AUTO));
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 0, 2048, FlashAttention.AUTO),
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 1, 2048, FlashAttention.AUTO),
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 2, 2048, FlashAttention.AUTO),
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 4, 2048, FlashAttention.AUTO),
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 5, 2048, FlashAttention.AUTO),
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 0, 4096, FlashAttention.OFF),
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 2, 4096, FlashAttention.OFF),
+                Arguments.of("llama", VerifyModels.LLAMA, q4, 5, 4096, FlashAttention.OFF),
+                Arguments.of("llama", VerifyModels.LLAMA, q5, 2, 8192, FlashAttention.OFF),
+                Arguments.of("llama", VerifyModels.LLAMA, q5, 5, 8192, FlashAttention.OFF),
+                Arguments.of("tied", VerifyModels.TIED, q4, 0, 4096, FlashAttention.AUTO),
+                Arguments.of("tied", VerifyModels.TIED, q4, 2, 4096, FlashAttention.AUTO),
+                Arguments.of("tied", VerifyModels.TIED, q4, 4, 4096, FlashAttention.AUTO),
+                Arguments.of("tied", VerifyModels.TIED, q4, 4, 8192, FlashAttention.OFF),
+                Arguments.of("gemma3", VerifyModels.GEMMA3, q4, 0, 4096, FlashAttention.AUTO),
+                Arguments.of("gemma3", VerifyModels.GEMMA3, q4, 3, 4096, FlashAttention.AUTO),
+                Arguments.of("gemma3", VerifyModels.GEMMA3, q4, 7, 4096, FlashAttention.AUTO),
+                Arguments.of("gemma3", VerifyModels.GEMMA3, iq3, 7, 8192, FlashAttention.OFF));
     }
 
-    @ParameterizedTest(name = "{0} Q4_K_M ngl {2} ctx {3} fa {4}")
+    @ParameterizedTest(name = "{0} {2} ngl {3} ctx {4} fa {5}")
     @MethodSource("cases")
-    void estimateMatchesLlamaCppOnTheSoftwareVulkanDevice(String name, ModelShape shape, int ngl, int ctx,
+    void estimateMatchesLlamaCppOnTheSoftwareVulkanDevice(String name, ModelShape shape, FileType type, int ngl, int ctx,
                                                            FlashAttention fa) throws Exception {
         Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
         assumeTrue(hw.hasGpu(), "no Vulkan device (set GGML_VK_VISIBLE_DEVICES=0 with lavapipe installed)");
-        Path model = VerifyModels.get(name, shape, FileType.MOSTLY_Q4_K_M);
+        Path model = VerifyModels.get(name, shape, type);
         var o = new EstimateOptions(ngl, ctx, KvCacheType.F16, fa, 512, 2048, true, true, true);
         var r = Verifier.verify(model, o, hw);
-        VerifyTable.check(String.format("%s Q4_K_M ctx %d fa %s ngl %d/%d (Vulkan)", name, ctx, fa, ngl, shape.blocks() + 1),
-                r, EXACT_PARTS, TABLE);
+        boolean full = ngl == shape.blocks() + 1;
+        VerifyTable.check(String.format("%s %s ctx %d fa %s ngl %d/%d (Vulkan)", name, type.label(), ctx, fa, ngl, shape.blocks() + 1),
+                r, full ? FULL_OFFLOAD_PARTS : EXACT_PARTS, TABLE);
+        PartError gpu = r.errors().stream().filter(p -> p.part().equals("compute.gpu")).findFirst().orElseThrow();
+        if (!full) {
+            assertThat(Math.abs(gpu.errorPct())).as("compute.gpu at partial offload (allocator fragmentation band)")
+                    .isLessThanOrEqualTo(PARTIAL_COMPUTE_BAND);
+        }
     }
 }
