@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /// and inside signed macOS bundles. If the image ends up on a different JVM or with changed jars the JVM just
 /// starts without it, silently (`-Xlog:cds*=off`, so nothing is ever added to the command line's output).
 ///
-/// Training the app needs a display (CI: `xvfb-run` on Linux; Windows and macOS runners have one). Without one,
-/// the app launcher is left without an archive and the build says so.
+/// Training the app needs a display: on Linux without `DISPLAY` a private Xvfb is started for it; Windows and
+/// macOS CI runners have a desktop. Without any, the app launcher is left without an archive and the build says so.
 final class AppCds {
 
     static final String APP_ARCHIVE = "karuku.jsa";
@@ -48,12 +48,19 @@ final class AppCds {
         }
 
         Path appArchive = appDir.resolve(APP_ARCHIVE);
-        Process app = start(launcher(platform, image, AppImage.NAME), List.of(), appArchive, env, scratch.resolve("app.log"));
+        Process xvfb = null;
+        Map<String, String> appEnv = new java.util.HashMap<>(env);
+        if (platform == Platform.LINUX && System.getenv("DISPLAY") == null) {
+            xvfb = startXvfb();
+            if (xvfb != null) appEnv.put("DISPLAY", xvfbDisplay);
+        }
+        Process app = start(launcher(platform, image, AppImage.NAME), List.of(), appArchive, appEnv, scratch.resolve("app.log"));
         boolean exitedEarly = app.waitFor(APP_RUN_SECONDS, TimeUnit.SECONDS);
         if (!exitedEarly) {
             quit(platform, app);
             if (!app.waitFor(60, TimeUnit.SECONDS)) app.destroyForcibly();
         }
+        if (xvfb != null) xvfb.destroy();
         if (!exitedEarly && Files.isRegularFile(appArchive)) {
             useArchive(appDir.resolve(AppImage.NAME + ".cfg"), APP_ARCHIVE);
             System.out.println("[installers] CDS archives: " + Files.size(appArchive) / 1024 + " KiB (app), "
@@ -62,6 +69,26 @@ final class AppCds {
             Files.deleteIfExists(appArchive);
             System.out.println("[installers] no CDS archive for the app: it did not keep running (no display?), see "
                     + scratch.resolve("app.log") + ". The app works; it only starts slower.");
+        }
+    }
+
+    private static String xvfbDisplay;
+
+    /// A private virtual display for the training run when the build has none (Linux CI): Xvfb picks a free
+    /// display number and reports it. Null when Xvfb is not installed.
+    private static Process startXvfb() {
+        try {
+            Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String number = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            if (number == null || number.isBlank()) {
+                p.destroyForcibly();
+                return null;
+            }
+            xvfbDisplay = ":" + number.strip();
+            return p;
+        } catch (IOException e) {
+            return null;
         }
     }
 

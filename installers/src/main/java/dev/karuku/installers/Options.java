@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /// The packaging program's command line (`--name value` pairs), as the installers' pom passes it.
-record Options(String version, Path jars, Path natives, Path resources, Path icons, Path work, Path out, List<String> types) {
+record Options(String version, Path jars, Path natives, Path resources, Path icons, Path work, Path out, List<String> types,
+               String debCompression) {
 
     static Options parse(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -21,7 +22,8 @@ record Options(String version, Path jars, Path natives, Path resources, Path ico
         return new Options(require(m, "version"), path(m, "jars"), path(m, "natives"), path(m, "resources"),
                 path(m, "icons"), path(m, "work"), path(m, "out"),
                 types.equals("default") ? Platform.current().defaultTypes()
-                        : Arrays.stream(types.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+                        : Arrays.stream(types.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                m.getOrDefault("deb-compression", "xz"));
     }
 
     private static Path path(Map<String, String> m, String key) {

@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.spi.ToolProvider;
 
 /// Runs the JDK's own tools (jdeps, jlink, jpackage) in this process, through [ToolProvider].
@@ -31,11 +34,27 @@ final class Tools {
         return output;
     }
 
+    /// Runs one of the JDK's tools as its own process, for when it needs environment variables of its own (jpackage
+    /// passes its environment on to dpkg-deb, which reads its compression settings from there).
+    static void runWithEnvironment(String tool, List<String> args, Map<String, String> environment) {
+        String exe = Path.of(System.getProperty("java.home"), "bin", tool).toString();
+        List<String> command = new ArrayList<>(List.of(exe));
+        command.addAll(args);
+        System.out.println("[installers] " + environment + " " + tool + " " + String.join(" ", args));
+        exec(command, environment);
+    }
+
     /// Runs an external program (tar, codesign, …) with inherited output; fails on a non-zero exit.
     static void exec(List<String> command) {
-        System.out.println("[installers] " + String.join(" ", command));
+        exec(command, Map.of());
+    }
+
+    private static void exec(List<String> command, Map<String, String> environment) {
+        if (environment.isEmpty()) System.out.println("[installers] " + String.join(" ", command));
         try {
-            int rc = new ProcessBuilder(command).inheritIO().start().waitFor();
+            var pb = new ProcessBuilder(command).inheritIO();
+            pb.environment().putAll(environment);
+            int rc = pb.start().waitFor();
             if (rc != 0) throw new PackagingException(command.getFirst() + " failed (exit " + rc + ")");
         } catch (IOException e) {
             throw new PackagingException("Cannot run " + command.getFirst() + ": " + e.getMessage());
