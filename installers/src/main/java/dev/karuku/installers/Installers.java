@@ -32,8 +32,9 @@ final class Installers {
     }
 
     /// Builds `type` from `image` into `out`; returns the file made.
-    static Path build(String type, Platform platform, AppVersion version, Path image, Path fileAssociation,
+    static Path build(String type, Platform platform, AppVersion version, Path image, Path resources,
                       String debCompression, Path work, Path out) throws IOException {
+        Path fileAssociation = resources.resolve("gguf-association.properties");
         Files.createDirectories(out);
         if (type.equals("tar.gz")) return tarGz(version, image, out);
         Path dest = Files.createDirectories(work.resolve("packages").resolve(type));
@@ -45,7 +46,10 @@ final class Installers {
                     "--linux-package-name", LINUX_PACKAGE,
                     "--linux-app-category", "utils",
                     "--linux-menu-group", "Utility",
-                    "--linux-shortcut",
+                    // Our desktop entry passes the double-clicked .gguf to the app (%F) and names the window class.
+                    // No --linux-shortcut: the app gets its menu entry through the file association, and the
+                    // flag would give the command line one too.
+                    "--resource-dir", resources.resolve("linux").toString(),
                     // The image ships the Vulkan build of llama.cpp, which needs the Vulkan loader.
                     "--linux-package-deps", "libvulkan1",
                     "--file-associations", fileAssociation.toString()));

@@ -58,7 +58,7 @@ public final class Packager {
 
         List<Path> made = new ArrayList<>();
         for (String type : o.types()) {
-            Path installer = Installers.build(type, platform, version, image, fileAssociation, o.debCompression(), o.work(), o.out());
+            Path installer = Installers.build(type, platform, version, image, o.resources(), o.debCompression(), o.work(), o.out());
             Signing.signInstaller(platform, installer);
             System.out.printf("[installers] %s: %.1f MB%n", installer, Files.size(installer) / 1e6);
             made.add(installer);

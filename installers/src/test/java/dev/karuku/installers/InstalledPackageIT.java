@@ -21,7 +21,7 @@ class InstalledPackageIT {
 
     static final Path INSTALLERS = Path.of(System.getProperty("karuku.installers.dir", "target/installers"));
 
-    @TempDir Path root;
+    @TempDir static Path root;
     Path deb;
     Path install;
 
@@ -61,13 +61,15 @@ class InstalledPackageIT {
 
     @Test
     void ggufFilesAreAssociatedWithTheApp() throws IOException {
-        Path desktop;
+        List<Path> desktop;
         try (Stream<Path> files = Files.walk(install)) {
-            desktop = files.filter(f -> f.toString().endsWith(".desktop")).findFirst().orElseThrow();
+            desktop = files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".desktop")).toList();
         }
-        assertThat(desktop).content().contains("MimeType=application/x-gguf").contains("Exec=/opt/karuku/bin/Karuku");
+        assertThat(desktop).as("one menu entry: the app's, not the command line's").hasSize(1);
+        assertThat(desktop.getFirst()).content().contains("MimeType=application/x-gguf")
+                .contains("Exec=/opt/karuku/bin/Karuku %F"); // %F: the double-clicked file reaches the app
         try (Stream<Path> files = Files.walk(install)) {
-            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".xml"))
+            assertThat(files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".xml"))
                     .anyMatch(f -> read(f).contains("*.gguf"))).as("a shared-mime-info file for *.gguf").isTrue();
         }
     }

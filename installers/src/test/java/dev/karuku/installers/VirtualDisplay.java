@@ -34,12 +34,13 @@ final class VirtualDisplay implements AutoCloseable {
         return name;
     }
 
-    /// Polls `xdotool search --name` until a window with exactly this title exists; returns its X id.
+    /// Polls `xdotool search --onlyvisible --name` until a window with exactly this title is mapped; returns its X id.
+    /// (Only visible ones: GTK also names its hidden client-leader window after the app.)
     long awaitWindow(String title, Process owner, long timeoutSeconds) throws Exception {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!owner.isAlive()) throw new AssertionError("the app exited (code " + owner.exitValue() + ") before its window appeared");
-            Proc search = Proc.run(List.of("xdotool", "search", "--name", "^" + title + "$"), Map.of("DISPLAY", name),
+            Proc search = Proc.run(List.of("xdotool", "search", "--onlyvisible", "--name", "^" + title + "$"), Map.of("DISPLAY", name),
                     java.nio.file.Path.of("."), 10);
             String first = search.out().lines().findFirst().orElse("").strip();
             if (search.exit() == 0 && !first.isEmpty()) return Long.parseLong(first);
