@@ -11,6 +11,18 @@ import picocli.CommandLine.Command;
         description = "Run large language models privately on your own PC.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InfoCommand.class,
+                MakeTestModelCommand.class,
+                SearchCommand.class,
+                FilesCommand.class,
+                PullCommand.class,
+                ListCommand.class,
+                RmCommand.class,
+                GenerateCommand.class,
+                QuantizeCommand.class,
+                ChatCommand.class,
+                DevicesCommand.class,
+                EstimateCommand.class,
         })
 public final class Main {
 
