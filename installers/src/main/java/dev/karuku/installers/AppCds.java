@@ -48,19 +48,16 @@ final class AppCds {
         }
 
         Path appArchive = appDir.resolve(APP_ARCHIVE);
-        Process xvfb = null;
+        Xvfb xvfb = platform == Platform.LINUX && System.getenv("DISPLAY") == null ? Xvfb.start() : null;
         Map<String, String> appEnv = new java.util.HashMap<>(env);
-        if (platform == Platform.LINUX && System.getenv("DISPLAY") == null) {
-            xvfb = startXvfb();
-            if (xvfb != null) appEnv.put("DISPLAY", xvfbDisplay);
-        }
+        if (xvfb != null) appEnv.put("DISPLAY", xvfb.display());
         Process app = start(launcher(platform, image, AppImage.NAME), List.of(), appArchive, appEnv, scratch.resolve("app.log"));
         boolean exitedEarly = app.waitFor(APP_RUN_SECONDS, TimeUnit.SECONDS);
         if (!exitedEarly) {
             quit(platform, app);
             if (!app.waitFor(60, TimeUnit.SECONDS)) app.destroyForcibly();
         }
-        if (xvfb != null) xvfb.destroy();
+        if (xvfb != null) xvfb.process().destroy();
         if (!exitedEarly && Files.isRegularFile(appArchive)) {
             useArchive(appDir.resolve(AppImage.NAME + ".cfg"), APP_ARCHIVE);
             System.out.println("[installers] CDS archives: " + Files.size(appArchive) / 1024 + " KiB (app), "
@@ -72,23 +69,23 @@ final class AppCds {
         }
     }
 
-    private static String xvfbDisplay;
-
     /// A private virtual display for the training run when the build has none (Linux CI): Xvfb picks a free
-    /// display number and reports it. Null when Xvfb is not installed.
-    private static Process startXvfb() {
-        try {
-            Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String number = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
-            if (number == null || number.isBlank()) {
-                p.destroyForcibly();
+    /// display number and reports it (`-displayfd`).
+    record Xvfb(Process process, String display) {
+        /// Null when Xvfb is not installed or does not start.
+        static Xvfb start() {
+            try {
+                Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String number = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+                if (number == null || number.isBlank()) {
+                    p.destroyForcibly();
+                    return null;
+                }
+                return new Xvfb(p, ":" + number.strip());
+            } catch (IOException e) {
                 return null;
             }
-            xvfbDisplay = ":" + number.strip();
-            return p;
-        } catch (IOException e) {
-            return null;
         }
     }
 
