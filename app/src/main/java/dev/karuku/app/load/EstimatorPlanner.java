@@ -49,8 +49,8 @@ public final class EstimatorPlanner implements MemoryPlanner {
 
     private static EstimateOptions options(LoadRequest r) {
         return EstimateOptions.defaults().withGpuLayers(r.gpuLayers()).withContextLength(r.contextLength())
-                .withKvType(dev.karuku.engine.estimate.KvCacheType.valueOf(r.kvCacheType().toUpperCase(Locale.ROOT)))
-                .withFlashAttention(r.flashAttention() ? dev.karuku.engine.estimate.FlashAttention.ON : dev.karuku.engine.estimate.FlashAttention.OFF);
+                .withKvType(dev.karuku.engine.llama.KvCacheType.valueOf(r.kvCacheType().toUpperCase(Locale.ROOT)))
+                .withFlashAttention(r.flashAttention() ? dev.karuku.engine.llama.FlashAttention.ON : dev.karuku.engine.llama.FlashAttention.OFF);
     }
 
     private static GgufFile read(Path file) {

@@ -1,5 +1,8 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.FlashAttention;
+
 /// How the model would be loaded: the same knobs as `llama_model_params` / `llama_context_params`.
 ///
 /// @param gpuLayers      0…L+1 offloaded units (the output layer first, then blocks from the last); -1 = all;

@@ -1,5 +1,7 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.llama.KvCacheType;
+
 /// KV cache bytes, exactly as llama.cpp v0.4.0 allocates them: per layer
 /// `cells · (row(type, head_k · n_head_kv) + row(type, head_v · n_head_kv))`, where cells is the padded context
 /// (a multiple of 256) for full-attention layers and `min(n_ctx, pad256(n_swa + n_ubatch))` for sliding-window

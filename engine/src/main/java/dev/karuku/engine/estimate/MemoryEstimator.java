@@ -1,5 +1,7 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.llama.FlashAttention;
+
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.Hardware;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.FlashAttention;
+
 import dev.karuku.engine.gguf.GgufException;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;

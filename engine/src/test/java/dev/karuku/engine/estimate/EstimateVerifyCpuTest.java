@@ -1,5 +1,8 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.FlashAttention;
+
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
 import dev.karuku.engine.hardware.HardwareProbe;

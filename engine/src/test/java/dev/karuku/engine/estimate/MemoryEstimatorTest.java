@@ -1,5 +1,8 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.FlashAttention;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
