@@ -60,6 +60,7 @@ public final class KarukuApp extends Application {
     private final HubConfig hubConfig;
     private final FxUiThread ui = new FxUiThread();
     private final ModelSession session = new ModelSession();
+    private final dev.karuku.app.discover.HeaderCache headerCache = new dev.karuku.app.discover.HeaderCache();
     private SettingsViewModel settings;
     private ChatViewModel chat;
     private ModelsViewModel models;
@@ -196,7 +197,7 @@ public final class KarukuApp extends Application {
             view[0] = new DiscoverView(discover, messages, repo -> {
                 ModelPageViewModel pageVm = new ModelPageViewModel(repo, this::hub, HardwareProbe.withLlamaDevices()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
-                        downloadManager::enqueue, io, ui);
+                        downloadManager::enqueue, headerCache, io, ui);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
                         () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
             });

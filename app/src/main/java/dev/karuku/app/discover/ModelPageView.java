@@ -193,7 +193,10 @@ public final class ModelPageView {
             spin.getStyleClass().add("quant-stop-spinner");
             box.getChildren().add(spin);
         } else {
-            box.getChildren().add(new Label(messages.get("model.stop.noEstimate")));
+            Label error = new Label(messages.get("model.stop.noEstimate"), new FontIcon(Feather.ALERT_TRIANGLE));
+            error.getStyleClass().add("quant-stop-error");
+            error.setTooltip(new javafx.scene.control.Tooltip(messages.get(s.errorKey().get())));
+            box.getChildren().add(error);
         }
     }
 
