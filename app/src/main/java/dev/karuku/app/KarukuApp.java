@@ -27,6 +27,7 @@ import dev.karuku.app.discover.DiscoverView;
 import dev.karuku.app.discover.DiscoverViewModel;
 import dev.karuku.app.discover.ModelPageView;
 import dev.karuku.app.discover.ModelPageViewModel;
+import dev.karuku.app.downloads.DownloadService;
 import dev.karuku.app.downloads.DownloadsView;
 import dev.karuku.app.downloads.DownloadsViewModel;
 import dev.karuku.engine.conversation.ConversationStore;
@@ -68,7 +69,7 @@ public final class KarukuApp extends Application {
     private ShellViewModel shell;
     private DiscoverViewModel discover;
     private DownloadsViewModel downloads;
-    private DownloadManager downloadManager;
+    private DownloadService downloadService;
     private java.util.concurrent.ExecutorService io;
     private HubClient hubClient;
     private String hubToken;
@@ -104,9 +105,10 @@ public final class KarukuApp extends Application {
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
         // downloads of the last session continue now.
         ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
-        downloadManager = new DownloadManager(hub(), library, DownloadOptions.defaults());
-        downloadManager.start();
-        downloads = new DownloadsViewModel(downloadManager, io, ui, models::refresh);
+        downloadService = new DownloadService(hub(), client -> new DownloadManager(client, library, DownloadOptions.defaults()));
+        downloadService.start();
+        downloads = new DownloadsViewModel(downloadService.current(), io, ui, models::refresh);
+        downloadService.onReplaced(next -> ui.execute(() -> downloads.use(next)));
         discover = new DiscoverViewModel(this::hub, io, ui);
         ModelLoader loader = new LlamaModelLoader();
         MemoryPlanner planner = EstimatorPlanner.forThisMachine();
@@ -116,6 +118,8 @@ public final class KarukuApp extends Application {
         buildViews(Page.CHAT);
         installShortcuts();
         settings.settings().addListener((o, a, s) -> {
+            // a token added in Settings is used by the next download at once (and by Retry), not after a restart
+            if (!a.hfToken().equals(s.hfToken())) io.execute(() -> downloadService.useClient(hub()));
             if (a.language() != s.language()) buildViews(shell.page().get());
             else if (a.theme() != s.theme()) Theme.apply(s.theme(), scene);
         });
@@ -144,9 +148,10 @@ public final class KarukuApp extends Application {
         return downloads;
     }
 
-    /// The download manager (continues unfinished downloads at start, closed at exit).
+    /// The download manager in use (continues unfinished downloads at start, replaced when the Hub token
+    /// changes, closed at exit).
     public DownloadManager downloadManager() {
-        return downloadManager;
+        return downloadService.current();
     }
 
     /// The loaded-model holder (the Load screen and tests set it).
@@ -197,7 +202,7 @@ public final class KarukuApp extends Application {
             view[0] = new DiscoverView(discover, messages, repo -> {
                 ModelPageViewModel pageVm = new ModelPageViewModel(repo, this::hub, HardwareProbe.withLlamaDevices()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
-                        downloadManager::enqueue, headerCache, io, ui);
+                        downloadService::enqueue, headerCache, io, ui);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
                         () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
             });
@@ -230,7 +235,7 @@ public final class KarukuApp extends Application {
         }
         chat.newChat();
         downloads.dispose();
-        downloadManager.close();
+        downloadService.close();
         io.shutdown();
     }
 }
