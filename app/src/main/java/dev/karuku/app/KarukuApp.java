@@ -39,6 +39,7 @@ import dev.karuku.engine.hub.HubClient;
 import dev.karuku.engine.hub.HubConfig;
 import dev.karuku.engine.library.KarukuPaths;
 import dev.karuku.engine.library.ModelLibrary;
+import dev.karuku.engine.library.OtherAppsModels;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -59,6 +60,7 @@ import javafx.stage.Stage;
 public final class KarukuApp extends Application {
     private final Path home;
     private final HubConfig hubConfig;
+    private final OtherAppsModels otherApps;
     private final FxUiThread ui = new FxUiThread();
     private final ModelSession session = new ModelSession();
     private final dev.karuku.app.discover.HeaderCache headerCache = new dev.karuku.app.discover.HeaderCache();
@@ -83,8 +85,15 @@ public final class KarukuApp extends Application {
     /// An app keeping its data in `home` (tests use a temporary folder), talking to the Hub `hubConfig` names
     /// (`HF_ENDPOINT`; tests point it at a fake Hub on loopback).
     public KarukuApp(Path home, HubConfig hubConfig) {
+        this(home, hubConfig, new OtherAppsModels());
+    }
+
+    /// As [#KarukuApp(Path, HubConfig)], finding other apps' models with `otherApps` (tests point it at a
+    /// temporary home, so the user's own LM Studio or Ollama models stay out of them).
+    public KarukuApp(Path home, HubConfig hubConfig, OtherAppsModels otherApps) {
         this.home = home;
         this.hubConfig = hubConfig;
+        this.otherApps = otherApps;
     }
 
     /// An app keeping its data in `home`, with the Hub from the environment.
@@ -101,7 +110,7 @@ public final class KarukuApp extends Application {
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
                 ui, new FramePulse(), session.backend());
         io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
-        models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), io, ui);
+        models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
         // downloads of the last session continue now.
         ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));

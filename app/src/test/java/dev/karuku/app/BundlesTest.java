@@ -86,5 +86,6 @@ class BundlesTest {
         for (var r : dev.karuku.engine.hub.HubException.Reason.values()) assertThat(en).contains(r.messageKey());
         for (var r : dev.karuku.engine.download.DownloadException.Reason.values()) assertThat(en).contains(r.messageKey());
         for (var v : dev.karuku.engine.estimate.Verdict.values()) assertThat(en).contains("verdict." + v.name());
+        for (var s : dev.karuku.engine.library.FoundModel.Source.values()) assertThat(en).contains("models.foundIn." + s.name());
     }
 }

@@ -69,7 +69,8 @@ class JourneyTest {
 
     KarukuApp start() throws Exception {
         FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home, HubConfig.of(hub.endpoint(), null));
+        KarukuApp a = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))); // no other apps' models
         FxToolkit.setupApplication(() -> a);
         robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
         robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));

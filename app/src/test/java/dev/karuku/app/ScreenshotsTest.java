@@ -64,7 +64,12 @@ class ScreenshotsTest {
         hub.addRepo("karuku-test/Vision-Chat-GGUF").pipelineTag("image-text-to-text").downloads(120).likes(8)
                 .addFile("Vision-Chat-Q4_K_M.gguf", work.resolve("Successor-Q4_K_M.gguf"));
         FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home, dev.karuku.engine.hub.HubConfig.of(hub.endpoint(), null));
+        // a model LM Studio downloaded, which My Models lists as found there (and the user's real ones stay out)
+        Path lmStudio = work.resolve("user-home/.lmstudio/models/lmstudio-community/Successor-GGUF/Successor-Q4_K_M.gguf");
+        Files.createDirectories(lmStudio.getParent());
+        Files.copy(work.resolve("Successor-Q4_K_M.gguf"), lmStudio);
+        app = new KarukuApp(home, dev.karuku.engine.hub.HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
         FxToolkit.setupApplication(() -> app);
         robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
         robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
@@ -107,7 +112,8 @@ class ScreenshotsTest {
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#load-verdict").tryQuery().map(n -> !((javafx.scene.control.Label) n).getText().isBlank()).orElse(false));
                 for (Page page : new Page[] {Page.DISCOVER, Page.DOWNLOADS, Page.MODELS, Page.LOAD, Page.CHAT, Page.SETTINGS}) {
                     robot.interact(() -> app.shell().page().set(page));
-                    if (page == Page.MODELS) WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !app.models().models().isEmpty());
+                    if (page == Page.MODELS) WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.models().models().stream().anyMatch(m -> m.readOnly())
+                            && robot.lookup(".found-in").tryQuery().isPresent());
                     WaitForAsyncUtils.waitForFxEvents();
                     String name = page.name().toLowerCase(Locale.ROOT) + suffix;
                     robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), name));
