@@ -118,6 +118,16 @@ class ScreenshotsTest {
                     String name = page.name().toLowerCase(Locale.ROOT) + suffix;
                     robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), name));
                     assertThat(Files.size(Screenshots.dir().resolve(name + ".png"))).isGreaterThan(10_000);
+                    if (page == Page.DOWNLOADS) { // the job's progress bar spans its row, and its buttons are in view
+                        var bar = robot.lookup(".download-row .progress-bar").query();
+                        var row = robot.lookup(".download-row").query();
+                        var list = robot.lookup("#downloads-list").query();
+                        assertThat(bar.isVisible()).isTrue();
+                        assertThat(bar.getLayoutBounds().getWidth()).as("bar %s in row %s", bar.getLayoutBounds(), row.getLayoutBounds())
+                                .isGreaterThan(row.getLayoutBounds().getWidth() / 2);
+                        assertThat(bar.getLayoutBounds().getHeight()).isGreaterThan(2);
+                        assertThat(row.localToScene(row.getLayoutBounds()).getMaxX()).isLessThanOrEqualTo(list.localToScene(list.getLayoutBounds()).getMaxX());
+                    }
                 }
             }
         }
