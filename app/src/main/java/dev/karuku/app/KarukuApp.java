@@ -27,6 +27,7 @@ import dev.karuku.app.discover.DiscoverView;
 import dev.karuku.app.discover.DiscoverViewModel;
 import dev.karuku.app.discover.ModelPageView;
 import dev.karuku.app.discover.ModelPageViewModel;
+import dev.karuku.app.downloads.DownloadService;
 import dev.karuku.app.downloads.DownloadsView;
 import dev.karuku.app.downloads.DownloadsViewModel;
 import dev.karuku.engine.conversation.ConversationStore;
@@ -38,6 +39,7 @@ import dev.karuku.engine.hub.HubClient;
 import dev.karuku.engine.hub.HubConfig;
 import dev.karuku.engine.library.KarukuPaths;
 import dev.karuku.engine.library.ModelLibrary;
+import dev.karuku.engine.library.OtherAppsModels;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -58,8 +60,10 @@ import javafx.stage.Stage;
 public final class KarukuApp extends Application {
     private final Path home;
     private final HubConfig hubConfig;
+    private final OtherAppsModels otherApps;
     private final FxUiThread ui = new FxUiThread();
     private final ModelSession session = new ModelSession();
+    private final dev.karuku.app.discover.HeaderCache headerCache = new dev.karuku.app.discover.HeaderCache();
     private SettingsViewModel settings;
     private ChatViewModel chat;
     private ModelsViewModel models;
@@ -67,7 +71,7 @@ public final class KarukuApp extends Application {
     private ShellViewModel shell;
     private DiscoverViewModel discover;
     private DownloadsViewModel downloads;
-    private DownloadManager downloadManager;
+    private DownloadService downloadService;
     private java.util.concurrent.ExecutorService io;
     private HubClient hubClient;
     private String hubToken;
@@ -81,8 +85,15 @@ public final class KarukuApp extends Application {
     /// An app keeping its data in `home` (tests use a temporary folder), talking to the Hub `hubConfig` names
     /// (`HF_ENDPOINT`; tests point it at a fake Hub on loopback).
     public KarukuApp(Path home, HubConfig hubConfig) {
+        this(home, hubConfig, new OtherAppsModels());
+    }
+
+    /// As [#KarukuApp(Path, HubConfig)], finding other apps' models with `otherApps` (tests point it at a
+    /// temporary home, so the user's own LM Studio or Ollama models stay out of them).
+    public KarukuApp(Path home, HubConfig hubConfig, OtherAppsModels otherApps) {
         this.home = home;
         this.hubConfig = hubConfig;
+        this.otherApps = otherApps;
     }
 
     /// An app keeping its data in `home`, with the Hub from the environment.
@@ -99,13 +110,14 @@ public final class KarukuApp extends Application {
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
                 ui, new FramePulse(), session.backend());
         io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
-        models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), io, ui);
+        models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
         // downloads of the last session continue now.
         ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
-        downloadManager = new DownloadManager(hub(), library, DownloadOptions.defaults());
-        downloadManager.start();
-        downloads = new DownloadsViewModel(downloadManager, io, ui, models::refresh);
+        downloadService = new DownloadService(hub(), client -> new DownloadManager(client, library, DownloadOptions.defaults()));
+        downloadService.start();
+        downloads = new DownloadsViewModel(downloadService.current(), io, ui, models::refresh);
+        downloadService.onReplaced(next -> ui.execute(() -> downloads.use(next)));
         discover = new DiscoverViewModel(this::hub, io, ui);
         ModelLoader loader = new LlamaModelLoader();
         MemoryPlanner planner = EstimatorPlanner.forThisMachine();
@@ -115,6 +127,8 @@ public final class KarukuApp extends Application {
         buildViews(Page.CHAT);
         installShortcuts();
         settings.settings().addListener((o, a, s) -> {
+            // a token added in Settings is used by the next download at once (and by Retry), not after a restart
+            if (!a.hfToken().equals(s.hfToken())) io.execute(() -> downloadService.useClient(hub()));
             if (a.language() != s.language()) buildViews(shell.page().get());
             else if (a.theme() != s.theme()) Theme.apply(s.theme(), scene);
         });
@@ -143,9 +157,10 @@ public final class KarukuApp extends Application {
         return downloads;
     }
 
-    /// The download manager (continues unfinished downloads at start, closed at exit).
+    /// The download manager in use (continues unfinished downloads at start, replaced when the Hub token
+    /// changes, closed at exit).
     public DownloadManager downloadManager() {
-        return downloadManager;
+        return downloadService.current();
     }
 
     /// The loaded-model holder (the Load screen and tests set it).
@@ -196,7 +211,7 @@ public final class KarukuApp extends Application {
             view[0] = new DiscoverView(discover, messages, repo -> {
                 ModelPageViewModel pageVm = new ModelPageViewModel(repo, this::hub, HardwareProbe.withLlamaDevices()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
-                        downloadManager::enqueue, io, ui);
+                        downloadService::enqueue, headerCache, io, ui);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
                         () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
             });
@@ -229,7 +244,7 @@ public final class KarukuApp extends Application {
         }
         chat.newChat();
         downloads.dispose();
-        downloadManager.close();
+        downloadService.close();
         io.shutdown();
     }
 }

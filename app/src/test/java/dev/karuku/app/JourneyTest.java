@@ -69,7 +69,8 @@ class JourneyTest {
 
     KarukuApp start() throws Exception {
         FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home, HubConfig.of(hub.endpoint(), null));
+        KarukuApp a = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))); // no other apps' models
         FxToolkit.setupApplication(() -> a);
         robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
         robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
@@ -104,6 +105,9 @@ class JourneyTest {
         assertThat(stops()).extracting(StopItem::label).containsExactlyInAnyOrder("Q4_K_M", "Q5_K_S", "IQ3_S");
         assertThat(stops()).allMatch(StopItem::pinned);
         for (String label : List.of("Q4_K_M", "Q5_K_S", "IQ3_S")) {
+            // the stops are in the view once the page has been laid out (a pulse after the estimates may be needed)
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup((Node n) -> ("model-stop-" + label).equals(n.getId()))
+                    .tryQuery().flatMap(stop -> robot.from(stop).lookup(".quant-stop-verdict").tryQuery()).isPresent());
             Node stop = robot.lookup((Node n) -> ("model-stop-" + label).equals(n.getId())).query();
             Label verdict = robot.from(stop).lookup(".quant-stop-verdict").queryAs(Label.class);
             assertThat(verdict.getText()).isNotBlank();

@@ -193,7 +193,10 @@ public final class ModelPageView {
             spin.getStyleClass().add("quant-stop-spinner");
             box.getChildren().add(spin);
         } else {
-            box.getChildren().add(new Label(messages.get("model.stop.noEstimate")));
+            Label error = new Label(messages.get("model.stop.noEstimate"), new FontIcon(Feather.ALERT_TRIANGLE));
+            error.getStyleClass().add("quant-stop-error");
+            error.setTooltip(new javafx.scene.control.Tooltip(messages.get(s.errorKey().get())));
+            box.getChildren().add(error);
         }
     }
 
@@ -224,7 +227,7 @@ public final class ModelPageView {
         }
         verdictLabel.setText(messages.get("verdict." + q.verdict().name()));
         verdictLabel.getStyleClass().add(verdictStyle(q.verdict()));
-        speedLabel.setText(q.tokensPerSecond() > 0 ? messages.get("model.speed", String.format(Locale.ROOT, "%.1f", q.tokensPerSecond())) : "");
+        speedLabel.setText(Formats.speedText(messages, q.tokensPerSecond()));
         Hardware hw = vm.machine().get();
         long ramHave = hw == null ? 0 : hw.totalRamBytes();
         long vramHave = hw == null ? 0 : hw.primaryGpu().map(g -> g.totalBytes()).orElse(0L);

@@ -32,13 +32,17 @@ import javafx.collections.ObservableList;
 /// One Hub repo: its model card, and the quantization slider — one [StopItem] per quant, smallest first, each
 /// estimated from the quant's own GGUF header read remotely (a few MB by range request, in parallel on virtual
 /// threads) against this machine. The recommended stop is preselected once every estimate is in, unless the user
-/// has already moved the slider.
+/// has already moved the slider. Every stop ends with an estimate or an error of its own: a quant whose header
+/// cannot be read or estimated is marked on its stop and never holds back the others.
 public final class ModelPageViewModel {
+    private static final System.Logger LOG = System.getLogger(ModelPageViewModel.class.getName());
+
     private final String repo;
     private final Supplier<HubClient> hub;
     private final Supplier<Hardware> hardware;
     private final EstimateOptions options;
     private final ModelDownloads downloads;
+    private final HeaderCache cache;
     private final Executor io;
     private final UiThread ui;
     private final ObservableList<StopItem> stops = FXCollections.observableArrayList();
@@ -55,8 +59,9 @@ public final class ModelPageViewModel {
     private boolean settingSelection;
 
     public ModelPageViewModel(String repo, Supplier<HubClient> hub, Supplier<Hardware> hardware, EstimateOptions options,
-                              ModelDownloads downloads, Executor io, UiThread ui) {
+                              ModelDownloads downloads, HeaderCache cache, Executor io, UiThread ui) {
         this.repo = repo;
+        this.cache = cache;
         this.hub = hub;
         this.hardware = hardware;
         this.options = options;
@@ -115,7 +120,8 @@ public final class ModelPageViewModel {
                     state.set(ModelPageState.READY);
                     for (StopItem s : stops) fetchHeader(client, sha, s);
                 });
-            } catch (Exception e) {
+            } catch (Exception | Error e) { // an Error too (natives missing for the hardware probe): never loading forever
+                LOG.log(System.Logger.Level.WARNING, "cannot open " + repo, e);
                 String key = HubErrorKeys.of(e);
                 ui.execute(() -> {
                     errorKey.set(key);
@@ -140,36 +146,63 @@ public final class ModelPageViewModel {
     }
 
     private void fetchHeader(HubClient client, String sha, StopItem stop) {
+        var cached = cache.get(repo, sha, stop.label());
+        if (cached.isPresent()) {
+            headers.put(stop.label(), cached.get());
+            estimate();
+            return;
+        }
         io.execute(() -> {
             try {
                 QuantHeaders h = new RemoteGguf(client).headers(repo, sha, stop.choice());
                 QuantFile file = new QuantFile(stop.label(), h.shards(), stop.sizeBytes());
+                cache.put(repo, sha, file);
                 ui.execute(() -> {
                     headers.put(stop.label(), file);
                     estimate();
                 });
-            } catch (Exception e) {
+            } catch (Exception | Error e) { // whatever happens, the stop shows it (no spinner forever)
+                LOG.log(System.Logger.Level.WARNING, "no header for " + repo + " " + stop.label(), e);
                 String key = e instanceof dev.karuku.engine.gguf.GgufException ? "discover.stop.unreadable" : HubErrorKeys.of(e);
-                ui.execute(() -> {
-                    stop.fail(key);
-                    if (stops.stream().allMatch(StopItem::ready)) preselectRecommended();
-                });
+                ui.execute(() -> fail(stop, key));
             }
         });
     }
 
-    /// Recomputes every stop from the headers in so far (the recommendation compares them all).
+    /// Recomputes every stop from the headers in so far (the recommendation compares them all). A quant the
+    /// estimator rejects is taken out and marked, so one odd file does not leave the others without an estimate.
     private void estimate() {
         List<QuantStop> computed;
         try {
             computed = QuantChoices.stops(List.copyOf(headers.values()), options, machine.get());
         } catch (RuntimeException e) {
-            for (StopItem s : stops) if (headers.containsKey(s.label()) && s.estimate().get() == null) s.fail("discover.stop.unreadable");
+            int before = headers.size();
+            for (QuantFile q : List.copyOf(headers.values())) {
+                try {
+                    QuantChoices.stops(List.of(q), options, machine.get());
+                } catch (RuntimeException bad) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot estimate " + repo + " " + q.label(), bad);
+                    headers.remove(q.label());
+                    stops.stream().filter(s -> s.label().equals(q.label())).findFirst().ifPresent(s -> s.fail("discover.stop.unreadable"));
+                }
+            }
+            if (headers.size() == before) { // each alone is fine, together they are not: mark what has no estimate
+                LOG.log(System.Logger.Level.WARNING, "cannot estimate " + repo, e);
+                for (StopItem s : stops) if (headers.containsKey(s.label()) && !s.ready()) s.fail("discover.stop.unreadable");
+                return;
+            }
+            if (!headers.isEmpty()) estimate();
+            else if (stops.stream().allMatch(StopItem::ready)) preselectRecommended();
             return;
         }
         for (QuantStop q : computed) {
             stops.stream().filter(s -> s.label().equals(q.label())).findFirst().ifPresent(s -> s.set(q));
         }
+        if (stops.stream().allMatch(StopItem::ready)) preselectRecommended();
+    }
+
+    private void fail(StopItem stop, String key) {
+        stop.fail(key);
         if (stops.stream().allMatch(StopItem::ready)) preselectRecommended();
     }
 

@@ -78,6 +78,12 @@ public final class DownloadsView {
             bar.setMaxWidth(Double.MAX_VALUE);
             box = new VBox(6, top, bar, caption, failure);
             box.getStyleClass().addAll("card", "download-row");
+            // the row is as wide as the list, never wider: no sideways scrolling, the buttons stay in view
+            setPrefWidth(0);
+            box.setMinWidth(0);
+            box.prefWidthProperty().bind(Bindings.createDoubleBinding(
+                    () -> Math.max(0, getWidth() - getInsets().getLeft() - getInsets().getRight()), widthProperty(), insetsProperty()));
+            box.maxWidthProperty().bind(box.prefWidthProperty());
         }
 
         @Override

@@ -39,7 +39,8 @@ public final class EstimatorPlanner implements MemoryPlanner {
         else if (r.gpuLayers() == 0 || vramHave == 0) verdict = fit.verdict().name().equals("DOES_NOT_FIT") ? "WONT_FIT" : "CPU_ONLY";
         else if (r.gpuLayers() >= e.layers() + 1) verdict = "FITS_ON_GPU";
         else verdict = "PARTLY_ON_GPU";
-        return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict);
+        double speed = verdict.equals("WONT_FIT") ? 0 : dev.karuku.engine.estimate.SpeedEstimate.tokensPerSecond(gguf, e, hw);
+        return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed);
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class LoadView {
     @FXML private ProgressBar vramBar;
     @FXML private Label vramLabel;
     @FXML private Label verdictLabel;
+    @FXML private Label speedLabel;
     @FXML private Spinner<Integer> contextSpinner;
     @FXML private ComboBox<String> kvBox;
     @FXML private Spinner<Integer> threadsSpinner;
@@ -96,6 +97,7 @@ public final class LoadView {
 
     private void showPlan(MemoryPlanner.Plan p) {
         verdictLabel.setVisible(p != null);
+        speedLabel.setVisible(p != null);
         if (p == null) return;
         layersSlider.setMajorTickUnit(Math.max(1, (p.layers() + 1) / 8));
         ramBar.setProgress(p.ramHave() == 0 ? 0 : Math.min(1, p.ramNeeded() / (double) p.ramHave()));
@@ -111,5 +113,6 @@ public final class LoadView {
             default -> "verdict-none";
         });
         verdictLabel.setId("load-verdict");
+        speedLabel.setText(Formats.speedText(messages, p.tokensPerSecond()));
     }
 }

@@ -16,5 +16,6 @@ public interface MemoryPlanner {
     /// @param ramHave    main memory this machine has
     /// @param vramHave   GPU memory this machine has (0 without a GPU)
     /// @param verdict    FITS_ON_GPU, PARTLY_ON_GPU, CPU_ONLY or WONT_FIT
-    record Plan(int layers, long ramNeeded, long vramNeeded, long ramHave, long vramHave, String verdict) {}
+    /// @param tokensPerSecond estimated generation speed with these options (0 when unknown)
+    record Plan(int layers, long ramNeeded, long vramNeeded, long ramHave, long vramHave, String verdict, double tokensPerSecond) {}
 }

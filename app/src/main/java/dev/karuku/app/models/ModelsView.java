@@ -24,8 +24,8 @@ import javafx.stage.FileChooser;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/// Code-behind of `models.fxml`: the installed models, with Load, Show in folder and Delete per model; import
-/// by button or by dropping files on the list.
+/// Code-behind of `models.fxml`: the installed models, with Load, Show in folder and Delete per model; other
+/// apps' models marked with where they were found and without Delete; import by button or by dropping files.
 public final class ModelsView {
     private final ModelsViewModel vm;
     private final Messages messages;
@@ -94,6 +94,12 @@ public final class ModelsView {
         Label info = new Label(details);
         info.getStyleClass().add(m.problem().isEmpty() ? "muted" : "bubble-error");
         VBox text = new VBox(2, name, info);
+        m.foundIn().ifPresent(app -> {
+            Label badge = new Label(messages.get("models.foundIn." + app.name()), new FontIcon(Feather.LOCK));
+            badge.getStyleClass().add("found-in");
+            badge.setTooltip(new javafx.scene.control.Tooltip(messages.get("models.readOnly.tooltip")));
+            text.getChildren().add(1, badge);
+        });
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Button loadButton = new Button(messages.get("models.load"), new FontIcon(Feather.PLAY));
@@ -115,7 +121,8 @@ public final class ModelsView {
             a.initOwner(root.getScene().getWindow());
             a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(m));
         });
-        HBox row = new HBox(10, text, spacer, loadButton, revealButton, deleteButton);
+        HBox row = new HBox(10, text, spacer, loadButton, revealButton);
+        if (!m.readOnly()) row.getChildren().add(deleteButton); // other apps' models are theirs to delete
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().add("card");
         return row;
