@@ -123,6 +123,10 @@ public final class KarukuApp extends Application {
         MemoryPlanner planner = EstimatorPlanner.forThisMachine();
         load = new LoadViewModel(loader, planner, session, initial.loadDefaults(), new SerialExecutor("karuku-estimate"), ui);
         stage.setTitle("Karuku");
+        for (int size : new int[] {16, 24, 32, 48, 64, 128, 256}) {
+            var icon = KarukuApp.class.getResource("/dev/karuku/app/icons/karuku-" + size + ".png");
+            if (icon != null) stage.getIcons().add(new javafx.scene.image.Image(icon.toExternalForm()));
+        }
         scene = new Scene(new javafx.scene.layout.StackPane(), 1280, 820);
         buildViews(Page.CHAT);
         installShortcuts();
@@ -133,6 +137,7 @@ public final class KarukuApp extends Application {
             else if (a.theme() != s.theme()) Theme.apply(s.theme(), scene);
         });
         Platform.getPreferences().colorSchemeProperty().addListener((o, a, b) -> Theme.apply(settings.settings().get().theme(), scene));
+        openFileArgument();
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);
@@ -246,5 +251,20 @@ public final class KarukuApp extends Application {
         downloads.dispose();
         downloadService.close();
         io.shutdown();
+    }
+
+    /// A `.gguf` the app was started with (a double-click through the installers' file association) opens on the
+    /// Load screen, ready to load with the settings that fit this PC.
+    private void openFileArgument() {
+        if (getParameters() == null) return;
+        getParameters().getRaw().stream()
+                .filter(a -> a.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf"))
+                .map(java.nio.file.Path::of)
+                .filter(java.nio.file.Files::isRegularFile)
+                .findFirst()
+                .ifPresent(file -> {
+                    load.file().set(file.toAbsolutePath());
+                    shell.page().set(Page.LOAD);
+                });
     }
 }
