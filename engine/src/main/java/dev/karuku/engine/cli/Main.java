@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "Run large language models privately on your own PC.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InfoCommand.class,
+                MakeTestModelCommand.class,
         })
 public final class Main {
 

@@ -28,6 +28,8 @@ public final class GgufException extends Exception {
     }
 
     /// For [Kind#TRUNCATED]: how many bytes from the start of the file the reader needed; -1 otherwise.
+    /// A lower bound (the rest of the header counted at its smallest possible size): fetch at least this many,
+    /// better a little more, and read again.
     public long neededBytes() {
         return neededBytes;
     }

@@ -88,4 +88,20 @@ public final class GgufMetadata {
     public int size() {
         return values.size();
     }
+
+    /// Equal when the same keys hold equal values (order aside), so parsed headers can be compared.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GgufMetadata m && values.equals(m.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "GgufMetadata" + values.keySet();
+    }
 }

@@ -41,7 +41,8 @@ public sealed interface GgufValue {
 
     record Array(Type elementType, List<GgufValue> values) implements GgufValue {
         public Array {
-            values = List.copyOf(values);
+            // Arrays read from a file stay packed (see PackedList): immutable already, and far smaller.
+            values = values instanceof PackedList ? values : List.copyOf(values);
         }
 
         public Type type() {
