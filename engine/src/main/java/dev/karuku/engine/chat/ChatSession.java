@@ -1,0 +1,155 @@
+package dev.karuku.engine.chat;
+
+import dev.karuku.engine.llama.Cancellation;
+import dev.karuku.engine.llama.Context;
+import dev.karuku.engine.llama.ContextOverflowException;
+import dev.karuku.engine.llama.GenerateOptions;
+import dev.karuku.engine.llama.Generation;
+import dev.karuku.engine.llama.GenerationListener;
+import dev.karuku.engine.llama.GenerationResult;
+import dev.karuku.engine.llama.GenerationStats;
+import dev.karuku.engine.llama.LoadedModel;
+import dev.karuku.engine.llama.Model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/// A conversation with a loaded model, fast on every turn.
+///
+/// Each turn renders the whole conversation with the model's chat template and tokenizes it; the context knows
+/// which tokens its KV cache holds, so only the tokens after the common prefix are evaluated — normally just the
+/// new user message and the assistant header, however long the chat ([#lastTurn] shows the numbers).
+/// [#regenerate] and [#edit] rewrite the end of the history; the cache then keeps everything up to the first
+/// changed token.
+///
+/// When the conversation outgrows the context, the oldest turns slide out of what the model sees (the system
+/// prompt stays, and [#messages] still lists everything); a single message too long for the context fails with a
+/// [ContextOverflowException] and leaves the history as it was. Generation runs on the model's
+/// [dev.karuku.engine.llama.InferenceWorker]; every method returns at once.
+public final class ChatSession {
+
+    private final LoadedModel loaded;
+    private final ChatTemplate template;
+    private final List<ChatMessage> history = new ArrayList<>();
+    private volatile String systemPrompt;
+    private volatile int windowStart;
+    private volatile GenerationStats lastTurn;
+
+    /// @param systemPrompt instructions for the model, or null for none
+    public ChatSession(LoadedModel loaded, String systemPrompt) {
+        this.loaded = loaded;
+        this.template = ChatTemplate.of(loaded.model());
+        this.systemPrompt = systemPrompt == null || systemPrompt.isBlank() ? null : systemPrompt;
+    }
+
+    /// The conversation so far (system prompt excluded), oldest first.
+    public synchronized List<ChatMessage> messages() {
+        return List.copyOf(history);
+    }
+
+    public ChatTemplate template() {
+        return template;
+    }
+
+    /// Changes the system prompt from the next turn on (the cache is then re-evaluated from the start).
+    public void setSystemPrompt(String prompt) {
+        this.systemPrompt = prompt == null || prompt.isBlank() ? null : prompt;
+    }
+
+    /// Numbers of the last finished turn: `promptTokens` evaluated now, `reusedTokens` taken from the KV cache.
+    public Optional<GenerationStats> lastTurn() {
+        return Optional.ofNullable(lastTurn);
+    }
+
+    /// Prompt tokens the last turn had to evaluate (0 before the first turn).
+    public int lastTurnEvaluatedTokens() {
+        GenerationStats s = lastTurn;
+        return s == null ? 0 : s.promptTokens();
+    }
+
+    /// Adds `userText` and generates the assistant's reply; the reply joins the history when it ends
+    /// (also when cancelled, with the text so far).
+    public Generation send(String userText, GenerateOptions options, GenerationListener listener) {
+        return turn(List.of(ChatMessage.user(userText)), 0, options, listener);
+    }
+
+    /// Replaces the last assistant reply with a new one.
+    public Generation regenerate(GenerateOptions options, GenerationListener listener) {
+        return turn(List.of(), 1, options, listener);
+    }
+
+    /// Replaces message `index` (a user message) with `newText`, drops everything after it, and generates a
+    /// new reply.
+    public Generation edit(int index, String newText, GenerateOptions options, GenerationListener listener) {
+        synchronized (this) {
+            if (index < 0 || index >= history.size() || history.get(index).role() != ChatRole.USER)
+                throw new IllegalArgumentException("message " + index + " is not a user message");
+            return turn(List.of(ChatMessage.user(newText)), history.size() - index, options, listener);
+        }
+    }
+
+    /// Forgets the conversation (the system prompt stays). The KV cache is reused as far as it still matches.
+    public synchronized void clear() {
+        history.clear();
+        windowStart = 0;
+    }
+
+    /// One turn: drop `dropLast` messages (an old reply, an edited message), add `add`, generate, record.
+    private Generation turn(List<ChatMessage> add, int dropLast, GenerateOptions options, GenerationListener listener) {
+        Cancellation cancel = new Cancellation();
+        CompletableFuture<GenerationResult> f = loaded.withContext(ctx -> run(ctx, add, dropLast, options, listener, cancel));
+        return new Generation(cancel, f);
+    }
+
+    private GenerationResult run(Context ctx, List<ChatMessage> add, int dropLast, GenerateOptions options,
+                                 GenerationListener listener, Cancellation cancel) {
+        List<ChatMessage> conversation;
+        synchronized (this) {
+            if (dropLast > 0) {
+                if (dropLast > history.size() || (add.isEmpty() && history.getLast().role() != ChatRole.ASSISTANT))
+                    throw new IllegalStateException("there is no reply to regenerate");
+            }
+            conversation = new ArrayList<>(history.subList(0, history.size() - dropLast));
+            conversation.addAll(add);
+        }
+        Model model = ctx.model();
+        int reserve = options.maxTokens() == 0 ? ctx.size() / 4 : Math.min(options.maxTokens(), ctx.size() / 4);
+        int start = Math.min(windowStart, conversation.size() - 1);
+        int[] tokens = tokens(model, conversation, start);
+        // Slide the oldest turns out of view until prompt + room for the reply fits.
+        while (tokens.length + reserve > ctx.size() && start < conversation.size() - 1) {
+            start = nextTurnStart(conversation, start);
+            tokens = tokens(model, conversation, start);
+        }
+        if (tokens.length >= ctx.size()) throw new ContextOverflowException(tokens.length + 1, ctx.size());
+        GenerateOptions opts = options.withStopStrings(Stream.concat(options.stopStrings().stream(),
+                template.stopStrings().stream()).distinct().toList());
+        GenerationResult result = ctx.generate(tokens, opts, listener, cancel);
+        synchronized (this) {
+            history.clear();
+            history.addAll(conversation);
+            history.add(ChatMessage.assistant(result.text()));
+            windowStart = start;
+        }
+        lastTurn = result.stats();
+        return result;
+    }
+
+    /// The index after the first user turn at or after `start` and its reply: the next window start.
+    private static int nextTurnStart(List<ChatMessage> conversation, int start) {
+        int i = start + 1;
+        while (i < conversation.size() - 1 && conversation.get(i).role() != ChatRole.USER) i++;
+        return i;
+    }
+
+    private int[] tokens(Model model, List<ChatMessage> conversation, int start) {
+        List<ChatMessage> view = new ArrayList<>();
+        String sys = systemPrompt;
+        if (sys != null) view.add(ChatMessage.system(sys));
+        view.addAll(conversation.subList(start, conversation.size()));
+        return model.tokenize(template.apply(view, true), true, true);
+    }
+}

@@ -1,0 +1,268 @@
+package dev.karuku.engine.llama;
+
+import dev.karuku.engine.llama.internal.Abi;
+import dev.karuku.engine.llama.internal.Fn;
+import dev.karuku.engine.llama.internal.LogBridge;
+import dev.karuku.engine.llama.internal.ThreadLog;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/// A `llama_context *`: the KV cache and compute buffers for one sequence, plus the exact token sequence that is
+/// in its KV cache ([#cachedTokens]), which makes prompt reuse possible: a new prompt that starts like the cached
+/// one only evaluates the tokens after the common prefix ([#generate]).
+///
+/// Not thread-safe: one thread uses a context at a time, normally the [InferenceWorker] that owns it (a platform
+/// thread, because a virtual thread inside a long native call pins its carrier). [Cancellation] may be signalled
+/// from any thread. Native buffers for tokens, the batch and token pieces are allocated once, so generating a token
+/// allocates nothing on the native side. Closing frees it; later use throws [IllegalStateException].
+public final class Context implements AutoCloseable {
+
+    private static final MethodHandle ABORT_TARGET;
+
+    static {
+        try {
+            ABORT_TARGET = MethodHandles.lookup().findVirtual(Context.class, "shouldAbort",
+                    MethodType.methodType(boolean.class, MemorySegment.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Model model;
+    private final Arena arena;
+    private final LoadOptions options;
+    private MemorySegment handle;
+    private MemorySegment memory;
+    private int size;
+    private int batchSize;
+    private MemorySegment tokenBuf;
+    private MemorySegment batch;
+    final MemorySegment pieceBuf;
+    private int[] cached;
+    private int cachedCount;
+    private volatile Cancellation active = Cancellation.none();
+
+    private Context(Model model, LoadOptions options) {
+        this.model = model;
+        this.options = options;
+        this.arena = Arena.ofShared();
+        this.pieceBuf = arena.allocate(256);
+    }
+
+    static Context create(Model model, LoadOptions o) {
+        Context c = new Context(model, o);
+        try {
+            c.init();
+            return c;
+        } catch (RuntimeException | Error e) {
+            c.arena.close();
+            throw e;
+        }
+    }
+
+    private void init() {
+        try (Arena tmp = Arena.ofConfined(); ThreadLog log = ThreadLog.start()) {
+            MemorySegment p = (MemorySegment) Fn.llama_context_default_params.invokeExact((SegmentAllocator) tmp);
+            p.set(JAVA_INT, Abi.CP_N_CTX, options.contextLength());
+            p.set(JAVA_INT, Abi.CP_N_BATCH, options.batchSize());
+            p.set(JAVA_INT, Abi.CP_N_UBATCH, Math.min(options.ubatchSize(), options.batchSize()));
+            p.set(JAVA_INT, Abi.CP_N_THREADS, options.threads());
+            p.set(JAVA_INT, Abi.CP_N_THREADS_BATCH, options.batchThreads());
+            p.set(JAVA_INT, Abi.CP_FLASH_ATTN_TYPE, options.flashAttention().nativeValue());
+            p.set(JAVA_INT, Abi.CP_TYPE_K, options.kvCacheType().ggmlType());
+            p.set(JAVA_INT, Abi.CP_TYPE_V, options.kvCacheType().ggmlType());
+            MemorySegment abort = Linker.nativeLinker().upcallStub(ABORT_TARGET.bindTo(this),
+                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
+            p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, abort);
+            MemorySegment raw = (MemorySegment) Fn.llama_init_from_model.invokeExact(model.handle(), p);
+            if (raw.equals(MemorySegment.NULL))
+                throw new LlamaException("cannot create a context for " + model.file().getFileName() + ": "
+                        + log.reason("llama.cpp refused the context settings"), log.lines());
+            handle = raw.reinterpret(arena, Context::free);
+            // Scoped to our arena too, so a use after close throws instead of touching freed memory.
+            memory = ((MemorySegment) Fn.llama_get_memory.invokeExact(handle)).reinterpret(arena, null);
+            size = (int) Fn.llama_n_ctx.invokeExact(handle);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+        batchSize = Math.max(1, Math.min(options.batchSize(), size));
+        tokenBuf = arena.allocate(JAVA_INT, batchSize);
+        batch = arena.allocate(Abi.BATCH); // zeroed: pos, seq ids and logits NULL = llama_batch_get_one
+        batch.set(ADDRESS, Abi.BATCH_TOKEN, tokenBuf);
+        cached = new int[size];
+    }
+
+    private static void free(MemorySegment ctx) {
+        try {
+            Fn.llama_free.invokeExact(ctx);
+        } catch (Throwable ignored) {
+            // closing
+        }
+    }
+
+    /// Called by ggml between graph nodes during `llama_decode`: true aborts the decode.
+    private boolean shouldAbort(MemorySegment data) {
+        return active.isCancelled();
+    }
+
+    MemorySegment handle() {
+        if (!arena.scope().isAlive()) throw new IllegalStateException("this context is closed");
+        return handle;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public LoadOptions options() {
+        return options;
+    }
+
+    /// Tokens the context holds (`n_ctx`).
+    public int size() {
+        return size;
+    }
+
+    /// A copy of the tokens now in the KV cache, in order.
+    public int[] cachedTokens() {
+        return Arrays.copyOf(cached, cachedCount);
+    }
+
+    public int cachedTokenCount() {
+        return cachedCount;
+    }
+
+    /// Evaluates `tokens` after what is cached, in batches. Returns false when cancelled (what was evaluated
+    /// stays cached).
+    ///
+    /// @throws ContextOverflowException when they do not fit (nothing is evaluated)
+    /// @throws LlamaException when llama.cpp fails (its reason in the message)
+    public boolean evaluate(int[] tokens, int from, int to, Cancellation cancel) {
+        handle();
+        if (cachedCount + (to - from) > size) throw new ContextOverflowException(cachedCount + (to - from), size);
+        active = cancel;
+        try {
+            for (int i = from; i < to; i += batchSize) {
+                if (cancel.isCancelled()) return false;
+                int n = Math.min(batchSize, to - i);
+                MemorySegment.copy(tokens, i, tokenBuf, JAVA_INT, 0, n);
+                if (!decode(n)) return false;
+                System.arraycopy(tokens, i, cached, cachedCount, n);
+                cachedCount += n;
+            }
+            return true;
+        } finally {
+            active = Cancellation.none();
+        }
+    }
+
+    /// Evaluates one token (a generated one) without allocating.
+    boolean evaluateOne(int token, Cancellation cancel) {
+        if (cachedCount + 1 > size) throw new ContextOverflowException(cachedCount + 1, size);
+        tokenBuf.setAtIndex(JAVA_INT, 0, token);
+        active = cancel;
+        try {
+            if (!decode(1)) return false;
+        } finally {
+            active = Cancellation.none();
+        }
+        cached[cachedCount++] = token;
+        return true;
+    }
+
+    private boolean decode(int n) {
+        batch.set(JAVA_INT, Abi.BATCH_N_TOKENS, n);
+        long mark = LogBridge.mark();
+        int rc;
+        try {
+            rc = (int) Fn.llama_decode.invokeExact(handle(), batch);
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+        if (rc == 0) return true;
+        resync();
+        if (rc == 2) return false; // aborted by the callback
+        List<LogLine> lines = LogBridge.linesSince(mark);
+        if (rc == 1) throw new ContextOverflowException(cachedCount + n, size);
+        throw new LlamaException("llama_decode failed (" + rc + "): " + ThreadLog.reason(lines, "no reason logged"), lines);
+    }
+
+    /// After a failed or aborted decode, trust llama.cpp about how much of the sequence is cached.
+    private void resync() {
+        try {
+            int max = (int) Fn.llama_memory_seq_pos_max.invokeExact(memory, 0);
+            cachedCount = Math.max(0, Math.min(cachedCount, max + 1));
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+    }
+
+    /// Keeps the first `keep` cached tokens and drops the rest from the KV cache.
+    public void truncate(int keep) {
+        handle();
+        if (keep >= cachedCount) return;
+        try {
+            boolean ok = (boolean) Fn.llama_memory_seq_rm.invokeExact(memory, 0, Math.max(0, keep), -1);
+            if (ok) {
+                cachedCount = Math.max(0, keep);
+                return;
+            }
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+        clear(); // some memories (recurrent) cannot drop a tail: start over
+    }
+
+    /// Empties the KV cache.
+    public void clear() {
+        handle();
+        try {
+            Fn.llama_memory_clear.invokeExact(memory, true);
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+        cachedCount = 0;
+    }
+
+    /// Makes the cache a prefix of `prompt` and returns how many tokens of it are reused. At least one token is
+    /// always left to evaluate, because sampling needs the logits of the prompt's last token.
+    public int reusePrefix(int[] prompt) {
+        handle();
+        int common = 0;
+        int max = Math.min(cachedCount, prompt.length);
+        while (common < max && cached[common] == prompt[common]) common++;
+        if (common == prompt.length) common = Math.max(0, common - 1);
+        truncate(common);
+        return cachedCount;
+    }
+
+    /// Evaluates `prompt` (reusing the cached prefix) and generates after it, streaming text to `listener`.
+    /// Runs on the calling thread until done, cancelled, or stopped.
+    public GenerationResult generate(int[] prompt, GenerateOptions options, GenerationListener listener, Cancellation cancel) {
+        return new Generator(this, options, listener, cancel).run(prompt);
+    }
+
+    /// Frees the context. Idempotent.
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (arena.scope().isAlive()) arena.close();
+        }
+        model.forget(this);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.karuku.engine.llama;
+
+/// Receives generated text as it is produced, on the inference thread. Pieces are whole characters (never half a
+/// UTF-8 sequence) and never contain any part of a stop string. Keep it quick: hand the text to your own thread
+/// (the app coalesces pieces per frame).
+@FunctionalInterface
+public interface GenerationListener {
+
+    void onText(String piece);
+
+    GenerationListener NONE = piece -> {};
+}

@@ -1,0 +1,4 @@
+package dev.karuku.engine.llama;
+
+/// The whole text of a finished generation (exactly what the listener received), why it stopped, and timings.
+public record GenerationResult(String text, StopReason stopReason, GenerationStats stats) {}

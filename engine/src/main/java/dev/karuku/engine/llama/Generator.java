@@ -1,0 +1,95 @@
+package dev.karuku.engine.llama;
+
+/// One generation on a [Context]: evaluate the prompt (reusing the cached prefix), then sample, stream and
+/// evaluate token by token until end-of-generation, a stop string, the token limit, a full context, or a cancel.
+final class Generator {
+
+    private final Context ctx;
+    private final GenerateOptions options;
+    private final GenerationListener listener;
+    private final Cancellation cancel;
+    private final StringBuilder text = new StringBuilder();
+    private final Utf8Accumulator utf8 = new Utf8Accumulator();
+    private final StopStringFilter stops;
+    private byte[] piece = new byte[256];
+
+    Generator(Context ctx, GenerateOptions options, GenerationListener listener, Cancellation cancel) {
+        this.ctx = ctx;
+        this.options = options;
+        this.listener = listener;
+        this.cancel = cancel;
+        this.stops = new StopStringFilter(options.stopStrings());
+    }
+
+    GenerationResult run(int[] prompt) {
+        long start = System.nanoTime();
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
+        if (prompt.length > ctx.size()) throw new ContextOverflowException(prompt.length, ctx.size());
+        int reused = ctx.reusePrefix(prompt);
+        int evaluated = prompt.length - reused;
+        boolean ok = ctx.evaluate(prompt, reused, prompt.length, cancel);
+        long promptDone = System.nanoTime();
+        if (!ok) return result(StopReason.CANCELLED, evaluated, reused, promptDone - start, 0, 0, 0);
+
+        Model model = ctx.model();
+        int generated = 0;
+        long firstToken = 0;
+        StopReason reason;
+        try (Sampler sampler = Sampler.create(model, options.sampling())) {
+            while (true) {
+                if (cancel.isCancelled()) {
+                    reason = StopReason.CANCELLED;
+                    break;
+                }
+                int token = sampler.sample(ctx);
+                if (firstToken == 0) firstToken = System.nanoTime() - start;
+                if (model.isEndOfGeneration(token)) {
+                    reason = StopReason.END_OF_GENERATION;
+                    break;
+                }
+                generated++;
+                emit(stops.feed(utf8.append(piece, 0, pieceOf(model, token))));
+                if (stops.stopped()) {
+                    reason = StopReason.STOP_STRING;
+                    break;
+                }
+                if (options.maxTokens() != 0 && generated >= options.maxTokens()) {
+                    reason = StopReason.MAX_TOKENS; // the last token is not evaluated: nobody needs its logits
+                    break;
+                }
+                if (ctx.cachedTokenCount() >= ctx.size()) {
+                    reason = StopReason.CONTEXT_FULL;
+                    break;
+                }
+                if (!ctx.evaluateOne(token, cancel)) {
+                    reason = StopReason.CANCELLED;
+                    break;
+                }
+            }
+        }
+        if (reason != StopReason.STOP_STRING) emit(stops.feed(utf8.flush()) + stops.flush());
+        long end = System.nanoTime();
+        return result(reason, evaluated, reused, promptDone - start, generated, end - promptDone, firstToken);
+    }
+
+    /// The token's bytes into `piece` (grown when needed, never per token); returns their count.
+    private int pieceOf(Model model, int token) {
+        int n = model.pieceInto(token, ctx.pieceBuf);
+        if (n < 0) throw new LlamaException("token " + token + " is longer than " + ctx.pieceBuf.byteSize() + " bytes");
+        if (n > piece.length) piece = new byte[n];
+        java.lang.foreign.MemorySegment.copy(ctx.pieceBuf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, piece, 0, n);
+        return n;
+    }
+
+    private void emit(String s) {
+        if (s.isEmpty()) return;
+        text.append(s);
+        listener.onText(s);
+    }
+
+    private GenerationResult result(StopReason reason, int evaluated, int reused, long promptNanos, int generated,
+                                    long genNanos, long firstToken) {
+        return new GenerationResult(text.toString(), reason,
+                new GenerationStats(evaluated, reused, promptNanos, generated, genNanos, firstToken));
+    }
+}

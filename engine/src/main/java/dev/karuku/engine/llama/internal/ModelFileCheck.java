@@ -1,0 +1,30 @@
+package dev.karuku.engine.llama.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/// Checks a model file before native code sees it: llama.cpp copes with most malformed files, but a file that is
+/// missing, unreadable, a directory or not GGUF at all is cheaper and clearer to refuse in Java.
+public final class ModelFileCheck {
+
+    private ModelFileCheck() {}
+
+    /// The reason the file cannot be a model, or empty when it looks like GGUF.
+    public static Optional<String> problem(Path file) {
+        if (!Files.exists(file)) return Optional.of("no such file: " + file);
+        if (Files.isDirectory(file)) return Optional.of("it is a folder, not a model file: " + file);
+        if (!Files.isReadable(file)) return Optional.of("permission denied: " + file);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            if (head.length < 8) return Optional.of("the file is too short to be a GGUF model (" + head.length + " bytes)");
+            if (head[0] != 'G' || head[1] != 'G' || head[2] != 'U' || head[3] != 'F')
+                return Optional.of("not a GGUF model file (it does not start with \"GGUF\")");
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}
