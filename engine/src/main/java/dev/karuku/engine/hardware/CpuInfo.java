@@ -70,7 +70,7 @@ public final class CpuInfo {
     static OptionalInt parseProcCpuinfo(String text) {
         Set<String> cores = new HashSet<>();
         String physical = "0", core = null;
-        for (String line : (text + "\n\n").split("\n")) {
+        for (String line : (text + "\n\n").split("\n", -1)) { // -1: keep the trailing blank lines that close the last processor
             int colon = line.indexOf(':');
             if (line.isBlank()) {
                 if (core != null) cores.add(physical + "/" + core);

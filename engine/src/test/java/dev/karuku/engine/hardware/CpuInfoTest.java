@@ -49,6 +49,15 @@ class CpuInfoTest {
         assertThat(CpuInfo.parseProcCpuinfo(SMT_CPUINFO)).hasValue(4);
     }
 
+    /// The kernel ends /proc/cpuinfo with a blank line; on a machine without SMT the last processor is its own core
+    /// and must be counted (it was dropped once, which ran a 2-core VM on one thread at half speed).
+    @Test
+    void lastProcessorOfAMachineWithoutSmtCounts() {
+        String twoCores = "processor\t: 0\nphysical id\t: 0\ncore id\t\t: 0\n\n"
+                + "processor\t: 1\nphysical id\t: 0\ncore id\t\t: 1\n\n";
+        assertThat(CpuInfo.parseProcCpuinfo(twoCores)).hasValue(2);
+    }
+
     @Test
     void cpuinfoWithoutCoreIdsGivesNoAnswer() {
         assertThat(CpuInfo.parseProcCpuinfo("processor\t: 0\nmodel name\t: ARM\n\nprocessor\t: 1\n")).isEmpty();
