@@ -55,7 +55,7 @@ const samples = [];
 for (let i = 0; i < runs; i++) samples.push(await once());
 const version = JSON.parse(readFileSync(new URL("./node_modules/node-llama-cpp/package.json", import.meta.url), "utf8")).version;
 console.log(JSON.stringify({
-    engine: "node-llama-cpp", version, llamaCpp: "v0.4.0 (@node-llama-cpp/linux-x64 prebuilt)",
-    threads, contextSize, batchSize, gpuLayers: 0, loadSeconds, peakRssBytes: peakRss(), samples
+    engine: "node-llama-cpp", version, build: "llama.cpp v0.4.0 (@node-llama-cpp/linux-x64 prebuilt)",
+    threads, contextSize: ctx.contextSize, batchSize, gpuLayers: 0, loadSeconds, peakRssBytes: peakRss(), samples
 }));
 await ctx.dispose(); await m.dispose(); await llama.dispose();

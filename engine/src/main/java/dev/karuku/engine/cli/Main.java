@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InfoCommand.class,
                 MakeTestModelCommand.class,
+                BenchCommand.class,
         })
 public final class Main {
 

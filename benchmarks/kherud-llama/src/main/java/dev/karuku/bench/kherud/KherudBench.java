@@ -49,7 +49,7 @@ public final class KherudBench {
         for (int i = 0; i < warmup; i++) once(llama, prompt, promptTokens, tokens);
         StringJoiner samples = new StringJoiner(",", "[", "]");
         for (int i = 0; i < runs; i++) samples.add(once(llama, prompt, promptTokens, tokens));
-        System.out.println("{\"engine\":\"de.kherud:llama\",\"version\":\"4.2.0\",\"llamaCpp\":\"bundled in libjllama (June 2025)\""
+        System.out.println("{\"engine\":\"de.kherud:llama\",\"version\":\"4.2.0\",\"build\":\"llama.cpp b4916 in libjllama (June 2025)\""
                 + ",\"threads\":" + threads + ",\"contextSize\":" + context + ",\"batchSize\":" + batch
                 + ",\"gpuLayers\":0,\"loadSeconds\":" + loadSeconds + ",\"peakRssBytes\":" + peakRss()
                 + ",\"samples\":" + samples + "}");
