@@ -101,7 +101,8 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode node = r.toJson(mapper);
-            node.put("model", model.toString()).put("fileType", gguf.fileTypeLabel()).put("fileBytes", Files.size(model));
+            node.put("model", model.toString()).put("fileType", gguf.fileTypeLabel()).put("fileBytes", Files.size(model))
+                    .put("vocab", gguf.metadata().array("tokenizer.ggml.tokens").size());
             if (bound != null) {
                 node.putObject("bandwidth").put("method", bw.method()).put("threads", bw.threads())
                         .put("gbPerSecond", bw.gbPerSecond()).put("weightBytesPerToken", bound.weightBytesPerToken())
