@@ -39,6 +39,8 @@ public final class KherudBench {
             System.err.println("--model is required");
             System.exit(2);
         }
+        java.io.PrintStream json = System.out;
+        System.setOut(System.err); // de.kherud prints where it extracted its library; stdout carries only the JSON
         LlamaModel.setLogger(null, (level, text) -> { });
         long t0 = System.nanoTime();
         LlamaModel llama = new LlamaModel(new ModelParameters().setModel(model).setThreads(threads)
@@ -49,11 +51,11 @@ public final class KherudBench {
         for (int i = 0; i < warmup; i++) once(llama, prompt, promptTokens, tokens);
         StringJoiner samples = new StringJoiner(",", "[", "]");
         for (int i = 0; i < runs; i++) samples.add(once(llama, prompt, promptTokens, tokens));
-        System.out.println("{\"engine\":\"de.kherud:llama\",\"version\":\"4.2.0\",\"build\":\"llama.cpp b4916 in libjllama (June 2025)\""
+        json.println("{\"engine\":\"de.kherud:llama\",\"version\":\"4.2.0\",\"build\":\"llama.cpp b4916 in libjllama (June 2025)\""
                 + ",\"threads\":" + threads + ",\"contextSize\":" + context + ",\"batchSize\":" + batch
                 + ",\"gpuLayers\":0,\"loadSeconds\":" + loadSeconds + ",\"peakRssBytes\":" + peakRss()
                 + ",\"samples\":" + samples + "}");
-        System.out.flush();
+        json.flush();
         Runtime.getRuntime().halt(0);
     }
 
