@@ -1,6 +1,7 @@
 package dev.karuku.engine.llama;
 
 import dev.karuku.engine.llama.internal.Abi;
+import dev.karuku.engine.llama.internal.AbortPredicate;
 import dev.karuku.engine.llama.internal.Fn;
 import dev.karuku.engine.llama.internal.LogBridge;
 import dev.karuku.engine.llama.internal.ThreadLog;
@@ -53,7 +54,12 @@ public final class Context implements AutoCloseable {
     final MemorySegment pieceBuf;
     private int[] cached;
     private int cachedCount;
-    private volatile Cancellation active = Cancellation.none();
+    /// Never cancelled: what the abort callback sees between decodes.
+    private static final Cancellation IDLE = new Cancellation();
+
+    private volatile Cancellation active = IDLE;
+    /// The cancellation whose native flag llama.cpp's abort callback reads now (kept reachable while installed).
+    private Cancellation installed = IDLE;
 
     private Context(Model model, LoadOptions options) {
         this.model = model;
@@ -84,9 +90,15 @@ public final class Context implements AutoCloseable {
             p.set(JAVA_INT, Abi.CP_FLASH_ATTN_TYPE, options.flashAttention().nativeValue());
             p.set(JAVA_INT, Abi.CP_TYPE_K, options.kvCacheType().ggmlType());
             p.set(JAVA_INT, Abi.CP_TYPE_V, options.kvCacheType().ggmlType());
-            MemorySegment abort = Linker.nativeLinker().upcallStub(ABORT_TARGET.bindTo(this),
-                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
-            p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, abort);
+            var predicate = AbortPredicate.function();
+            if (predicate.isPresent()) { // strlen over a native flag: no upcall per graph node
+                p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, predicate.get());
+                p.set(ADDRESS, Abi.CP_ABORT_CALLBACK_DATA, installed.nativeFlag());
+            } else {
+                MemorySegment abort = Linker.nativeLinker().upcallStub(ABORT_TARGET.bindTo(this),
+                        FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
+                p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, abort);
+            }
             MemorySegment raw = (MemorySegment) Fn.llama_init_from_model.invokeExact(model.handle(), p);
             if (raw.equals(MemorySegment.NULL))
                 throw new LlamaException("cannot create a context for " + model.file().getFileName() + ": "
@@ -115,7 +127,20 @@ public final class Context implements AutoCloseable {
         }
     }
 
-    /// Called by ggml between graph nodes during `llama_decode`: true aborts the decode.
+    /// Points llama.cpp's abort callback at `cancel`'s native flag (once per generation, not per token).
+    private void install(Cancellation cancel) {
+        active = cancel;
+        if (installed == cancel || AbortPredicate.function().isEmpty()) return;
+        try {
+            Fn.llama_set_abort_callback.invokeExact(handle(), AbortPredicate.function().get(), cancel.nativeFlag());
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+        installed = cancel;
+    }
+
+    /// The Java fallback where C's `strlen` cannot be found: called by ggml between graph nodes during
+    /// `llama_decode`; true aborts the decode.
     private boolean shouldAbort(MemorySegment data) {
         return active.isCancelled();
     }
@@ -155,7 +180,7 @@ public final class Context implements AutoCloseable {
     public boolean evaluate(int[] tokens, int from, int to, Cancellation cancel) {
         handle();
         if (cachedCount + (to - from) > size) throw new ContextOverflowException(cachedCount + (to - from), size);
-        active = cancel;
+        install(cancel);
         try {
             for (int i = from; i < to; i += batchSize) {
                 if (cancel.isCancelled()) return false;
@@ -167,7 +192,7 @@ public final class Context implements AutoCloseable {
             }
             return true;
         } finally {
-            active = Cancellation.none();
+            active = IDLE;
         }
     }
 
@@ -175,11 +200,11 @@ public final class Context implements AutoCloseable {
     boolean evaluateOne(int token, Cancellation cancel) {
         if (cachedCount + 1 > size) throw new ContextOverflowException(cachedCount + 1, size);
         tokenBuf.setAtIndex(JAVA_INT, 0, token);
-        active = cancel;
+        install(cancel);
         try {
             if (!decode(1)) return false;
         } finally {
-            active = Cancellation.none();
+            active = IDLE;
         }
         cached[cachedCount++] = token;
         return true;
