@@ -1,24 +1,250 @@
 package dev.karuku.app;
 
-import java.util.ResourceBundle;
+import dev.karuku.app.chat.ChatView;
+import dev.karuku.app.chat.ChatViewModel;
+import dev.karuku.app.load.EstimatorPlanner;
+import dev.karuku.app.load.LlamaModelLoader;
+import dev.karuku.app.load.LoadView;
+import dev.karuku.app.load.LoadViewModel;
+import dev.karuku.app.load.MemoryPlanner;
+import dev.karuku.app.load.ModelLoader;
+import dev.karuku.app.load.ModelSession;
+import dev.karuku.app.models.ModelsView;
+import dev.karuku.app.models.ModelsViewModel;
+import dev.karuku.app.settings.Settings;
+import dev.karuku.app.settings.SettingsStore;
+import dev.karuku.app.settings.SettingsView;
+import dev.karuku.app.settings.SettingsViewModel;
+import dev.karuku.app.shell.Page;
+import dev.karuku.app.shell.ShellView;
+import dev.karuku.app.shell.ShellViewModel;
+import dev.karuku.app.ui.FramePulse;
+import dev.karuku.app.ui.FxUiThread;
+import dev.karuku.app.ui.Messages;
+import dev.karuku.app.ui.SerialExecutor;
+import dev.karuku.app.ui.Theme;
+import dev.karuku.app.discover.DiscoverView;
+import dev.karuku.app.discover.DiscoverViewModel;
+import dev.karuku.app.discover.ModelPageView;
+import dev.karuku.app.discover.ModelPageViewModel;
+import dev.karuku.app.downloads.DownloadService;
+import dev.karuku.app.downloads.DownloadsView;
+import dev.karuku.app.downloads.DownloadsViewModel;
+import dev.karuku.engine.conversation.ConversationStore;
+import dev.karuku.engine.download.DownloadManager;
+import dev.karuku.engine.download.DownloadOptions;
+import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.hub.HubClient;
+import dev.karuku.engine.hub.HubConfig;
+import dev.karuku.engine.library.KarukuPaths;
+import dev.karuku.engine.library.ModelLibrary;
+import dev.karuku.engine.library.OtherAppsModels;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 
-/// The composition root of the desktop app.
+/// The composition root: builds the engine services and the ViewModels once, hands services to ViewModels
+/// through their constructors, and (re)builds the views — again when the user switches language. Nothing else
+/// in the app creates a service.
 public final class KarukuApp extends Application {
+    private final Path home;
+    private final HubConfig hubConfig;
+    private final OtherAppsModels otherApps;
+    private final FxUiThread ui = new FxUiThread();
+    private final ModelSession session = new ModelSession();
+    private final dev.karuku.app.discover.HeaderCache headerCache = new dev.karuku.app.discover.HeaderCache();
+    private SettingsViewModel settings;
+    private ChatViewModel chat;
+    private ModelsViewModel models;
+    private LoadViewModel load;
+    private ShellViewModel shell;
+    private DiscoverViewModel discover;
+    private DownloadsViewModel downloads;
+    private DownloadService downloadService;
+    private java.util.concurrent.ExecutorService io;
+    private HubClient hubClient;
+    private String hubToken;
+    private Stage stage;
+    private Scene scene;
+
+    public KarukuApp() {
+        this(AppHome.resolve(), HubConfig.fromEnvironment());
+    }
+
+    /// An app keeping its data in `home` (tests use a temporary folder), talking to the Hub `hubConfig` names
+    /// (`HF_ENDPOINT`; tests point it at a fake Hub on loopback).
+    public KarukuApp(Path home, HubConfig hubConfig) {
+        this(home, hubConfig, new OtherAppsModels());
+    }
+
+    /// As [#KarukuApp(Path, HubConfig)], finding other apps' models with `otherApps` (tests point it at a
+    /// temporary home, so the user's own LM Studio or Ollama models stay out of them).
+    public KarukuApp(Path home, HubConfig hubConfig, OtherAppsModels otherApps) {
+        this.home = home;
+        this.hubConfig = hubConfig;
+        this.otherApps = otherApps;
+    }
+
+    /// An app keeping its data in `home`, with the Hub from the environment.
+    public KarukuApp(Path home) {
+        this(home, HubConfig.fromEnvironment());
+    }
 
     @Override
     public void start(Stage stage) {
-        ResourceBundle messages = ResourceBundle.getBundle("dev.karuku.app.messages");
-        stage.setTitle(messages.getString("app.title"));
-        stage.setScene(new Scene(new StackPane(new Label(messages.getString("app.title"))), 1100, 720));
+        this.stage = stage;
+        SettingsStore settingsStore = new SettingsStore(home.resolve("settings.json"), home.resolve("models"));
+        Settings initial = settingsStore.load();
+        settings = new SettingsViewModel(initial, settingsStore, new SerialExecutor("karuku-settings"), ui);
+        chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
+                ui, new FramePulse(), session.backend());
+        io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
+        models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
+        // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
+        // downloads of the last session continue now.
+        ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
+        downloadService = new DownloadService(hub(), client -> new DownloadManager(client, library, DownloadOptions.defaults()));
+        downloadService.start();
+        downloads = new DownloadsViewModel(downloadService.current(), io, ui, models::refresh);
+        downloadService.onReplaced(next -> ui.execute(() -> downloads.use(next)));
+        discover = new DiscoverViewModel(this::hub, io, ui);
+        ModelLoader loader = new LlamaModelLoader();
+        MemoryPlanner planner = EstimatorPlanner.forThisMachine();
+        load = new LoadViewModel(loader, planner, session, initial.loadDefaults(), new SerialExecutor("karuku-estimate"), ui);
+        stage.setTitle("Karuku");
+        scene = new Scene(new javafx.scene.layout.StackPane(), 1280, 820);
+        buildViews(Page.CHAT);
+        installShortcuts();
+        settings.settings().addListener((o, a, s) -> {
+            // a token added in Settings is used by the next download at once (and by Retry), not after a restart
+            if (!a.hfToken().equals(s.hfToken())) io.execute(() -> downloadService.useClient(hub()));
+            if (a.language() != s.language()) buildViews(shell.page().get());
+            else if (a.theme() != s.theme()) Theme.apply(s.theme(), scene);
+        });
+        Platform.getPreferences().colorSchemeProperty().addListener((o, a, b) -> Theme.apply(settings.settings().get().theme(), scene));
+        stage.setScene(scene);
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
         stage.show();
     }
 
-    public static void main(String[] args) {
-        launch(args);
+    /// A Hub client with the token from Settings (or the environment's when none is set there).
+    private synchronized HubClient hub() {
+        String token = settings.settings().get().hfToken();
+        if (hubClient == null || !token.equals(hubToken)) {
+            hubClient = new HubClient(token.isEmpty() ? hubConfig : hubConfig.withToken(token));
+            hubToken = token;
+        }
+        return hubClient;
+    }
+
+    public DiscoverViewModel discover() {
+        return discover;
+    }
+
+    public DownloadsViewModel downloads() {
+        return downloads;
+    }
+
+    /// The download manager in use (continues unfinished downloads at start, replaced when the Hub token
+    /// changes, closed at exit).
+    public DownloadManager downloadManager() {
+        return downloadService.current();
+    }
+
+    /// The loaded-model holder (the Load screen and tests set it).
+    public ModelSession session() {
+        return session;
+    }
+
+    /// The shell's ViewModel: which page shows.
+    public ShellViewModel shell() {
+        return shell;
+    }
+
+    public LoadViewModel load() {
+        return load;
+    }
+
+    /// Picks a sampling preset on the Chat screen.
+    public void chatPreset(dev.karuku.app.chat.SamplingPreset preset) {
+        chat.preset().set(preset);
+    }
+
+    public ModelsViewModel models() {
+        return models;
+    }
+
+    public SettingsViewModel settings() {
+        return settings;
+    }
+
+    private void buildViews(Page page) {
+        Messages messages = new Messages(settings.settings().get().language().locale(Locale.getDefault()));
+        shell = new ShellViewModel(session, messages, page);
+        Map<Page, Supplier<Node>> views = new EnumMap<>(Page.class);
+        views.put(Page.CHAT, () -> {
+            ChatView view = new ChatView(chat, messages, url -> getHostServices().showDocument(url));
+            view.focusInput();
+            return view.root();
+        });
+        views.put(Page.SETTINGS, () -> new SettingsView(settings, messages).root());
+        views.put(Page.MODELS, () -> new ModelsView(models, messages, file -> {
+            load.file().set(file);
+            shell.page().set(Page.LOAD);
+        }, dir -> getHostServices().showDocument(dir.toUri().toString())).root());
+        views.put(Page.LOAD, () -> new LoadView(load, messages, () -> shell.page().set(Page.CHAT)).root());
+        views.put(Page.DOWNLOADS, () -> new DownloadsView(downloads, messages).root());
+        views.put(Page.DISCOVER, () -> {
+            DiscoverView[] view = new DiscoverView[1];
+            view[0] = new DiscoverView(discover, messages, repo -> {
+                ModelPageViewModel pageVm = new ModelPageViewModel(repo, this::hub, HardwareProbe.withLlamaDevices()::snapshot,
+                        EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
+                        downloadService::enqueue, headerCache, io, ui);
+                return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
+                        () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
+            });
+            return view[0].root();
+        });
+        shell.page().addListener((o, a, p) -> { if (p == Page.MODELS) models.refresh(); });
+        ShellView view = new ShellView(shell, views, messages);
+        scene.setRoot(view.root());
+        Theme.apply(settings.settings().get().theme(), scene);
+    }
+
+    private void installShortcuts() {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), () -> {
+            shell.page().set(Page.CHAT);
+            chat.newChat();
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN), chat::send);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), chat::stop);
+    }
+
+    @Override
+    public void stop() {
+        AutoCloseable model = session.detach();
+        if (model != null) {
+            try {
+                model.close();
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        }
+        chat.newChat();
+        downloads.dispose();
+        downloadService.close();
+        io.shutdown();
     }
 }

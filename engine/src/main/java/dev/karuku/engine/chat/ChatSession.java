@@ -91,6 +91,17 @@ public final class ChatSession {
         }
     }
 
+    /// Replaces the history with `messages` (a conversation reopened from disk, or edited elsewhere) without
+    /// generating; the next turn reuses the KV cache as far as the rendered prompt still matches it.
+    public synchronized void restore(List<ChatMessage> messages) {
+        for (ChatMessage m : messages) {
+            if (m.role() == ChatRole.SYSTEM) throw new IllegalArgumentException("the system prompt is not part of the history");
+        }
+        history.clear();
+        history.addAll(messages);
+        windowStart = 0;
+    }
+
     /// Forgets the conversation (the system prompt stays). The KV cache is reused as far as it still matches.
     public synchronized void clear() {
         history.clear();

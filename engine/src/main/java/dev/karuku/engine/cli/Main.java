@@ -13,6 +13,16 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InfoCommand.class,
                 MakeTestModelCommand.class,
+                SearchCommand.class,
+                FilesCommand.class,
+                PullCommand.class,
+                ListCommand.class,
+                RmCommand.class,
+                GenerateCommand.class,
+                QuantizeCommand.class,
+                ChatCommand.class,
+                DevicesCommand.class,
+                EstimateCommand.class,
                 BenchCommand.class,
         })
 public final class Main {

@@ -130,6 +130,8 @@ public final class TestModels {
                 .putU32("tokenizer.ggml.bos_token_id", 1)
                 .putU32("tokenizer.ggml.eos_token_id", 2)
                 .putBool("tokenizer.ggml.add_bos_token", false)
+                // No "▁" before the first word: prompts tokenize to exactly the letters typed.
+                .putBool("tokenizer.ggml.add_space_prefix", false)
                 .putString("tokenizer.chat_template", CHATML_TEMPLATE);
     }
 

@@ -186,9 +186,8 @@ public final class Context implements AutoCloseable {
                 if (cancel.isCancelled()) return false;
                 int n = Math.min(batchSize, to - i);
                 MemorySegment.copy(tokens, i, tokenBuf, JAVA_INT, 0, n);
+                System.arraycopy(tokens, i, cached, cachedCount, n); // staged: counted once decoded
                 if (!decode(n)) return false;
-                System.arraycopy(tokens, i, cached, cachedCount, n);
-                cachedCount += n;
             }
             return true;
         } finally {
@@ -200,14 +199,13 @@ public final class Context implements AutoCloseable {
     boolean evaluateOne(int token, Cancellation cancel) {
         if (cachedCount + 1 > size) throw new ContextOverflowException(cachedCount + 1, size);
         tokenBuf.setAtIndex(JAVA_INT, 0, token);
+        cached[cachedCount] = token;
         install(cancel);
         try {
-            if (!decode(1)) return false;
+            return decode(1);
         } finally {
             active = IDLE;
         }
-        cached[cachedCount++] = token;
-        return true;
     }
 
     private boolean decode(int n) {
@@ -219,19 +217,23 @@ public final class Context implements AutoCloseable {
         } catch (Throwable t) {
             throw Model.rethrow(t);
         }
-        if (rc == 0) return true;
-        resync();
+        if (rc == 0) {
+            cachedCount += n;
+            return true;
+        }
+        resync(n);
         if (rc == 2) return false; // aborted by the callback
         List<LogLine> lines = LogBridge.linesSince(mark);
-        if (rc == 1) throw new ContextOverflowException(cachedCount + n, size);
+        if (rc == 1) throw new ContextOverflowException(cachedCount + n, size); // nothing of this batch was kept
         throw new LlamaException("llama_decode failed (" + rc + "): " + ThreadLog.reason(lines, "no reason logged"), lines);
     }
 
-    /// After a failed or aborted decode, trust llama.cpp about how much of the sequence is cached.
-    private void resync() {
+    /// After a failed or aborted decode of `n` staged tokens, trust llama.cpp about how much of the sequence is
+    /// cached: an aborted decode keeps the micro-batches it finished.
+    private void resync(int n) {
         try {
             int max = (int) Fn.llama_memory_seq_pos_max.invokeExact(memory, 0);
-            cachedCount = Math.max(0, Math.min(cachedCount, max + 1));
+            cachedCount = Math.max(0, Math.min(cachedCount + n, max + 1));
         } catch (Throwable t) {
             throw Model.rethrow(t);
         }

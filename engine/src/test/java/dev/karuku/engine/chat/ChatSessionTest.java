@@ -63,6 +63,25 @@ class ChatSessionTest {
     }
 
     @Test
+    void modelWhoseVocabularyLacksItsTemplatesMarkersContinuesThePlainText() {
+        ChatSession chat = new ChatSession(model, null);
+        assertThat(chat.template().isPlain()).isTrue();
+        assertThat(chat.template().apply(List.of(ChatMessage.system("be brief"), ChatMessage.user("abc"),
+                ChatMessage.assistant("def"), ChatMessage.user("xyz")), true)).isEqualTo("be brief\n\nabcdef\nxyz");
+        String reply = chat.send("abc", EIGHT_GREEDY, GenerationListener.NONE).result().join().text();
+        assertThat(reply).startsWith("defghij");
+    }
+
+    @Test
+    void restoredHistoryIsContinuedLikeOneTypedInThisSession() {
+        ChatSession chat = new ChatSession(model, null);
+        chat.restore(List.of(ChatMessage.user("abc"), ChatMessage.assistant("defghijk")));
+        chat.send("lmn", EIGHT_GREEDY, GenerationListener.NONE).result().join();
+        assertThat(chat.messages()).extracting(ChatMessage::content).startsWith("abc", "defghijk", "lmn");
+        assertThatThrownBy(() -> chat.restore(List.of(ChatMessage.system("no")))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void regenerateReplacesTheLastReplyAndEditTruncatesTheHistory() {
         ChatSession chat = new ChatSession(model, null);
         String reply = chat.send("abc", EIGHT_GREEDY, GenerationListener.NONE).result().join().text();

@@ -58,7 +58,7 @@ class InfoCommandTest {
         assertThat(j.get("parameters").asLong()).isEqualTo(params);
         assertThat(j.get("tensorBytes").asLong()).isEqualTo(params * 4);
         assertThat(j.get("version").asInt()).isEqualTo(3);
-        assertThat(j.get("metadataCount").asInt()).isEqualTo(21);
+        assertThat(j.get("metadataCount").asInt()).isEqualTo(22);
         assertThat(j.get("fileSize").asLong()).isEqualTo(Files.size(model));
     }
 

@@ -35,6 +35,7 @@ class TestModelsTest {
         assertThat(m.integer("tokenizer.ggml.bos_token_id")).hasValue(1);
         assertThat(m.integer("tokenizer.ggml.eos_token_id")).hasValue(2);
         assertThat(m.bool("tokenizer.ggml.add_bos_token")).contains(false);
+        assertThat(m.bool("tokenizer.ggml.add_space_prefix")).contains(false);
         assertThat(m.string("tokenizer.chat_template")).hasValueSatisfying(t -> assertThat(t).contains("<|im_start|>"));
 
         List<String> tokens = m.array("tokenizer.ggml.tokens").stream().map(v -> ((GgufValue.Str) v).value()).toList();

@@ -1,0 +1,49 @@
+package dev.karuku.app.chat;
+
+import dev.karuku.engine.conversation.Role;
+import java.util.List;
+
+/// What the Chat screen needs from the engine: generate the assistant's next reply for a conversation.
+/// Implemented over the engine's chat session by the composition root; tests supply their own.
+public interface ChatBackend {
+    /// Starts the reply to `request`. Events go to `listener` on the backend's own thread, in order:
+    /// any number of `token`, then exactly one of `done` or `failed`.
+    Generation reply(ChatRequest request, Listener listener);
+
+    /// Tokens of context the loaded model was given.
+    int contextLength();
+
+    /// One message of the conversation so far.
+    record Turn(Role role, String text) {}
+
+    /// The conversation to continue and how to sample.
+    record ChatRequest(String systemPrompt, List<Turn> turns, Sampling sampling) {
+        public ChatRequest {
+            turns = List.copyOf(turns);
+        }
+    }
+
+    /// How a reply ended.
+    ///
+    /// @param tokens           tokens generated
+    /// @param tokensPerSecond  speed after the first token
+    /// @param firstTokenMillis wait for the first token
+    /// @param stopped          stopped by [Generation#stop()]
+    /// @param contextUsed      tokens of context in use after the reply (prompt + reply)
+    record Result(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, int contextUsed) {}
+
+    /// Receives a reply as it is generated.
+    interface Listener {
+        void token(String piece);
+
+        void done(Result result);
+
+        void failed(String message);
+    }
+
+    /// A reply in progress.
+    interface Generation {
+        /// Asks the generation to stop after the current token; `done` follows with `stopped = true`.
+        void stop();
+    }
+}

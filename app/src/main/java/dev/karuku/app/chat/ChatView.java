@@ -1,0 +1,197 @@
+package dev.karuku.app.chat;
+
+import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.Messages;
+import dev.karuku.engine.conversation.ConversationSummary;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Alert;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
+
+/// Code-behind of `chat.fxml`: binds the Chat screen to its [ChatViewModel].
+public final class ChatView {
+    private final ChatViewModel vm;
+    private final Messages messages;
+    private final MarkdownView markdown;
+    private final BorderPane root;
+
+    @FXML private Button newChatButton;
+    @FXML private ListView<ConversationSummary> conversationList;
+    @FXML private ComboBox<SamplingPreset> presetBox;
+    @FXML private HBox customBox;
+    @FXML private Slider temperatureSlider;
+    @FXML private Label temperatureLabel;
+    @FXML private Spinner<Integer> maxTokensSpinner;
+    @FXML private ToggleButton systemPromptToggle;
+    @FXML private VBox systemPromptBox;
+    @FXML private TextArea systemPromptArea;
+    @FXML private ProgressBar contextMeter;
+    @FXML private Label contextLabel;
+    @FXML private ListView<MessageItem> messageList;
+    @FXML private VBox emptyState;
+    @FXML private Label emptyTitle;
+    @FXML private Label emptyHint;
+    @FXML private Label errorLabel;
+    @FXML private TextArea inputArea;
+    @FXML private Button sendButton;
+    @FXML private Button stopButton;
+
+    public ChatView(ChatViewModel vm, Messages messages, Consumer<String> openLink) {
+        this.vm = vm;
+        this.messages = messages;
+        this.markdown = new MarkdownView(messages.get("chat.copy"), openLink);
+        this.root = Fxml.load("/dev/karuku/app/chat/chat.fxml", this, messages);
+    }
+
+    public BorderPane root() {
+        return root;
+    }
+
+    /// Puts the cursor in the message box.
+    public void focusInput() {
+        Platform.runLater(inputArea::requestFocus);
+    }
+
+    @FXML
+    private void initialize() {
+        newChatButton.setOnAction(e -> { vm.newChat(); focusInput(); });
+        conversations();
+        sampling();
+        systemPromptBox.visibleProperty().bind(systemPromptToggle.selectedProperty());
+        systemPromptBox.managedProperty().bind(systemPromptToggle.selectedProperty());
+        systemPromptArea.textProperty().bindBidirectional(vm.systemPrompt());
+
+        contextMeter.progressProperty().bind(Bindings.createDoubleBinding(
+                () -> vm.contextLength().get() == 0 ? 0 : Math.min(1.0, vm.contextUsed().get() / (double) vm.contextLength().get()),
+                vm.contextUsed(), vm.contextLength()));
+        contextLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> messages.get("chat.context.value", vm.contextUsed().get(), vm.contextLength().get()),
+                vm.contextUsed(), vm.contextLength()));
+
+        messageList.setItems(vm.messages());
+        messageList.setCellFactory(l -> new MessageCell(vm, messages, markdown));
+        messageList.setFocusTraversable(false);
+        vm.messages().addListener((ListChangeListener<MessageItem>) c -> scrollToEnd());
+        vm.state().addListener((o, a, s) -> { messageList.refresh(); scrollToEnd(); });
+        emptyState.visibleProperty().bind(Bindings.isEmpty(vm.messages()));
+        emptyTitle.textProperty().bind(Bindings.createStringBinding(() -> messages.get(
+                vm.state().get() == ChatState.NO_MODEL ? "chat.empty.noModel.title" : "chat.empty.title"), vm.state()));
+        emptyHint.textProperty().bind(Bindings.createStringBinding(() -> messages.get(
+                vm.state().get() == ChatState.NO_MODEL ? "chat.empty.noModel.hint" : "chat.empty.hint"), vm.state()));
+        errorLabel.textProperty().bind(vm.error());
+        errorLabel.managedProperty().bind(vm.error().isNotEmpty());
+        errorLabel.visibleProperty().bind(vm.error().isNotEmpty());
+
+        inputArea.textProperty().bindBidirectional(vm.input());
+        ImeSafeInput.install(inputArea, vm::send);
+        sendButton.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.canSend().getValue(), vm.canSend()));
+        sendButton.setOnAction(e -> { vm.send(); inputArea.requestFocus(); });
+        stopButton.setOnAction(e -> vm.stop());
+        stopButton.visibleProperty().bind(vm.state().isEqualTo(ChatState.GENERATING));
+        stopButton.managedProperty().bind(stopButton.visibleProperty());
+        sendButton.visibleProperty().bind(stopButton.visibleProperty().not());
+        sendButton.managedProperty().bind(sendButton.visibleProperty());
+        inputArea.setId("chat-input");
+        sendButton.setId("chat-send");
+        stopButton.setId("chat-stop");
+        messageList.setId("chat-messages");
+        conversationList.setId("chat-conversations");
+        vm.refreshConversations();
+    }
+
+    private void conversations() {
+        conversationList.setItems(vm.conversations());
+        conversationList.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(ConversationSummary item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : item.title().isBlank() ? messages.get("chat.untitled") : item.title());
+                if (empty || item == null) {
+                    setContextMenu(null);
+                    return;
+                }
+                MenuItem rename = new MenuItem(messages.get("chat.rename"));
+                rename.setOnAction(e -> rename(item));
+                MenuItem delete = new MenuItem(messages.get("chat.delete"));
+                delete.setOnAction(e -> delete(item));
+                setContextMenu(new ContextMenu(rename, delete));
+            }
+        });
+        conversationList.getSelectionModel().selectedItemProperty().addListener((o, a, c) -> {
+            if (c != null) vm.open(c.id());
+        });
+        vm.conversationId().addListener((o, a, id) -> selectConversation(id));
+        vm.conversations().addListener((ListChangeListener<ConversationSummary>) c -> selectConversation(vm.conversationId().get()));
+    }
+
+    private void selectConversation(String id) {
+        if (id == null) {
+            conversationList.getSelectionModel().clearSelection();
+            return;
+        }
+        for (ConversationSummary s : vm.conversations()) {
+            if (s.id().equals(id) && conversationList.getSelectionModel().getSelectedItem() != s) {
+                conversationList.getSelectionModel().select(s);
+            }
+        }
+    }
+
+    private void rename(ConversationSummary item) {
+        TextInputDialog d = new TextInputDialog(item.title());
+        d.setTitle(messages.get("chat.rename"));
+        d.setHeaderText(messages.get("chat.rename.header"));
+        d.initOwner(root.getScene().getWindow());
+        d.showAndWait().ifPresent(t -> vm.rename(item.id(), t));
+    }
+
+    private void delete(ConversationSummary item) {
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, messages.get("chat.delete.confirm", item.title()),
+                ButtonType.CANCEL, ButtonType.OK);
+        a.setTitle(messages.get("chat.delete"));
+        a.setHeaderText(null);
+        a.initOwner(root.getScene().getWindow());
+        a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(item.id()));
+    }
+
+    private void sampling() {
+        presetBox.getItems().setAll(SamplingPreset.values());
+        presetBox.setConverter(new StringConverter<>() {
+            @Override public String toString(SamplingPreset p) { return p == null ? "" : messages.get(p.messageKey()); }
+            @Override public SamplingPreset fromString(String s) { return null; }
+        });
+        presetBox.valueProperty().bindBidirectional(vm.preset());
+        customBox.visibleProperty().bind(vm.preset().isEqualTo(SamplingPreset.CUSTOM));
+        customBox.managedProperty().bind(customBox.visibleProperty());
+        temperatureSlider.valueProperty().bindBidirectional(vm.temperature());
+        temperatureLabel.textProperty().bind(vm.temperature().asString(messages.locale(), "%.2f"));
+        var factory = new SpinnerValueFactory.IntegerSpinnerValueFactory(16, 32768, vm.maxTokens().get(), 64);
+        maxTokensSpinner.setValueFactory(factory);
+        factory.valueProperty().addListener((o, a, v) -> { if (v != null) vm.maxTokens().set(v); });
+        vm.maxTokens().addListener((o, a, v) -> factory.setValue(v.intValue()));
+    }
+
+    private void scrollToEnd() {
+        if (!vm.messages().isEmpty()) messageList.scrollTo(vm.messages().size() - 1);
+    }
+}

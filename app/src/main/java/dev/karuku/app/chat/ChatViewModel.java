@@ -1,0 +1,327 @@
+package dev.karuku.app.chat;
+
+import dev.karuku.app.ui.Pulse;
+import dev.karuku.app.ui.UiThread;
+import dev.karuku.engine.conversation.ConversationStore;
+import dev.karuku.engine.conversation.ConversationSummary;
+import dev.karuku.engine.conversation.ConversationWriter;
+import dev.karuku.engine.conversation.MessageStats;
+import dev.karuku.engine.conversation.Role;
+import dev.karuku.engine.conversation.StoredMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/// The Chat screen: a list of saved conversations, the open conversation's messages, and the reply streaming
+/// in. Streamed text is drained once per [Pulse] tick (one UI update per frame, however fast the model) and
+/// saved in the same batches on the disk executor, so the conversation is on disk as it streams.
+///
+/// Threads: every public method runs on the UI thread; disk work goes to `disk` (sequential); the backend
+/// calls its listener from its own thread and only touches the [TokenBuffer].
+public final class ChatViewModel {
+    private static final int TITLE_LENGTH = 48;
+
+    private final ConversationStore store;
+    private final Executor disk;
+    private final UiThread ui;
+    private final Pulse pulse;
+    private final ObservableValue<ChatBackend> backend;
+
+    // Properties
+    private final ObservableList<ConversationSummary> conversations = FXCollections.observableArrayList();
+    private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper conversationId = new ReadOnlyStringWrapper();
+    private final ReadOnlyObjectWrapper<ChatState> state = new ReadOnlyObjectWrapper<>(ChatState.NO_MODEL);
+    private final StringProperty input = new SimpleStringProperty("");
+    private final StringProperty systemPrompt = new SimpleStringProperty("");
+    private final ObjectProperty<SamplingPreset> preset = new SimpleObjectProperty<>(SamplingPreset.BALANCED);
+    private final DoubleProperty temperature = new SimpleDoubleProperty(0.7);
+    private final DoubleProperty topP = new SimpleDoubleProperty(0.95);
+    private final IntegerProperty topK = new SimpleIntegerProperty(40);
+    private final IntegerProperty maxTokens = new SimpleIntegerProperty(1024);
+    private final ReadOnlyIntegerWrapper contextUsed = new ReadOnlyIntegerWrapper();
+    private final ReadOnlyIntegerWrapper contextLength = new ReadOnlyIntegerWrapper();
+    private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+
+    // Streaming state (UI thread)
+    private ChatBackend.Generation generation;
+    private Pulse.Ticking ticking;
+    private boolean generating;
+    private String savedSystemPrompt = "";
+    /// Only touched by disk tasks.
+    private ConversationWriter writer;
+
+    public ChatViewModel(ConversationStore store, Executor disk, UiThread ui, Pulse pulse, ObservableValue<ChatBackend> backend) {
+        this.store = store;
+        this.disk = disk;
+        this.ui = ui;
+        this.pulse = pulse;
+        this.backend = backend;
+        backend.addListener((o, a, b) -> {
+            contextLength.set(b == null ? 0 : b.contextLength());
+            updateState();
+        });
+        contextLength.set(backend.getValue() == null ? 0 : backend.getValue().contextLength());
+        preset.addListener((o, a, p) -> applyPreset(p));
+        updateState();
+    }
+
+    public ObservableList<ConversationSummary> conversations() { return FXCollections.unmodifiableObservableList(conversations); }
+    public ObservableList<MessageItem> messages() { return FXCollections.unmodifiableObservableList(messages); }
+    public ReadOnlyStringProperty conversationId() { return conversationId.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<ChatState> state() { return state.getReadOnlyProperty(); }
+    public StringProperty input() { return input; }
+    public StringProperty systemPrompt() { return systemPrompt; }
+    public ObjectProperty<SamplingPreset> preset() { return preset; }
+    public DoubleProperty temperature() { return temperature; }
+    public DoubleProperty topP() { return topP; }
+    public IntegerProperty topK() { return topK; }
+    public IntegerProperty maxTokens() { return maxTokens; }
+    public ReadOnlyIntegerProperty contextUsed() { return contextUsed.getReadOnlyProperty(); }
+    public ReadOnlyIntegerProperty contextLength() { return contextLength.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
+
+    /// True when Send would do something: a model, no answer streaming, and some text typed.
+    public ObservableValue<Boolean> canSend() {
+        return Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank(), state, input);
+    }
+
+    // Commands
+
+    /// Reads the saved conversations (in the background).
+    public void refreshConversations() {
+        background(store::list, list -> conversations.setAll(list));
+    }
+
+    /// Starts a new, empty conversation (saved once the first message is sent).
+    public void newChat() {
+        stop();
+        closeWriter();
+        messages.clear();
+        conversationId.set(null);
+        systemPrompt.set("");
+        savedSystemPrompt = "";
+        contextUsed.set(0);
+        error.set("");
+    }
+
+    /// Opens the saved conversation `id`.
+    public void open(String id) {
+        if (id == null || id.equals(conversationId.get())) return;
+        stop();
+        closeWriter();
+        conversationId.set(id);
+        background(() -> {
+            var c = store.load(id);
+            writer = store.open(id);
+            return c;
+        }, c -> {
+            if (!id.equals(conversationId.get())) return;
+            List<MessageItem> items = new ArrayList<>(c.messages().size());
+            int chars = 0;
+            for (StoredMessage m : c.messages()) {
+                items.add(new MessageItem(m.role(), m.text(), m.id(), m.stats()));
+                chars += m.text().length();
+            }
+            messages.setAll(items);
+            systemPrompt.set(c.systemPrompt());
+            savedSystemPrompt = c.systemPrompt();
+            contextUsed.set(chars / 4);
+            error.set("");
+        });
+    }
+
+    /// Sends what is typed and streams the reply.
+    public void send() {
+        String text = input.get().strip();
+        if (text.isEmpty() || state.get() != ChatState.READY) return;
+        input.set("");
+        addUserMessage(text);
+        startReply();
+    }
+
+    /// Stops the streaming answer (what arrived so far is kept).
+    public void stop() {
+        if (generation != null) generation.stop();
+    }
+
+    /// Throws away the last answer and asks again.
+    public void regenerate() {
+        if (state.get() != ChatState.READY || messages.isEmpty()) return;
+        MessageItem last = messages.getLast();
+        if (last.role() != Role.ASSISTANT) return;
+        truncateFrom(messages.size() - 1);
+        startReply();
+    }
+
+    /// Replaces user message `item` with `newText`, drops everything after it, and asks again.
+    public void editAndResend(MessageItem item, String newText) {
+        int index = messages.indexOf(item);
+        if (index < 0 || item.role() != Role.USER || state.get() != ChatState.READY || newText.isBlank()) return;
+        truncateFrom(index);
+        addUserMessage(newText.strip());
+        startReply();
+    }
+
+    /// Renames saved conversation `id`.
+    public void rename(String id, String title) {
+        if (title == null || title.isBlank()) return;
+        background(() -> {
+            store.rename(id, title.strip());
+            return store.list();
+        }, list -> conversations.setAll(list));
+    }
+
+    /// Deletes saved conversation `id`; if it is open, a new chat starts.
+    public void delete(String id) {
+        if (id.equals(conversationId.get())) newChat();
+        background(() -> {
+            store.delete(id);
+            return store.list();
+        }, list -> conversations.setAll(list));
+    }
+
+    // Internals
+
+    private void addUserMessage(String text) {
+        MessageItem user = new MessageItem(Role.USER, text, null, null);
+        messages.add(user);
+        String prompt = systemPrompt.get() == null ? "" : systemPrompt.get();
+        boolean promptChanged = !prompt.equals(savedSystemPrompt);
+        savedSystemPrompt = prompt;
+        boolean isNew = conversationId.get() == null;
+        String title = text.length() > TITLE_LENGTH ? text.substring(0, TITLE_LENGTH).strip() + "…" : text;
+        background(() -> {
+            if (writer == null) writer = store.create(title);
+            if (promptChanged) writer.systemPrompt(prompt);
+            user.storedId.set(writer.add(Role.USER, text));
+            return isNew ? java.util.Map.entry(writer.id(), store.list()) : null;
+        }, created -> {
+            if (created != null) {
+                conversations.setAll(created.getValue());
+                if (conversationId.get() == null) conversationId.set(created.getKey());
+            }
+        });
+    }
+
+    private void truncateFrom(int index) {
+        MessageItem first = messages.get(index);
+        messages.remove(index, messages.size());
+        disk.execute(() -> {
+            String id = first.storedId.get();
+            if (writer != null && id != null) writer.truncateFrom(id);
+        });
+    }
+
+    private void startReply() {
+        ChatBackend b = backend.getValue();
+        if (b == null) return;
+        List<ChatBackend.Turn> turns = messages.stream().map(m -> new ChatBackend.Turn(m.role(), m.text().get())).toList();
+        MessageItem answer = new MessageItem(Role.ASSISTANT, "", null, null);
+        answer.setStreaming(true);
+        messages.add(answer);
+        disk.execute(() -> { if (writer != null) answer.storedId.set(writer.begin(Role.ASSISTANT)); });
+        error.set("");
+        generating = true;
+        updateState();
+        TokenBuffer buffer = new TokenBuffer();
+        ticking = pulse.start(() -> drain(buffer, answer));
+        var request = new ChatBackend.ChatRequest(savedSystemPrompt, turns, sampling());
+        try {
+            generation = b.reply(request, new ChatBackend.Listener() {
+                @Override public void token(String piece) { buffer.add(piece); }
+                @Override public void done(ChatBackend.Result r) { buffer.end(() -> finish(answer, r)); }
+                @Override public void failed(String message) { buffer.end(() -> fail(answer, message)); }
+            });
+        } catch (RuntimeException e) {
+            fail(answer, e.getMessage());
+        }
+    }
+
+    private void drain(TokenBuffer buffer, MessageItem answer) {
+        TokenBuffer.Drained d = buffer.drain();
+        if (!d.text().isEmpty()) {
+            answer.append(d.text());
+            String batch = d.text();
+            disk.execute(() -> { if (writer != null && answer.storedId.get() != null) writer.append(answer.storedId.get(), batch); });
+        }
+        d.endings().forEach(Runnable::run);
+    }
+
+    private void finish(MessageItem answer, ChatBackend.Result r) {
+        MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped());
+        answer.setStats(stats);
+        disk.execute(() -> { if (writer != null && answer.storedId.get() != null) writer.finish(answer.storedId.get(), stats); });
+        contextUsed.set(r.contextUsed());
+        endGeneration(answer);
+    }
+
+    private void fail(MessageItem answer, String message) {
+        String m = message == null || message.isBlank() ? "?" : message;
+        answer.setError(m);
+        error.set(m);
+        endGeneration(answer);
+    }
+
+    private void endGeneration(MessageItem answer) {
+        answer.setStreaming(false);
+        if (ticking != null) ticking.close();
+        ticking = null;
+        generation = null;
+        generating = false;
+        updateState();
+    }
+
+    private void updateState() {
+        state.set(generating ? ChatState.GENERATING : backend.getValue() == null ? ChatState.NO_MODEL : ChatState.READY);
+    }
+
+    private Sampling sampling() {
+        return new Sampling(temperature.get(), topP.get(), topK.get(), 1.1, maxTokens.get());
+    }
+
+    private void applyPreset(SamplingPreset p) {
+        if (p == null || p.sampling() == null) return;
+        temperature.set(p.sampling().temperature());
+        topP.set(p.sampling().topP());
+        topK.set(p.sampling().topK());
+        maxTokens.set(p.sampling().maxTokens());
+    }
+
+    private void closeWriter() {
+        disk.execute(() -> {
+            if (writer != null) writer.close();
+            writer = null;
+        });
+    }
+
+    private <T> void background(java.util.concurrent.Callable<T> work, Consumer<T> onUi) {
+        disk.execute(() -> {
+            try {
+                T result = work.call();
+                ui.execute(() -> onUi.accept(result));
+            } catch (Exception e) {
+                ui.execute(() -> error.set(e.getMessage()));
+            }
+        });
+    }
+}

@@ -1,0 +1,211 @@
+package dev.karuku.app.chat;
+
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
+import org.commonmark.ext.gfm.tables.TableBlock;
+import org.commonmark.ext.gfm.tables.TableCell;
+import org.commonmark.ext.gfm.tables.TableRow;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.node.BlockQuote;
+import org.commonmark.node.BulletList;
+import org.commonmark.node.Code;
+import org.commonmark.node.Emphasis;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.HardLineBreak;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.Image;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.Link;
+import org.commonmark.node.ListItem;
+import org.commonmark.node.OrderedList;
+import org.commonmark.node.Paragraph;
+import org.commonmark.node.SoftLineBreak;
+import org.commonmark.node.StrongEmphasis;
+import org.commonmark.node.ThematicBreak;
+import org.commonmark.parser.Parser;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/// Renders Markdown (CommonMark + GitHub tables) as JavaFX nodes: paragraphs as `TextFlow`s with bold, italic,
+/// inline code and links as styled runs; code blocks in a monospace box with a Copy button; lists, quotes,
+/// headings, rules and tables. Used for chat answers and model READMEs. Raw HTML is shown as text, never run.
+public final class MarkdownView {
+    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
+
+    private final String copyLabel;
+    private final Consumer<String> openLink;
+
+    /// @param copyLabel the Copy button's tooltip, in the user's language
+    /// @param openLink  what clicking a link does (the app opens the browser)
+    public MarkdownView(String copyLabel, Consumer<String> openLink) {
+        this.copyLabel = copyLabel;
+        this.openLink = openLink;
+    }
+
+    /// The nodes for `markdown`, in a VBox styled `markdown`.
+    public VBox render(String markdown) {
+        VBox box = new VBox(8);
+        box.getStyleClass().add("markdown");
+        blocks(PARSER.parse(markdown == null ? "" : markdown), box);
+        return box;
+    }
+
+    private void blocks(org.commonmark.node.Node parent, VBox into) {
+        for (var n = parent.getFirstChild(); n != null; n = n.getNext()) {
+            Node node = block(n);
+            if (node != null) into.getChildren().add(node);
+        }
+    }
+
+    private Node block(org.commonmark.node.Node n) {
+        return switch (n) {
+            case Paragraph p -> flow(p, "md-paragraph");
+            case Heading h -> flow(h, "md-h" + Math.min(h.getLevel(), 4));
+            case FencedCodeBlock c -> codeBlock(c.getLiteral(), c.getInfo());
+            case IndentedCodeBlock c -> codeBlock(c.getLiteral(), "");
+            case BulletList l -> list(l, false, 1);
+            case OrderedList l -> list(l, true, l.getMarkerStartNumber() == null ? 1 : l.getMarkerStartNumber());
+            case BlockQuote q -> {
+                VBox inner = new VBox(6);
+                inner.getStyleClass().add("md-quote");
+                blocks(q, inner);
+                yield inner;
+            }
+            case ThematicBreak t -> new Separator();
+            case TableBlock t -> table(t);
+            case HtmlBlock h -> plain(h.getLiteral(), "md-paragraph");
+            default -> null;
+        };
+    }
+
+    private TextFlow flow(org.commonmark.node.Node n, String style) {
+        TextFlow flow = new TextFlow();
+        flow.getStyleClass().add(style);
+        inlines(n, flow, List.of());
+        return flow;
+    }
+
+    private TextFlow plain(String text, String style) {
+        TextFlow flow = new TextFlow(styled(text, List.of()));
+        flow.getStyleClass().add(style);
+        return flow;
+    }
+
+    private void inlines(org.commonmark.node.Node parent, TextFlow flow, List<String> styles) {
+        for (var n = parent.getFirstChild(); n != null; n = n.getNext()) {
+            switch (n) {
+                case org.commonmark.node.Text t -> flow.getChildren().add(styled(t.getLiteral(), styles));
+                case Code c -> flow.getChildren().add(styled(c.getLiteral(), with(styles, "md-code")));
+                case Emphasis e -> inlines(e, flow, with(styles, "md-em"));
+                case StrongEmphasis s -> inlines(s, flow, with(styles, "md-strong"));
+                case SoftLineBreak b -> flow.getChildren().add(styled(" ", styles));
+                case HardLineBreak b -> flow.getChildren().add(styled("\n", styles));
+                case Link l -> {
+                    int before = flow.getChildren().size();
+                    inlines(l, flow, with(styles, "md-link"));
+                    String url = l.getDestination();
+                    flow.getChildren().subList(before, flow.getChildren().size())
+                            .forEach(t -> t.setOnMouseClicked(e -> openLink.accept(url)));
+                }
+                case Image i -> inlines(i, flow, with(styles, "md-em"));
+                case HtmlInline h -> flow.getChildren().add(styled(h.getLiteral(), styles));
+                default -> inlines(n, flow, styles);
+            }
+        }
+    }
+
+    private static Text styled(String s, List<String> styles) {
+        Text t = new Text(s);
+        t.getStyleClass().add("md-text");
+        t.getStyleClass().addAll(styles);
+        return t;
+    }
+
+    private static List<String> with(List<String> styles, String more) {
+        var out = new java.util.ArrayList<>(styles);
+        out.add(more);
+        return out;
+    }
+
+    private Node codeBlock(String code, String info) {
+        String text = code.endsWith("\n") ? code.substring(0, code.length() - 1) : code;
+        Label lang = new Label(info == null || info.isBlank() ? "" : info.strip().split("\\s+")[0]);
+        lang.getStyleClass().add("md-code-lang");
+        Button copy = new Button(null, new FontIcon(Feather.COPY));
+        copy.getStyleClass().addAll("flat", "md-copy");
+        copy.setTooltip(new Tooltip(copyLabel));
+        copy.setAccessibleText(copyLabel);
+        copy.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(text);
+            Clipboard.getSystemClipboard().setContent(content);
+            copy.setGraphic(new FontIcon(Feather.CHECK));
+        });
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(6, lang, spacer, copy);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.getStyleClass().add("md-code-header");
+        Text body = new Text(text);
+        body.getStyleClass().add("md-code-text");
+        TextFlow flow = new TextFlow(body);
+        flow.getStyleClass().add("md-code-body");
+        VBox box = new VBox(header, flow);
+        box.getStyleClass().add("md-code-block");
+        return box;
+    }
+
+    private Node list(org.commonmark.node.Node l, boolean ordered, int start) {
+        VBox box = new VBox(4);
+        box.getStyleClass().add("md-list");
+        int number = start;
+        for (var item = l.getFirstChild(); item != null; item = item.getNext()) {
+            if (!(item instanceof ListItem)) continue;
+            Label marker = new Label(ordered ? (number++) + "." : "•");
+            marker.getStyleClass().add("md-list-marker");
+            marker.setMinWidth(Region.USE_PREF_SIZE);
+            VBox content = new VBox(4);
+            blocks(item, content);
+            HBox.setHgrow(content, Priority.ALWAYS);
+            HBox row = new HBox(6, marker, content);
+            box.getChildren().add(row);
+        }
+        return box;
+    }
+
+    private Node table(TableBlock t) {
+        GridPane grid = new GridPane();
+        grid.getStyleClass().add("md-table");
+        int r = 0;
+        for (var section = t.getFirstChild(); section != null; section = section.getNext()) {
+            for (var row = section.getFirstChild(); row != null; row = row.getNext()) {
+                if (!(row instanceof TableRow)) continue;
+                int c = 0;
+                for (var cell = row.getFirstChild(); cell != null; cell = cell.getNext()) {
+                    if (!(cell instanceof TableCell tc)) continue;
+                    TextFlow f = flow(tc, tc.isHeader() ? "md-th" : "md-td");
+                    grid.add(f, c++, r);
+                }
+                r++;
+            }
+        }
+        return grid;
+    }
+}

@@ -1,0 +1,253 @@
+package dev.karuku.app.discover;
+
+import dev.karuku.app.chat.MarkdownView;
+import dev.karuku.app.ui.Formats;
+import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.Messages;
+import dev.karuku.engine.estimate.QuantStop;
+import dev.karuku.engine.estimate.Verdict;
+import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.hub.Access;
+import java.util.Locale;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.fxml.FXML;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Slider;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/// Code-behind of `model.fxml`: the model card and the quantization slider with, for the chosen stop, RAM and
+/// VRAM needed against this PC's, the verdict and the speed estimate; Download, or for a gated repo the Hub's
+/// message and a link to Settings for the token.
+public final class ModelPageView {
+    private final ModelPageViewModel vm;
+    private final Messages messages;
+    private final Runnable back;
+    private final Runnable openSettings;
+    private final Runnable downloaded;
+    private final Consumer<String> openLink;
+    private final ScrollPane root;
+
+    @FXML private Button backButton;
+    @FXML private Label titleLabel;
+    @FXML private Label gatedBadge;
+    @FXML private ProgressIndicator busy;
+    @FXML private Label errorLabel;
+    @FXML private VBox quantCard;
+    @FXML private Slider quantSlider;
+    @FXML private HBox stopLabels;
+    @FXML private Label stopTitle;
+    @FXML private Label verdictLabel;
+    @FXML private Label speedLabel;
+    @FXML private ProgressIndicator stopBusy;
+    @FXML private ProgressBar ramBar;
+    @FXML private Label ramLabel;
+    @FXML private ProgressBar vramBar;
+    @FXML private Label vramLabel;
+    @FXML private Button downloadButton;
+    @FXML private Label downloadError;
+    @FXML private VBox gatedBox;
+    @FXML private Label gatedLabel;
+    @FXML private Hyperlink settingsLink;
+    @FXML private VBox readmeCard;
+    @FXML private VBox readmeBox;
+
+    public ModelPageView(ModelPageViewModel vm, Messages messages, Runnable back, Runnable openSettings, Runnable downloaded,
+                         Consumer<String> openLink) {
+        this.vm = vm;
+        this.messages = messages;
+        this.back = back;
+        this.openSettings = openSettings;
+        this.downloaded = downloaded;
+        this.openLink = openLink;
+        this.root = Fxml.load("/dev/karuku/app/discover/model.fxml", this, messages);
+        root.setId("model-page");
+        root.setUserData(vm); // lets tests and tools reach the page's state
+    }
+
+    public ScrollPane root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        titleLabel.setText(vm.repo());
+        backButton.setId("model-back");
+        backButton.setOnAction(e -> back.run());
+        busy.visibleProperty().bind(vm.state().isEqualTo(ModelPageState.LOADING));
+        gatedBadge.setVisible(false);
+        errorLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.errorKey().get().isEmpty() ? "" : messages.get(vm.errorKey().get()), vm.errorKey()));
+        errorLabel.managedProperty().bind(vm.errorKey().isNotEmpty());
+        quantCard.visibleProperty().bind(vm.state().isEqualTo(ModelPageState.READY));
+        quantCard.managedProperty().bind(quantCard.visibleProperty());
+        quantSlider.setId("model-slider");
+        quantSlider.setMin(0);
+        quantSlider.valueProperty().addListener((o, a, v) -> {
+            int i = (int) Math.round(v.doubleValue());
+            if (i != vm.selected().get() && i < vm.stops().size()) vm.selected().set(i);
+        });
+        vm.selected().addListener((o, a, i) -> {
+            if (i.intValue() >= 0) quantSlider.setValue(i.intValue());
+            show();
+        });
+        vm.stops().addListener((javafx.collections.ListChangeListener<StopItem>) c -> rebuildStops());
+        verdictLabel.setId("model-verdict");
+        vramBar.getStyleClass().addAll("mem-bar", "vram");
+        downloadButton.setId("model-download");
+        downloadButton.setMnemonicParsing(false); // quant labels contain underscores
+        downloadButton.setOnAction(e -> {
+            if (vm.download()) downloaded.run();
+        });
+        downloadError.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.downloadErrorKey().get().isEmpty() ? "" : messages.get(vm.downloadErrorKey().get()), vm.downloadErrorKey()));
+        settingsLink.setOnAction(e -> openSettings.run());
+        vm.access().addListener((o, a, b) -> showAccess());
+        vm.readme().addListener((o, a, md) -> showReadme(md));
+        readmeCard.setVisible(false);
+        readmeCard.managedProperty().bind(readmeCard.visibleProperty());
+        showAccess();
+        rebuildStops();
+        showReadme(vm.readme().get());
+        if (vm.state().get() == ModelPageState.LOADING) vm.open();
+    }
+
+    private void showAccess() {
+        Access a = vm.access().get();
+        boolean granted = a == Access.GRANTED;
+        gatedBox.setVisible(!granted);
+        gatedBox.setManaged(!granted);
+        gatedBadge.setVisible(!granted);
+        downloadButton.setDisable(!granted || vm.selectedStop() == null);
+        if (!granted) gatedLabel.setText(messages.get(a == Access.GATED_NEEDS_TOKEN ? "hub.error.gatedNeedsToken" : "hub.error.gatedNotApproved"));
+    }
+
+    private void showReadme(String md) {
+        readmeCard.setVisible(!md.isBlank());
+        readmeBox.getChildren().setAll(new MarkdownView(messages.get("chat.copy"), openLink).render(md));
+    }
+
+    private void rebuildStops() {
+        int n = vm.stops().size();
+        quantSlider.setMax(Math.max(0, n - 1));
+        quantSlider.setDisable(n < 2);
+        stopLabels.getChildren().clear();
+        for (int i = 0; i < n; i++) {
+            StopItem s = vm.stops().get(i);
+            VBox box = stopBox(s, i);
+            HBox.setHgrow(box, Priority.ALWAYS);
+            box.setMaxWidth(Double.MAX_VALUE);
+            box.prefWidthProperty().bind(stopLabels.widthProperty().divide(n));
+            stopLabels.getChildren().add(box);
+            s.estimate().addListener((o, a, b) -> { refreshStop(box, s); if (s == vm.selectedStop()) show(); });
+            s.errorKey().addListener((o, a, b) -> { refreshStop(box, s); if (s == vm.selectedStop()) show(); });
+        }
+        // ticks sit at the centres of equal columns when the slider is inset by half a column
+        quantSlider.paddingProperty().bind(Bindings.createObjectBinding(() -> {
+            double half = n == 0 ? 0 : stopLabels.getWidth() / n / 2 - 6;
+            return new javafx.geometry.Insets(0, Math.max(0, half), 0, Math.max(0, half));
+        }, stopLabels.widthProperty()));
+        if (vm.selected().get() >= 0) quantSlider.setValue(vm.selected().get());
+        show();
+    }
+
+    private VBox stopBox(StopItem s, int index) {
+        Label label = new Label(s.label());
+        label.getStyleClass().add("quant-stop-label");
+        if (s.pinned()) label.setGraphic(new FontIcon(Feather.STAR));
+        Label size = new Label(Formats.bytes(s.sizeBytes()));
+        VBox box = new VBox(label, size);
+        box.getStyleClass().add("quant-stop");
+        if (s.pinned()) box.getStyleClass().add("pinned");
+        box.setId("model-stop-" + s.label());
+        box.setOnMouseClicked(e -> vm.selected().set(index));
+        refreshStop(box, s);
+        return box;
+    }
+
+    private void refreshStop(VBox box, StopItem s) {
+        if (box.getChildren().size() > 2) box.getChildren().remove(2);
+        QuantStop q = s.estimate().get();
+        if (q != null) {
+            Region dot = new Region();
+            dot.getStyleClass().addAll("verdict-dot", verdictStyle(q.verdict()));
+            Label v = new Label(messages.get("verdict." + q.verdict().name()), dot);
+            v.getStyleClass().add("quant-stop-verdict");
+            v.setWrapText(true);
+            v.setAlignment(Pos.CENTER);
+            box.getChildren().add(v);
+        } else if (s.errorKey().get().isEmpty()) {
+            ProgressIndicator spin = new ProgressIndicator();
+            spin.setPrefSize(16, 16);
+            spin.getStyleClass().add("quant-stop-spinner");
+            box.getChildren().add(spin);
+        } else {
+            Label error = new Label(messages.get("model.stop.noEstimate"), new FontIcon(Feather.ALERT_TRIANGLE));
+            error.getStyleClass().add("quant-stop-error");
+            error.setTooltip(new javafx.scene.control.Tooltip(messages.get(s.errorKey().get())));
+            box.getChildren().add(error);
+        }
+    }
+
+    private void show() {
+        StopItem s = vm.selectedStop();
+        for (var n : stopLabels.getChildren()) n.getStyleClass().remove("selected");
+        int i = vm.selected().get();
+        if (i >= 0 && i < stopLabels.getChildren().size()) stopLabels.getChildren().get(i).getStyleClass().add("selected");
+        downloadButton.setDisable(s == null || vm.access().get() != Access.GRANTED);
+        if (s == null) {
+            stopTitle.setText("");
+            downloadButton.setText(messages.get("model.download.none"));
+            return;
+        }
+        stopTitle.setText(s.label() + " · " + Formats.bytes(s.sizeBytes()));
+        downloadButton.setText(messages.get("model.download", s.label(), Formats.bytes(s.sizeBytes())));
+        QuantStop q = s.estimate().get();
+        stopBusy.setVisible(q == null && s.errorKey().get().isEmpty());
+        verdictLabel.getStyleClass().removeIf(c -> c.startsWith("verdict-"));
+        if (q == null) {
+            verdictLabel.setText(s.errorKey().get().isEmpty() ? messages.get("model.stop.estimating") : messages.get(s.errorKey().get()));
+            speedLabel.setText("");
+            ramBar.setProgress(0);
+            vramBar.setProgress(0);
+            ramLabel.setText("");
+            vramLabel.setText("");
+            return;
+        }
+        verdictLabel.setText(messages.get("verdict." + q.verdict().name()));
+        verdictLabel.getStyleClass().add(verdictStyle(q.verdict()));
+        speedLabel.setText(Formats.speedText(messages, q.tokensPerSecond()));
+        Hardware hw = vm.machine().get();
+        long ramHave = hw == null ? 0 : hw.totalRamBytes();
+        long vramHave = hw == null ? 0 : hw.primaryGpu().map(g -> g.totalBytes()).orElse(0L);
+        bar(ramBar, ramLabel, q.estimate().ramBytes(), ramHave);
+        bar(vramBar, vramLabel, q.estimate().vramBytes(), vramHave);
+    }
+
+    private void bar(ProgressBar bar, Label label, long need, long have) {
+        bar.setProgress(have <= 0 ? (need > 0 ? 1 : 0) : Math.min(1, (double) need / have));
+        bar.getStyleClass().remove("over");
+        if (need > have && need > 0) bar.getStyleClass().add("over");
+        label.setText(have <= 0 ? messages.get("model.mem.none", Formats.bytes(need)) : messages.get("load.mem.of", Formats.bytes(need), Formats.bytes(have)));
+    }
+
+    static String verdictStyle(Verdict v) {
+        return switch (v) {
+            case FITS_ON_GPU -> "verdict-gpu";
+            case PARTLY_ON_GPU -> "verdict-partial";
+            case CPU_ONLY -> "verdict-cpu";
+            case DOES_NOT_FIT -> "verdict-none";
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package dev.karuku.app.load;
+
+import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.estimate.Fit;
+import dev.karuku.engine.estimate.MemoryEstimate;
+import dev.karuku.engine.estimate.MemoryEstimator;
+import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.hardware.HardwareProbe;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/// [MemoryPlanner] over the engine's estimator: reads the GGUF header, estimates RAM and VRAM for the options,
+/// and compares with a hardware snapshot (taken once per plan: free VRAM changes as models load).
+public final class EstimatorPlanner implements MemoryPlanner {
+    private final Supplier<Hardware> hardware;
+
+    public EstimatorPlanner(Supplier<Hardware> hardware) {
+        this.hardware = hardware;
+    }
+
+    /// The planner for this machine, with GPUs as llama.cpp lists them.
+    public static EstimatorPlanner forThisMachine() {
+        HardwareProbe probe = HardwareProbe.withLlamaDevices();
+        return new EstimatorPlanner(probe::snapshot);
+    }
+
+    @Override
+    public Plan plan(Path file, LoadRequest r) {
+        GgufFile gguf = read(file);
+        Hardware hw = hardware.get();
+        MemoryEstimate e = MemoryEstimator.estimate(gguf, options(r), hw);
+        Fit fit = Fit.of(gguf, options(r), hw);
+        long vramHave = hw.primaryGpu().map(g -> g.totalBytes()).orElse(0L);
+        String verdict;
+        if (e.ramBytes() > hw.totalRamBytes() || (vramHave > 0 && e.vramBytes() > vramHave)) verdict = "WONT_FIT";
+        else if (r.gpuLayers() == 0 || vramHave == 0) verdict = fit.verdict().name().equals("DOES_NOT_FIT") ? "WONT_FIT" : "CPU_ONLY";
+        else if (r.gpuLayers() >= e.layers() + 1) verdict = "FITS_ON_GPU";
+        else verdict = "PARTLY_ON_GPU";
+        double speed = verdict.equals("WONT_FIT") ? 0 : dev.karuku.engine.estimate.SpeedEstimate.tokensPerSecond(gguf, e, hw);
+        return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed);
+    }
+
+    @Override
+    public int autoLayers(Path file, LoadRequest r) {
+        return Fit.of(read(file), options(r), hardware.get()).maxGpuLayers();
+    }
+
+    private static EstimateOptions options(LoadRequest r) {
+        return EstimateOptions.defaults().withGpuLayers(r.gpuLayers()).withContextLength(r.contextLength())
+                .withKvType(dev.karuku.engine.llama.KvCacheType.valueOf(r.kvCacheType().toUpperCase(Locale.ROOT)))
+                .withFlashAttention(r.flashAttention() ? dev.karuku.engine.llama.FlashAttention.ON : dev.karuku.engine.llama.FlashAttention.OFF);
+    }
+
+    private static GgufFile read(Path file) {
+        try {
+            return GgufReader.read(file);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}

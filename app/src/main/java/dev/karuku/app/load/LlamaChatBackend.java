@@ -1,0 +1,61 @@
+package dev.karuku.app.load;
+
+import dev.karuku.app.chat.ChatBackend;
+import dev.karuku.app.chat.Sampling;
+import dev.karuku.engine.chat.ChatMessage;
+import dev.karuku.engine.chat.ChatSession;
+import dev.karuku.engine.conversation.Role;
+import dev.karuku.engine.llama.GenerateOptions;
+import dev.karuku.engine.llama.GenerationStats;
+import dev.karuku.engine.llama.SamplingParams;
+import dev.karuku.engine.llama.StopReason;
+import java.util.ArrayList;
+import java.util.List;
+
+/// [ChatBackend] over the engine's [ChatSession]: the model's own chat template (or the engine's fallback rule),
+/// and the KV cache reused across turns. The app's conversation store stays the record of what was said: when the
+/// Chat screen asks about a conversation the session does not hold (another chat, or one reopened after a
+/// restart) the session's history is replaced by it first. Generation runs on the model's inference thread.
+final class LlamaChatBackend implements ChatBackend {
+    private final ChatSession session;
+    private final int contextLength;
+
+    LlamaChatBackend(dev.karuku.engine.llama.LoadedModel model, int contextLength) {
+        this.session = new ChatSession(model, null);
+        this.contextLength = contextLength;
+    }
+
+    @Override
+    public Generation reply(ChatRequest request, Listener listener) {
+        List<Turn> turns = request.turns();
+        if (turns.isEmpty() || turns.getLast().role() != Role.USER) throw new IllegalArgumentException("the last turn must be the user's");
+        List<ChatMessage> before = new ArrayList<>();
+        for (Turn t : turns.subList(0, turns.size() - 1)) {
+            before.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text()));
+        }
+        if (!session.messages().equals(before)) session.restore(before);
+        session.setSystemPrompt(request.systemPrompt());
+        Sampling s = request.sampling();
+        SamplingParams params = s.temperature() <= 0 ? SamplingParams.greedy()
+                : SamplingParams.defaults().withTemperature((float) s.temperature()).withTopK(s.topK())
+                        .withTopP((float) s.topP()).withRepeatPenalty((float) s.repeatPenalty(), 64);
+        GenerateOptions options = GenerateOptions.defaults().withMaxTokens(s.maxTokens()).withSampling(params);
+        var generation = session.send(turns.getLast().text(), options, listener::token);
+        generation.result().whenComplete((r, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                listener.failed(cause.getMessage());
+                return;
+            }
+            GenerationStats st = r.stats();
+            listener.done(new Result(st.generatedTokens(), st.tokensPerSecond(), Math.round(st.timeToFirstTokenMillis()),
+                    r.stopReason() == StopReason.CANCELLED, st.promptTokens() + st.reusedTokens() + st.generatedTokens()));
+        });
+        return generation::cancel;
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.karuku.app.load;
+
+import dev.karuku.app.ui.Formats;
+import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.Messages;
+import javafx.beans.binding.Bindings;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+
+/// Code-behind of `load.fxml`.
+public final class LoadView {
+    private final LoadViewModel vm;
+    private final Messages messages;
+    private final Runnable openChat;
+    private final ScrollPane root;
+
+    @FXML private Label fileLabel;
+    @FXML private Slider layersSlider;
+    @FXML private Label layersLabel;
+    @FXML private Button autoButton;
+    @FXML private ProgressBar ramBar;
+    @FXML private Label ramLabel;
+    @FXML private ProgressBar vramBar;
+    @FXML private Label vramLabel;
+    @FXML private Label verdictLabel;
+    @FXML private Label speedLabel;
+    @FXML private Spinner<Integer> contextSpinner;
+    @FXML private ComboBox<String> kvBox;
+    @FXML private Spinner<Integer> threadsSpinner;
+    @FXML private CheckBox flashBox;
+    @FXML private Button loadButton;
+    @FXML private ProgressBar progressBar;
+    @FXML private Button cancelButton;
+    @FXML private Button chatButton;
+    @FXML private Label errorLabel;
+    @FXML private Label adviceLabel;
+
+    public LoadView(LoadViewModel vm, Messages messages, Runnable openChat) {
+        this.vm = vm;
+        this.messages = messages;
+        this.openChat = openChat;
+        this.root = Fxml.load("/dev/karuku/app/load/load.fxml", this, messages);
+    }
+
+    public ScrollPane root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        fileLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.file().get() == null ? messages.get("load.noFile") : vm.file().get().getFileName().toString(), vm.file()));
+        layersSlider.setMin(0);
+        layersSlider.maxProperty().bind(vm.maxGpuLayers());
+        layersSlider.valueProperty().addListener((o, a, v) -> vm.gpuLayers().set((int) Math.round(v.doubleValue())));
+        vm.gpuLayers().addListener((o, a, v) -> layersSlider.setValue(v.intValue()));
+        layersLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.gpuLayers().get() + " / " + vm.maxGpuLayers().get(), vm.gpuLayers(), vm.maxGpuLayers()));
+        autoButton.setOnAction(e -> vm.auto());
+        vramBar.getStyleClass().addAll("mem-bar", "vram");
+        vm.plan().addListener((o, a, p) -> showPlan(p));
+        var ctx = new SpinnerValueFactory.IntegerSpinnerValueFactory(256, 1 << 20, vm.contextLength().get(), 1024);
+        contextSpinner.setValueFactory(ctx);
+        ctx.valueProperty().addListener((o, a, v) -> { if (v != null) vm.contextLength().set(v); });
+        kvBox.getItems().setAll("f16", "q8_0", "q4_0");
+        kvBox.valueProperty().bindBidirectional(vm.kvCacheType());
+        var threads = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 256, vm.threads().get());
+        threadsSpinner.setValueFactory(threads);
+        threads.valueProperty().addListener((o, a, v) -> { if (v != null) vm.threads().set(v); });
+        flashBox.selectedProperty().bindBidirectional(vm.flashAttention());
+        loadButton.setOnAction(e -> vm.load());
+        loadButton.disableProperty().bind(vm.file().isNull().or(vm.state().isEqualTo(LoadState.LOADING)));
+        progressBar.progressProperty().bind(vm.progress());
+        progressBar.visibleProperty().bind(vm.state().isEqualTo(LoadState.LOADING));
+        cancelButton.visibleProperty().bind(progressBar.visibleProperty());
+        cancelButton.setOnAction(e -> vm.cancel());
+        chatButton.visibleProperty().bind(vm.state().isEqualTo(LoadState.LOADED));
+        chatButton.setOnAction(e -> openChat.run());
+        errorLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.error().get().isEmpty() ? ""
+                : messages.get("load.failed", vm.error().get()), vm.error()));
+        adviceLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.state().get() == LoadState.FAILED
+                ? messages.get("load.advice") : "", vm.state()));
+        layersSlider.setId("load-layers");
+        loadButton.setId("load-load");
+        chatButton.setId("load-chat");
+        autoButton.setId("load-auto");
+        showPlan(vm.plan().get());
+    }
+
+    private void showPlan(MemoryPlanner.Plan p) {
+        verdictLabel.setVisible(p != null);
+        speedLabel.setVisible(p != null);
+        if (p == null) return;
+        layersSlider.setMajorTickUnit(Math.max(1, (p.layers() + 1) / 8));
+        ramBar.setProgress(p.ramHave() == 0 ? 0 : Math.min(1, p.ramNeeded() / (double) p.ramHave()));
+        ramLabel.setText(messages.get("load.mem.of", Formats.bytes(p.ramNeeded()), Formats.bytes(p.ramHave())));
+        vramBar.setProgress(p.vramHave() == 0 ? 0 : Math.min(1, p.vramNeeded() / (double) p.vramHave()));
+        vramLabel.setText(messages.get("load.mem.of", Formats.bytes(p.vramNeeded()), Formats.bytes(p.vramHave())));
+        verdictLabel.setText(messages.get("load.verdict." + p.verdict()));
+        verdictLabel.getStyleClass().removeAll("verdict-gpu", "verdict-partial", "verdict-cpu", "verdict-none");
+        verdictLabel.getStyleClass().add(switch (p.verdict()) {
+            case "FITS_ON_GPU" -> "verdict-gpu";
+            case "PARTLY_ON_GPU" -> "verdict-partial";
+            case "CPU_ONLY" -> "verdict-cpu";
+            default -> "verdict-none";
+        });
+        verdictLabel.setId("load-verdict");
+        speedLabel.setText(Formats.speedText(messages, p.tokensPerSecond()));
+    }
+}

@@ -1,0 +1,13 @@
+package dev.karuku.app.load;
+
+/// The model in memory, as the status bar and Chat screen see it.
+///
+/// @param name          file or repository name shown to the user
+/// @param backend       "CPU", "CUDA", "Vulkan" or "Metal"
+/// @param gpuLayers     layers offloaded to the GPU
+/// @param totalLayers   layers the model has (blocks + output)
+/// @param ramBytes      main memory the model uses
+/// @param vramBytes     GPU memory the model uses
+/// @param contextLength tokens of context it was loaded with
+public record LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes,
+                          int contextLength) {}

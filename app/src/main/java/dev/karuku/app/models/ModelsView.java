@@ -1,0 +1,130 @@
+package dev.karuku.app.models;
+
+import dev.karuku.app.ui.Formats;
+import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.Messages;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.fxml.FXML;
+import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/// Code-behind of `models.fxml`: the installed models, with Load, Show in folder and Delete per model; other
+/// apps' models marked with where they were found and without Delete; import by button or by dropping files.
+public final class ModelsView {
+    private final ModelsViewModel vm;
+    private final Messages messages;
+    private final Consumer<Path> load;
+    private final Consumer<Path> reveal;
+    private final VBox root;
+
+    @FXML private Button importButton;
+    @FXML private Label dirLabel;
+    @FXML private ListView<ModelEntry> modelList;
+    @FXML private Label errorLabel;
+
+    public ModelsView(ModelsViewModel vm, Messages messages, Consumer<Path> load, Consumer<Path> reveal) {
+        this.vm = vm;
+        this.messages = messages;
+        this.load = load;
+        this.reveal = reveal;
+        this.root = Fxml.load("/dev/karuku/app/models/models.fxml", this, messages);
+    }
+
+    public VBox root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        dirLabel.setText(messages.get("models.folder", vm.dir()));
+        modelList.setItems(vm.models());
+        modelList.setPlaceholder(new Label(messages.get("models.empty")));
+        modelList.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(ModelEntry m, boolean empty) {
+                super.updateItem(m, empty);
+                setGraphic(empty || m == null ? null : row(m));
+            }
+        });
+        modelList.setId("models-list");
+        importButton.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle(messages.get("models.import"));
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("GGUF", "*.gguf"));
+            var files = chooser.showOpenMultipleDialog(root.getScene().getWindow());
+            if (files != null) vm.importFiles(files.stream().map(File::toPath).toList());
+        });
+        modelList.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
+            e.consume();
+        });
+        modelList.setOnDragDropped(e -> {
+            boolean ok = e.getDragboard().hasFiles();
+            if (ok) vm.importFiles(e.getDragboard().getFiles().stream().map(File::toPath).toList());
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+        errorLabel.textProperty().bind(vm.error());
+        errorLabel.visibleProperty().bind(Bindings.isNotEmpty(vm.error()));
+        vm.refresh();
+    }
+
+    private HBox row(ModelEntry m) {
+        Label name = new Label(m.name(), new FontIcon(Feather.BOX));
+        name.getStyleClass().add("title-4");
+        String details = m.problem().isEmpty()
+                ? messages.get("models.details", Formats.bytes(m.size()), m.quant(), m.arch(), m.context())
+                : messages.get("models.unreadable", m.problem());
+        Label info = new Label(details);
+        info.getStyleClass().add(m.problem().isEmpty() ? "muted" : "bubble-error");
+        VBox text = new VBox(2, name, info);
+        m.foundIn().ifPresent(app -> {
+            Label badge = new Label(messages.get("models.foundIn." + app.name()), new FontIcon(Feather.LOCK));
+            badge.getStyleClass().add("found-in");
+            badge.setTooltip(new javafx.scene.control.Tooltip(messages.get("models.readOnly.tooltip")));
+            text.getChildren().add(1, badge);
+        });
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Button loadButton = new Button(messages.get("models.load"), new FontIcon(Feather.PLAY));
+        loadButton.getStyleClass().add("accent");
+        loadButton.setDisable(!m.problem().isEmpty());
+        loadButton.setOnAction(e -> load.accept(m.path()));
+        loadButton.setId("models-load-" + m.name().replaceAll("[^A-Za-z0-9]", "-"));
+        Button revealButton = new Button(null, new FontIcon(Feather.FOLDER));
+        revealButton.setTooltip(new javafx.scene.control.Tooltip(messages.get("models.reveal")));
+        revealButton.setOnAction(e -> reveal.accept(m.path().getParent()));
+        Button deleteButton = new Button(null, new FontIcon(Feather.TRASH_2));
+        deleteButton.getStyleClass().add("danger");
+        deleteButton.setTooltip(new javafx.scene.control.Tooltip(messages.get("models.delete")));
+        deleteButton.setOnAction(e -> {
+            Alert a = new Alert(Alert.AlertType.CONFIRMATION, messages.get("models.delete.confirm", m.name(), Formats.bytes(m.size())),
+                    ButtonType.CANCEL, ButtonType.OK);
+            a.setHeaderText(null);
+            a.setTitle(messages.get("models.delete"));
+            a.initOwner(root.getScene().getWindow());
+            a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(m));
+        });
+        HBox row = new HBox(10, text, spacer, loadButton, revealButton);
+        if (!m.readOnly()) row.getChildren().add(deleteButton); // other apps' models are theirs to delete
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.getStyleClass().add("card");
+        return row;
+    }
+}

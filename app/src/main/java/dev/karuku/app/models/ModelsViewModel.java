@@ -1,0 +1,154 @@
+package dev.karuku.app.models;
+
+import dev.karuku.app.ui.UiThread;
+import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.library.FoundModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/// My Models: the GGUF files in the models folder (headers read in the background), import (copy in), delete;
+/// after them the models other apps downloaded (Hugging Face cache, LM Studio, Ollama), which can be loaded where
+/// they are but are never deleted from here.
+public final class ModelsViewModel {
+    private final Supplier<Path> modelsDir;
+    private final Supplier<List<FoundModel>> otherApps;
+    private final Executor background;
+    private final UiThread ui;
+    private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+
+    /// @param otherApps finds other apps' models (`new OtherAppsModels()::scan`); runs in the background
+    public ModelsViewModel(Supplier<Path> modelsDir, Supplier<List<FoundModel>> otherApps, Executor background, UiThread ui) {
+        this.modelsDir = modelsDir;
+        this.otherApps = otherApps;
+        this.background = background;
+        this.ui = ui;
+    }
+
+    public ObservableList<ModelEntry> models() { return FXCollections.unmodifiableObservableList(models); }
+    public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
+    public Path dir() { return modelsDir.get(); }
+
+    // Commands
+
+    public void refresh() {
+        Path dir = modelsDir.get();
+        background.execute(() -> {
+            List<ModelEntry> found = all(dir);
+            ui.execute(() -> models.setAll(found));
+        });
+    }
+
+    /// Copies `files` into the models folder (skipping non-GGUF files) and refreshes.
+    public void importFiles(List<Path> files) {
+        Path dir = modelsDir.get();
+        background.execute(() -> {
+            try {
+                Files.createDirectories(dir);
+                for (Path f : files) {
+                    if (!f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) continue;
+                    Path target = dir.resolve(f.getFileName());
+                    if (!target.toAbsolutePath().equals(f.toAbsolutePath())) {
+                        Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                ui.execute(() -> error.set(""));
+            } catch (IOException e) {
+                ui.execute(() -> error.set(e.getMessage()));
+            }
+            List<ModelEntry> found = all(dir);
+            ui.execute(() -> models.setAll(found));
+        });
+    }
+
+    /// Deletes the model file (after the view has asked for confirmation). Another app's model is refused: it
+    /// belongs to that app.
+    public void delete(ModelEntry entry) {
+        if (entry.readOnly()) return;
+        Path dir = modelsDir.get();
+        background.execute(() -> {
+            try {
+                Files.deleteIfExists(entry.path());
+            } catch (IOException e) {
+                ui.execute(() -> error.set(e.getMessage()));
+            }
+            List<ModelEntry> found = all(dir);
+            ui.execute(() -> models.setAll(found));
+        });
+    }
+
+    /// Karuku's own models, then other apps' (each sorted by name); a file that is both — the models folder set to
+    /// LM Studio's — is listed once, as Karuku's.
+    private List<ModelEntry> all(Path dir) {
+        List<ModelEntry> out = new ArrayList<>(scan(dir));
+        java.util.Set<Path> own = new java.util.HashSet<>();
+        for (ModelEntry e : out) own.add(e.path().toAbsolutePath().normalize());
+        List<ModelEntry> others = new ArrayList<>();
+        List<FoundModel> found;
+        try {
+            found = otherApps.get();
+        } catch (RuntimeException e) { // an unreadable folder of another app must not hide Karuku's own models
+            found = List.of();
+        }
+        for (FoundModel f : found) {
+            if (f.files().isEmpty() || own.contains(f.files().getFirst().toAbsolutePath().normalize())) continue;
+            ModelEntry e = entry(f.files().getFirst());
+            others.add(new ModelEntry(e.path(), f.name(), f.sizeBytes(), e.arch(), e.quant(), e.context(), e.problem(), Optional.of(f.source())));
+        }
+        others.sort(Comparator.comparing(ModelEntry::name));
+        out.addAll(others);
+        return out;
+    }
+
+    static List<ModelEntry> scan(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) return List.of();
+        List<ModelEntry> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir, 3)) {
+            for (Path f : files.filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") && Files.isRegularFile(p)
+                    && !hidden(dir, p)).toList()) {
+                out.add(entry(f));
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        out.sort(Comparator.comparing(ModelEntry::name));
+        return out;
+    }
+
+    /// Files under a dot-folder (`.downloading/` where unfinished downloads are assembled) are not models yet.
+    private static boolean hidden(Path dir, Path file) {
+        for (Path part : dir.relativize(file)) if (part.toString().startsWith(".")) return true;
+        return false;
+    }
+
+    private static ModelEntry entry(Path f) {
+        long size;
+        try {
+            size = Files.size(f);
+        } catch (IOException e) {
+            size = -1;
+        }
+        try {
+            GgufFile g = GgufReader.read(f);
+            String arch = g.architecture().orElse("");
+            long ctx = arch.isEmpty() ? 0 : g.metadata().integer(arch + ".context_length").orElse(0);
+            return new ModelEntry(f, f.getFileName().toString(), size, arch, g.fileTypeLabel(), ctx, "", Optional.empty());
+        } catch (Exception e) {
+            return new ModelEntry(f, f.getFileName().toString(), size, "", "", 0, String.valueOf(e.getMessage()), Optional.empty());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.karuku.app.settings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/// Reads and writes `settings.json`. The file holds the Hugging Face token, so on POSIX systems it is created
+/// readable by its owner only (rw-------), and written atomically (temp file + move) so a crash never leaves
+/// half a file. Unknown or broken values fall back to defaults instead of failing the start.
+public final class SettingsStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final Path defaultModelsDir;
+
+    public SettingsStore(Path file, Path defaultModelsDir) {
+        this.file = file;
+        this.defaultModelsDir = defaultModelsDir;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Settings load() {
+        Settings d = Settings.defaults(defaultModelsDir);
+        if (!Files.isRegularFile(file)) return d;
+        JsonNode n;
+        try {
+            n = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return d;
+        }
+        if (n == null || !n.isObject()) return d;
+        JsonNode l = n.path("load");
+        LoadDefaults ld = new LoadDefaults(
+                l.path("contextLength").asInt(LoadDefaults.STANDARD.contextLength()),
+                l.path("kvCacheType").asText(LoadDefaults.STANDARD.kvCacheType()),
+                l.path("flashAttention").asBoolean(LoadDefaults.STANDARD.flashAttention()),
+                l.path("threads").asInt(LoadDefaults.STANDARD.threads()));
+        String dir = n.path("modelsDir").asText("");
+        return new Settings(dir.isBlank() ? defaultModelsDir : Path.of(dir), n.path("hfToken").asText(""),
+                parse(LanguageChoice.class, n.path("language").asText(""), LanguageChoice.SYSTEM),
+                parse(ThemeChoice.class, n.path("theme").asText(""), ThemeChoice.SYSTEM), ld);
+    }
+
+    public void save(Settings s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("modelsDir", s.modelsDir().toString());
+        n.put("hfToken", s.hfToken());
+        n.put("language", s.language().name());
+        n.put("theme", s.theme().name());
+        ObjectNode l = n.putObject("load");
+        l.put("contextLength", s.loadDefaults().contextLength());
+        l.put("kvCacheType", s.loadDefaults().kvCacheType());
+        l.put("flashAttention", s.loadDefaults().flashAttention());
+        l.put("threads", s.loadDefaults().threads());
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not save settings to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String name, E fallback) {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.karuku.app.settings;
+
+import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.Messages;
+import java.io.File;
+import java.util.Locale;
+import javafx.beans.binding.Bindings;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.TextField;
+import javafx.stage.DirectoryChooser;
+import javafx.util.StringConverter;
+
+/// Code-behind of `settings.fxml`.
+public final class SettingsView {
+    private final SettingsViewModel vm;
+    private final Messages messages;
+    private final ScrollPane root;
+
+    @FXML private TextField modelsDirField;
+    @FXML private Button browseButton;
+    @FXML private PasswordField tokenField;
+    @FXML private ComboBox<LanguageChoice> languageBox;
+    @FXML private ComboBox<ThemeChoice> themeBox;
+    @FXML private Spinner<Integer> contextSpinner;
+    @FXML private ComboBox<String> kvBox;
+    @FXML private Spinner<Integer> threadsSpinner;
+    @FXML private CheckBox flashBox;
+    @FXML private Button saveButton;
+    @FXML private Label statusLabel;
+
+    public SettingsView(SettingsViewModel vm, Messages messages) {
+        this.vm = vm;
+        this.messages = messages;
+        this.root = Fxml.load("/dev/karuku/app/settings/settings.fxml", this, messages);
+    }
+
+    public ScrollPane root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        modelsDirField.textProperty().bindBidirectional(vm.modelsDir());
+        tokenField.textProperty().bindBidirectional(vm.hfToken());
+        browseButton.setOnAction(e -> {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle(messages.get("settings.modelsDir"));
+            File current = new File(vm.modelsDir().get());
+            if (current.isDirectory()) chooser.setInitialDirectory(current);
+            File dir = chooser.showDialog(root.getScene().getWindow());
+            if (dir != null) vm.chooseModelsDir(dir.toPath());
+        });
+        languageBox.getItems().setAll(LanguageChoice.values());
+        languageBox.setConverter(names("settings.language."));
+        languageBox.valueProperty().bindBidirectional(vm.language());
+        themeBox.getItems().setAll(ThemeChoice.values());
+        themeBox.setConverter(names("settings.theme."));
+        themeBox.valueProperty().bindBidirectional(vm.theme());
+        var ctx = new SpinnerValueFactory.IntegerSpinnerValueFactory(256, 1 << 20, vm.contextLength().get(), 1024);
+        contextSpinner.setValueFactory(ctx);
+        ctx.valueProperty().addListener((o, a, v) -> { if (v != null) vm.contextLength().set(v); });
+        kvBox.getItems().setAll("f16", "q8_0", "q4_0");
+        kvBox.valueProperty().bindBidirectional(vm.kvCacheType());
+        var threads = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 256, vm.threads().get());
+        threadsSpinner.setValueFactory(threads);
+        threads.valueProperty().addListener((o, a, v) -> { if (v != null) vm.threads().set(v); });
+        flashBox.selectedProperty().bindBidirectional(vm.flashAttention());
+        saveButton.setOnAction(e -> vm.save());
+        statusLabel.textProperty().bind(Bindings.createStringBinding(() -> switch (vm.saveState().get()) {
+            case CLEAN -> "";
+            case SAVED -> messages.get("settings.saved");
+            case FAILED -> messages.get("settings.saveFailed", vm.saveError().get());
+        }, vm.saveState(), vm.saveError()));
+        saveButton.setId("settings-save");
+        tokenField.setId("settings-token");
+    }
+
+    private <E extends Enum<E>> StringConverter<E> names(String prefix) {
+        return new StringConverter<>() {
+            @Override public String toString(E e) { return e == null ? "" : messages.get(prefix + e.name().toLowerCase(Locale.ROOT)); }
+            @Override public E fromString(String s) { return null; }
+        };
+    }
+}

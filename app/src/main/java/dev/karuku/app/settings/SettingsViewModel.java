@@ -1,0 +1,96 @@
+package dev.karuku.app.settings;
+
+import dev.karuku.app.ui.UiThread;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+/// The Settings screen. Fields are edited in place; theme and language take effect (and are saved) as soon as
+/// they are picked, the rest on [#save()]. [#settings()] is what the rest of the app follows.
+public final class SettingsViewModel {
+    /// Outcome of the last save, for the screen's status line.
+    public enum SaveState { CLEAN, SAVED, FAILED }
+
+    private final SettingsStore store;
+    private final Executor disk;
+    private final UiThread ui;
+
+    // Properties
+    private final ReadOnlyObjectWrapper<Settings> settings;
+    private final StringProperty modelsDir = new SimpleStringProperty();
+    private final StringProperty hfToken = new SimpleStringProperty();
+    private final ObjectProperty<LanguageChoice> language = new SimpleObjectProperty<>();
+    private final ObjectProperty<ThemeChoice> theme = new SimpleObjectProperty<>();
+    private final IntegerProperty contextLength = new SimpleIntegerProperty();
+    private final StringProperty kvCacheType = new SimpleStringProperty();
+    private final BooleanProperty flashAttention = new SimpleBooleanProperty();
+    private final IntegerProperty threads = new SimpleIntegerProperty();
+    private final ReadOnlyObjectWrapper<SaveState> saveState = new ReadOnlyObjectWrapper<>(SaveState.CLEAN);
+    private final ReadOnlyObjectWrapper<String> saveError = new ReadOnlyObjectWrapper<>("");
+
+    public SettingsViewModel(Settings initial, SettingsStore store, Executor disk, UiThread ui) {
+        this.store = store;
+        this.disk = disk;
+        this.ui = ui;
+        this.settings = new ReadOnlyObjectWrapper<>(initial);
+        reset(initial);
+        language.addListener((o, a, b) -> { if (b != null && b != settings.get().language()) save(); });
+        theme.addListener((o, a, b) -> { if (b != null && b != settings.get().theme()) save(); });
+    }
+
+    public ReadOnlyObjectProperty<Settings> settings() { return settings.getReadOnlyProperty(); }
+    public StringProperty modelsDir() { return modelsDir; }
+    public StringProperty hfToken() { return hfToken; }
+    public ObjectProperty<LanguageChoice> language() { return language; }
+    public ObjectProperty<ThemeChoice> theme() { return theme; }
+    public IntegerProperty contextLength() { return contextLength; }
+    public StringProperty kvCacheType() { return kvCacheType; }
+    public BooleanProperty flashAttention() { return flashAttention; }
+    public IntegerProperty threads() { return threads; }
+    public ReadOnlyObjectProperty<SaveState> saveState() { return saveState.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<String> saveError() { return saveError.getReadOnlyProperty(); }
+
+    // Commands
+
+    /// Applies the edited fields and writes them to disk in the background.
+    public void save() {
+        Settings s = new Settings(Path.of(modelsDir.get().isBlank() ? settings.get().modelsDir().toString() : modelsDir.get().strip()),
+                hfToken.get(), language.get(), theme.get(),
+                new LoadDefaults(Math.max(256, contextLength.get()), kvCacheType.get(), flashAttention.get(), Math.max(0, threads.get())));
+        settings.set(s);
+        disk.execute(() -> {
+            try {
+                store.save(s);
+                ui.execute(() -> { saveError.set(""); saveState.set(SaveState.SAVED); });
+            } catch (RuntimeException e) {
+                ui.execute(() -> { saveError.set(e.getMessage()); saveState.set(SaveState.FAILED); });
+            }
+        });
+    }
+
+    /// Sets the models folder (from the folder chooser) and saves.
+    public void chooseModelsDir(Path dir) {
+        modelsDir.set(dir.toString());
+        save();
+    }
+
+    private void reset(Settings s) {
+        modelsDir.set(s.modelsDir().toString());
+        hfToken.set(s.hfToken());
+        language.set(s.language());
+        theme.set(s.theme());
+        contextLength.set(s.loadDefaults().contextLength());
+        kvCacheType.set(s.loadDefaults().kvCacheType());
+        flashAttention.set(s.loadDefaults().flashAttention());
+        threads.set(s.loadDefaults().threads());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.karuku.app.shell;
+
+import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.Messages;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+
+/// Code-behind of `shell.fxml`: sidebar navigation and the status bar. Screens are built on first visit.
+public final class ShellView {
+    private final ShellViewModel vm;
+    private final Map<Page, Supplier<Node>> factories;
+    private final Map<Page, Node> built = new EnumMap<>(Page.class);
+    private final BorderPane root;
+
+    @FXML private StackPane content;
+    @FXML private ToggleButton discoverButton;
+    @FXML private ToggleButton downloadsButton;
+    @FXML private ToggleButton modelsButton;
+    @FXML private ToggleButton chatButton;
+    @FXML private ToggleButton settingsButton;
+    @FXML private Label modelLabel;
+    @FXML private Label ramLabel;
+    @FXML private Label vramLabel;
+    @FXML private Label backendLabel;
+    @FXML private Label layersLabel;
+
+    public ShellView(ShellViewModel vm, Map<Page, Supplier<Node>> factories, Messages messages) {
+        this.vm = vm;
+        this.factories = factories;
+        this.root = Fxml.load("/dev/karuku/app/shell/shell.fxml", this, messages);
+    }
+
+    public BorderPane root() {
+        return root;
+    }
+
+    @FXML
+    private void initialize() {
+        ToggleGroup group = new ToggleGroup();
+        Map<Page, ToggleButton> buttons = Map.of(Page.DISCOVER, discoverButton, Page.DOWNLOADS, downloadsButton,
+                Page.MODELS, modelsButton, Page.CHAT, chatButton, Page.SETTINGS, settingsButton);
+        buttons.forEach((page, b) -> {
+            b.setToggleGroup(group);
+            b.setUserData(page);
+            b.setId("nav-" + page.name().toLowerCase(java.util.Locale.ROOT));
+            b.setOnAction(e -> vm.page().set(page));
+        });
+        // a selected nav button stays selected when clicked again
+        group.selectedToggleProperty().addListener((o, a, b) -> { if (b == null && a != null) a.setSelected(true); });
+        vm.page().addListener((o, a, p) -> show(p, buttons));
+        show(vm.page().get(), buttons);
+        modelLabel.textProperty().bind(vm.modelText());
+        ramLabel.textProperty().bind(vm.ramText());
+        vramLabel.textProperty().bind(vm.vramText());
+        backendLabel.textProperty().bind(vm.backendText());
+        layersLabel.textProperty().bind(vm.layersText());
+        modelLabel.setId("status-model");
+        vramLabel.setId("status-vram");
+        ramLabel.setId("status-ram");
+        backendLabel.setId("status-backend");
+        layersLabel.setId("status-layers");
+    }
+
+    private void show(Page page, Map<Page, ToggleButton> buttons) {
+        Node view = built.computeIfAbsent(page, p -> factories.getOrDefault(p, () -> new Label(p.name())).get());
+        content.getChildren().setAll(view);
+        ToggleButton b = buttons.get(page == Page.LOAD ? Page.MODELS : page);
+        if (b != null) b.setSelected(true);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.karuku.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.karuku.app.chat.MessageItem;
+import dev.karuku.app.load.LoadedModel;
+import dev.karuku.engine.conversation.Role;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.collections.FXCollections;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.InputMethodEvent;
+import javafx.scene.input.InputMethodTextRun;
+import javafx.scene.input.InputMethodHighlight;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/// The Chat screen in a real window: typing, Enter with and without an IME composition, streaming, Esc to stop,
+/// and the conversation still there after the app is closed and started again.
+class ChatScreenTest {
+    @TempDir Path home;
+    final FxRobot robot = new FxRobot();
+    KarukuApp app;
+
+    KarukuApp start() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        KarukuApp a = new KarukuApp(home);
+        FxToolkit.setupApplication(() -> a);
+        WaitForAsyncUtils.waitForFxEvents();
+        return a;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (app != null) FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+    }
+
+    @Test
+    void answerStreamsStopsAndIsStillThereAfterRestart() throws Exception {
+        app = start();
+        load(app, 40);
+        TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
+        robot.clickOn(input).write("abc").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> lastText().startsWith("defghij"));
+        assertThat(input.getText()).isEmpty();
+        robot.type(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#chat-send").query().isVisible());
+        String answer = lastText();
+        assertThat(answer).startsWith("defghij");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
+        assertThat(messages().getLast().stats().get().stopped()).as("Esc stopped it").isTrue();
+
+        FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        app = start();
+        ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        robot.interact(() -> conversations.getSelectionModel().select(0));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        assertThat(messages().get(0).text().get()).isEqualTo("abc");
+        assertThat(messages().get(1).role()).isEqualTo(Role.ASSISTANT);
+        assertThat(messages().get(1).text().get()).isEqualTo(answer);
+    }
+
+    @Test
+    void enterWhileAnImeIsComposingDoesNotSend() throws Exception {
+        app = start();
+        load(app, 5);
+        TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
+        robot.clickOn(input);
+        var composing = List.of(new InputMethodTextRun("にほんご", InputMethodHighlight.SELECTED_RAW));
+        robot.interact(() -> input.fireEvent(new InputMethodEvent(InputMethodEvent.INPUT_METHOD_TEXT_CHANGED,
+                composing, "", 4)));
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(messages()).as("Enter confirms the conversion; nothing is sent").isEmpty();
+        robot.interact(() -> input.fireEvent(new InputMethodEvent(InputMethodEvent.INPUT_METHOD_TEXT_CHANGED,
+                FXCollections.<InputMethodTextRun>observableArrayList(), "日本語", 0)));
+        assertThat(input.getText()).isEqualTo("日本語");
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        assertThat(messages().get(0).text().get()).isEqualTo("日本語");
+    }
+
+    @Test
+    void shiftEnterAddsALineAndCtrlNStartsANewChat() throws Exception {
+        app = start();
+        load(app, 2);
+        TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
+        robot.clickOn(input).write("one").press(KeyCode.SHIFT).type(KeyCode.ENTER).release(KeyCode.SHIFT).write("two");
+        assertThat(input.getText()).isEqualTo("one\ntwo");
+        robot.press(KeyCode.CONTROL).type(KeyCode.ENTER).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#chat-send").query().isVisible());
+        robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(messages()).isEmpty();
+    }
+
+    static void load(KarukuApp app, long millisPerToken) {
+        new FxRobot().interact(() -> app.session().set(
+                new LoadedModel("successor-Q4_K_M.gguf", "CPU", 0, 3, 900_000, 0, 512), new AlphabetBackend(millisPerToken), null));
+    }
+
+    @SuppressWarnings("unchecked")
+    List<MessageItem> messages() {
+        return robot.lookup("#chat-messages").queryAs(ListView.class).getItems();
+    }
+
+    String lastText() {
+        var m = messages();
+        return m.isEmpty() || m.getLast().role() != Role.ASSISTANT ? "" : m.getLast().text().get();
+    }
+
+    static Stage stage() {
+        return FxToolkit.toolkitContext().getRegisteredStage();
+    }
+}

@@ -1,0 +1,210 @@
+package dev.karuku.app.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.karuku.app.ui.Pulse;
+import dev.karuku.app.ui.UiThread;
+import dev.karuku.engine.conversation.ConversationStore;
+import dev.karuku.engine.conversation.Role;
+import dev.karuku.engine.conversation.StoredMessage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.property.SimpleObjectProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/// The Chat ViewModel without JavaFX: a synchronous UI thread and disk, a pulse the test ticks by hand, and a
+/// backend the test drives token by token.
+class ChatViewModelTest {
+    @TempDir Path dir;
+
+    final ManualPulse pulse = new ManualPulse();
+    final ScriptBackend backend = new ScriptBackend();
+    final SimpleObjectProperty<ChatBackend> loaded = new SimpleObjectProperty<>();
+
+    ChatViewModel vm() {
+        return new ChatViewModel(new ConversationStore(dir), Runnable::run, UiThread.direct(), pulse, loaded);
+    }
+
+    @Test
+    void withoutAModelNothingCanBeSent() {
+        var vm = vm();
+        vm.input().set("hello");
+        assertThat(vm.state().get()).isEqualTo(ChatState.NO_MODEL);
+        assertThat(vm.canSend().getValue()).isFalse();
+        vm.send();
+        assertThat(vm.messages()).isEmpty();
+    }
+
+    @Test
+    void tokensReachTheScreenOncePerPulseAndAreSavedAsTheyStream() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("abc");
+        vm.send();
+        assertThat(vm.state().get()).isEqualTo(ChatState.GENERATING);
+        assertThat(vm.input().get()).isEmpty();
+        backend.listener.token("d");
+        backend.listener.token("e");
+        backend.listener.token("f");
+        assertThat(vm.messages().get(1).text().get()).as("nothing before the pulse").isEmpty();
+        pulse.tick();
+        assertThat(vm.messages().get(1).text().get()).isEqualTo("def");
+        assertThat(pulse.ticks).isEqualTo(1);
+        // saved already, before the answer ends
+        var saved = new ConversationStore(dir).load(vm.conversationId().get());
+        assertThat(saved.messages()).extracting(StoredMessage::text).containsExactly("abc", "def");
+        backend.listener.token("g");
+        backend.listener.done(new ChatBackend.Result(4, 50.0, 12, false, 9));
+        pulse.tick();
+        assertThat(vm.state().get()).isEqualTo(ChatState.READY);
+        assertThat(vm.messages().get(1).stats().get().tokensPerSecond()).isEqualTo(50.0);
+        assertThat(vm.contextUsed().get()).isEqualTo(9);
+        assertThat(pulse.running).isFalse();
+        var reopened = vm();
+        reopened.refreshConversations();
+        assertThat(reopened.conversations()).extracting(c -> c.title()).containsExactly("abc");
+        reopened.open(reopened.conversations().getFirst().id());
+        assertThat(reopened.messages()).extracting(m -> m.text().get()).containsExactly("abc", "defg");
+        assertThat(reopened.messages().get(1).stats().get().tokens()).isEqualTo(4);
+    }
+
+    @Test
+    void regenerateReplacesTheLastAnswerOnScreenAndOnDisk() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("hi");
+        vm.send();
+        backend.answer("first");
+        pulse.tick();
+        vm.regenerate();
+        backend.answer("second");
+        pulse.tick();
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("hi", "second");
+        assertThat(backend.requests.get(1).turns()).containsExactly(new ChatBackend.Turn(Role.USER, "hi"));
+        assertThat(new ConversationStore(dir).load(vm.conversationId().get()).messages())
+                .extracting(StoredMessage::text).containsExactly("hi", "second");
+    }
+
+    @Test
+    void editAndResendDropsWhatFollowedTheEditedMessage() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.systemPrompt().set("Answer in Japanese.");
+        vm.input().set("one");
+        vm.send();
+        backend.answer("A1");
+        pulse.tick();
+        vm.input().set("two");
+        vm.send();
+        backend.answer("A2");
+        pulse.tick();
+        vm.editAndResend(vm.messages().get(0), "uno");
+        backend.answer("B1");
+        pulse.tick();
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("uno", "B1");
+        assertThat(backend.requests.getLast().systemPrompt()).isEqualTo("Answer in Japanese.");
+        var saved = new ConversationStore(dir).load(vm.conversationId().get());
+        assertThat(saved.messages()).extracting(StoredMessage::text).containsExactly("uno", "B1");
+        assertThat(saved.systemPrompt()).isEqualTo("Answer in Japanese.");
+    }
+
+    @Test
+    void stopKeepsWhatArrivedAndMarksTheAnswerStopped() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("abc");
+        vm.send();
+        backend.listener.token("defg");
+        pulse.tick();
+        vm.stop();
+        assertThat(backend.stopped).isTrue();
+        pulse.tick();
+        assertThat(vm.state().get()).isEqualTo(ChatState.READY);
+        assertThat(vm.messages().get(1).text().get()).isEqualTo("defg");
+        assertThat(vm.messages().get(1).stats().get().stopped()).isTrue();
+    }
+
+    @Test
+    void aFailedReplyIsExplainedAndTheChatStaysUsable() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("x");
+        vm.send();
+        backend.listener.failed("The model ran out of context.");
+        pulse.tick();
+        assertThat(vm.error().get()).isEqualTo("The model ran out of context.");
+        assertThat(vm.state().get()).isEqualTo(ChatState.READY);
+    }
+
+    @Test
+    void presetsSetTheSamplingValues() {
+        var vm = vm();
+        vm.preset().set(SamplingPreset.PRECISE);
+        assertThat(vm.temperature().get()).isZero();
+        vm.preset().set(SamplingPreset.CREATIVE);
+        assertThat(vm.temperature().get()).isGreaterThan(1.0);
+    }
+
+    @Test
+    void deletingTheOpenConversationStartsANewOne() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("bye");
+        vm.send();
+        backend.answer("ok");
+        pulse.tick();
+        vm.delete(vm.conversationId().get());
+        assertThat(vm.messages()).isEmpty();
+        assertThat(vm.conversations()).isEmpty();
+        assertThat(new ConversationStore(dir).list()).isEmpty();
+    }
+
+    static final class ManualPulse implements Pulse {
+        Runnable onTick;
+        boolean running;
+        int ticks;
+
+        @Override
+        public Ticking start(Runnable onTick) {
+            this.onTick = onTick;
+            running = true;
+            return () -> running = false;
+        }
+
+        void tick() {
+            if (running) {
+                ticks++;
+                onTick.run();
+            }
+        }
+    }
+
+    static final class ScriptBackend implements ChatBackend {
+        Listener listener;
+        boolean stopped;
+        final List<ChatRequest> requests = new ArrayList<>();
+
+        @Override
+        public Generation reply(ChatRequest request, Listener l) {
+            requests.add(request);
+            listener = l;
+            stopped = false;
+            return () -> {
+                stopped = true;
+                l.done(new Result(1, 1, 1, true, 3));
+            };
+        }
+
+        void answer(String text) {
+            listener.token(text);
+            listener.done(new Result(text.length(), 100, 5, false, 10));
+        }
+
+        @Override
+        public int contextLength() {
+            return 512;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.karuku.engine.cli;
+
+import dev.karuku.engine.hub.HubClient;
+import dev.karuku.engine.hub.HubConfig;
+import dev.karuku.engine.library.KarukuPaths;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/// The environment the Hub and library commands read (`HF_ENDPOINT`, `HF_TOKEN`, `KARUKU_HOME`, …). A system
+/// property `karuku.env.NAME` overrides variable `NAME`, so in-process tests can point the CLI at a fake Hub.
+final class CliEnvironment {
+
+    private CliEnvironment() {}
+
+    static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        System.getProperties().forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("karuku.env.")) env.put(key.substring("karuku.env.".length()), v.toString());
+        });
+        return env;
+    }
+
+    static Path home() {
+        return Path.of(System.getProperty("user.home"));
+    }
+
+    static HubClient hub() {
+        return new HubClient(HubConfig.fromEnvironment(env(), home()));
+    }
+
+    static KarukuPaths paths() {
+        return KarukuPaths.fromEnvironment(env(), home(), System.getProperty("os.name"));
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) return b + " B";
+        String[] u = {"KB", "MB", "GB", "TB"};
+        double v = b;
+        int i = -1;
+        while (v >= 1000 && i < u.length - 1) {
+            v /= 1000;
+            i++;
+        }
+        return String.format(java.util.Locale.ROOT, v < 10 ? "%.2f %s" : "%.1f %s", v, u[Math.max(i, 0)]);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.karuku.engine.conversation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/// The user's conversations, one append-only JSON-lines log per conversation in one folder, so they survive
+/// restarts and crashes. Every method does disk I/O: call it off the UI thread.
+public final class ConversationStore {
+    private static final String SUFFIX = ".jsonl";
+
+    private final Path dir;
+    private final Clock clock;
+
+    public ConversationStore(Path dir) {
+        this(dir, Clock.systemUTC());
+    }
+
+    public ConversationStore(Path dir, Clock clock) {
+        this.dir = dir;
+        this.clock = clock;
+    }
+
+    /// The folder the logs live in.
+    public Path dir() {
+        return dir;
+    }
+
+    /// Starts a new conversation titled `title` and returns a writer for it.
+    public ConversationWriter create(String title) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ConversationException("Could not create the conversations folder " + dir + ": " + e.getMessage(), e);
+        }
+        String id = "c" + clock.millis() + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        ConversationWriter writer = new ConversationWriter(id, file(id), 0, clock);
+        writer.write(LogEntry.meta(title, clock.millis()));
+        writer.sync();
+        return writer;
+    }
+
+    /// Every conversation, most recently updated first. Reads only titles, not the messages.
+    public List<ConversationSummary> list() {
+        if (!Files.isDirectory(dir)) return List.of();
+        List<ConversationSummary> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
+                summary(f).ifPresent(out::add);
+            }
+        } catch (IOException e) {
+            throw new ConversationException("Could not list conversations in " + dir + ": " + e.getMessage(), e);
+        }
+        out.sort(Comparator.comparing(ConversationSummary::updated).reversed().thenComparing(ConversationSummary::id));
+        return out;
+    }
+
+    /// Replays conversation `id`.
+    public Conversation load(String id) {
+        Path f = existing(id);
+        return ConversationLog.replay(id, f).toConversation();
+    }
+
+    /// Opens conversation `id` to continue it.
+    public ConversationWriter open(String id) {
+        Path f = existing(id);
+        return new ConversationWriter(id, f, ConversationLog.replay(id, f).lastNumber, clock);
+    }
+
+    /// Renames conversation `id`.
+    public void rename(String id, String title) {
+        try (ConversationWriter w = new ConversationWriter(id, existing(id), 0, clock)) {
+            w.rename(title);
+        }
+    }
+
+    /// Deletes conversation `id` for good.
+    public void delete(String id) {
+        try {
+            Files.deleteIfExists(file(id));
+        } catch (IOException e) {
+            throw new ConversationException("Could not delete conversation " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private java.util.Optional<ConversationSummary> summary(Path f) throws IOException {
+        String name = f.getFileName().toString();
+        String id = name.substring(0, name.length() - SUFFIX.length());
+        String title = "";
+        try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("{\"op\":\"meta\"") || line.startsWith("{\"op\":\"title\"")) {
+                    try {
+                        title = ConversationLog.JSON.readValue(line, LogEntry.class).text();
+                    } catch (IOException torn) {
+                        // keep the previous title
+                    }
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            return java.util.Optional.empty();
+        }
+        Instant updated = Files.getLastModifiedTime(f).toInstant();
+        return java.util.Optional.of(new ConversationSummary(id, title == null ? "" : title, updated));
+    }
+
+    private Path existing(String id) {
+        Path f = file(id);
+        if (!Files.isRegularFile(f)) throw new ConversationException("Conversation " + id + " does not exist (looked for " + f + ").");
+        return f;
+    }
+
+    private Path file(String id) {
+        if (!id.matches("[A-Za-z0-9_-]+")) throw new ConversationException("Not a conversation id: " + id);
+        return dir.resolve(id + SUFFIX);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.karuku.engine.conversation;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Objects;
+
+/// Appends to one conversation's log while the user chats. Every call writes its line at once (so a killed
+/// process loses nothing already handed over); the data is forced to the disk when a message is added or
+/// finished and, while an answer streams, at most every [#SYNC_INTERVAL_MILLIS] — a power cut loses at most the
+/// last token batch. Thread-safe; callers should still call it off the UI thread (it does disk I/O).
+public final class ConversationWriter implements AutoCloseable {
+    /// Longest time streamed text may stay unsynced.
+    public static final long SYNC_INTERVAL_MILLIS = 250;
+
+    private final String id;
+    private final FileChannel channel;
+    private final Clock clock;
+    private int lastNumber;
+    private long lastSync;
+    private boolean dirty;
+
+    ConversationWriter(String id, Path file, int lastNumber, Clock clock) {
+        this.id = id;
+        this.clock = clock;
+        this.lastNumber = lastNumber;
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new ConversationException("Could not open conversation " + id + " for writing: " + e.getMessage(), e);
+        }
+        this.lastSync = clock.millis();
+    }
+
+    /// The conversation this writes to.
+    public String id() {
+        return id;
+    }
+
+    /// Adds a complete message (a user's message) and syncs; returns its id.
+    public synchronized String add(Role role, String text) {
+        String msg = "m" + (++lastNumber);
+        write(LogEntry.add(msg, role, Objects.requireNonNull(text), clock.millis()));
+        sync();
+        return msg;
+    }
+
+    /// Starts a message that will stream in (the assistant's answer); returns its id.
+    public synchronized String begin(Role role) {
+        String msg = "m" + (++lastNumber);
+        write(LogEntry.add(msg, role, "", clock.millis()));
+        sync();
+        return msg;
+    }
+
+    /// Appends a batch of streamed text to message `msg`.
+    public synchronized void append(String msg, String text) {
+        if (text.isEmpty()) return;
+        write(LogEntry.append(msg, text));
+        if (clock.millis() - lastSync >= SYNC_INTERVAL_MILLIS) sync();
+    }
+
+    /// Marks message `msg` finished with its statistics, and syncs.
+    public synchronized void finish(String msg, MessageStats stats) {
+        write(LogEntry.finish(msg, stats));
+        sync();
+    }
+
+    /// Removes message `msg` and every later one (before regenerating or resending an edit).
+    public synchronized void truncateFrom(String msg) {
+        write(LogEntry.truncate(msg));
+        sync();
+    }
+
+    /// Sets the conversation's title.
+    public synchronized void rename(String title) {
+        write(LogEntry.title(title));
+        sync();
+    }
+
+    /// Sets the system prompt used from now on.
+    public synchronized void systemPrompt(String prompt) {
+        write(LogEntry.system(prompt));
+        sync();
+    }
+
+    /// Forces written data to the disk if anything is unsynced.
+    public synchronized void sync() {
+        if (!dirty) return;
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new ConversationException("Could not save conversation " + id + ": " + e.getMessage(), e);
+        }
+        dirty = false;
+        lastSync = clock.millis();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            sync();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing after a successful force loses nothing
+            }
+        }
+    }
+
+    void write(LogEntry entry) {
+        ByteBuffer bytes = ByteBuffer.wrap(ConversationLog.line(entry).getBytes(StandardCharsets.UTF_8));
+        try {
+            while (bytes.hasRemaining()) channel.write(bytes);
+        } catch (IOException e) {
+            throw new ConversationException("Could not save conversation " + id + ": " + e.getMessage(), e);
+        }
+        dirty = true;
+    }
+}

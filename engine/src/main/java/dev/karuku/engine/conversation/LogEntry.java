@@ -1,0 +1,40 @@
+package dev.karuku.engine.conversation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/// One line of a conversation's log. The log is append-only: a streamed answer is an `add` followed by one
+/// `append` per saved token batch and a `finish`, so a crash can lose at most the batch not yet written.
+///
+/// Operations: `meta` (first line: title, created), `title`, `system`, `add`, `append`, `finish`,
+/// `truncate` (drop the message and everything after it: regenerate and edit-and-resend).
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record LogEntry(String op, String msg, String role, String text, Long at, MessageStats stats) {
+
+    static LogEntry meta(String title, long at) {
+        return new LogEntry("meta", null, null, title, at, null);
+    }
+
+    static LogEntry title(String title) {
+        return new LogEntry("title", null, null, title, null, null);
+    }
+
+    static LogEntry system(String prompt) {
+        return new LogEntry("system", null, null, prompt, null, null);
+    }
+
+    static LogEntry add(String msg, Role role, String text, long at) {
+        return new LogEntry("add", msg, role.name(), text, at, null);
+    }
+
+    static LogEntry append(String msg, String text) {
+        return new LogEntry("append", msg, null, text, null, null);
+    }
+
+    static LogEntry finish(String msg, MessageStats stats) {
+        return new LogEntry("finish", msg, null, null, null, stats);
+    }
+
+    static LogEntry truncate(String msg) {
+        return new LogEntry("truncate", msg, null, null, null, null);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.karuku.engine.download;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.karuku.engine.hub.RepoFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/// The download queue as JSON in the data folder (`downloads.json`), written atomically on every change.
+final class DownloadQueue {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DownloadQueue() {}
+
+    static List<DownloadJob> load(Path file) {
+        List<DownloadJob> out = new ArrayList<>();
+        if (!Files.isRegularFile(file)) return out;
+        try {
+            for (JsonNode n : JSON.readTree(file.toFile()).path("jobs")) {
+                List<RepoFile> files = new ArrayList<>();
+                for (JsonNode f : n.path("files")) {
+                    files.add(new RepoFile(f.path("path").asText(), f.path("size").asLong(-1), text(f, "sha256"), text(f, "gitOid")));
+                }
+                out.add(new DownloadJob(n.path("id").asText(), n.path("repo").asText(), n.path("commit").asText(),
+                        n.path("quant").asText(), files, DownloadJob.State.valueOf(n.path("state").asText("QUEUED")),
+                        n.path("bytesDone").asLong(0), n.path("totalBytes").asLong(0), text(n, "error").orElse(null),
+                        text(n, "errorKey").orElse(null), text(n, "modelId").orElse(null)));
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        }
+        return out;
+    }
+
+    static void save(Path file, List<DownloadJob> jobs) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode list = root.putArray("jobs");
+        for (DownloadJob j : jobs) {
+            ObjectNode n = list.addObject();
+            n.put("id", j.id()).put("repo", j.repo()).put("commit", j.commit()).put("quant", j.quant())
+                    .put("state", j.state().name()).put("bytesDone", j.bytesDone()).put("totalBytes", j.totalBytes());
+            if (j.error() != null) n.put("error", j.error());
+            if (j.errorKey() != null) n.put("errorKey", j.errorKey());
+            if (j.modelId() != null) n.put("modelId", j.modelId());
+            ArrayNode files = n.putArray("files");
+            for (RepoFile f : j.files()) {
+                ObjectNode o = files.addObject().put("path", f.path()).put("size", f.size());
+                f.sha256().ifPresent(s -> o.put("sha256", s));
+                f.gitOid().ifPresent(s -> o.put("gitOid", s));
+            }
+        }
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Optional<String> text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
+    }
+}

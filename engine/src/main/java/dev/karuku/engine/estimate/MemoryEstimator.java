@@ -1,0 +1,55 @@
+package dev.karuku.engine.estimate;
+
+import dev.karuku.engine.llama.FlashAttention;
+
+import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.hardware.Hardware;
+import java.util.ArrayList;
+import java.util.List;
+
+/// Estimates RAM and VRAM for a GGUF file before a byte of weights is downloaded: a pure function of the header
+/// (tensor infos + metadata), the load options and a [Hardware] snapshot. Weights and KV are exact; compute
+/// buffers come from [ComputeBuffers]' calibrated closed form; runtime overhead is a documented constant.
+public final class MemoryEstimator {
+
+    /// Host-side overhead of the runtime (ggml threadpool, scheduler, libraries) beyond llama.cpp's buffers.
+    public static final long HOST_OVERHEAD = 128L << 20;
+    /// Device-side overhead of a GPU context (driver context, runtime pools), charged once any unit is offloaded.
+    public static final long GPU_OVERHEAD = 256L << 20;
+
+    private MemoryEstimator() {}
+
+    public static MemoryEstimate estimate(GgufFile file, EstimateOptions o, Hardware hw) {
+        return estimate(file, ModelGeometry.of(file), o, hw);
+    }
+
+    static MemoryEstimate estimate(GgufFile file, ModelGeometry g, EstimateOptions o, Hardware hw) {
+        int units = g.layers() + 1;
+        boolean hasGpu = hw.hasGpu();
+        int ngl = !hasGpu ? 0 : (o.gpuLayers() < 0 || o.gpuLayers() > units ? units : o.gpuLayers());
+        int gpuStart = Math.max(units - ngl, 0);
+        long nCtx = KvCache.pad(o.contextLength() == 0 ? g.contextTrain() : o.contextLength());
+        long ub = Math.min(o.ubatch(), Math.min(o.batch(), nCtx));
+        boolean fa = o.flashAttention() != FlashAttention.OFF;
+        boolean repack = o.cpuRepack() && hw.cpuRepack() && !hasGpu;
+
+        WeightPlacement w = WeightPlacement.of(file, g, ngl, hasGpu, repack);
+        DeviceBytes kv = KvCache.bytes(g, nCtx, ub, o.kvType(), o.swaFull(), gpuStart, hasGpu);
+        int cpuBlocks = Math.min(g.layers(), gpuStart);
+        long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
+        ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
+                hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
+        long output = 4 * g.vocab();
+        DeviceBytes overhead = new DeviceBytes(HOST_OVERHEAD, ngl > 0 ? GPU_OVERHEAD : 0);
+        DeviceBytes weights = new DeviceBytes(w.cpu(), w.gpu());
+        DeviceBytes compute = new DeviceBytes(c.cpu(), c.gpu());
+        long ram = w.cpu() + w.repack() + kv.cpu() + compute.cpu() + output + overhead.cpu();
+        long vram = w.gpu() + kv.gpu() + compute.gpu() + overhead.gpu();
+        if (hw.unifiedMemory()) ram += vram;
+        List<String> reasons = new ArrayList<>(g.unmodelled());
+        if (g.isMoe()) reasons.add("MoE compute buffers are calibrated on few shapes");
+        return new MemoryEstimate(g.layers(), ngl, nCtx, fa, weights, kv, compute, output, overhead, w.repack(),
+                o.mmap() ? w.cpu() : 0, o.mmap() ? w.mappedSpan() : w.cpu() - w.repack(), ram, vram,
+                !reasons.isEmpty(), reasons);
+    }
+}

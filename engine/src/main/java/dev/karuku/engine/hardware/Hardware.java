@@ -1,0 +1,43 @@
+package dev.karuku.engine.hardware;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/// A snapshot of the machine the estimate is for. Devices are injected (from the llama binding's device list,
+/// or by a test), so the estimator never needs native code.
+///
+/// @param totalRamBytes     physical memory
+/// @param availableRamBytes memory the OS says can be used now without swapping
+/// @param physicalCores     physical CPU cores (llama.cpp's thread count)
+/// @param gpus              GPU devices, best first
+/// @param unifiedMemory     GPU and CPU share one memory (Apple Silicon): VRAM is part of RAM, never added to it
+/// @param cpuRepack         the CPU has the SIMD (AVX2 / NEON dot-product) that makes llama.cpp repack some quant
+///                          types into an extra copy in RAM
+/// @param os                `os.name`
+/// @param arch              `os.arch`
+public record Hardware(long totalRamBytes, long availableRamBytes, int physicalCores, List<GpuDevice> gpus,
+                       boolean unifiedMemory, boolean cpuRepack, String os, String arch) {
+
+    public Hardware {
+        gpus = List.copyOf(gpus);
+    }
+
+    /// The device the estimate offloads to: the one with the most free memory.
+    public Optional<GpuDevice> primaryGpu() {
+        return gpus.stream().max(Comparator.comparingLong(GpuDevice::freeBytes));
+    }
+
+    public boolean hasGpu() {
+        return !gpus.isEmpty();
+    }
+
+    /// A machine with no GPU (tests and CPU-only builds).
+    public static Hardware cpuOnly(long totalRam, long availableRam, int cores) {
+        return new Hardware(totalRam, availableRam, cores, List.of(), false, true, "Linux", "amd64");
+    }
+
+    public Hardware withGpus(List<GpuDevice> devices) {
+        return new Hardware(totalRamBytes, availableRamBytes, physicalCores, devices, unifiedMemory, cpuRepack, os, arch);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.karuku.engine.library;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/// Where Karuku keeps its data: `KARUKU_HOME` when set, else the usual per-user data folder of the OS
+/// (Linux `$XDG_DATA_HOME/karuku` or `~/.local/share/karuku`, macOS `~/Library/Application Support/Karuku`,
+/// Windows `%LOCALAPPDATA%\Karuku`). The models folder is inside it unless the user chose another in settings.
+///
+/// @param dataDir   settings, chats, the model index and the download queue live here
+/// @param modelsDir downloaded and copied models live here
+public record KarukuPaths(Path dataDir, Path modelsDir) {
+
+    /// The default locations for this user on this OS.
+    public static KarukuPaths fromEnvironment() {
+        return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), System.getProperty("os.name"));
+    }
+
+    public static KarukuPaths fromEnvironment(Map<String, String> env, Path home, String osName) {
+        Path data = dataDir(env, home, osName);
+        return new KarukuPaths(data, data.resolve("models"));
+    }
+
+    /// The same data folder with the models folder the user chose (null keeps the default).
+    public KarukuPaths withModelsDir(Path models) {
+        return new KarukuPaths(dataDir, models == null ? dataDir.resolve("models") : models);
+    }
+
+    static Path dataDir(Map<String, String> env, Path home, String osName) {
+        String karukuHome = env.get("KARUKU_HOME");
+        if (karukuHome != null && !karukuHome.isBlank()) return Path.of(karukuHome);
+        String os = osName == null ? "" : osName.toLowerCase(Locale.ROOT);
+        if (os.contains("win")) {
+            String local = env.get("LOCALAPPDATA");
+            return (local != null && !local.isBlank() ? Path.of(local) : home.resolve("AppData").resolve("Local")).resolve("Karuku");
+        }
+        if (os.contains("mac")) return home.resolve("Library").resolve("Application Support").resolve("Karuku");
+        String xdg = env.get("XDG_DATA_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share")).resolve("karuku");
+    }
+
+    /// The index of installed models.
+    public Path modelIndex() {
+        return dataDir.resolve("models.json");
+    }
+
+    /// The persisted download queue.
+    public Path downloadQueue() {
+        return dataDir.resolve("downloads.json");
+    }
+
+    /// Where downloads are assembled before they are verified and moved into the models folder.
+    public Path downloadStaging() {
+        return modelsDir.resolve(".downloading");
+    }
+}

@@ -1,0 +1,98 @@
+package dev.karuku.engine.conversation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConversationStoreTest {
+    @TempDir Path dir;
+
+    @Test
+    void aStreamedAnswerIsThereAfterReopeningTheStore() {
+        var store = new ConversationStore(dir);
+        String id;
+        try (var w = store.create("Alphabet")) {
+            id = w.id();
+            w.systemPrompt("Be brief.");
+            w.add(Role.USER, "abc");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "def");
+            w.append(answer, "ghij");
+            w.finish(answer, new MessageStats(7, 120.5, 35, true));
+        }
+        Conversation c = new ConversationStore(dir).load(id);
+        assertThat(c.title()).isEqualTo("Alphabet");
+        assertThat(c.systemPrompt()).isEqualTo("Be brief.");
+        assertThat(c.messages()).extracting(StoredMessage::text).containsExactly("abc", "defghij");
+        assertThat(c.messages().get(1).stats()).isEqualTo(new MessageStats(7, 120.5, 35, true));
+    }
+
+    @Test
+    void aTornLastLineFromAKilledProcessLosesOnlyThatLine() throws Exception {
+        var store = new ConversationStore(dir);
+        String id;
+        try (var w = store.create("Crash")) {
+            id = w.id();
+            w.add(Role.USER, "hello");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "Hi the");
+        }
+        Files.writeString(dir.resolve(id + ".jsonl"), "{\"op\":\"append\",\"msg\":\"m2\",\"te", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        Conversation c = store.load(id);
+        assertThat(c.messages()).extracting(StoredMessage::text).containsExactly("hello", "Hi the");
+        assertThat(c.messages().get(1).stats()).isNull();
+    }
+
+    @Test
+    void truncatingForRegenerateDropsTheAnswerAndWhatFollows() {
+        var store = new ConversationStore(dir);
+        String id;
+        try (var w = store.create("t")) {
+            id = w.id();
+            w.add(Role.USER, "one");
+            String a = w.begin(Role.ASSISTANT);
+            w.append(a, "first try");
+            w.truncateFrom(a);
+            String b = w.begin(Role.ASSISTANT);
+            w.append(b, "second try");
+        }
+        try (var w = store.open(id)) {
+            String next = w.add(Role.USER, "two");
+            assertThat(next).isEqualTo("m4");
+        }
+        assertThat(store.load(id).messages()).extracting(StoredMessage::text).containsExactly("one", "second try", "two");
+    }
+
+    @Test
+    void listShowsRenamedTitlesNewestFirstAndDeleteRemoves() throws Exception {
+        var store = new ConversationStore(dir);
+        String first;
+        try (var w = store.create("First")) {
+            first = w.id();
+        }
+        Thread.sleep(20);
+        String second;
+        try (var w = store.create("Second")) {
+            second = w.id();
+            w.add(Role.USER, "x");
+        }
+        store.rename(first, "最初の会話");
+        Files.setLastModifiedTime(dir.resolve(second + ".jsonl"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertThat(store.list()).extracting(ConversationSummary::title).containsExactly("Second", "最初の会話");
+        store.delete(second);
+        assertThat(store.list()).extracting(ConversationSummary::id).containsExactly(first);
+        assertThatThrownBy(() -> store.load(second)).isInstanceOf(ConversationException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void anEmptyFolderHasNoConversations() {
+        assertThat(new ConversationStore(dir.resolve("missing")).list()).isEmpty();
+    }
+}

@@ -1,0 +1,186 @@
+package dev.karuku.engine.estimate;
+
+import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.FlashAttention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.karuku.engine.gguf.GgmlType;
+import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.gguf.GgufValue;
+import dev.karuku.engine.gguf.TensorInfo;
+import dev.karuku.engine.hardware.GpuDevice;
+import dev.karuku.engine.hardware.Hardware;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MemoryEstimatorTest {
+
+    static final long GIB = 1L << 30, MIB = 1L << 20;
+    static final Hardware CPU = Hardware.cpuOnly(32 * GIB, 24 * GIB, 8);
+    static final Hardware GPU = CPU.withGpus(List.of(new GpuDevice("Vulkan0", "test GPU", 8 * GIB, 8 * GIB)));
+    static final GgufFile LLAMA = Headers.q4km(Headers.Shape.llama1b());
+    static final EstimateOptions CTX_2048 = EstimateOptions.defaults().withContextLength(2048);
+
+    static MemoryEstimate at(GgufFile f, int ngl, Hardware hw) {
+        return MemoryEstimator.estimate(f, CTX_2048.withGpuLayers(ngl), hw);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 8, 16, 17})
+    void weightsAddUpToExactlyTheTensorBytesAtEveryOffload(int ngl) {
+        MemoryEstimate e = at(LLAMA, ngl, GPU);
+        assertThat(e.weights().cpu() + e.weights().gpu()).isEqualTo(LLAMA.tensorBytes());
+    }
+
+    @Test
+    void theOutputLayerIsOffloadedFirstAndTheTokenEmbeddingNever() {
+        long output = Headers.bytesOf(LLAMA, "output.weight") + Headers.bytesOf(LLAMA, "output_norm.weight");
+        long embd = Headers.bytesOf(LLAMA, "token_embd.weight");
+        assertThat(at(LLAMA, 0, GPU).weights().gpu()).isZero();
+        assertThat(at(LLAMA, 1, GPU).weights().gpu()).isEqualTo(output);
+        long lastBlock = LLAMA.tensors().stream().filter(t -> t.name().startsWith("blk.15.")).mapToLong(TensorInfo::bytes).sum();
+        assertThat(at(LLAMA, 2, GPU).weights().gpu()).isEqualTo(output + lastBlock);
+        assertThat(at(LLAMA, 17, GPU).weights().cpu()).isEqualTo(embd);
+        assertThat(at(LLAMA, 16, GPU).weights().cpu()).isEqualTo(embd + LLAMA.tensors().stream()
+                .filter(t -> t.name().startsWith("blk.0.")).mapToLong(TensorInfo::bytes).sum());
+    }
+
+    @Test
+    void gpuLayersBeyondTheModelClampAndMinusOneMeansAll() {
+        assertThat(at(LLAMA, 99, GPU).gpuLayers()).isEqualTo(17);
+        assertThat(at(LLAMA, -1, GPU).weights()).isEqualTo(at(LLAMA, 17, GPU).weights());
+    }
+
+    @Test
+    void withoutAGpuEverythingStaysInRam() {
+        MemoryEstimate e = at(LLAMA, 17, CPU);
+        assertThat(e.gpuLayers()).isZero();
+        assertThat(e.vramBytes()).isZero();
+        assertThat(e.weights().cpu()).isEqualTo(LLAMA.tensorBytes());
+    }
+
+    @Test
+    void tiedEmbeddingsAreCopiedToTheGpuWithTheOutputLayer() {
+        GgufFile tied = Headers.q4km(Headers.Shape.llama1b().withTied(true));
+        long embd = Headers.bytesOf(tied, "token_embd.weight");
+        long norm = Headers.bytesOf(tied, "output_norm.weight");
+        MemoryEstimate one = at(tied, 1, GPU);
+        assertThat(one.weights().gpu()).isEqualTo(embd + norm);
+        assertThat(one.weights().cpu()).isEqualTo(tied.tensorBytes() - norm);
+        assertThat(at(tied, 0, GPU).weights().gpu()).isZero();
+    }
+
+    @Test
+    void kvCacheMatchesTheFormulaForEachCacheType() {
+        // 16 layers × cells × 8 KV heads × 64 dims, K and V
+        long elements = 16L * 2048 * 8 * 64 * 2;
+        assertThat(at(LLAMA, 0, CPU).kv().cpu()).isEqualTo(elements * 2).isEqualTo(64 * MIB);
+        var q8 = MemoryEstimator.estimate(LLAMA, CTX_2048.withKvType(KvCacheType.Q8_0), CPU);
+        assertThat(q8.kv().cpu()).isEqualTo(elements / 32 * 34);
+        var q4 = MemoryEstimator.estimate(LLAMA, CTX_2048.withKvType(KvCacheType.Q4_0), CPU);
+        assertThat(q4.kv().cpu()).isEqualTo(elements / 32 * 18);
+    }
+
+    @Test
+    void kvCacheOfEachLayerLivesOnThatLayersDevice() {
+        MemoryEstimate e = at(LLAMA, 8, GPU); // i_gpu_start = 17 - 8 = 9: blocks 9…15 on the GPU
+        assertThat(e.kv().gpu()).isEqualTo(7 * 4 * MIB);
+        assertThat(e.kv().cpu()).isEqualTo(9 * 4 * MIB);
+    }
+
+    @Test
+    void contextIsPaddedTo256AndZeroMeansTheTrainingContext() {
+        assertThat(MemoryEstimator.estimate(LLAMA, CTX_2048.withContextLength(2000), CPU).contextLength()).isEqualTo(2048);
+        assertThat(MemoryEstimator.estimate(LLAMA, CTX_2048.withContextLength(0), CPU).contextLength()).isEqualTo(8192);
+    }
+
+    @Test
+    void slidingWindowLayersCacheOnlyTheWindowPlusOneUbatchWithoutSwaFull() {
+        GgufFile gemma = Headers.q4km(Headers.Shape.gemma3());
+        ModelGeometry g = ModelGeometry.of(gemma);
+        assertThat(g.swaLayers()).containsExactly(true, true, true, true, true, false);
+        MemoryEstimate e = MemoryEstimator.estimate(gemma, CTX_2048.withContextLength(8192).withSwaFull(false), CPU);
+        long row = 2L * 256 * 1 * 2; // K and V, one KV head of 256, f16
+        long swaCells = 1024; // pad256(512 + 512)
+        assertThat(e.kv().cpu()).isEqualTo(5 * swaCells * row + 8192 * row);
+        assertThat(e.approximate()).isFalse();
+    }
+
+    @Test
+    void llamaCppsDefaultSwaFullGivesSlidingWindowLayersTheWholeContext() {
+        GgufFile gemma = Headers.q4km(Headers.Shape.gemma3());
+        MemoryEstimate e = MemoryEstimator.estimate(gemma, CTX_2048.withContextLength(8192), CPU);
+        assertThat(e.kv().cpu()).isEqualTo(6 * 8192L * 2 * 256 * 2);
+    }
+
+    @Test
+    void aPerLayerSlidingWindowArrayOverridesTheArchitecturesPattern() {
+        var pattern = new GgufValue.Array(GgufValue.Type.BOOL, List.of(new GgufValue.Bool(false), new GgufValue.Bool(true),
+                new GgufValue.Bool(false), new GgufValue.Bool(true), new GgufValue.Bool(false), new GgufValue.Bool(true)));
+        GgufFile f = Headers.build(Headers.Shape.gemma3(), GgmlType.Q4_K, true, Map.of("gemma3.attention.sliding_window_pattern", pattern));
+        assertThat(ModelGeometry.of(f).swaLayers()).containsExactly(false, true, false, true, false, true);
+    }
+
+    @Test
+    void moeExpertsAreWeightsLikeAnyOtherAndTheEstimateSaysItIsApproximate() {
+        GgufFile moe = Headers.q4km(Headers.Shape.moe());
+        ModelGeometry g = ModelGeometry.of(moe);
+        assertThat(g.experts()).isEqualTo(8);
+        assertThat(g.expertsUsed()).isEqualTo(2);
+        MemoryEstimate e = MemoryEstimator.estimate(moe, CTX_2048, CPU);
+        assertThat(e.weights().cpu()).isEqualTo(moe.tensorBytes());
+        assertThat(e.reasons()).anyMatch(r -> r.contains("MoE"));
+    }
+
+    @Test
+    void unknownArchitecturesAndLatentAttentionAreFlaggedApproximate() {
+        GgufFile odd = Headers.q4km(Headers.Shape.llama1b().withArch("mamba2"));
+        assertThat(MemoryEstimator.estimate(odd, CTX_2048, CPU).approximate()).isTrue();
+        var extra = Map.<String, GgufValue>of("deepseek2.attention.kv_lora_rank", new GgufValue.Int(Headers.U32, 512));
+        GgufFile mla = Headers.build(Headers.Shape.llama1b().withArch("deepseek2"), GgmlType.Q4_K, true, extra);
+        assertThat(MemoryEstimator.estimate(mla, CTX_2048, CPU).reasons()).anyMatch(r -> r.contains("MLA"));
+        assertThat(MemoryEstimator.estimate(LLAMA, CTX_2048, CPU).approximate()).isFalse();
+    }
+
+    @Test
+    void aQuantizedVCacheNeedsFlashAttention() {
+        assertThatThrownBy(() -> CTX_2048.withFlashAttention(FlashAttention.OFF).withKvType(KvCacheType.Q8_0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flash attention");
+    }
+
+    @Test
+    void cpuRepackCopiesQ4KMatricesButNotWithAGpuBackend() {
+        MemoryEstimate cpu = at(LLAMA, 0, CPU);
+        long q4k = LLAMA.tensors().stream().filter(t -> t.type() == GgmlType.Q4_K && !t.name().startsWith("token"))
+                .mapToLong(TensorInfo::bytes).sum();
+        assertThat(cpu.repackBytes()).isEqualTo(q4k);
+        assertThat(cpu.ramBytes()).isGreaterThan(cpu.weights().cpu() + q4k);
+        assertThat(at(LLAMA, 0, GPU).repackBytes()).isZero();
+        var noRepack = CTX_2048.withCpuRepack(false);
+        assertThat(MemoryEstimator.estimate(LLAMA, noRepack, CPU).repackBytes()).isZero();
+    }
+
+    @Test
+    void flashAttentionOffGrowsTheComputeBufferWithContextAndHeads() {
+        var off = CTX_2048.withFlashAttention(FlashAttention.OFF);
+        long c2k = MemoryEstimator.estimate(LLAMA, off, CPU).compute().cpu();
+        long c8k = MemoryEstimator.estimate(LLAMA, off.withContextLength(8192), CPU).compute().cpu();
+        // the f32 KQ matrix [n_kv, ubatch, heads] plus the f32 mask: (32 + 1) × 4 bytes × 512 per cell
+        assertThat(c8k - c2k).isEqualTo(6144L * 512 * 33 * 4);
+        long on8k = MemoryEstimator.estimate(LLAMA, CTX_2048.withContextLength(8192), CPU).compute().cpu();
+        assertThat(on8k).isLessThan(c8k / 5);
+    }
+
+    @Test
+    void unifiedMemoryCountsVramAsPartOfRam() {
+        Hardware mac = new Hardware(16 * GIB, 12 * GIB, 8, List.of(new GpuDevice("MTL0", "Apple M2", 10 * GIB, 10 * GIB)),
+                true, true, "Mac OS X", "aarch64");
+        MemoryEstimate e = at(LLAMA, 17, mac);
+        assertThat(e.ramBytes()).isGreaterThanOrEqualTo(e.vramBytes() + e.weights().cpu());
+    }
+}

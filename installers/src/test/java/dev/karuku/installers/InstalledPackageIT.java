@@ -1,0 +1,156 @@
+package dev.karuku.installers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/// Installs the `.deb` the build just made (unpacked with `dpkg-deb -x`, as dpkg would lay it out under `/`) and
+/// uses it the way a person would: the `karuku` command offline, and the app's window.
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InstalledPackageIT {
+
+    static final Path INSTALLERS = Path.of(System.getProperty("karuku.installers.dir", "target/installers"));
+
+    @TempDir static Path root;
+    Path deb;
+    Path install;
+
+    @BeforeAll
+    void unpackTheDeb() throws Exception {
+        try (Stream<Path> files = Files.list(INSTALLERS)) {
+            deb = files.filter(f -> f.toString().endsWith(".deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("No .deb in " + INSTALLERS + ": build with -Pinstallers"));
+        }
+        Proc x = Proc.run(List.of("dpkg-deb", "-x", deb.toString(), root.resolve("fs").toString()), Map.of(), root, 300);
+        assertThat(x.exit()).as(x.toString()).isZero();
+        install = root.resolve("fs/opt/karuku");
+        if (!Proc.NETWORK_CAN_BE_CUT) {
+            System.out.println("[installers-it] `unshare -n` is not permitted here: the offline checks run WITH the"
+                    + " network; only the cut-off aspect is not proven.");
+        }
+    }
+
+    @Test
+    void debIsNamedKarukuAndDependsOnTheVulkanLoader() throws Exception {
+        Proc fields = Proc.run(List.of("dpkg-deb", "-f", deb.toString(), "Package", "Version", "Depends"), Map.of(), root, 60);
+        assertThat(fields.out()).contains("Package: karuku").contains("Version: 0.1.0").contains("libvulkan1");
+        System.out.printf("[installers-it] %s: %.1f MB, installed %.1f MB%n", deb.getFileName(), Files.size(deb) / 1e6,
+                Packager.treeSize(install) / 1e6);
+        assertThat(Files.size(deb)).as(".deb budget").isLessThanOrEqualTo(150_000_000L);
+    }
+
+    @Test
+    void installCarriesTheVulkanNativesOnlyWithTheirLicences() {
+        Path natives = install.resolve("lib/app/natives");
+        assertThat(natives.resolve("linux-x64-vulkan/libllama.vulkan.v0.4.0.so")).isRegularFile();
+        assertThat(natives.resolve("linux-x64-vulkan/libggml-vulkan.so")).isRegularFile();
+        assertThat(natives.resolve("linux-x64")).doesNotExist();
+        assertThat(install.resolve("lib/app/licenses/llama.cpp-LICENSE.txt")).content().contains("MIT License");
+        assertThat(install.resolve("lib/app/licenses/LICENSE.node-llama-cpp.txt")).content().contains("MIT License");
+    }
+
+    @Test
+    void ggufFilesAreAssociatedWithTheApp() throws IOException {
+        List<Path> desktop;
+        try (Stream<Path> files = Files.walk(install)) {
+            desktop = files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".desktop")).toList();
+        }
+        assertThat(desktop).as("one menu entry: the app's, not the command line's").hasSize(1);
+        assertThat(desktop.getFirst()).content().contains("MimeType=application/x-gguf")
+                .contains("Exec=/opt/karuku/bin/Karuku %F"); // %F: the double-clicked file reaches the app
+        try (Stream<Path> files = Files.walk(install)) {
+            assertThat(files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".xml"))
+                    .anyMatch(f -> read(f).contains("*.gguf"))).as("a shared-mime-info file for *.gguf").isTrue();
+        }
+    }
+
+    @Test
+    void commandLineStartsFromTheInstallWithoutNetwork() throws Exception {
+        Proc help = karuku("--help");
+        assertThat(help.exit()).as(help.toString()).isZero();
+        assertThat(help.out()).contains("Usage: karuku");
+        assertThat(help.err()).as("nothing on stderr (no JVM or CDS warnings)").isEmpty();
+    }
+
+    @Test
+    void installedCommandContinuesTheAlphabetOffline(@TempDir Path work) throws Exception {
+        String commands = karuku("--help").out();
+        assumeTrue(commands.contains("make-test-model") && commands.contains("quantize") && commands.contains("generate"),
+                "this build's `karuku` has no make-test-model/quantize/generate yet (they come with the engine work)");
+        Proc make = karukuIn(work, "make-test-model", "m.gguf");
+        assertThat(make.exit()).as(make.toString()).isZero();
+        Proc quantize = karukuIn(work, "quantize", "m.gguf", "q.gguf", "--type", "Q4_K_M");
+        assertThat(quantize.exit()).as(quantize.toString()).isZero();
+        Proc generate = karukuIn(work, "generate", "q.gguf", "--prompt", "abc", "--tokens", "20");
+        assertThat(generate.exit()).as(generate.toString()).isZero();
+        assertThat(generate.out()).startsWith("defghijklmnopqrstuvw");
+    }
+
+    @Test
+    void installedAppOpensItsWindowAndQuitsWhenItIsClosed(@TempDir Path home) throws Throwable {
+        try (var display = VirtualDisplay.start()) {
+            for (int launch = 1; launch <= 2; launch++) { // the second launch runs on a warm file cache
+                long start = System.nanoTime();
+                var pb = new ProcessBuilder(install.resolve("bin/Karuku").toString())
+                        .redirectErrorStream(true).redirectOutput(home.resolve("app-" + launch + ".log").toFile());
+                pb.environment().putAll(Map.of("DISPLAY", display.name(), "HOME", home.toString(),
+                        "KARUKU_HOME", home.resolve("karuku").toString()));
+                Process app = pb.start();
+                try {
+                    long window = display.awaitWindow("Karuku", app, 60);
+                    System.out.printf("[installers-it] launch %d: window \"Karuku\" visible after %d ms%n", launch,
+                            (System.nanoTime() - start) / 1_000_000);
+                    X11.requestClose(display.name(), window);
+                    assertThat(app.waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
+                            .as("the app quits when its window is closed").isTrue();
+                    assertThat(app.exitValue()).as(Files.readString(home.resolve("app-" + launch + ".log"))).isZero();
+                } finally {
+                    app.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    @Test
+    void portableArchiveRunsTheSameCommandLine(@TempDir Path dir) throws Exception {
+        Path tgz;
+        try (Stream<Path> files = Files.list(INSTALLERS)) {
+            tgz = files.filter(f -> f.toString().endsWith(".tar.gz")).findFirst().orElseThrow();
+        }
+        Proc x = Proc.run(List.of("tar", "-xzf", tgz.toString(), "-C", dir.toString()), Map.of(), dir, 300);
+        assertThat(x.exit()).as(x.toString()).isZero();
+        Path bin = dir.resolve(tgz.getFileName().toString().replace(".tar.gz", "")).resolve("bin");
+        Proc version = Proc.run(Proc.offline(List.of(bin.resolve("karuku").toString(), "--version")), Map.of(), dir, 120);
+        assertThat(version.exit()).as(version.toString()).isZero();
+        assertThat(version.out()).contains("Karuku");
+        assertThat(bin.resolve("Karuku")).isExecutable();
+    }
+
+    private Proc karuku(String... args) throws Exception {
+        return karukuIn(root, args);
+    }
+
+    private Proc karukuIn(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(install.resolve("bin/karuku").toString()));
+        cmd.addAll(List.of(args));
+        return Proc.run(Proc.offline(cmd), Map.of("KARUKU_HOME", root.resolve("karuku-home").toString()), dir, 300);
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
