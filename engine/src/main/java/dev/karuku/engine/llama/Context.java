@@ -1,7 +1,6 @@
 package dev.karuku.engine.llama;
 
 import dev.karuku.engine.llama.internal.Abi;
-import dev.karuku.engine.llama.internal.AbortPredicate;
 import dev.karuku.engine.llama.internal.Fn;
 import dev.karuku.engine.llama.internal.LogBridge;
 import dev.karuku.engine.llama.internal.ThreadLog;
@@ -54,12 +53,7 @@ public final class Context implements AutoCloseable {
     final MemorySegment pieceBuf;
     private int[] cached;
     private int cachedCount;
-    /// Never cancelled: what the abort callback sees between decodes.
-    private static final Cancellation IDLE = new Cancellation();
-
-    private volatile Cancellation active = IDLE;
-    /// The cancellation whose native flag llama.cpp's abort callback reads now (kept reachable while installed).
-    private Cancellation installed = IDLE;
+    private volatile Cancellation active = Cancellation.none();
 
     private Context(Model model, LoadOptions options) {
         this.model = model;
@@ -90,15 +84,9 @@ public final class Context implements AutoCloseable {
             p.set(JAVA_INT, Abi.CP_FLASH_ATTN_TYPE, options.flashAttention().nativeValue());
             p.set(JAVA_INT, Abi.CP_TYPE_K, options.kvCacheType().ggmlType());
             p.set(JAVA_INT, Abi.CP_TYPE_V, options.kvCacheType().ggmlType());
-            var predicate = AbortPredicate.function();
-            if (predicate.isPresent()) { // strlen over a native flag: no upcall per graph node
-                p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, predicate.get());
-                p.set(ADDRESS, Abi.CP_ABORT_CALLBACK_DATA, installed.nativeFlag());
-            } else {
-                MemorySegment abort = Linker.nativeLinker().upcallStub(ABORT_TARGET.bindTo(this),
-                        FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
-                p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, abort);
-            }
+            MemorySegment abort = Linker.nativeLinker().upcallStub(ABORT_TARGET.bindTo(this),
+                    FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
+            p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, abort);
             MemorySegment raw = (MemorySegment) Fn.llama_init_from_model.invokeExact(model.handle(), p);
             if (raw.equals(MemorySegment.NULL))
                 throw new LlamaException("cannot create a context for " + model.file().getFileName() + ": "
@@ -127,20 +115,7 @@ public final class Context implements AutoCloseable {
         }
     }
 
-    /// Points llama.cpp's abort callback at `cancel`'s native flag (once per generation, not per token).
-    private void install(Cancellation cancel) {
-        active = cancel;
-        if (installed == cancel || AbortPredicate.function().isEmpty()) return;
-        try {
-            Fn.llama_set_abort_callback.invokeExact(handle(), AbortPredicate.function().get(), cancel.nativeFlag());
-        } catch (Throwable t) {
-            throw Model.rethrow(t);
-        }
-        installed = cancel;
-    }
-
-    /// The Java fallback where C's `strlen` cannot be found: called by ggml between graph nodes during
-    /// `llama_decode`; true aborts the decode.
+    /// Called by ggml between graph nodes during `llama_decode`: true aborts the decode.
     private boolean shouldAbort(MemorySegment data) {
         return active.isCancelled();
     }
@@ -180,7 +155,7 @@ public final class Context implements AutoCloseable {
     public boolean evaluate(int[] tokens, int from, int to, Cancellation cancel) {
         handle();
         if (cachedCount + (to - from) > size) throw new ContextOverflowException(cachedCount + (to - from), size);
-        install(cancel);
+        active = cancel;
         try {
             for (int i = from; i < to; i += batchSize) {
                 if (cancel.isCancelled()) return false;
@@ -191,7 +166,7 @@ public final class Context implements AutoCloseable {
             }
             return true;
         } finally {
-            active = IDLE;
+            active = Cancellation.none();
         }
     }
 
@@ -200,11 +175,11 @@ public final class Context implements AutoCloseable {
         if (cachedCount + 1 > size) throw new ContextOverflowException(cachedCount + 1, size);
         tokenBuf.setAtIndex(JAVA_INT, 0, token);
         cached[cachedCount] = token;
-        install(cancel);
+        active = cancel;
         try {
             return decode(1);
         } finally {
-            active = IDLE;
+            active = Cancellation.none();
         }
     }
 

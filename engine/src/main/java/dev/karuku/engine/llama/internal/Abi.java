@@ -146,7 +146,6 @@ public final class Abi {
     public static final long CP_TYPE_K = offset(CONTEXT_PARAMS, "type_k");
     public static final long CP_TYPE_V = offset(CONTEXT_PARAMS, "type_v");
     public static final long CP_ABORT_CALLBACK = offset(CONTEXT_PARAMS, "abort_callback");
-    public static final long CP_ABORT_CALLBACK_DATA = offset(CONTEXT_PARAMS, "abort_callback_data");
     public static final long CP_NO_PERF = offset(CONTEXT_PARAMS, "no_perf");
 
     public static final long QP_NTHREAD = offset(QUANTIZE_PARAMS, "nthread");

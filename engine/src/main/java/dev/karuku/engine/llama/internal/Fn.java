@@ -47,7 +47,6 @@ public final class Fn {
     public static final MethodHandle llama_model_free = fnVoid("llama_model_free", C_POINTER);
     public static final MethodHandle llama_init_from_model = fn("llama_init_from_model", C_POINTER, C_POINTER, CONTEXT_PARAMS);
     public static final MethodHandle llama_free = fnVoid("llama_free", C_POINTER);
-    public static final MethodHandle llama_set_abort_callback = fnVoid("llama_set_abort_callback", C_POINTER, C_POINTER, C_POINTER);
     public static final MethodHandle llama_model_quantize = fn("llama_model_quantize", JAVA_INT, C_POINTER, C_POINTER, C_POINTER);
 
     // Model facts.
