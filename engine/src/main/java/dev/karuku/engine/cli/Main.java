@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 ChatCommand.class,
                 DevicesCommand.class,
                 EstimateCommand.class,
+                BenchCommand.class,
         })
 public final class Main {
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Karuku's benchmark against its peers, in one run, with public tools only (see docs/benchmarks.md):
+#   1. builds the engine (./mvnw), writes a Llama-3.2-1B-shape model with random weights (our GGUF writer) and
+#      quantizes it with the engine to Q4_K_M, Q5_K_S and IQ3_S;
+#   2. measures memory read bandwidth (Java MemorySegment reduction, and a C reduction when gcc is present);
+#   3. per model: `karuku bench`, node-llama-cpp 3.21.1 (npm install into the output folder) and de.kherud:llama
+#      4.2.0 (own JVM with a timeout: its close() hangs), same prompt ids, same threads, context and batch;
+#   4. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json.
+#
+# Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
+# TYPES ("Q4_K_M Q5_K_S IQ3_S"), PROMPT_TOKENS (256), TOKENS (128), RUNS (5), WARMUP (1), THREADS (physical
+# cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900).
+# Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+OUT=${OUT:-target/bench}
+MODELS=${MODELS:-$OUT/models}
+TYPES=${TYPES:-"Q4_K_M Q5_K_S IQ3_S"}
+PROMPT_TOKENS=${PROMPT_TOKENS:-256}
+TOKENS=${TOKENS:-128}
+RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
+PEERS=${PEERS-"node kherud"}
+PEER_TIMEOUT=${PEER_TIMEOUT:-900}
+BATCH=512
+CONTEXT=$(( (PROMPT_TOKENS + TOKENS + 64 + 255) / 256 * 256 ))   # = BenchOptions.contextFor
+mkdir -p "$OUT" "$MODELS"
+OUT=$(cd "$OUT" && pwd); MODELS=$(cd "$MODELS" && pwd)
+log() { echo "[bench] $*" >&2; }
+
+log "building the engine"
+./mvnw -B -q package -pl engine -am -Dmaven.test.skip=true
+karuku=$root/engine/target/karuku
+java_bin=$(sed -n 's/^elif \[ -x "\(.*\)\/bin\/java" \].*/\1/p' "$karuku" | head -n 1)/bin/java
+[ -x "$java_bin" ] || java_bin=java
+cp="$root/engine/target/karuku-engine.jar:$root/engine/target/lib/*"
+suite() { "$java_bin" --enable-native-access=ALL-UNNAMED -Dkaruku.natives="$root/engine/target/natives" -cp "$cp" dev.karuku.engine.bench.BenchSuite "$@"; }
+# The CPU build of llama.cpp v0.4.0, the very libraries node-llama-cpp's linux-x64 package ships.
+export KARUKU_BACKEND=${KARUKU_BACKEND:-cpu}
+suite machine > "$OUT/machine.json"
+THREADS=${THREADS:-$(sed -n 's/.*"physicalCores" *: *\([0-9]*\).*/\1/p' "$OUT/machine.json")}
+log "threads: $THREADS; load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+
+log "models in $MODELS"
+suite prepare "$MODELS" $TYPES
+
+log "memory bandwidth"
+suite bandwidth "$THREADS" > "$OUT/bandwidth-java.json"
+rm -f "$OUT/bandwidth-c.json"
+if command -v gcc >/dev/null; then
+  gcc -O3 -march=native -pthread benchmarks/bandwidth.c -o "$OUT/bandwidth" && "$OUT/bandwidth" "$THREADS" 1024 10 > "$OUT/bandwidth-c.json"
+else
+  log "no gcc: only the Java bandwidth measurement"
+fi
+
+if [[ " $PEERS " == *" node "* ]]; then
+  log "node-llama-cpp 3.21.1 into $OUT/node-llama-cpp"
+  mkdir -p "$OUT/node-llama-cpp"
+  cp benchmarks/node-llama-cpp/package.json benchmarks/node-llama-cpp/bench.mjs "$OUT/node-llama-cpp/"
+  (cd "$OUT/node-llama-cpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --no-audit --no-fund --omit=optional \
+      --loglevel=error >/dev/null)
+fi
+if [[ " $PEERS " == *" kherud "* ]]; then
+  log "de.kherud:llama 4.2.0 runner"
+  ./mvnw -B -q -f benchmarks/kherud-llama/pom.xml package
+fi
+
+common=(--threads "$THREADS" --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS" --runs "$RUNS" --warmup "$WARMUP")
+for type in $TYPES; do
+  model="$MODELS/llama-1b-shape-$type.gguf"
+  dir="$OUT/$type"
+  mkdir -p "$dir"
+  echo "$model" > "$dir/model"
+  log "$type: karuku"
+  "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json > "$dir/karuku.json" 2> "$dir/karuku.log"
+  vocab=$(sed -n 's/.*"vocab" *: *\([0-9]*\).*/\1/p' "$dir/karuku.json" | head -n 1)
+  if [[ " $PEERS " == *" node "* ]]; then
+    log "$type: node-llama-cpp"
+    timeout "$PEER_TIMEOUT" node "$OUT/node-llama-cpp/bench.mjs" --model "$model" "${common[@]}" --context "$CONTEXT" \
+        --batch "$BATCH" > "$dir/node-llama-cpp.json" 2> "$dir/node-llama-cpp.log" || log "node-llama-cpp failed: see $dir/node-llama-cpp.log"
+  fi
+  if [[ " $PEERS " == *" kherud "* ]]; then
+    log "$type: de.kherud:llama"
+    timeout "$PEER_TIMEOUT" "$java_bin" --enable-native-access=ALL-UNNAMED \
+        -cp "benchmarks/kherud-llama/target/classes:benchmarks/kherud-llama/target/lib/*" dev.karuku.bench.kherud.KherudBench \
+        --model "$model" "${common[@]}" --context "$CONTEXT" --batch "$BATCH" --vocab "${vocab:-128256}" \
+        > "$dir/de.kherud-llama.json" 2> "$dir/de.kherud-llama.log" || log "de.kherud:llama failed: see $dir/de.kherud-llama.log"
+  fi
+done
+
+log "report"
+suite report "$OUT" "$PROMPT_TOKENS" "$TOKENS" "$RUNS" "$WARMUP"
+log "written: $OUT/benchmarks.md and $OUT/benchmarks.json"

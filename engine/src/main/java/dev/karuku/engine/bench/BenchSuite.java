@@ -1,0 +1,108 @@
+package dev.karuku.engine.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.karuku.engine.gguf.FileType;
+import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.ModelShape;
+import dev.karuku.engine.gguf.GgmlType;
+import dev.karuku.engine.gguf.TestModels;
+import dev.karuku.engine.hardware.CpuInfo;
+import dev.karuku.engine.llama.LlamaRuntime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/// The steps of `benchmarks/run.sh` that need the engine, as one developer tool (not part of the `karuku` CLI):
+///
+/// - `prepare DIR TYPE…` writes the Llama-3.2-1B-shape model (tied embeddings, random F16 weights) with our GGUF
+///   writer and quantizes it with the engine to each TYPE (`Q4_K_M` …); files already there are kept.
+/// - `machine` prints the machine and its load average now (taken before the runs).
+/// - `bandwidth THREADS` prints the Java bandwidth measurement.
+/// - `report DIR PROMPT_TOKENS TOKENS RUNS WARMUP` reads what the run wrote under DIR and writes
+///   `DIR/benchmarks.md` and `DIR/benchmarks.json`.
+public final class BenchSuite {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private BenchSuite() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) usage();
+        switch (args[0]) {
+            case "prepare" -> prepare(Path.of(args[1]), Arrays.copyOfRange(args, 2, args.length));
+            case "machine" -> System.out.println(JSON.writeValueAsString(Machine.current().toJson(JSON)));
+            case "bandwidth" -> {
+                MemoryBandwidth.Result r = MemoryBandwidth.measure(Integer.parseInt(args[1]), 1L << 30, 10);
+                System.out.println(JSON.writeValueAsString(JSON.valueToTree(r)));
+            }
+            case "report" -> {
+                BenchReport report = read(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                        Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+                Files.writeString(Path.of(args[1], "benchmarks.md"), report.markdown());
+                Files.writeString(Path.of(args[1], "benchmarks.json"), JSON.writeValueAsString(report.toJson(JSON)));
+                System.out.print(report.markdown());
+            }
+            default -> usage();
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: BenchSuite prepare DIR TYPE… | machine | bandwidth THREADS | report DIR P N RUNS WARMUP");
+        System.exit(2);
+    }
+
+    static void prepare(Path dir, String[] types) throws IOException {
+        Files.createDirectories(dir);
+        Path f16 = dir.resolve("llama-1b-shape-F16.gguf");
+        if (!Files.exists(f16)) {
+            System.err.println("writing " + f16 + " (Llama-3.2-1B shape, random weights)");
+            TestModels.write(f16, ModelShape.llama1b(true), GgmlType.F16);
+        }
+        for (String t : types) {
+            FileType type = FileType.fromLabel(t).orElseThrow(() -> new IllegalArgumentException("unknown type " + t));
+            Path out = dir.resolve("llama-1b-shape-" + type.label() + ".gguf");
+            if (Files.exists(out)) continue;
+            System.err.println("quantizing to " + type.label());
+            LlamaRuntime.load().quantize(f16, out, type, CpuInfo.physicalCores(), null);
+        }
+    }
+
+    /// DIR holds `machine.json`, `bandwidth-*.json`, and one folder per model label with the engines' JSON files
+    /// and a `model` file naming the GGUF it ran on.
+    static BenchReport read(Path dir, int promptTokens, int tokens, int runs, int warmup) throws IOException, dev.karuku.engine.gguf.GgufException {
+        Machine machine = Machine.fromJson(JSON.readTree(dir.resolve("machine.json").toFile()));
+        List<MemoryBandwidth.Result> bandwidth = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().matches("bandwidth-.*\\.json")).sorted().toList()) {
+                JsonNode b = JSON.readTree(p.toFile());
+                bandwidth.add(new MemoryBandwidth.Result(b.path("method").asText(), b.path("threads").asInt(),
+                        b.path("bytes").asLong(), b.path("passes").asInt(), b.path("gbPerSecond").asDouble()));
+            }
+        }
+        double gbs = BenchReport.best(bandwidth).gbPerSecond();
+        Map<String, Path> modelDirs = new TreeMap<>();
+        try (var files = Files.list(dir)) {
+            files.filter(p -> Files.isRegularFile(p.resolve("model"))).forEach(p -> modelDirs.put(p.getFileName().toString(), p));
+        }
+        List<ModelRun> models = new ArrayList<>();
+        for (var e : modelDirs.entrySet()) {
+            Path gguf = Path.of(Files.readString(e.getValue().resolve("model")).strip());
+            List<EngineResult> engines = new ArrayList<>();
+            for (String name : List.of("karuku", "node-llama-cpp", "de.kherud-llama")) {
+                Path f = e.getValue().resolve(name + ".json");
+                if (Files.isRegularFile(f) && Files.size(f) > 0) engines.add(EngineResult.fromJson(JSON.readTree(f.toFile())));
+            }
+            models.add(new ModelRun(e.getKey(), Files.size(gguf),
+                    BandwidthBound.of(GgufReader.read(gguf), promptTokens, tokens, gbs), engines));
+        }
+        return new BenchReport(machine, Machine.currentLoadAverage(), bandwidth, promptTokens, tokens, runs, warmup, models);
+    }
+}
