@@ -27,7 +27,6 @@ import dev.karuku.app.discover.DiscoverView;
 import dev.karuku.app.discover.DiscoverViewModel;
 import dev.karuku.app.discover.ModelPageView;
 import dev.karuku.app.discover.ModelPageViewModel;
-import dev.karuku.app.downloads.DownloadService;
 import dev.karuku.app.downloads.DownloadsView;
 import dev.karuku.app.downloads.DownloadsViewModel;
 import dev.karuku.engine.conversation.ConversationStore;
@@ -71,10 +70,9 @@ public final class KarukuApp extends Application {
     private ShellViewModel shell;
     private DiscoverViewModel discover;
     private DownloadsViewModel downloads;
-    private DownloadService downloadService;
+    private DownloadManager downloadManager;
     private java.util.concurrent.ExecutorService io;
     private HubClient hubClient;
-    private String hubToken;
     private Stage stage;
     private Scene scene;
 
@@ -114,11 +112,12 @@ public final class KarukuApp extends Application {
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
         // downloads of the last session continue now.
         ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
-        downloadService = new DownloadService(hub(), client -> new DownloadManager(client, library, DownloadOptions.defaults()));
-        downloadService.start();
-        downloads = new DownloadsViewModel(downloadService.current(), io, ui, models::refresh);
-        downloadService.onReplaced(next -> ui.execute(() -> downloads.use(next)));
-        discover = new DiscoverViewModel(this::hub, io, ui);
+        hubClient = new HubClient(hubConfig);
+        hubClient.useToken(initial.hfToken());
+        downloadManager = new DownloadManager(hubClient, library, DownloadOptions.defaults());
+        downloadManager.start();
+        downloads = new DownloadsViewModel(downloadManager, io, ui, models::refresh);
+        discover = new DiscoverViewModel(() -> hubClient, io, ui);
         ModelLoader loader = new LlamaModelLoader();
         MemoryPlanner planner = EstimatorPlanner.forThisMachine();
         load = new LoadViewModel(loader, planner, session, initial.loadDefaults(), new SerialExecutor("karuku-estimate"), ui);
@@ -132,7 +131,7 @@ public final class KarukuApp extends Application {
         installShortcuts();
         settings.settings().addListener((o, a, s) -> {
             // a token added in Settings is used by the next download at once (and by Retry), not after a restart
-            if (!a.hfToken().equals(s.hfToken())) io.execute(() -> downloadService.useClient(hub()));
+            if (!a.hfToken().equals(s.hfToken())) hubClient.useToken(s.hfToken());
             if (a.language() != s.language()) buildViews(shell.page().get());
             else if (a.theme() != s.theme()) Theme.apply(s.theme(), scene);
         });
@@ -144,15 +143,6 @@ public final class KarukuApp extends Application {
         stage.show();
     }
 
-    /// A Hub client with the token from Settings (or the environment's when none is set there).
-    private synchronized HubClient hub() {
-        String token = settings.settings().get().hfToken();
-        if (hubClient == null || !token.equals(hubToken)) {
-            hubClient = new HubClient(token.isEmpty() ? hubConfig : hubConfig.withToken(token));
-            hubToken = token;
-        }
-        return hubClient;
-    }
 
     public DiscoverViewModel discover() {
         return discover;
@@ -162,10 +152,10 @@ public final class KarukuApp extends Application {
         return downloads;
     }
 
-    /// The download manager in use (continues unfinished downloads at start, replaced when the Hub token
-    /// changes, closed at exit).
+    /// The download manager (continues unfinished downloads at start; a token added in Settings reaches it through
+    /// the Hub client they share; closed at exit).
     public DownloadManager downloadManager() {
-        return downloadService.current();
+        return downloadManager;
     }
 
     /// The loaded-model holder (the Load screen and tests set it).
@@ -214,9 +204,9 @@ public final class KarukuApp extends Application {
         views.put(Page.DISCOVER, () -> {
             DiscoverView[] view = new DiscoverView[1];
             view[0] = new DiscoverView(discover, messages, repo -> {
-                ModelPageViewModel pageVm = new ModelPageViewModel(repo, this::hub, HardwareProbe.withLlamaDevices()::snapshot,
+                ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, HardwareProbe.withLlamaDevices()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
-                        downloadService::enqueue, headerCache, io, ui);
+                        downloadManager::enqueue, headerCache, io, ui);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
                         () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
             });
@@ -249,7 +239,7 @@ public final class KarukuApp extends Application {
         }
         chat.newChat();
         downloads.dispose();
-        downloadService.close();
+        downloadManager.close();
         io.shutdown();
     }
 

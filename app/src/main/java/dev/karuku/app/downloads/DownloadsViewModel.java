@@ -21,7 +21,7 @@ import javafx.collections.ObservableList;
 /// handed to the UI thread in one batch — at most one pending UI task at any time, however many files download.
 /// When a job finishes, `onCompleted` runs on the UI thread (the app refreshes My Models).
 public final class DownloadsViewModel implements DownloadListener {
-    private volatile DownloadManager manager;
+    private final DownloadManager manager;
     private final Executor io;
     private final UiThread ui;
     private final Runnable onCompleted;
@@ -71,28 +71,6 @@ public final class DownloadsViewModel implements DownloadListener {
                 ui.execute(() -> error.set(e.getMessage()));
             }
         });
-    }
-
-    /// Follows `next` from now on (the app replaced the manager for a new Hub token): its jobs become the rows,
-    /// with progress from the old manager's rows kept for jobs it continues. On the UI thread.
-    public void use(DownloadManager next) {
-        DownloadManager old = manager;
-        if (next == old) return;
-        old.removeListener(this);
-        synchronized (this) { // the old manager's last words are stale now
-            pendingJobs.clear();
-            pendingProgress.clear();
-        }
-        manager = next;
-        next.addListener(this);
-        java.util.List<DownloadRow> fresh = new java.util.ArrayList<>();
-        for (DownloadJob j : next.jobs()) {
-            DownloadRow row = row(j.id());
-            if (row == null) row = new DownloadRow(j);
-            else row.update(j);
-            fresh.addFirst(row);
-        }
-        rows.setAll(fresh);
     }
 
     /// Stops listening (the app closes the manager itself).

@@ -24,6 +24,7 @@ public final class HubClient {
             "gated", "lastModified", "pipeline_tag", "tags").stream().map(f -> "expand%5B%5D=" + f).toList());
 
     private final HubHttp http;
+    private final Optional<String> initialToken;
 
     public HubClient(HubConfig config) {
         this(config, RetryPolicy.standard());
@@ -31,6 +32,7 @@ public final class HubClient {
 
     public HubClient(HubConfig config, RetryPolicy retry) {
         this.http = new HubHttp(config, retry);
+        this.initialToken = config.token();
     }
 
     public HubHttp http() {
@@ -39,6 +41,14 @@ public final class HubClient {
 
     public HubConfig config() {
         return http.config();
+    }
+
+    /// Uses `tokenOrBlank` from the next request on, for everything this client does — searches, and the downloads
+    /// of every [dev.karuku.engine.download.DownloadManager] built on it, so a token added in Settings serves the
+    /// next request and Retry at once. Blank or `null` goes back to the token this client was created with (the
+    /// environment's, for the command line and the app's default).
+    public void useToken(String tokenOrBlank) {
+        http.useToken(tokenOrBlank == null || tokenOrBlank.isBlank() ? initialToken : Optional.of(tokenOrBlank.strip()));
     }
 
     /// First page of GGUF repos matching the query.

@@ -18,7 +18,7 @@ public final class HubHttp {
 
     private static final int MAX_REDIRECTS = 10;
 
-    private final HubConfig config;
+    private volatile HubConfig config;
     private final RetryPolicy retry;
     private final HttpClient client;
 
@@ -34,6 +34,13 @@ public final class HubHttp {
 
     public HubConfig config() {
         return config;
+    }
+
+    /// Sends `next`'s token from the next request on (requests in flight keep the one they started with). The
+    /// endpoint and timeout stay as they were: only who we are to the Hub changes.
+    void useToken(java.util.Optional<String> token) {
+        HubConfig c = config;
+        config = new HubConfig(c.endpoint(), token, c.timeout());
     }
 
     /// Whether `uri` belongs to the Hub itself (same scheme, host and port as the endpoint).

@@ -132,6 +132,21 @@ class HubClientTest {
     }
 
     @Test
+    void aTokenGivenToARunningClientServesItsNextRequestAndBlankGoesBackToTheFirst() throws Exception {
+        hub.repo(TestRepos.TINY).gated("manual").approve("hf_good");
+        HubClient c = client(null);
+        assertThat(c.authCheck(TestRepos.TINY)).isEqualTo(Access.GATED_NEEDS_TOKEN);
+
+        c.useToken("  hf_good\n");
+        assertThat(c.authCheck(TestRepos.TINY)).isEqualTo(Access.GRANTED);
+        assertThat(c.resolve(TestRepos.TINY, "main", "Tiny-Chat-Q4_K_M.gguf").size()).isPositive();
+        assertThat(c.config().toString()).doesNotContain("hf_good");
+
+        c.useToken("");
+        assertThat(c.authCheck(TestRepos.TINY)).isEqualTo(Access.GATED_NEEDS_TOKEN);
+    }
+
+    @Test
     void invalidTokenIsReportedAsSuch() {
         assertThatThrownBy(() -> client("hf_unknown").modelInfo(TestRepos.TINY))
                 .isInstanceOfSatisfying(HubException.class, e ->
