@@ -14,27 +14,33 @@ import java.time.Duration;
 /// @param disk             free-space oracle
 /// @param spaceMargin      bytes to leave free beyond the download
 /// @param partFiles        how `.part` files are opened
+/// @param stallTimeout     a connection that delivers no bytes for this long is dropped and continued
 public record DownloadOptions(long segmentThreshold, int maxConnections, int networkRetries, Duration retryDelay,
-                              Sleeper sleeper, DiskSpace disk, long spaceMargin, PartFiles partFiles) {
+                              Sleeper sleeper, DiskSpace disk, long spaceMargin, PartFiles partFiles,
+                              Duration stallTimeout) {
 
     public static DownloadOptions defaults() {
         return new DownloadOptions(64L << 20, 4, 5, Duration.ofSeconds(1), Sleeper.REAL, DiskSpace.FILE_STORE,
-                256L << 20, PartFiles.DEFAULT);
+                256L << 20, PartFiles.DEFAULT, Duration.ofSeconds(30));
     }
 
     public DownloadOptions withSegments(long threshold, int connections) {
-        return new DownloadOptions(threshold, connections, networkRetries, retryDelay, sleeper, disk, spaceMargin, partFiles);
+        return new DownloadOptions(threshold, connections, networkRetries, retryDelay, sleeper, disk, spaceMargin, partFiles, stallTimeout);
     }
 
     public DownloadOptions withSleeper(Sleeper s) {
-        return new DownloadOptions(segmentThreshold, maxConnections, networkRetries, retryDelay, s, disk, spaceMargin, partFiles);
+        return new DownloadOptions(segmentThreshold, maxConnections, networkRetries, retryDelay, s, disk, spaceMargin, partFiles, stallTimeout);
     }
 
     public DownloadOptions withDisk(DiskSpace d, long margin) {
-        return new DownloadOptions(segmentThreshold, maxConnections, networkRetries, retryDelay, sleeper, d, margin, partFiles);
+        return new DownloadOptions(segmentThreshold, maxConnections, networkRetries, retryDelay, sleeper, d, margin, partFiles, stallTimeout);
     }
 
     public DownloadOptions withPartFiles(PartFiles p) {
-        return new DownloadOptions(segmentThreshold, maxConnections, networkRetries, retryDelay, sleeper, disk, spaceMargin, p);
+        return new DownloadOptions(segmentThreshold, maxConnections, networkRetries, retryDelay, sleeper, disk, spaceMargin, p, stallTimeout);
+    }
+
+    public DownloadOptions withStallTimeout(Duration t) {
+        return new DownloadOptions(segmentThreshold, maxConnections, networkRetries, retryDelay, sleeper, disk, spaceMargin, partFiles, t);
     }
 }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /// Fetches a byte range of one pinned repo file into a [Sink], whatever the network does: re-resolves an expired
 /// CDN link (403/404 from the CDN), continues with `Range: bytes=<pos>-` after a dropped connection, accepts only
 /// a `206` whose `Content-Range` starts where asked and has the expected total, and hands a `200` (the server
-/// ignored `Range`) to the sink to restart from byte 0.
+/// ignored `Range`) to the sink to restart from byte 0. A connection that goes silent is given up after
+/// [DownloadOptions#stallTimeout()] and continued the same way.
 final class RangeFetcher {
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
@@ -91,22 +92,25 @@ final class RangeFetcher {
                     throw hub.error(r, repo + "/" + path);
                 }
                 InputStream in = r.body();
-                while (pos < to) {
-                    int n;
-                    try {
-                        n = in.read(buf, 0, (int) Math.min(buf.length, to - pos));
-                    } catch (InterruptedIOException e) {
-                        throw e;
-                    } catch (IOException e) {
-                        failures = failed(failures, pos != lastFailurePos, e);
-                        lastFailurePos = pos;
-                        continue attempts;
+                try (StallWatch watch = new StallWatch(options.stallTimeout(), r::close)) {
+                    while (pos < to) {
+                        int n;
+                        try {
+                            n = in.read(buf, 0, (int) Math.min(buf.length, to - pos));
+                        } catch (InterruptedIOException e) {
+                            throw e;
+                        } catch (IOException e) {
+                            failures = failed(failures, pos != lastFailurePos, watch.explain(e));
+                            lastFailurePos = pos;
+                            continue attempts;
+                        }
+                        if (n < 0) break;
+                        watch.bytesArrived();
+                        sink.write(pos, buf, n);
+                        pos += n;
+                        progress.accept(n);
+                        control.check();
                     }
-                    if (n < 0) break;
-                    sink.write(pos, buf, n);
-                    pos += n;
-                    progress.accept(n);
-                    control.check();
                 }
                 if (pos < to) {
                     failures = failed(failures, pos != lastFailurePos, new IOException("connection closed early"));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DownloadManagerTest {
@@ -110,6 +112,17 @@ class DownloadManagerTest {
         assertThat(sha256(new ModelLibrary(paths).find(j.modelId()).orElseThrow().primaryFile())).isEqualTo(f.sha256());
         assertThat(hub.cdnBytesServed()).isEqualTo(f.size());
         assertThat(hub.requests()).filteredOn(RequestLog::cdn).extracting(RequestLog::range).contains("bytes=300000-");
+    }
+
+    @Test
+    void connectionThatGoesSilentIsDroppedAndContinuedFromWhereItStopped() throws Exception {
+        options = options.withStallTimeout(Duration.ofMillis(400));
+        FakeFile f = hub.repo(BIG).file("Big-Q4_K_M.gguf");
+        hub.faults().stallAfter(250_000, 1); // silent until the hub stops: without the watch the download never ends
+        DownloadJob j = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> download(BIG, "Q4_K_M"));
+        assertThat(j.state()).isEqualTo(DownloadJob.State.DONE);
+        assertThat(sha256(new ModelLibrary(paths).find(j.modelId()).orElseThrow().primaryFile())).isEqualTo(f.sha256());
+        assertThat(hub.requests()).filteredOn(RequestLog::cdn).extracting(RequestLog::range).contains("bytes=250000-");
     }
 
     @Test

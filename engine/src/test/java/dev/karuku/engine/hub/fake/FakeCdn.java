@@ -100,6 +100,8 @@ final class FakeCdn {
         }
         ex.sendResponseHeaders(status, length == 0 ? -1 : length);
         long cutAt = faulty && FakeFaults.take(faults.cdnCuts) ? faults.cutAfterBytes : Long.MAX_VALUE;
+        boolean stall = faulty && cutAt == Long.MAX_VALUE && FakeFaults.take(faults.cdnStalls);
+        if (stall) cutAt = faults.stallAfterBytes;
         long corrupt = faults.corruptOffset.get();
         boolean corrupting = faulty && corrupt >= from && corrupt <= to && FakeFaults.take(faults.corruptTimes);
         try (InputStream in = f.open(from)) {
@@ -116,11 +118,21 @@ final class FakeCdn {
                 throttle(n);
                 if (sent >= cutAt) {
                     out.flush();
+                    if (stall) silence();
                     throw new IOException("fake CDN: connection cut after " + sent + " bytes");
                 }
             }
         }
         return status;
+    }
+
+    /// Holds the connection open without sending, as a network that went quiet does, until the hub stops.
+    private static void silence() {
+        try {
+            Thread.sleep(600_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void throttle(int n) {

@@ -22,12 +22,22 @@ public final class FakeFaults {
     volatile boolean xetHeaders;
     volatile String foreignNextLinkOrigin;
     volatile long cdnBytesPerSecond;
+    final AtomicInteger cdnStalls = new AtomicInteger();
+    volatile long stallAfterBytes;
 
     /// The next `times` API and resolve requests answer `429` with `RateLimit: "api";r=0;t=<seconds>` and
     /// `Retry-After: <seconds>`.
     public FakeFaults rateLimit(int times, int seconds) {
         rateLimitSeconds = seconds;
         rateLimited.set(times);
+        return this;
+    }
+
+    /// The next `times` CDN bodies send `bytes` bytes, then nothing more while the connection stays open (a network
+    /// that went silent), until the client gives up on it.
+    public FakeFaults stallAfter(long bytes, int times) {
+        stallAfterBytes = bytes;
+        cdnStalls.set(times);
         return this;
     }
 
