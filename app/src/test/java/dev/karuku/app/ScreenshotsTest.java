@@ -118,6 +118,11 @@ class ScreenshotsTest {
                     String name = page.name().toLowerCase(Locale.ROOT) + suffix;
                     robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), name));
                     assertThat(Files.size(Screenshots.dir().resolve(name + ".png"))).isGreaterThan(10_000);
+                    if (page == Page.LOAD || page == Page.SETTINGS) { // threads "0" reads as "auto (cores)", not a bare 0
+                        var threads = robot.lookup(page == Page.LOAD ? "#load-threads" : "#settings-threads").queryAs(javafx.scene.control.Spinner.class);
+                        assertThat(threads.getEditor().getText())
+                                .startsWith(language == LanguageChoice.ENGLISH ? "Auto (" : "自動 (").doesNotStartWith("0");
+                    }
                     if (page == Page.DOWNLOADS) { // the job's progress bar spans its row, and its buttons are in view
                         var bar = robot.lookup(".download-row .progress-bar").query();
                         var row = robot.lookup(".download-row").query();

@@ -49,7 +49,7 @@ final class LlamaChatBackend implements ChatBackend {
             }
             GenerationStats st = r.stats();
             listener.done(new Result(st.generatedTokens(), st.tokensPerSecond(), Math.round(st.timeToFirstTokenMillis()),
-                    r.stopReason() == StopReason.CANCELLED, st.promptTokens() + st.reusedTokens() + st.generatedTokens()));
+                    r.stopReason() == StopReason.CANCELLED, session.contextUsed()));
         });
         return generation::cancel;
     }

@@ -2,6 +2,7 @@ package dev.karuku.app.load;
 
 import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.LoadSettingFields;
 import dev.karuku.app.ui.Messages;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
@@ -13,7 +14,6 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
-import javafx.scene.control.SpinnerValueFactory;
 
 /// Code-behind of `load.fxml`.
 public final class LoadView {
@@ -67,15 +67,8 @@ public final class LoadView {
         autoButton.setOnAction(e -> vm.auto());
         vramBar.getStyleClass().addAll("mem-bar", "vram");
         vm.plan().addListener((o, a, p) -> showPlan(p));
-        var ctx = new SpinnerValueFactory.IntegerSpinnerValueFactory(256, 1 << 20, vm.contextLength().get(), 1024);
-        contextSpinner.setValueFactory(ctx);
-        ctx.valueProperty().addListener((o, a, v) -> { if (v != null) vm.contextLength().set(v); });
-        kvBox.getItems().setAll("f16", "q8_0", "q4_0");
-        kvBox.valueProperty().bindBidirectional(vm.kvCacheType());
-        var threads = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 256, vm.threads().get());
-        threadsSpinner.setValueFactory(threads);
-        threads.valueProperty().addListener((o, a, v) -> { if (v != null) vm.threads().set(v); });
-        flashBox.selectedProperty().bindBidirectional(vm.flashAttention());
+        LoadSettingFields.bind(messages, contextSpinner, vm.contextLength(), kvBox, vm.kvCacheType(), threadsSpinner,
+                vm.threads(), flashBox, vm.flashAttention());
         loadButton.setOnAction(e -> vm.load());
         loadButton.disableProperty().bind(vm.file().isNull().or(vm.state().isEqualTo(LoadState.LOADING)));
         progressBar.progressProperty().bind(vm.progress());

@@ -1,6 +1,7 @@
 package dev.karuku.app.settings;
 
 import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.LoadSettingFields;
 import dev.karuku.app.ui.Messages;
 import java.io.File;
 import java.util.Locale;
@@ -13,7 +14,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
-import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
 import javafx.stage.DirectoryChooser;
 import javafx.util.StringConverter;
@@ -64,15 +64,8 @@ public final class SettingsView {
         themeBox.getItems().setAll(ThemeChoice.values());
         themeBox.setConverter(names("settings.theme."));
         themeBox.valueProperty().bindBidirectional(vm.theme());
-        var ctx = new SpinnerValueFactory.IntegerSpinnerValueFactory(256, 1 << 20, vm.contextLength().get(), 1024);
-        contextSpinner.setValueFactory(ctx);
-        ctx.valueProperty().addListener((o, a, v) -> { if (v != null) vm.contextLength().set(v); });
-        kvBox.getItems().setAll("f16", "q8_0", "q4_0");
-        kvBox.valueProperty().bindBidirectional(vm.kvCacheType());
-        var threads = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 256, vm.threads().get());
-        threadsSpinner.setValueFactory(threads);
-        threads.valueProperty().addListener((o, a, v) -> { if (v != null) vm.threads().set(v); });
-        flashBox.selectedProperty().bindBidirectional(vm.flashAttention());
+        LoadSettingFields.bind(messages, contextSpinner, vm.contextLength(), kvBox, vm.kvCacheType(), threadsSpinner,
+                vm.threads(), flashBox, vm.flashAttention());
         saveButton.setOnAction(e -> vm.save());
         statusLabel.textProperty().bind(Bindings.createStringBinding(() -> switch (vm.saveState().get()) {
             case CLEAN -> "";

@@ -36,6 +36,7 @@ public final class ChatSession {
     private final List<ChatMessage> history = new ArrayList<>();
     private volatile String systemPrompt;
     private volatile int windowStart;
+    private volatile int contextUsed;
     private volatile GenerationStats lastTurn;
 
     /// @param systemPrompt instructions for the model, or null for none
@@ -62,6 +63,12 @@ public final class ChatSession {
     /// Numbers of the last finished turn: `promptTokens` evaluated now, `reusedTokens` taken from the KV cache.
     public Optional<GenerationStats> lastTurn() {
         return Optional.ofNullable(lastTurn);
+    }
+
+    /// Tokens the model holds in its context after the last turn (what it sees of the conversation, the reply
+    /// included): at most the context length, also once the oldest turns have slid out of view.
+    public int contextUsed() {
+        return contextUsed;
     }
 
     /// Prompt tokens the last turn had to evaluate (0 before the first turn).
@@ -146,6 +153,7 @@ public final class ChatSession {
             windowStart = start;
         }
         lastTurn = result.stats();
+        contextUsed = ctx.cachedTokenCount();
         return result;
     }
 

@@ -140,10 +140,19 @@ class ChatSessionTest {
     void oldTurnsSlideOutOfViewWhenTheContextFills() {
         ChatSession chat = new ChatSession(model, "sys");
         String longish = "abcdefghijklmnopqrstuvwxy".repeat(4); // ~100 tokens a turn
-        for (int i = 0; i < 6; i++) chat.send(longish, EIGHT_GREEDY, GenerationListener.NONE).result().join();
+        List<Integer> used = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            chat.send(longish, EIGHT_GREEDY, GenerationListener.NONE).result().join();
+            // the context meter's figure: never more than the context
+            assertThat(chat.contextUsed()).isPositive().isLessThanOrEqualTo(512);
+            used.add(chat.contextUsed());
+        }
         assertThat(chat.messages()).hasSize(12); // all kept for display
         GenerationStats last = chat.lastTurn().orElseThrow();
         assertThat(last.promptTokens() + last.reusedTokens()).isLessThan(512);
+        // six turns of ~109 tokens would need ~650: the oldest slid out and the figure stayed within the context
+        assertThat(used.getFirst() * 6).isGreaterThan(512);
+        assertThat(used.getLast()).isLessThan(used.getFirst() * 6);
     }
 
     private static void await(CountDownLatch l) {
