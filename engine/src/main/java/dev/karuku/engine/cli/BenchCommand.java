@@ -8,9 +8,7 @@ import dev.karuku.engine.bench.BenchOptions;
 import dev.karuku.engine.bench.EngineResult;
 import dev.karuku.engine.bench.KarukuBench;
 import dev.karuku.engine.bench.MemoryBandwidth;
-import dev.karuku.engine.gguf.GgufException;
 import dev.karuku.engine.gguf.GgufFile;
-import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.hardware.CpuInfo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -66,14 +64,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(model)) throw new java.nio.file.NoSuchFileException(model.toString());
-        GgufFile gguf;
-        try {
-            gguf = GgufReader.read(model);
-        } catch (GgufException e) {
-            if (e.kind() == GgufException.Kind.IO) throw e;
-            throw new GgufException(e.kind(), e.getMessage() + ": " + model, e.neededBytes(), e);
-        }
+        GgufFile gguf = CliErrors.readHeader(model);
         BenchOptions o;
         try {
             o = new BenchOptions(model, promptTokens, tokens, threads == null ? CpuInfo.physicalCores() : threads,

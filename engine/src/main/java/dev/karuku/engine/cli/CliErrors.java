@@ -1,8 +1,14 @@
 package dev.karuku.engine.cli;
 
+import dev.karuku.engine.gguf.GgufException;
+import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.gguf.GgufReader;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /// Turns exceptions into the one line a person reads on stderr.
 final class CliErrors {
@@ -13,6 +19,17 @@ final class CliErrors {
     static final class UsageProblem extends RuntimeException {
         UsageProblem(String message) {
             super(message);
+        }
+    }
+
+    /// Reads a model's GGUF header (not its tensor data); a damaged file's message names the file.
+    static GgufFile readHeader(Path model) throws IOException, GgufException {
+        if (!Files.isRegularFile(model)) throw new NoSuchFileException(model.toString());
+        try {
+            return GgufReader.read(model);
+        } catch (GgufException e) {
+            if (e.kind() == GgufException.Kind.IO) throw e;
+            throw new GgufException(e.kind(), e.getMessage() + ": " + model, e.neededBytes(), e);
         }
     }
 

@@ -13,7 +13,6 @@ import dev.karuku.engine.estimate.PartError;
 import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.estimate.Verifier;
 import dev.karuku.engine.gguf.GgufFile;
-import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import java.io.PrintWriter;
@@ -80,7 +79,7 @@ final class EstimateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliErrors.UsageProblem(e.getMessage());
         }
-        GgufFile file = GgufReader.read(model);
+        GgufFile file = CliErrors.readHeader(model);
         Hardware hw = (cpuOnly ? HardwareProbe.withoutGpus() : HardwareProbe.withLlamaDevices()).snapshot();
         if (cpuOnly) o = o.withGpuLayers(0);
         MemoryEstimate e = MemoryEstimator.estimate(file, o, hw);

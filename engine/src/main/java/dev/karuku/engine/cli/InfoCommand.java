@@ -2,9 +2,7 @@ package dev.karuku.engine.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.karuku.engine.gguf.GgufException;
 import dev.karuku.engine.gguf.GgufFile;
-import dev.karuku.engine.gguf.GgufReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,13 +30,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GgufFile gguf;
-        try {
-            gguf = GgufReader.read(file);
-        } catch (GgufException e) {
-            if (e.kind() == GgufException.Kind.IO) throw e;
-            throw new GgufException(e.kind(), e.getMessage() + ": " + file, e.neededBytes(), e);
-        }
+        GgufFile gguf = CliErrors.readHeader(file);
         ModelSummary s = ModelSummary.of(gguf);
         var out = spec.commandLine().getOut();
         if (json) {
