@@ -18,7 +18,9 @@ import java.util.Optional;
 /// @param endpoint the Hub's base URL without a trailing slash
 /// @param token    the access token, if any; sent to the Hub's own origin only
 /// @param timeout  connect and per-request timeout
-public record HubConfig(URI endpoint, Optional<String> token, Duration timeout) {
+/// @param offline  no network at all (`HF_HUB_OFFLINE`, as in other Hugging Face tools): every request fails at
+///                 once with [HubException.Reason#OFFLINE]; installed models keep working
+public record HubConfig(URI endpoint, Optional<String> token, Duration timeout, boolean offline) {
 
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
@@ -27,6 +29,10 @@ public record HubConfig(URI endpoint, Optional<String> token, Duration timeout) 
         while (e.endsWith("/")) e = e.substring(0, e.length() - 1);
         endpoint = URI.create(e);
         token = token.map(String::strip).filter(t -> !t.isEmpty());
+    }
+
+    public HubConfig(URI endpoint, Optional<String> token, Duration timeout) {
+        this(endpoint, token, timeout, false);
     }
 
     public static HubConfig of(String endpoint, String tokenOrNull) {
@@ -41,12 +47,12 @@ public record HubConfig(URI endpoint, Optional<String> token, Duration timeout) 
     /// As [#fromEnvironment()] with an explicit environment (for tests and for the app, which may override).
     public static HubConfig fromEnvironment(Map<String, String> env, Path home) {
         String endpoint = nonBlank(env.get("HF_ENDPOINT")).orElse(DEFAULT_ENDPOINT);
-        return new HubConfig(URI.create(endpoint), tokenFrom(env, home), Duration.ofSeconds(30));
+        return new HubConfig(URI.create(endpoint), tokenFrom(env, home), Duration.ofSeconds(30), isTrue(env.get("HF_HUB_OFFLINE")));
     }
 
     /// The same Hub with another token; `null` or blank falls back to none.
     public HubConfig withToken(String tokenOrNull) {
-        return new HubConfig(endpoint, Optional.ofNullable(tokenOrNull), timeout);
+        return new HubConfig(endpoint, Optional.ofNullable(tokenOrNull), timeout, offline);
     }
 
     /// The token lookup order of huggingface_hub: `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, then the token file.
@@ -68,12 +74,18 @@ public record HubConfig(URI endpoint, Optional<String> token, Duration timeout) 
                 .orElseGet(() -> home.resolve(".cache").resolve("huggingface"));
     }
 
+    /// huggingface_hub's reading of a boolean variable: 1, ON, YES or TRUE, in any case.
+    private static boolean isTrue(String s) {
+        return s != null && java.util.Set.of("1", "ON", "YES", "TRUE").contains(s.strip().toUpperCase(java.util.Locale.ROOT));
+    }
+
     private static Optional<String> nonBlank(String s) {
         return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.strip());
     }
 
     @Override
     public String toString() {
-        return "HubConfig[endpoint=" + endpoint + ", token=" + (token.isPresent() ? "(set)" : "(none)") + "]";
+        return "HubConfig[endpoint=" + endpoint + ", token=" + (token.isPresent() ? "(set)" : "(none)")
+                + (offline ? ", offline" : "") + "]";
     }
 }

@@ -26,6 +26,8 @@ public class HubException extends IOException {
                 "The Hub is limiting requests right now: wait a few minutes and try again (a token raises the limit)"),
         SERVER_ERROR("hub.error.server", "The Hub is having trouble right now: try again later"),
         NETWORK("hub.error.network", "Cannot reach the Hub: check your internet connection"),
+        OFFLINE("hub.error.offline",
+                "Karuku is set to work offline (HF_HUB_OFFLINE): unset it to search and download models; installed models still work"),
         UNSAFE_REDIRECT("hub.error.unsafeRedirect",
                 "The Hub sent a link to another site; it was not followed to keep your token safe"),
         BAD_RESPONSE("hub.error.badResponse", "The Hub sent an answer Karuku does not understand");

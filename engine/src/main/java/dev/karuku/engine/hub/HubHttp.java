@@ -40,7 +40,7 @@ public final class HubHttp {
     /// endpoint and timeout stay as they were: only who we are to the Hub changes.
     void useToken(java.util.Optional<String> token) {
         HubConfig c = config;
-        config = new HubConfig(c.endpoint(), token, c.timeout());
+        config = new HubConfig(c.endpoint(), token, c.timeout(), c.offline());
     }
 
     /// Whether `uri` belongs to the Hub itself (same scheme, host and port as the endpoint).
@@ -102,6 +102,7 @@ public final class HubHttp {
     }
 
     private HubResponse once(String method, URI uri, Map<String, String> headers) throws IOException {
+        if (config.offline()) throw new HubException(HubException.Reason.OFFLINE, 0, "HF_HUB_OFFLINE is set");
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.timeout())
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .header("User-Agent", "karuku/0.1");

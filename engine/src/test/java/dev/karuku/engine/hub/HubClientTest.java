@@ -147,6 +147,23 @@ class HubClientTest {
     }
 
     @Test
+    void hfHubOfflineMeansNoRequestAtAllAndAClearReason() {
+        HubConfig env = HubConfig.fromEnvironment(java.util.Map.of("HF_ENDPOINT", hub.endpoint(), "HF_HUB_OFFLINE", "1"),
+                java.nio.file.Path.of("/nonexistent-home"));
+        assertThat(env.offline()).isTrue();
+        assertThat(env.withToken("hf_x").offline()).isTrue();
+        assertThat(HubConfig.fromEnvironment(java.util.Map.of("HF_HUB_OFFLINE", "0"), java.nio.file.Path.of("/h")).offline()).isFalse();
+        int before = hub.requests().size();
+        assertThatThrownBy(() -> new HubClient(env).search(SearchQuery.of("tiny")))
+                .isInstanceOfSatisfying(HubException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(HubException.Reason.OFFLINE);
+                    assertThat(e.transientFailure()).isFalse();
+                    assertThat(e.getMessage()).contains("HF_HUB_OFFLINE");
+                });
+        assertThat(hub.requests()).hasSize(before);
+    }
+
+    @Test
     void invalidTokenIsReportedAsSuch() {
         assertThatThrownBy(() -> client("hf_unknown").modelInfo(TestRepos.TINY))
                 .isInstanceOfSatisfying(HubException.class, e ->
