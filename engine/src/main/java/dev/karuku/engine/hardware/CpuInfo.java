@@ -16,10 +16,14 @@ import java.util.stream.Stream;
 ///
 /// `availableProcessors()` counts hardware threads (2 per core with SMT/Hyper-Threading); ggml's workers spin
 /// while they wait, so two of them on one core fight each other: on a 2-core machine the default of 4 threads made
-/// decoding ~500× slower. Linux: unique (physical id, core id) pairs in `/proc/cpuinfo`, else the sysfs topology;
-/// macOS: `sysctl -n hw.physicalcpu`; Windows: CIM via PowerShell, then `wmic`. When all fail, a guess:
-/// half the hardware threads when there are 4 or more (SMT is the norm there), else all. Never below 1, never
-/// above the threads this JVM may use (containers and affinity masks limit those).
+/// decoding ~500× slower. On hybrid CPUs (Intel's P- and E-cores, Apple's performance and efficiency cores) only the
+/// performance cores count, as in llama.cpp's own tools: ggml splits each operation evenly, so a thread on a slow core
+/// holds up the rest. Linux: the performance cores' unique (package, core id) pairs when the kernel lists them
+/// (`/sys/devices/cpu_core/cpus` beside `cpu_atom`), else unique (physical id, core id) pairs in `/proc/cpuinfo`,
+/// else the sysfs topology; macOS: `sysctl hw.perflevel0.physicalcpu`, else `hw.physicalcpu`; Windows:
+/// `GetLogicalProcessorInformationEx` (via FFM), else CIM via PowerShell, then `wmic`. When all fail, a guess: half
+/// the hardware threads when there are 4 or more (SMT is the norm there), else all. Never below 1, never above the
+/// threads this JVM may use (containers and affinity masks limit those).
 public final class CpuInfo {
 
     private CpuInfo() {}
@@ -38,11 +42,15 @@ public final class CpuInfo {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         OptionalInt found;
         if (os.contains("linux")) {
-            found = fromProcCpuinfo(Path.of("/proc/cpuinfo"));
+            found = hybridPerformanceCores(Path.of("/sys/devices"));
+            if (found.isEmpty()) found = fromProcCpuinfo(Path.of("/proc/cpuinfo"));
             if (found.isEmpty()) found = fromSysfs(Path.of("/sys/devices/system/cpu"));
-        } else if (os.contains("mac")) found = command(List.of("sysctl", "-n", "hw.physicalcpu"));
-        else if (os.contains("win")) {
-            found = command(List.of("powershell", "-NoProfile", "-Command",
+        } else if (os.contains("mac")) {
+            found = command(List.of("sysctl", "-n", "hw.perflevel0.physicalcpu")); // Apple silicon's performance cores
+            if (found.isEmpty()) found = command(List.of("sysctl", "-n", "hw.physicalcpu"));
+        } else if (os.contains("win")) {
+            found = WindowsCores.performanceCores();
+            if (found.isEmpty()) found = command(List.of("powershell", "-NoProfile", "-Command",
                     "(Get-CimInstance Win32_Processor | Measure-Object -Property NumberOfCores -Sum).Sum"));
             if (found.isEmpty()) found = command(List.of("wmic", "cpu", "get", "NumberOfCores", "/value"));
         } else found = OptionalInt.empty();
@@ -86,19 +94,53 @@ public final class CpuInfo {
         return cores.isEmpty() ? OptionalInt.empty() : OptionalInt.of(cores.size());
     }
 
+    /// On an Intel hybrid CPU the kernel has a `cpu_core` PMU for the performance cores beside `cpu_atom` for the
+    /// efficient ones; counts the performance cores' unique (package, core id) pairs (their SMT siblings once).
+    static OptionalInt hybridPerformanceCores(Path sysDevices) {
+        Path pCores = sysDevices.resolve("cpu_core").resolve("cpus");
+        if (!Files.isRegularFile(pCores) || !Files.isRegularFile(sysDevices.resolve("cpu_atom").resolve("cpus")))
+            return OptionalInt.empty();
+        try {
+            Set<Integer> wanted = cpuList(Files.readString(pCores));
+            return coresOf(sysDevices.resolve("system").resolve("cpu"), wanted::contains);
+        } catch (IOException | RuntimeException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /// The kernel's CPU list format: `0-7,16,18-19`.
+    static Set<Integer> cpuList(String text) {
+        Set<Integer> cpus = new HashSet<>();
+        for (String part : text.strip().split(",")) {
+            if (part.isBlank()) continue;
+            int dash = part.indexOf('-');
+            int from = Integer.parseInt(part.substring(0, dash < 0 ? part.length() : dash).strip());
+            int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).strip());
+            for (int c = from; c <= to; c++) cpus.add(c);
+        }
+        return cpus;
+    }
+
     /// `cpu*/topology/{physical_package_id,core_id}` pairs, for kernels whose cpuinfo lacks core ids (ARM).
     static OptionalInt fromSysfs(Path cpuRoot) {
+        try {
+            return coresOf(cpuRoot, cpu -> true);
+        } catch (IOException | RuntimeException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private static OptionalInt coresOf(Path cpuRoot, java.util.function.IntPredicate include) throws IOException {
         Set<String> cores = new HashSet<>();
         try (Stream<Path> cpus = Files.list(cpuRoot)) {
             for (Path cpu : cpus.filter(p -> p.getFileName().toString().matches("cpu\\d+")).toList()) {
+                if (!include.test(Integer.parseInt(cpu.getFileName().toString().substring(3)))) continue;
                 Path topo = cpu.resolve("topology");
                 if (!Files.isRegularFile(topo.resolve("core_id"))) continue;
                 String pkg = Files.isRegularFile(topo.resolve("physical_package_id"))
                         ? Files.readString(topo.resolve("physical_package_id")).strip() : "0";
                 cores.add(pkg + "/" + Files.readString(topo.resolve("core_id")).strip());
             }
-        } catch (IOException | RuntimeException e) {
-            return OptionalInt.empty();
         }
         return cores.isEmpty() ? OptionalInt.empty() : OptionalInt.of(cores.size());
     }
