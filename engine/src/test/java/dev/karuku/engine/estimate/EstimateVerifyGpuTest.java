@@ -30,8 +30,10 @@ class EstimateVerifyGpuTest {
     static final List<String> FULL_OFFLOAD_PARTS = List.of("weights.cpu", "weights.gpu", "kv.cpu", "kv.gpu", "output",
             "compute.cpu", "compute.gpu");
     /// With CPU layers the GPU compute buffer also holds weight and KV copies whose placement in ggml's allocator
-    /// leaves holes of a few activation rows that a closed form cannot see (measured: 0 to +6 MiB at 64 MiB).
-    static final double PARTIAL_COMPUTE_BAND = 7.0;
+    /// leaves holes of 0 to 3 activation rows that a closed form cannot see (measured: a band about 12% wide on our
+    /// 64 MiB buffers). The estimate adds two rows so that it leans high: never more than 3% under, at most 12% over.
+    static final double PARTIAL_COMPUTE_UNDER = -3.0;
+    static final double PARTIAL_COMPUTE_OVER = 12.0;
     static final Path TABLE = Path.of("target", "estimate-verify", "vulkan.md");
 
     static Stream<Arguments> cases() {
@@ -71,8 +73,8 @@ class EstimateVerifyGpuTest {
                 r, full ? FULL_OFFLOAD_PARTS : EXACT_PARTS, TABLE);
         PartError gpu = r.errors().stream().filter(p -> p.part().equals("compute.gpu")).findFirst().orElseThrow();
         if (!full) {
-            assertThat(Math.abs(gpu.errorPct())).as("compute.gpu at partial offload (allocator fragmentation band)")
-                    .isLessThanOrEqualTo(PARTIAL_COMPUTE_BAND);
+            assertThat(gpu.errorPct()).as("compute.gpu at partial offload (allocator fragmentation band)")
+                    .isBetween(PARTIAL_COMPUTE_UNDER, PARTIAL_COMPUTE_OVER);
         }
     }
 }
