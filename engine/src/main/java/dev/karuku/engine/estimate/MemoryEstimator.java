@@ -2,6 +2,7 @@ package dev.karuku.engine.estimate;
 
 import dev.karuku.engine.llama.FlashAttention;
 
+import dev.karuku.engine.estimate.replay.GpuComputeReplay;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.Hardware;
 import java.util.ArrayList;
@@ -39,6 +40,12 @@ public final class MemoryEstimator {
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
+        if (hasGpu && cpuBlocks > 0 && g.replayable()) {
+            long gpu = new GpuComputeReplay(g.layers(), gpuStart, g.embd(), g.qWidth(), (long) g.maxHeadsKv() * g.headK(),
+                    (long) g.maxHeadsKv() * g.headV(), g.heads(), g.maxFf(), g.vocab(), nCtx, ub, fa,
+                    name -> file.tensor(name).map(t -> t.bytes()).orElse(0L)).gpuBytes();
+            c = new ComputeBuffers.Sizes(c.cpu(), gpu);
+        }
         long output = 4 * g.vocab();
         DeviceBytes overhead = new DeviceBytes(HOST_OVERHEAD, ngl > 0 ? GPU_OVERHEAD : 0);
         DeviceBytes weights = new DeviceBytes(w.cpu(), w.gpu());

@@ -124,6 +124,12 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
         return architecture.startsWith("gemma");
     }
 
+    /// Dense llama-graph architectures whose GPU compute buffer at partial offload is replayed node by node
+    /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form.
+    public boolean replayable() {
+        return !isMoe() && (architecture.equals("llama") || architecture.equals("mistral"));
+    }
+
     public boolean isMoe() {
         return experts > 0;
     }
