@@ -40,8 +40,8 @@ public final class MemoryEstimator {
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
-        if (hasGpu && cpuBlocks > 0 && g.replayable()) {
-            long gpu = new GpuComputeReplay(g.layers(), gpuStart, g.embd(), g.qWidth(), (long) g.maxHeadsKv() * g.headK(),
+        if (hasGpu && g.replayable()) {
+            long gpu = new GpuComputeReplay(g.qkNorm(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(), g.qWidth(), (long) g.maxHeadsKv() * g.headK(),
                     (long) g.maxHeadsKv() * g.headV(), g.heads(), g.maxFf(), g.vocab(), nCtx, ub, fa,
                     name -> file.tensor(name).map(t -> t.bytes()).orElse(0L)).gpuBytes();
             c = new ComputeBuffers.Sizes(c.cpu(), gpu);

@@ -127,7 +127,7 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
     /// Dense llama-graph architectures whose GPU compute buffer at partial offload is replayed node by node
     /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form.
     public boolean replayable() {
-        return !isMoe() && (architecture.equals("llama") || architecture.equals("mistral"));
+        return !isMoe() && (architecture.equals("llama") || architecture.equals("mistral") || architecture.equals("gemma3"));
     }
 
     public boolean isMoe() {
