@@ -5,12 +5,17 @@ import dev.karuku.engine.llama.FlashAttention;
 import dev.karuku.engine.estimate.replay.GpuComputeReplay;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.gguf.TensorInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /// Estimates RAM and VRAM for a GGUF file before a byte of weights is downloaded: a pure function of the header
-/// (tensor infos + metadata), the load options and a [Hardware] snapshot. Weights and KV are exact; compute
-/// buffers come from [ComputeBuffers]' calibrated closed form; runtime overhead is a documented constant.
+/// (tensor infos + metadata), the load options and a [Hardware] snapshot. Weights and KV are exact; the GPU compute
+/// buffer of the replayable architectures comes from [GpuComputeReplay] (llama.cpp's own scheduling and allocation,
+/// replayed), the other compute buffers from [ComputeBuffers]' calibrated closed form; runtime overhead is a
+/// documented constant.
 public final class MemoryEstimator {
 
     /// Host-side overhead of the runtime (ggml threadpool, scheduler, libraries) beyond llama.cpp's buffers.
@@ -40,10 +45,12 @@ public final class MemoryEstimator {
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
-        if (hasGpu && g.replayable()) {
-            long gpu = new GpuComputeReplay(g.qkNorm(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(), g.qWidth(), (long) g.maxHeadsKv() * g.headK(),
-                    (long) g.maxHeadsKv() * g.headV(), g.heads(), g.maxFf(), g.vocab(), nCtx, ub, fa,
-                    name -> file.tensor(name).map(t -> t.bytes()).orElse(0L)).gpuBytes();
+        if (hasGpu && g.replayable() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH) {
+            Map<String, Long> bytes = new HashMap<>();
+            for (TensorInfo t : file.tensors()) bytes.put(t.name(), t.bytes());
+            long gpu = new GpuComputeReplay(g.gemma3(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(),
+                    g.qWidth(), (long) g.maxHeadsKv() * g.headK(), (long) g.maxHeadsKv() * g.headV(), g.heads(), g.maxFf(),
+                    g.vocab(), nCtx, ub, fa, name -> bytes.getOrDefault(name, 0L)).gpuBytes();
             c = new ComputeBuffers.Sizes(c.cpu(), gpu);
         }
         long output = 4 * g.vocab();

@@ -24,6 +24,10 @@ public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells
                                long ff, long vocab, long kvCells, long ubatch, boolean flashAttention,
                                ToLongFunction<String> weightBytes) {
 
+    /// The scheduler moves a CPU weight's matrix product to the GPU only for batches of at least this many tokens
+    /// (`ggml_backend_vk_offload_op`); below it CPU blocks stay on the CPU and this replay does not apply.
+    public static final long OP_OFFLOAD_MIN_BATCH = 32;
+
     /// Vulkan's storage-buffer offset alignment is 16 to 256 bytes; every tensor here is a multiple of 256.
     private static final long ALIGNMENT = 256;
 
