@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /// The calibration sweep behind docs/memory-estimates.md: every offload 0…L+1, contexts 512…8k, flash attention on
 /// and off, for the three shapes, on the software Vulkan device. Minutes of loads, so it runs only when asked:
-/// `-Dkaruku.sweep=true` (optionally `-Dkaruku.sweep.shapes=tied,gemma3`, `.ctx=2048`, `.fa=ON`, `.ngl=1,2`). Writes
+/// `-Dkaruku.sweep=true` (optionally `-Dkaruku.sweep.shapes=tied,gemma3`, `.ctx=2048`, `.fa=ON`, `.ngl=1,2`, `.quant=MOSTLY_IQ3_S`). Writes
 /// target/estimate-verify/sweep.csv, and asserts the acceptance rule of [EstimateVerifyGpuTest] on every load. With
 /// `-Dkaruku.sweep.dump=true` it only writes llama.cpp's log per load (run with `GGML_SCHED_DEBUG=2` for the splits).
 @Tag("gpu")
@@ -33,6 +33,7 @@ class ComputeSweepTest {
         String ctxs = System.getProperty("karuku.sweep.ctx", "512,2048,4096,8192");
         String ngls = System.getProperty("karuku.sweep.ngl", "");
         String fas = System.getProperty("karuku.sweep.fa", "ON,OFF");
+        FileType quant = FileType.valueOf(System.getProperty("karuku.sweep.quant", "MOSTLY_Q4_K_M"));
         Path csv = Path.of("target", "estimate-verify", "sweep.csv");
         Files.createDirectories(csv.getParent());
         SoftAssertions soft = new SoftAssertions();
@@ -42,7 +43,7 @@ class ComputeSweepTest {
                 case "tied" -> VerifyModels.TIED;
                 default -> VerifyModels.GEMMA3;
             };
-            Path model = VerifyModels.get(name, shape, FileType.MOSTLY_Q4_K_M);
+            Path model = VerifyModels.get(name, shape, quant);
             for (String fa : fas.split(",")) {
                 for (String ctx : ctxs.split(",")) {
                     for (int ngl = 0; ngl <= shape.blocks() + 1; ngl++) {
