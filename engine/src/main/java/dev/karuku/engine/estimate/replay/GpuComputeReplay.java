@@ -1,8 +1,8 @@
 package dev.karuku.engine.estimate.replay;
 
+import static dev.karuku.engine.estimate.replay.Tensor.Op.*;
 import static dev.karuku.engine.estimate.replay.Tensor.Place.GPU;
 import static dev.karuku.engine.estimate.replay.Tensor.Place.HOST;
-import static dev.karuku.engine.estimate.replay.Tensor.Op.*;
 
 import java.util.function.ToLongFunction;
 
@@ -18,17 +18,27 @@ import java.util.function.ToLongFunction;
 /// @param layers     blocks
 /// @param gpuStart   first block on the GPU (`max(L + 1 - ngl, 0)`; block L, the output layer, is on the GPU iff
 ///                   `gpuStart <= L`)
+/// @param embd       `n_embd`
+/// @param qWidth     `n_head · head_k`
+/// @param kvWidth    `n_head_kv · head_k` (one K row per token)
+/// @param vWidth     `n_head_kv · head_v`
+/// @param heads      `n_head`
+/// @param ff         feed-forward width
+/// @param vocab      rows of the output matrix
+/// @param kvCells    cells of the full-attention cache (padded context)
+/// @param ubatch     tokens of the reserved graph (`min(n_ubatch, n_batch, n_ctx)`)
 /// @param weightBytes bytes of a named weight tensor in the file (0 when absent); `output.weight` falls back to the
 ///                   token embedding for tied models
-public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells, int layers, int gpuStart, long embd, long qWidth, long kvWidth, long vWidth, long heads,
-                               long ff, long vocab, long kvCells, long ubatch, boolean flashAttention,
-                               ToLongFunction<String> weightBytes) {
+public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells, int layers, int gpuStart, long embd,
+                               long qWidth, long kvWidth, long vWidth, long heads, long ff, long vocab, long kvCells,
+                               long ubatch, boolean flashAttention, ToLongFunction<String> weightBytes) {
 
     /// The scheduler moves a CPU weight's matrix product to the GPU only for batches of at least this many tokens
     /// (`ggml_backend_vk_offload_op`); below it CPU blocks stay on the CPU and this replay does not apply.
     public static final long OP_OFFLOAD_MIN_BATCH = 32;
 
-    /// Vulkan's storage-buffer offset alignment is 16 to 256 bytes; every tensor here is a multiple of 256.
+    /// ggml rounds each allocation up to the buffer's alignment (Vulkan: the device's storage-buffer offset alignment,
+    /// 16 to 256 bytes); 256 covers them all, and the tensors of real models are multiples of it anyway.
     private static final long ALIGNMENT = 256;
 
     public long gpuBytes() {
