@@ -1,7 +1,9 @@
 package dev.karuku.engine.estimate;
 
 /// Closed-form compute-buffer sizes for llama.cpp v0.4.0, calibrated against its own `compute buffer size` log
-/// lines (CPU backend, and Vulkan on lavapipe as the GPU; see docs/memory-estimates.md).
+/// lines (CPU backend, and Vulkan on lavapipe as the GPU; see docs/memory-estimates.md). The GPU buffer of llama and
+/// Gemma 3 graphs is replayed instead ([dev.karuku.engine.estimate.replay.GpuComputeReplay]); this form covers the
+/// host buffers and the other architectures.
 ///
 /// ggml's graph allocator sizes one buffer per backend at the peak of live tensors while it walks an
 /// `n_ubatch`-token graph with a full KV cache. The peak is the largest of three phases, each a sum of f32
@@ -15,6 +17,12 @@ final class ComputeBuffers {
 
     /// Graph inputs (token ids, positions, output ids): a few KiB, rounded up.
     private static final long INPUTS = 16 << 10;
+    /// Activation rows (`4 · ub · n_embd` bytes each) added to the GPU buffer when blocks stay on the CPU, for the
+    /// architectures [dev.karuku.engine.estimate.replay.GpuComputeReplay] does not cover. There ggml's allocator places
+    /// the per-split weight and KV-view copies so that the logits or the attention peak land above holes of 0 to 3 such
+    /// rows, depending on the order of frees; two rows kept the closed form from underestimating VRAM by more than 2% on
+    /// the measured llama/gemma3 shapes (before the replay replaced it there); see docs/memory-estimates.md.
+    static final int FRAGMENTATION_ROWS = 2;
 
     private ComputeBuffers() {}
 
@@ -67,7 +75,8 @@ final class ComputeBuffers {
                 attnGpu += act * e + largestCpuWeight + (views > act * f ? views : 0);
             }
         }
-        long gpu = max(out, attnGpu, ffn + (partial ? 2 * largestCpuWeight : 0)) + INPUTS;
+        long gpu = max(out, attnGpu, ffn + (partial ? 2 * largestCpuWeight : 0)) + INPUTS
+                + (partial ? FRAGMENTATION_ROWS * act * e : 0);
         return new Sizes(host, gpu);
     }
 

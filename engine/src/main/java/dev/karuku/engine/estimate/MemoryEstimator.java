@@ -1,21 +1,34 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.FlashAttention;
-
+import dev.karuku.engine.estimate.replay.GpuComputeReplay;
 import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.gguf.TensorInfo;
+import dev.karuku.engine.hardware.GpuBackend;
 import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.llama.FlashAttention;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /// Estimates RAM and VRAM for a GGUF file before a byte of weights is downloaded: a pure function of the header
-/// (tensor infos + metadata), the load options and a [Hardware] snapshot. Weights and KV are exact; compute
-/// buffers come from [ComputeBuffers]' calibrated closed form; runtime overhead is a documented constant.
+/// (tensor infos + metadata), the load options and a [Hardware] snapshot. Weights and KV are exact; the GPU compute
+/// buffer of the replayable architectures comes from [GpuComputeReplay] (llama.cpp's own scheduling and allocation,
+/// replayed), the other compute buffers from [ComputeBuffers]' calibrated closed form; runtime overhead is a
+/// documented constant.
 public final class MemoryEstimator {
 
     /// Host-side overhead of the runtime (ggml threadpool, scheduler, libraries) beyond llama.cpp's buffers.
     public static final long HOST_OVERHEAD = 128L << 20;
     /// Device-side overhead of a GPU context (driver context, runtime pools), charged once any unit is offloaded.
     public static final long GPU_OVERHEAD = 256L << 20;
+
+    /// The smallest per-buffer limit (`maxStorageBufferRange`) seen on a Vulkan device: lavapipe's 128 MiB. Above it,
+    /// without flash attention, the f32 KQ matrix `[n_kv, ub, n_head]` may not fit one GPU buffer, and llama.cpp then
+    /// runs KQ, soft_max and KQV on the host (measured on lavapipe: 128 MiB stayed on the GPU, 256 MiB moved). The limit
+    /// is per device (2–4 GiB on desktop GPUs) and not probed, so the estimate is only flagged approximate there.
+    static final long VULKAN_SMALLEST_BUFFER = 128L << 20;
 
     private MemoryEstimator() {}
 
@@ -39,6 +52,14 @@ public final class MemoryEstimator {
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
+        if (hasGpu && g.replayable() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH) {
+            Map<String, Long> bytes = new HashMap<>();
+            for (TensorInfo t : file.tensors()) bytes.put(t.name(), t.bytes());
+            long gpu = new GpuComputeReplay(g.gemma3(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(),
+                    g.qWidth(), (long) g.maxHeadsKv() * g.headK(), (long) g.maxHeadsKv() * g.headV(), g.heads(), g.maxFf(),
+                    g.vocab(), nCtx, ub, fa, name -> bytes.getOrDefault(name, 0L)).gpuBytes();
+            c = new ComputeBuffers.Sizes(c.cpu(), gpu);
+        }
         long output = 4 * g.vocab();
         DeviceBytes overhead = new DeviceBytes(HOST_OVERHEAD, ngl > 0 ? GPU_OVERHEAD : 0);
         DeviceBytes weights = new DeviceBytes(w.cpu(), w.gpu());
@@ -48,6 +69,13 @@ public final class MemoryEstimator {
         if (hw.unifiedMemory()) ram += vram;
         List<String> reasons = new ArrayList<>(g.unmodelled());
         if (g.isMoe()) reasons.add("MoE compute buffers are calibrated on few shapes");
+        long kq = 4 * nCtx * ub * g.heads();
+        boolean vulkan = hw.primaryGpu().map(d -> d.backend() == GpuBackend.VULKAN).orElse(false);
+        if (vulkan && !fa && kq > VULKAN_SMALLEST_BUFFER) {
+            reasons.add(String.format(Locale.ROOT, "without flash attention the KQ matrix is %d MiB; a Vulkan GPU that cannot "
+                    + "bind that much in one buffer runs attention on the CPU, leaving about that much less in VRAM and "
+                    + "more in RAM than estimated (turn flash attention on to avoid it)", kq >> 20));
+        }
         return new MemoryEstimate(g.layers(), ngl, nCtx, fa, weights, kv, compute, output, overhead, w.repack(),
                 o.mmap() ? w.cpu() : 0, o.mmap() ? w.mappedSpan() : w.cpu() - w.repack(), ram, vram,
                 !reasons.isEmpty(), reasons);

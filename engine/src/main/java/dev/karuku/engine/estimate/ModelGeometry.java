@@ -124,6 +124,17 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
         return architecture.startsWith("gemma");
     }
 
+    /// Dense architectures whose GPU compute buffer is replayed node by node
+    /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form: llama.cpp's `llm_build_llama`
+    /// and `llm_build_gemma3` graphs.
+    public boolean replayable() {
+        return !isMoe() && (architecture.equals("llama") || gemma3());
+    }
+
+    public boolean gemma3() {
+        return architecture.equals("gemma3");
+    }
+
     public boolean isMoe() {
         return experts > 0;
     }

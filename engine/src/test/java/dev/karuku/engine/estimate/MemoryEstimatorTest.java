@@ -177,6 +177,31 @@ class MemoryEstimatorTest {
     }
 
     @Test
+    void aKqMatrixTooBigForSomeVulkanBuffersIsFlaggedOnlyWithoutFlashAttentionOnVulkan() {
+        var off = CTX_2048.withFlashAttention(FlashAttention.OFF).withGpuLayers(8);
+        // 32 heads × 512 tokens × 2048 cells × 4 bytes = 128 MiB fits lavapipe's buffers; 4096 cells do not.
+        assertThat(MemoryEstimator.estimate(LLAMA, off, GPU).approximate()).isFalse();
+        MemoryEstimate long4k = MemoryEstimator.estimate(LLAMA, off.withContextLength(4096), GPU);
+        assertThat(long4k.approximate()).isTrue();
+        assertThat(long4k.reasons()).anySatisfy(r -> assertThat(r).contains("KQ matrix is 256 MiB"));
+        assertThat(MemoryEstimator.estimate(LLAMA, off.withContextLength(4096).withFlashAttention(FlashAttention.ON), GPU)
+                .approximate()).isFalse();
+        Hardware cuda = CPU.withGpus(List.of(new GpuDevice("CUDA0", "test GPU", 8 * GIB, 8 * GIB)));
+        assertThat(MemoryEstimator.estimate(LLAMA, off.withContextLength(4096), cuda).approximate()).isFalse();
+    }
+
+    @Test
+    void atPartialOffloadTheGpuComputeBufferHoldsTheCpuBlocksCopiedWeights() {
+        // The replay: CPU blocks' matrix products run on the GPU with their weights copied in, so with CPU blocks the
+        // buffer is at least the full-offload one, and at ngl 0 the output matrix is copied in for the logits too.
+        long full = MemoryEstimator.estimate(LLAMA, CTX_2048.withGpuLayers(17), GPU).compute().gpu();
+        long half = MemoryEstimator.estimate(LLAMA, CTX_2048.withGpuLayers(8), GPU).compute().gpu();
+        long none = MemoryEstimator.estimate(LLAMA, CTX_2048.withGpuLayers(0), GPU).compute().gpu();
+        assertThat(half).isGreaterThanOrEqualTo(full);
+        assertThat(none - full).isGreaterThanOrEqualTo(Headers.bytesOf(LLAMA, "output.weight"));
+    }
+
+    @Test
     void unifiedMemoryCountsVramAsPartOfRam() {
         Hardware mac = new Hardware(16 * GIB, 12 * GIB, 8, List.of(new GpuDevice("MTL0", "Apple M2", 10 * GIB, 10 * GIB)),
                 true, true, "Mac OS X", "aarch64");
