@@ -1,5 +1,6 @@
 package dev.karuku.app.chat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javafx.geometry.Pos;
@@ -39,6 +40,7 @@ import org.commonmark.node.Paragraph;
 import org.commonmark.node.SoftLineBreak;
 import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.ThematicBreak;
+import org.commonmark.parser.IncludeSourceSpans;
 import org.commonmark.parser.Parser;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -47,7 +49,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
 /// inline code and links as styled runs; code blocks in a monospace box with a Copy button; lists, quotes,
 /// headings, rules and tables. Used for chat answers and model READMEs. Raw HTML is shown as text, never run.
 public final class MarkdownView {
-    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
+    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create()))
+            .includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
 
     private final String copyLabel;
     private final Consumer<String> openLink;
@@ -61,10 +64,69 @@ public final class MarkdownView {
 
     /// The nodes for `markdown`, in a VBox styled `markdown`.
     public VBox render(String markdown) {
-        VBox box = new VBox(8);
-        box.getStyleClass().add("markdown");
-        blocks(PARSER.parse(markdown == null ? "" : markdown), box);
-        return box;
+        Live live = live();
+        live.show(markdown);
+        return live.node();
+    }
+
+    /// A rendering that follows a text as it changes, for an answer streaming in: see [Live].
+    public Live live() {
+        return new Live();
+    }
+
+    /// One VBox styled `markdown` whose content follows [#show(String)]. Each call parses the whole text (so the
+    /// blocks are exactly CommonMark's), but builds nodes only for the top-level blocks whose source changed: while
+    /// an answer streams, that is the last block or two, so a pulse's work no longer grows with the answer's
+    /// length (rebuilding every paragraph, list and code block of a long answer on every pulse cost several
+    /// frames each, measured with `benchmarks/ui.sh`). A block is kept when it and every block before it have
+    /// the same source text as last time.
+    public final class Live {
+        private final VBox box = new VBox(8);
+        private String text = "";
+        private final List<int[]> ranges = new ArrayList<>();
+        private final List<Node> rendered = new ArrayList<>();
+
+        private Live() {
+            box.getStyleClass().add("markdown");
+        }
+
+        public VBox node() {
+            return box;
+        }
+
+        public void show(String markdown) {
+            String next = markdown == null ? "" : markdown;
+            List<org.commonmark.node.Node> blocks = new ArrayList<>();
+            for (var n = PARSER.parse(next).getFirstChild(); n != null; n = n.getNext()) blocks.add(n);
+            List<int[]> nextRanges = new ArrayList<>(blocks.size());
+            for (int i = 0; i < blocks.size(); i++) {
+                int end = i + 1 < blocks.size() ? start(blocks.get(i + 1)) : next.length();
+                nextRanges.add(new int[] {start(blocks.get(i)), end});
+            }
+            int keep = 0;
+            while (keep < Math.min(ranges.size(), nextRanges.size()) && same(ranges.get(keep), next, nextRanges.get(keep))) keep++;
+            int keptNodes = (int) rendered.subList(0, keep).stream().filter(java.util.Objects::nonNull).count();
+            box.getChildren().remove(keptNodes, box.getChildren().size());
+            rendered.subList(keep, rendered.size()).clear();
+            for (int i = keep; i < blocks.size(); i++) {
+                Node node = block(blocks.get(i));
+                rendered.add(node);
+                if (node != null) box.getChildren().add(node);
+            }
+            ranges.clear();
+            ranges.addAll(nextRanges);
+            text = next;
+        }
+
+        private boolean same(int[] before, String next, int[] now) {
+            return before[0] >= 0 && before[0] == now[0] && before[1] == now[1]
+                    && text.regionMatches(before[0], next, now[0], now[1] - now[0]);
+        }
+
+        private static int start(org.commonmark.node.Node block) {
+            var spans = block.getSourceSpans();
+            return spans.isEmpty() ? -1 : spans.getFirst().getInputIndex();
+        }
     }
 
     private void blocks(org.commonmark.node.Node parent, VBox into) {
