@@ -71,60 +71,84 @@ final class ChatStreamHarness {
         return stage;
     }
 
-    /// One streamed reply, measured.
+    /// Streamed replies, measured together.
     ///
-    /// @param sent         the text the source handed to the backend listener
-    /// @param tokensSent   pieces handed over
-    /// @param shown        the text of the answer in the view model when the reply ended
-    /// @param rendered     letters and digits of the visible answer's Markdown nodes, in order
-    /// @param pulses       every pulse's time from just before Send until the reply was finished on screen (ns)
+    /// @param replies      each reply: what the source sent and what the answer says when it ended
+    /// @param rendered     letters and digits of the last answer's Markdown nodes on screen, in order
+    /// @param pulses       every pulse's time from just before the first Send until the last reply was finished on
+    ///                     screen (ns)
     /// @param longestStall longest wait of a task posted to the FX thread during that time (ns)
-    /// @param streamNanos  from the first token to the last
-    /// @param stopped      the reply was stopped
-    record Measurement(String sent, int tokensSent, String shown, String rendered, long[] pulses, long longestStall,
-                       long streamNanos, boolean stopped) {
-        /// How many pieces of what was sent are in the answer, counting from the start, in order.
+    /// @param streamNanos  from the first token of the first reply to the last token of the last
+    record Measurement(List<Reply> replies, String rendered, long[] pulses, long longestStall, long streamNanos) {
+        int tokensSent() {
+            return replies.stream().mapToInt(Reply::tokensSent).sum();
+        }
+
+        /// Of the pieces sent, how many are in the answers, counting from each answer's start, in order.
+        int tokensShown(List<String> pieces) {
+            return replies.stream().mapToInt(r -> r.tokensShown(pieces)).sum();
+        }
+
+        Reply last() {
+            return replies.getLast();
+        }
+
+        /// What the last answer's nodes should show: the letters and digits of the sent Markdown, link targets
+        /// left out.
+        String expectedRendered() {
+            return lettersAndDigits(last().sent().replaceAll("\\]\\([^)\\s]*\\)", "]"));
+        }
+    }
+
+    /// One reply: what was sent, what the answer says, whether it was stopped.
+    record Reply(String sent, int tokensSent, String shown, boolean stopped) {
         int tokensShown(List<String> pieces) {
             int n = 0;
             int at = 0;
             while (n < tokensSent && shown.startsWith(pieces.get(n), at)) at += pieces.get(n++).length();
             return n;
         }
-
-        /// What the visible nodes should show: the letters and digits of the sent Markdown, link targets left out.
-        String expectedRendered() {
-            return lettersAndDigits(sent.replaceAll("\\]\\([^)\\s]*\\)", "]"));
-        }
     }
 
-    /// Sends a message and streams a reply of up to `tokens` pieces; returns once it is finished on screen. Call
-    /// `whileStreaming` (on this thread) to act during the stream (it gets the running reply); null for nothing.
-    Measurement stream(int tokens, java.util.function.Consumer<SteadyTokenSource.Run> whileStreaming) throws Exception {
+    /// In a new conversation, sends `replies` messages one after another and streams a reply of up to `tokens`
+    /// pieces to each; returns once the last is finished on screen. `whileStreaming` (run on this thread, null for
+    /// nothing) can act during each reply.
+    Measurement stream(int replies, int tokens, java.util.function.Consumer<SteadyTokenSource.Run> whileStreaming)
+            throws Exception {
         FrameRecorder recorder = new FrameRecorder();
         onFx(() -> {
             vm.newChat();
             vm.maxTokens().set(tokens);
-            vm.input().set("Explain, step by step, how Karuku loads a model.");
             recorder.start();
-            vm.send();
             return null;
         });
-        SteadyTokenSource.Run run = source.last();
-        if (whileStreaming != null) whileStreaming.accept(run);
-        if (!run.finished.await(tokens / 10 + 60, TimeUnit.SECONDS)) throw new AssertionError("the reply did not end");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (onFx(() -> vm.state().get()) == ChatState.GENERATING) {
-            if (System.nanoTime() > deadline) throw new AssertionError("the view did not finish the reply");
-            Thread.sleep(5);
+        List<Reply> done = new ArrayList<>();
+        long first = 0;
+        long last = 0;
+        for (int i = 0; i < replies; i++) {
+            onFx(() -> {
+                vm.input().set("Explain, step by step, how Karuku loads a model.");
+                vm.send();
+                return null;
+            });
+            SteadyTokenSource.Run run = source.last();
+            if (whileStreaming != null) whileStreaming.accept(run);
+            if (!run.finished.await(tokens / 10 + 60, TimeUnit.SECONDS)) throw new AssertionError("the reply did not end");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (onFx(() -> vm.state().get()) == ChatState.GENERATING) {
+                if (System.nanoTime() > deadline) throw new AssertionError("the view did not finish the reply");
+                Thread.sleep(2);
+            }
+            MessageItem answer = onFx(() -> vm.messages().getLast());
+            done.add(new Reply(run.sent(), run.tokens, onFx(() -> answer.text().get()),
+                    onFx(() -> answer.stats().get() != null && answer.stats().get().stopped())));
+            if (i == 0) first = run.startNanos;
+            last = run.endNanos;
         }
         Thread.sleep(100); // a few more pulses: the last layout and paint of the finished answer
         long[] pulses = onFx(recorder::stop);
-        MessageItem answer = onFx(() -> vm.messages().getLast());
-        String shown = onFx(() -> answer.text().get());
         String rendered = onFx(() -> lettersAndDigits(visibleText(vm.messages().size() - 1)));
-        boolean stopped = onFx(() -> answer.stats().get() != null && answer.stats().get().stopped());
-        return new Measurement(run.sent(), run.tokens, shown, rendered, pulses, recorder.longestStallNanos(),
-                run.endNanos - run.startNanos, stopped);
+        return new Measurement(done, rendered, pulses, recorder.longestStallNanos(), last - first);
     }
 
     /// The text of every `Text` node (labels included) in the Markdown of the list cell showing message `index`.

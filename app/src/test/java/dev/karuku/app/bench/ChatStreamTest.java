@@ -27,19 +27,20 @@ class ChatStreamTest {
     }
 
     @Test
-    void everyStreamedTokenEndsUpOnScreenInOrder() throws Exception {
+    void everyStreamedTokenOfTwoRepliesEndsUpOnScreenInOrder() throws Exception {
         List<String> pieces = ReplyText.pieces(3000);
         var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
 
-        var m = harness.stream(pieces.size(), null);
+        var m = harness.stream(2, pieces.size(), null);
 
-        assertThat(m.tokensSent()).isEqualTo(pieces.size());
-        assertThat(m.shown()).as("the answer's text").isEqualTo(String.join("", pieces));
-        assertThat(m.tokensShown(pieces)).isEqualTo(pieces.size());
+        assertThat(m.tokensSent()).isEqualTo(2 * pieces.size());
+        assertThat(m.replies()).extracting(ChatStreamHarness.Reply::shown).as("the answers' text")
+                .containsExactly(String.join("", pieces), String.join("", pieces));
+        assertThat(m.tokensShown(pieces)).isEqualTo(2 * pieces.size());
         assertThat(m.rendered()).as("letters and digits on screen, in order").isEqualTo(m.expectedRendered());
         assertThat(m.rendered()).as("the Japanese and the code block are shown too").contains("日本語の説明", "MemorySegment");
         assertThat(m.pulses().length).as("pulses recorded while streaming").isGreaterThan(10);
-        assertThat(m.stopped()).isFalse();
+        assertThat(m.replies()).noneMatch(ChatStreamHarness.Reply::stopped);
     }
 
     @Test
@@ -47,7 +48,7 @@ class ChatStreamTest {
         List<String> pieces = ReplyText.pieces(20_000);
         var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
 
-        var m = harness.stream(pieces.size(), run -> {
+        var m = harness.stream(1, pieces.size(), run -> {
             try {
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > 1000);
                 robot.clickOn((Node) robot.lookup("#chat-stop").query());
@@ -57,9 +58,9 @@ class ChatStreamTest {
             }
         });
 
-        assertThat(m.stopped()).as("the answer says it was stopped").isTrue();
+        assertThat(m.last().stopped()).as("the answer says it was stopped").isTrue();
         assertThat(m.tokensSent()).isBetween(1000, pieces.size() - 1);
-        assertThat(m.shown()).as("everything that arrived before Stop is kept").isEqualTo(m.sent());
+        assertThat(m.last().shown()).as("everything that arrived before Stop is kept").isEqualTo(m.last().sent());
         assertThat(m.rendered()).isEqualTo(m.expectedRendered());
         assertThat(ChatStreamHarness.onFx(() -> harness.viewModel().state().get())).isEqualTo(ChatState.READY);
         assertThat(robot.lookup("#chat-send").query().isVisible()).as("Send is back").isTrue();
