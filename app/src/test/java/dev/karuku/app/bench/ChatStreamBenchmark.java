@@ -18,7 +18,7 @@ import org.testfx.api.FxToolkit;
 /// long answer and as a conversation of answers of `replyTokens` tokens, and writes
 /// `chat-stream.json` and `chat-stream.md` into `out`. Not a unit test (the name matches none of surefire's
 /// patterns): run it with `benchmarks/ui.sh`, which passes the settings as system properties:
-/// `karuku.bench.ui.{out,seconds,rate,runs,replyTokens}`.
+/// `karuku.bench.ui.{out,seconds,rate,runs,replyTokens,kinds}`.
 class ChatStreamBenchmark {
     @TempDir Path home;
 
@@ -34,6 +34,7 @@ class ChatStreamBenchmark {
         double rate = Double.parseDouble(System.getProperty("karuku.bench.ui.rate", "2000"));
         int runs = Integer.getInteger("karuku.bench.ui.runs", 3);
         int replyTokens = Integer.getInteger("karuku.bench.ui.replyTokens", 1000);
+        String kinds = System.getProperty("karuku.bench.ui.kinds", "answer conversation");
         double pulseMs = 1000.0 / Integer.getInteger("javafx.animation.pulse", 60);
         int tokens = (int) Math.round(seconds * rate);
         List<String> pieces = ReplyText.pieces(tokens);
@@ -47,8 +48,11 @@ class ChatStreamBenchmark {
         for (int i = 0; i < runs; i++) {
             // one long answer (the worst case: every token lands in the same, growing message), then the same
             // tokens as a conversation of answers of `replyTokens` (the default maximum reply is 1,024 tokens)
-            results.add(FrameStats.of(harness.stream(1, tokens, null), pieces, pulseMs));
-            labels.add((i + 1) + ": one answer");
+            if (kinds.contains("answer")) {
+                results.add(FrameStats.of(harness.stream(1, tokens, null), pieces, pulseMs));
+                labels.add((i + 1) + ": one answer");
+            }
+            if (!kinds.contains("conversation")) continue;
             int replies = Math.max(1, tokens / replyTokens);
             results.add(FrameStats.of(harness.stream(replies, Math.min(tokens, replyTokens), null), pieces, pulseMs));
             labels.add((i + 1) + ": conversation");
