@@ -1,7 +1,9 @@
 package dev.karuku.app.chat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -76,15 +78,21 @@ public final class MarkdownView {
 
     /// One VBox styled `markdown` whose content follows [#show(String)]. Each call parses the whole text (so the
     /// blocks are exactly CommonMark's), but builds nodes only for the top-level blocks whose source changed: while
-    /// an answer streams, that is the last block or two, so a pulse's work no longer grows with the answer's
-    /// length (rebuilding every paragraph, list and code block of a long answer on every pulse cost several
-    /// frames each, measured with `benchmarks/ui.sh`). A block is kept when it and every block before it have
-    /// the same source text as last time.
+    /// an answer streams, that is the last block or two, so a pulse no longer rebuilds every paragraph, list and
+    /// code block of a long answer (that cost several frames a pulse, measured with `benchmarks/ui.sh`). A block is
+    /// kept when it and every block before it have the same source text as last time.
+    ///
+    /// The blocks sit in [Chunk]s of [#CHUNK] blocks, which remember their height for the last width asked: each
+    /// pulse's layout then measures the finished part of a long answer chunk by chunk, not block by block.
     public final class Live {
+        private static final int CHUNK = 16;
+
         private final VBox box = new VBox(8);
         private String text = "";
         private final List<int[]> ranges = new ArrayList<>();
+        /// One entry per top-level block (null for blocks shown as nothing); block i is in chunk i / CHUNK.
         private final List<Node> rendered = new ArrayList<>();
+        private final List<Chunk> chunks = new ArrayList<>();
 
         private Live() {
             box.getStyleClass().add("markdown");
@@ -105,17 +113,33 @@ public final class MarkdownView {
             }
             int keep = 0;
             while (keep < Math.min(ranges.size(), nextRanges.size()) && same(ranges.get(keep), next, nextRanges.get(keep))) keep++;
-            int keptNodes = (int) rendered.subList(0, keep).stream().filter(java.util.Objects::nonNull).count();
-            box.getChildren().remove(keptNodes, box.getChildren().size());
-            rendered.subList(keep, rendered.size()).clear();
+            truncate(keep);
             for (int i = keep; i < blocks.size(); i++) {
                 Node node = block(blocks.get(i));
                 rendered.add(node);
-                if (node != null) box.getChildren().add(node);
+                if (chunks.size() <= i / CHUNK) {
+                    chunks.add(new Chunk());
+                    box.getChildren().add(chunks.getLast());
+                }
+                if (node != null) chunks.get(i / CHUNK).getChildren().add(node);
             }
             ranges.clear();
             ranges.addAll(nextRanges);
             text = next;
+        }
+
+        /// Drops the nodes of blocks `keep` and after; the kept ones stay in place (moving a node would make
+        /// JavaFX match its styles again).
+        private void truncate(int keep) {
+            int chunk = keep / CHUNK;
+            int needed = keep % CHUNK == 0 ? chunk : chunk + 1;
+            while (chunks.size() > needed) box.getChildren().remove(chunks.removeLast());
+            if (keep % CHUNK != 0) {
+                int kept = (int) rendered.subList(chunk * CHUNK, keep).stream().filter(java.util.Objects::nonNull).count();
+                Chunk last = chunks.get(chunk);
+                last.getChildren().remove(kept, last.getChildren().size());
+            }
+            rendered.subList(keep, rendered.size()).clear();
         }
 
         private boolean same(int[] before, String next, int[] now) {
@@ -126,6 +150,48 @@ public final class MarkdownView {
         private static int start(org.commonmark.node.Node block) {
             var spans = block.getSourceSpans();
             return spans.isEmpty() ? -1 : spans.getFirst().getInputIndex();
+        }
+    }
+
+    /// A VBox that remembers its preferred and minimum heights for the last few widths asked (a list cell asks for
+    /// more than one per layout), until something inside asks for layout again. JavaFX caches a parent's sizes only
+    /// for width -1, but text wraps, so every layout of the message list measured every block of every visible
+    /// answer again.
+    private static final class Chunk extends VBox {
+        private final Map<Double, Double> prefHeights = new HashMap<>(8);
+        private final Map<Double, Double> minHeights = new HashMap<>(8);
+
+        Chunk() {
+            super(8);
+        }
+
+        @Override
+        protected double computePrefHeight(double width) {
+            return remember(prefHeights, width, super::computePrefHeight);
+        }
+
+        @Override
+        protected double computeMinHeight(double width) {
+            return remember(minHeights, width, super::computeMinHeight);
+        }
+
+        private static double remember(Map<Double, Double> cache, double width, java.util.function.DoubleUnaryOperator compute) {
+            Double known = cache.get(width);
+            if (known != null) return known;
+            if (cache.size() >= 4) cache.clear();
+            double h = compute.applyAsDouble(width);
+            cache.put(width, h);
+            return h;
+        }
+
+        @Override
+        public void requestLayout() {
+            // null while VBox's constructor runs
+            if (prefHeights != null) {
+                prefHeights.clear();
+                minHeights.clear();
+            }
+            super.requestLayout();
         }
     }
 
