@@ -36,6 +36,7 @@ import org.commonmark.node.HtmlInline;
 import org.commonmark.node.Image;
 import org.commonmark.node.IndentedCodeBlock;
 import org.commonmark.node.Link;
+import org.commonmark.node.ListBlock;
 import org.commonmark.node.ListItem;
 import org.commonmark.node.OrderedList;
 import org.commonmark.node.Paragraph;
@@ -76,8 +77,9 @@ public final class MarkdownView {
         return new Live();
     }
 
-    /// One VBox styled `markdown` whose content follows [#show(String)]. Each call parses the whole text (so the
-    /// blocks are exactly CommonMark's), but builds nodes only for the top-level blocks whose source changed: while
+    /// One VBox styled `markdown` whose content follows [#show(String)]. When the text only grew, it parses from
+    /// the last block that the new text cannot change (see [#closedBefore()]), else the whole text, so the blocks
+    /// are exactly CommonMark's; it builds nodes only for the top-level blocks whose source changed: while
     /// an answer streams, that is the last block or two, so a pulse no longer rebuilds every paragraph, list and
     /// code block of a long answer (that cost several frames a pulse, measured with `benchmarks/ui.sh`). A block is
     /// kept when it and every block before it have the same source text as last time.
@@ -90,6 +92,8 @@ public final class MarkdownView {
         private final VBox box = new VBox(8);
         private String text = "";
         private final List<int[]> ranges = new ArrayList<>();
+        /// Whether each top-level block is a list.
+        private final List<Boolean> lists = new ArrayList<>();
         /// One entry per top-level block (null for blocks shown as nothing); block i is in chunk i / CHUNK.
         private final List<Node> rendered = new ArrayList<>();
         private final List<Chunk> chunks = new ArrayList<>();
@@ -104,18 +108,30 @@ public final class MarkdownView {
 
         public void show(String markdown) {
             String next = markdown == null ? "" : markdown;
-            List<org.commonmark.node.Node> blocks = new ArrayList<>();
-            for (var n = PARSER.parse(next).getFirstChild(); n != null; n = n.getNext()) blocks.add(n);
-            List<int[]> nextRanges = new ArrayList<>(blocks.size());
-            for (int i = 0; i < blocks.size(); i++) {
-                int end = i + 1 < blocks.size() ? start(blocks.get(i + 1)) : next.length();
-                nextRanges.add(new int[] {start(blocks.get(i)), end});
+            int from = next.startsWith(text) && !next.contains("]:") ? closedBefore() : 0;
+            if (!parse(next, from)) parse(next, 0);
+        }
+
+        /// Parses `next` from top-level block `from` on (the blocks before it are kept as they are); false when a
+        /// block before `from` turns out to have changed after all.
+        private boolean parse(String next, int from) {
+            int offset = from == 0 ? 0 : ranges.get(from)[0];
+            List<org.commonmark.node.Node> parsed = new ArrayList<>();
+            for (var n = PARSER.parse(next.substring(offset)).getFirstChild(); n != null; n = n.getNext()) parsed.add(n);
+            List<int[]> nextRanges = new ArrayList<>(ranges.subList(0, from));
+            List<Boolean> nextLists = new ArrayList<>(lists.subList(0, from));
+            for (int i = 0; i < parsed.size(); i++) {
+                int start = start(parsed.get(i));
+                int end = i + 1 < parsed.size() ? start(parsed.get(i + 1)) : next.length() - offset;
+                nextRanges.add(new int[] {start < 0 ? -1 : start + offset, end < 0 ? -1 : end + offset});
+                nextLists.add(parsed.get(i) instanceof ListBlock);
             }
             int keep = 0;
             while (keep < Math.min(ranges.size(), nextRanges.size()) && same(ranges.get(keep), next, nextRanges.get(keep))) keep++;
+            if (keep < from) return false;
             truncate(keep);
-            for (int i = keep; i < blocks.size(); i++) {
-                Node node = block(blocks.get(i));
+            for (int i = keep; i < nextRanges.size(); i++) {
+                Node node = block(parsed.get(i - from));
                 rendered.add(node);
                 if (chunks.size() <= i / CHUNK) {
                     chunks.add(new Chunk());
@@ -125,7 +141,28 @@ public final class MarkdownView {
             }
             ranges.clear();
             ranges.addAll(nextRanges);
+            lists.clear();
+            lists.addAll(nextLists);
             text = next;
+            return true;
+        }
+
+        /// The last block that text appended later cannot join to what comes before it: it starts a line after a
+        /// blank line, and the block before it is not a list (a list goes on after blank lines). From there the
+        /// parser's state is that of a new document, so parsing only the rest gives CommonMark's blocks (link
+        /// reference definitions, which would reach across, switch this off in [#show(String)]). 0 when none.
+        private int closedBefore() {
+            for (int k = ranges.size() - 1; k >= 1; k--) {
+                int start = ranges.get(k)[0];
+                if (start > 0 && !lists.get(k - 1) && blankLineBefore(start)) return k;
+            }
+            return 0;
+        }
+
+        private boolean blankLineBefore(int start) {
+            if (text.charAt(start - 1) != '\n' || start < 2) return false;
+            int lineStart = text.lastIndexOf('\n', start - 2) + 1;
+            return text.substring(lineStart, start - 1).isBlank();
         }
 
         /// Drops the nodes of blocks `keep` and after; the kept ones stay in place (moving a node would make

@@ -17,7 +17,7 @@ import org.testfx.util.WaitForAsyncUtils;
 /// An answer rendered as it streams, a few characters at a time, ends up exactly as the same text rendered at once:
 /// the blocks kept from earlier pulses are the ones CommonMark gives for the whole text, including where later text
 /// changes an earlier block (a line of `===` turns a paragraph into a heading; an indented line continues a list
-/// item; a code fence closes).
+/// item; `3` after a blank line becomes `3.`, an item of the list above; a code fence closes).
 class MarkdownViewTest {
     static final String ANSWER = """
             Intro paragraph with **bold** and `code`.
@@ -28,6 +28,8 @@ class MarkdownViewTest {
             2. second
 
                still the second item
+
+            3. third, in the same list
 
             ```java
             int x = 1;
@@ -54,7 +56,7 @@ class MarkdownViewTest {
         List<String> streamed = WaitForAsyncUtils.asyncFx(() -> {
             MarkdownView.Live live = view.live();
             List<String> afterEachStep = new ArrayList<>();
-            for (int end = 1; end <= ANSWER.length(); end += 3) {
+            for (int end = 1; end <= ANSWER.length(); end++) {
                 live.show(ANSWER.substring(0, end));
                 afterEachStep.add(shape(live.node()) + " @" + end);
             }
@@ -69,7 +71,7 @@ class MarkdownViewTest {
         // and every intermediate step equals a fresh rendering of that prefix
         List<String> fresh = WaitForAsyncUtils.asyncFx(() -> {
             List<String> out = new ArrayList<>();
-            for (int end = 1; end <= ANSWER.length(); end += 3) out.add(shape(view.render(ANSWER.substring(0, end))) + " @" + end);
+            for (int end = 1; end <= ANSWER.length(); end++) out.add(shape(view.render(ANSWER.substring(0, end))) + " @" + end);
             return out;
         }).get(30, TimeUnit.SECONDS);
         assertThat(streamed.subList(0, fresh.size())).containsExactlyElementsOf(fresh);
