@@ -160,7 +160,7 @@ public final class MarkdownView {
         }
 
         private boolean blankLineBefore(int start) {
-            if (text.charAt(start - 1) != '\n' || start < 2) return false;
+            if (start < 2 || text.charAt(start - 1) != '\n') return false;
             int lineStart = text.lastIndexOf('\n', start - 2) + 1;
             return text.substring(lineStart, start - 1).isBlank();
         }
