@@ -5,11 +5,13 @@
 #   2. measures memory read bandwidth (Java MemorySegment reduction, and a C reduction when gcc is present);
 #   3. per model: `karuku bench`, node-llama-cpp 3.21.1 (npm install into the output folder) and de.kherud:llama
 #      4.2.0 (own JVM with a timeout: its close() hangs), same prompt ids, same threads, context and batch;
-#   4. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json.
+#   4. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json;
+#   5. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
 # Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
 # TYPES ("Q4_K_M Q5_K_S IQ3_S"), PROMPT_TOKENS (256), TOKENS (128), RUNS (5), WARMUP (1), THREADS (physical
-# cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900).
+# cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900), UI (1; 0 skips
+# the Chat screen benchmark, whose own settings are in benchmarks/ui.sh).
 # Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,3 +95,8 @@ done
 log "report"
 suite report "$OUT" "$PROMPT_TOKENS" "$TOKENS" "$RUNS" "$WARMUP"
 log "written: $OUT/benchmarks.md and $OUT/benchmarks.json"
+
+if [ "${UI:-1}" != 0 ]; then
+  log "Chat screen frame times"
+  OUT="$OUT" benchmarks/ui.sh || log "the Chat screen benchmark failed: see app/target/surefire-reports/"
+fi

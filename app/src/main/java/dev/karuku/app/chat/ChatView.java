@@ -93,7 +93,7 @@ public final class ChatView {
         messageList.setCellFactory(l -> new MessageCell(vm, messages, markdown));
         messageList.setFocusTraversable(false);
         vm.messages().addListener((ListChangeListener<MessageItem>) c -> scrollToEnd());
-        vm.state().addListener((o, a, s) -> { messageList.refresh(); scrollToEnd(); });
+        vm.state().addListener((o, a, s) -> scrollToEnd());
         emptyState.visibleProperty().bind(Bindings.isEmpty(vm.messages()));
         emptyTitle.textProperty().bind(Bindings.createStringBinding(() -> messages.get(
                 vm.state().get() == ChatState.NO_MODEL ? "chat.empty.noModel.title" : "chat.empty.title"), vm.state()));

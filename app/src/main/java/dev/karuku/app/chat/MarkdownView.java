@@ -1,6 +1,9 @@
 package dev.karuku.app.chat;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -33,12 +36,14 @@ import org.commonmark.node.HtmlInline;
 import org.commonmark.node.Image;
 import org.commonmark.node.IndentedCodeBlock;
 import org.commonmark.node.Link;
+import org.commonmark.node.ListBlock;
 import org.commonmark.node.ListItem;
 import org.commonmark.node.OrderedList;
 import org.commonmark.node.Paragraph;
 import org.commonmark.node.SoftLineBreak;
 import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.ThematicBreak;
+import org.commonmark.parser.IncludeSourceSpans;
 import org.commonmark.parser.Parser;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -47,7 +52,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
 /// inline code and links as styled runs; code blocks in a monospace box with a Copy button; lists, quotes,
 /// headings, rules and tables. Used for chat answers and model READMEs. Raw HTML is shown as text, never run.
 public final class MarkdownView {
-    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
+    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create()))
+            .includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
 
     private final String copyLabel;
     private final Consumer<String> openLink;
@@ -61,10 +67,169 @@ public final class MarkdownView {
 
     /// The nodes for `markdown`, in a VBox styled `markdown`.
     public VBox render(String markdown) {
-        VBox box = new VBox(8);
-        box.getStyleClass().add("markdown");
-        blocks(PARSER.parse(markdown == null ? "" : markdown), box);
-        return box;
+        Live live = live();
+        live.show(markdown);
+        return live.node();
+    }
+
+    /// A rendering that follows a text as it changes, for an answer streaming in: see [Live].
+    public Live live() {
+        return new Live();
+    }
+
+    /// One VBox styled `markdown` whose content follows [#show(String)]. When the text only grew, it parses from
+    /// the last block that the new text cannot change (see [#closedBefore()]), else the whole text, so the blocks
+    /// are exactly CommonMark's; it builds nodes only for the top-level blocks whose source changed: while
+    /// an answer streams, that is the last block or two, so a pulse no longer rebuilds every paragraph, list and
+    /// code block of a long answer (that cost several frames a pulse, measured with `benchmarks/ui.sh`). A block is
+    /// kept when it and every block before it have the same source text as last time.
+    ///
+    /// The blocks sit in [Chunk]s of [#CHUNK] blocks, which remember their height for the last width asked: each
+    /// pulse's layout then measures the finished part of a long answer chunk by chunk, not block by block.
+    public final class Live {
+        private static final int CHUNK = 16;
+
+        private final VBox box = new VBox(8);
+        private String text = "";
+        private final List<int[]> ranges = new ArrayList<>();
+        /// Whether each top-level block is a list.
+        private final List<Boolean> lists = new ArrayList<>();
+        /// One entry per top-level block (null for blocks shown as nothing); block i is in chunk i / CHUNK.
+        private final List<Node> rendered = new ArrayList<>();
+        private final List<Chunk> chunks = new ArrayList<>();
+
+        private Live() {
+            box.getStyleClass().add("markdown");
+        }
+
+        public VBox node() {
+            return box;
+        }
+
+        public void show(String markdown) {
+            String next = markdown == null ? "" : markdown;
+            int from = next.startsWith(text) && !next.contains("]:") ? closedBefore() : 0;
+            if (!parse(next, from)) parse(next, 0);
+        }
+
+        /// Parses `next` from top-level block `from` on (the blocks before it are kept as they are); false when a
+        /// block before `from` turns out to have changed after all.
+        private boolean parse(String next, int from) {
+            int offset = from == 0 ? 0 : ranges.get(from)[0];
+            List<org.commonmark.node.Node> parsed = new ArrayList<>();
+            for (var n = PARSER.parse(next.substring(offset)).getFirstChild(); n != null; n = n.getNext()) parsed.add(n);
+            List<int[]> nextRanges = new ArrayList<>(ranges.subList(0, from));
+            List<Boolean> nextLists = new ArrayList<>(lists.subList(0, from));
+            for (int i = 0; i < parsed.size(); i++) {
+                int start = start(parsed.get(i));
+                int end = i + 1 < parsed.size() ? start(parsed.get(i + 1)) : next.length() - offset;
+                nextRanges.add(new int[] {start < 0 ? -1 : start + offset, end < 0 ? -1 : end + offset});
+                nextLists.add(parsed.get(i) instanceof ListBlock);
+            }
+            int keep = 0;
+            while (keep < Math.min(ranges.size(), nextRanges.size()) && same(ranges.get(keep), next, nextRanges.get(keep))) keep++;
+            if (keep < from) return false;
+            truncate(keep);
+            for (int i = keep; i < nextRanges.size(); i++) {
+                Node node = block(parsed.get(i - from));
+                rendered.add(node);
+                if (chunks.size() <= i / CHUNK) {
+                    chunks.add(new Chunk());
+                    box.getChildren().add(chunks.getLast());
+                }
+                if (node != null) chunks.get(i / CHUNK).getChildren().add(node);
+            }
+            ranges.clear();
+            ranges.addAll(nextRanges);
+            lists.clear();
+            lists.addAll(nextLists);
+            text = next;
+            return true;
+        }
+
+        /// The last block that text appended later cannot join to what comes before it: it starts a line after a
+        /// blank line, and the block before it is not a list (a list goes on after blank lines). From there the
+        /// parser's state is that of a new document, so parsing only the rest gives CommonMark's blocks (link
+        /// reference definitions, which would reach across, switch this off in [#show(String)]). 0 when none.
+        private int closedBefore() {
+            for (int k = ranges.size() - 1; k >= 1; k--) {
+                int start = ranges.get(k)[0];
+                if (start > 0 && !lists.get(k - 1) && blankLineBefore(start)) return k;
+            }
+            return 0;
+        }
+
+        private boolean blankLineBefore(int start) {
+            if (start < 2 || text.charAt(start - 1) != '\n') return false;
+            int lineStart = text.lastIndexOf('\n', start - 2) + 1;
+            return text.substring(lineStart, start - 1).isBlank();
+        }
+
+        /// Drops the nodes of blocks `keep` and after; the kept ones stay in place (moving a node would make
+        /// JavaFX match its styles again).
+        private void truncate(int keep) {
+            int chunk = keep / CHUNK;
+            int needed = keep % CHUNK == 0 ? chunk : chunk + 1;
+            while (chunks.size() > needed) box.getChildren().remove(chunks.removeLast());
+            if (keep % CHUNK != 0) {
+                int kept = (int) rendered.subList(chunk * CHUNK, keep).stream().filter(java.util.Objects::nonNull).count();
+                Chunk last = chunks.get(chunk);
+                last.getChildren().remove(kept, last.getChildren().size());
+            }
+            rendered.subList(keep, rendered.size()).clear();
+        }
+
+        private boolean same(int[] before, String next, int[] now) {
+            return before[0] >= 0 && before[0] == now[0] && before[1] == now[1]
+                    && text.regionMatches(before[0], next, now[0], now[1] - now[0]);
+        }
+
+        private static int start(org.commonmark.node.Node block) {
+            var spans = block.getSourceSpans();
+            return spans.isEmpty() ? -1 : spans.getFirst().getInputIndex();
+        }
+    }
+
+    /// A VBox that remembers its preferred and minimum heights for the last few widths asked (a list cell asks for
+    /// more than one per layout), until something inside asks for layout again. JavaFX caches a parent's sizes only
+    /// for width -1, but text wraps, so every layout of the message list measured every block of every visible
+    /// answer again.
+    private static final class Chunk extends VBox {
+        private final Map<Double, Double> prefHeights = new HashMap<>(8);
+        private final Map<Double, Double> minHeights = new HashMap<>(8);
+
+        Chunk() {
+            super(8);
+        }
+
+        @Override
+        protected double computePrefHeight(double width) {
+            return remember(prefHeights, width, super::computePrefHeight);
+        }
+
+        @Override
+        protected double computeMinHeight(double width) {
+            return remember(minHeights, width, super::computeMinHeight);
+        }
+
+        private static double remember(Map<Double, Double> cache, double width, java.util.function.DoubleUnaryOperator compute) {
+            Double known = cache.get(width);
+            if (known != null) return known;
+            if (cache.size() >= 4) cache.clear();
+            double h = compute.applyAsDouble(width);
+            cache.put(width, h);
+            return h;
+        }
+
+        @Override
+        public void requestLayout() {
+            // null while VBox's constructor runs
+            if (prefHeights != null) {
+                prefHeights.clear();
+                minHeights.clear();
+            }
+            super.requestLayout();
+        }
     }
 
     private void blocks(org.commonmark.node.Node parent, VBox into) {

@@ -4,6 +4,7 @@ import dev.karuku.app.ui.Messages;
 import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
 import javafx.beans.InvalidationListener;
+import javafx.beans.WeakInvalidationListener;
 import javafx.beans.value.ChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -22,11 +23,11 @@ import org.kordamp.ikonli.javafx.FontIcon;
 
 /// One message in the virtualised message list. A cell is reused for many messages as the list scrolls, so it
 /// re-binds on every `updateItem` and renders the Markdown again only when the text changes (once per pulse
-/// while streaming).
+/// while streaming), rebuilding only the blocks that changed ([MarkdownView.Live]).
 final class MessageCell extends ListCell<MessageItem> {
     private final ChatViewModel vm;
     private final Messages messages;
-    private final MarkdownView markdown;
+    private final MarkdownView.Live answer;
     private final VBox bubble = new VBox();
     private final Label role = new Label();
     private final VBox body = new VBox();
@@ -38,12 +39,15 @@ final class MessageCell extends ListCell<MessageItem> {
     private final Button regenerate;
     private final InvalidationListener onText = o -> render();
     private final ChangeListener<Object> onMeta = (o, a, b) -> renderMeta();
+    /// The actions depend on whether an answer is streaming; weak, as cells come and go with the list's skin.
+    private final InvalidationListener onState = o -> renderMeta();
     private MessageItem bound;
 
     MessageCell(ChatViewModel vm, Messages messages, MarkdownView markdown) {
         this.vm = vm;
         this.messages = messages;
-        this.markdown = markdown;
+        this.answer = markdown.live();
+        vm.state().addListener(new WeakInvalidationListener(onState));
         copy = iconButton(Feather.COPY, "chat.copy");
         edit = iconButton(Feather.EDIT_2, "chat.edit");
         regenerate = iconButton(Feather.REFRESH_CW, "chat.regenerate");
@@ -106,7 +110,8 @@ final class MessageCell extends ListCell<MessageItem> {
             plain.getStyleClass().add("user-text");
             body.getChildren().setAll(plain);
         } else {
-            body.getChildren().setAll(markdown.render(text.isEmpty() && bound.streaming().get() ? "…" : text));
+            answer.show(text.isEmpty() && bound.streaming().get() ? "…" : text);
+            if (body.getChildren().size() != 1 || body.getChildren().getFirst() != answer.node()) body.getChildren().setAll(answer.node());
         }
         renderMeta();
     }

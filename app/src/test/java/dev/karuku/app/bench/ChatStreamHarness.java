@@ -1,0 +1,197 @@
+package dev.karuku.app.bench;
+
+import dev.karuku.app.chat.ChatBackend;
+import dev.karuku.app.chat.ChatState;
+import dev.karuku.app.chat.ChatView;
+import dev.karuku.app.chat.ChatViewModel;
+import dev.karuku.app.chat.MessageItem;
+import dev.karuku.app.settings.ThemeChoice;
+import dev.karuku.app.ui.FramePulse;
+import dev.karuku.app.ui.FxUiThread;
+import dev.karuku.app.ui.Messages;
+import dev.karuku.app.ui.SerialExecutor;
+import dev.karuku.app.ui.Theme;
+import dev.karuku.engine.conversation.ConversationStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+
+/// The real Chat screen in a real window, fed by a [SteadyTokenSource] through the [ChatBackend] interface that
+/// the llama.cpp backend implements: the same view model, token buffer, pulse, Markdown rendering and list cells
+/// as the app. Streams one reply at a time and records every pulse with a [FrameRecorder].
+final class ChatStreamHarness {
+    private final Stage stage;
+    private final SteadyTokenSource source;
+    private final List<String> pieces;
+    private ChatViewModel vm;
+    private ListView<MessageItem> list;
+
+    /// Opens the Chat screen on `stage` (1280×820, light theme), saving conversations under `home`.
+    ChatStreamHarness(Stage stage, Path home, List<String> pieces, double tokensPerSecond) throws Exception {
+        this.stage = stage;
+        this.pieces = pieces;
+        this.source = new SteadyTokenSource(pieces, tokensPerSecond);
+        onFx(() -> {
+            vm = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("bench-conversations"),
+                    new FxUiThread(), new FramePulse(), new SimpleObjectProperty<ChatBackend>(source));
+            ChatView view = new ChatView(vm, new Messages(Locale.ENGLISH), url -> {});
+            Scene scene = new Scene(view.root(), 1280, 820);
+            Theme.apply(ThemeChoice.LIGHT, scene);
+            stage.setScene(scene);
+            stage.show();
+            @SuppressWarnings("unchecked")
+            ListView<MessageItem> l = (ListView<MessageItem>) scene.lookup("#chat-messages");
+            list = l;
+            return null;
+        });
+    }
+
+    ChatViewModel viewModel() {
+        return vm;
+    }
+
+    SteadyTokenSource source() {
+        return source;
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    /// Streamed replies, measured together.
+    ///
+    /// @param replies      each reply: what the source sent and what the answer says when it ended
+    /// @param rendered     letters and digits of the last answer's Markdown nodes on screen, in order
+    /// @param pulses       every pulse's time from just before the first Send until the last reply was finished on
+    ///                     screen (ns)
+    /// @param longestStall longest wait of a task posted to the FX thread during that time (ns)
+    /// @param streamNanos  from the first token of the first reply to the last token of the last
+    record Measurement(List<Reply> replies, String rendered, long[] pulses, long longestStall, long streamNanos) {
+        int tokensSent() {
+            return replies.stream().mapToInt(Reply::tokensSent).sum();
+        }
+
+        /// Of the pieces sent, how many are in the answers, counting from each answer's start, in order.
+        int tokensShown(List<String> pieces) {
+            return replies.stream().mapToInt(r -> r.tokensShown(pieces)).sum();
+        }
+
+        Reply last() {
+            return replies.getLast();
+        }
+
+        /// What the last answer's nodes should show: the letters and digits of the sent Markdown, link targets
+        /// left out.
+        String expectedRendered() {
+            return lettersAndDigits(last().sent().replaceAll("\\]\\([^)\\s]*\\)", "]"));
+        }
+    }
+
+    /// One reply: what was sent, what the answer says, whether it was stopped.
+    record Reply(String sent, int tokensSent, String shown, boolean stopped) {
+        int tokensShown(List<String> pieces) {
+            int n = 0;
+            int at = 0;
+            while (n < tokensSent && shown.startsWith(pieces.get(n), at)) at += pieces.get(n++).length();
+            return n;
+        }
+    }
+
+    /// In a new conversation, sends `replies` messages one after another and streams a reply of up to `tokens`
+    /// pieces to each; returns once the last is finished on screen. `whileStreaming` (run on this thread, null for
+    /// nothing) can act during each reply.
+    Measurement stream(int replies, int tokens, java.util.function.Consumer<SteadyTokenSource.Run> whileStreaming)
+            throws Exception {
+        FrameRecorder recorder = new FrameRecorder();
+        onFx(() -> {
+            vm.newChat();
+            vm.maxTokens().set(tokens);
+            recorder.start();
+            return null;
+        });
+        List<Reply> done = new ArrayList<>();
+        long first = 0;
+        long last = 0;
+        for (int i = 0; i < replies; i++) {
+            onFx(() -> {
+                vm.input().set("Explain, step by step, how Karuku loads a model.");
+                vm.send();
+                return null;
+            });
+            SteadyTokenSource.Run run = source.last();
+            if (whileStreaming != null) whileStreaming.accept(run);
+            if (!run.finished.await(tokens / 10 + 60, TimeUnit.SECONDS)) throw new AssertionError("the reply did not end");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (onFx(() -> vm.state().get()) == ChatState.GENERATING) {
+                if (System.nanoTime() > deadline) throw new AssertionError("the view did not finish the reply");
+                Thread.sleep(2);
+            }
+            MessageItem answer = onFx(() -> vm.messages().getLast());
+            done.add(new Reply(run.sent(), run.tokens, onFx(() -> answer.text().get()),
+                    onFx(() -> answer.stats().get() != null && answer.stats().get().stopped())));
+            if (i == 0) first = run.startNanos;
+            last = run.endNanos;
+        }
+        Thread.sleep(100); // a few more pulses: the last layout and paint of the finished answer
+        long[] pulses = onFx(recorder::stop);
+        String rendered = onFx(() -> lettersAndDigits(visibleText(vm.messages().size() - 1)));
+        return new Measurement(done, rendered, pulses, recorder.longestStallNanos(), last - first);
+    }
+
+    /// The text of every `Text` node (labels included) in the Markdown of the list cell showing message `index`.
+    private String visibleText(int index) {
+        list.layout();
+        for (Node n : list.lookupAll(".list-cell")) {
+            if (n instanceof ListCell<?> c && !c.isEmpty() && c.getIndex() == index) {
+                StringBuilder out = new StringBuilder();
+                c.lookupAll(".markdown").stream().findFirst().ifPresent(md -> collect(md, out));
+                return out.toString();
+            }
+        }
+        return "";
+    }
+
+    private static void collect(Node node, StringBuilder out) {
+        if (node instanceof Text t) out.append(t.getText());
+        if (node instanceof Parent p) {
+            for (Node child : new ArrayList<>(p.getChildrenUnmodifiable())) collect(child, out);
+        }
+    }
+
+    static String lettersAndDigits(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().filter(Character::isLetterOrDigit).forEach(out::appendCodePoint);
+        return out.toString();
+    }
+
+    List<String> pieces() {
+        return pieces;
+    }
+
+    /// Runs `work` on the FX thread and waits for its result.
+    static <T> T onFx(Callable<T> work) throws Exception {
+        if (Platform.isFxApplicationThread()) return work.call();
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(work.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(60, TimeUnit.SECONDS);
+    }
+}

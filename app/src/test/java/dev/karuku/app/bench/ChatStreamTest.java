@@ -1,0 +1,68 @@
+package dev.karuku.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.karuku.app.chat.ChatState;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/// The frame-time benchmark's harness, briefly, as a test of what a user sees while a fast model streams into the
+/// Chat screen: every token ends up in the answer on screen, in order, and Stop works in the middle of the stream.
+/// No timing limits here: the numbers are the benchmark's (`benchmarks/ui.sh`).
+class ChatStreamTest {
+    @TempDir Path home;
+    final FxRobot robot = new FxRobot();
+
+    @AfterEach
+    void close() throws Exception {
+        FxToolkit.cleanupStages();
+    }
+
+    @Test
+    void everyStreamedTokenOfTwoRepliesEndsUpOnScreenInOrder() throws Exception {
+        List<String> pieces = ReplyText.pieces(3000);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
+
+        var m = harness.stream(2, pieces.size(), null);
+
+        assertThat(m.tokensSent()).isEqualTo(2 * pieces.size());
+        assertThat(m.replies()).extracting(ChatStreamHarness.Reply::shown).as("the answers' text")
+                .containsExactly(String.join("", pieces), String.join("", pieces));
+        assertThat(m.tokensShown(pieces)).isEqualTo(2 * pieces.size());
+        assertThat(m.rendered()).as("letters and digits on screen, in order").isEqualTo(m.expectedRendered());
+        assertThat(m.rendered()).as("the Japanese and the code block are shown too").contains("日本語の説明", "MemorySegment");
+        assertThat(m.pulses().length).as("pulses recorded while streaming").isGreaterThan(10);
+        assertThat(m.replies()).noneMatch(ChatStreamHarness.Reply::stopped);
+    }
+
+    @Test
+    void stopDuringAFastStreamKeepsWhatArrived() throws Exception {
+        List<String> pieces = ReplyText.pieces(20_000);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
+
+        var m = harness.stream(1, pieces.size(), run -> {
+            try {
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > 1000);
+                robot.clickOn((Node) robot.lookup("#chat-stop").query());
+                assertThat(run.finished.await(5, TimeUnit.SECONDS)).as("the stream stops after the click").isTrue();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+
+        assertThat(m.last().stopped()).as("the answer says it was stopped").isTrue();
+        assertThat(m.tokensSent()).isBetween(1000, pieces.size() - 1);
+        assertThat(m.last().shown()).as("everything that arrived before Stop is kept").isEqualTo(m.last().sent());
+        assertThat(m.rendered()).isEqualTo(m.expectedRendered());
+        assertThat(ChatStreamHarness.onFx(() -> harness.viewModel().state().get())).isEqualTo(ChatState.READY);
+        assertThat(robot.lookup("#chat-send").query().isVisible()).as("Send is back").isTrue();
+    }
+}
