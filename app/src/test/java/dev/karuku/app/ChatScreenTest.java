@@ -53,7 +53,7 @@ class ChatScreenTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> lastText().startsWith("defghij"));
         assertThat(input.getText()).isEmpty();
         robot.type(KeyCode.ESCAPE);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#chat-send").query().isVisible());
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
         String answer = lastText();
         assertThat(answer).startsWith("defghij");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
@@ -100,7 +100,7 @@ class ChatScreenTest {
         assertThat(input.getText()).isEqualTo("one\ntwo");
         robot.press(KeyCode.CONTROL).type(KeyCode.ENTER).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#chat-send").query().isVisible());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
         robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(messages()).isEmpty();

@@ -91,7 +91,7 @@ class JourneyTest {
                 && app.discover().state().get() == dev.karuku.app.discover.DiscoverState.RESULTS
                 && app.discover().results().size() == 1);
         WaitForAsyncUtils.sleep(2 * dev.karuku.app.discover.DiscoverViewModel.DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(rowId).match(JourneyTest::shown).tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(rowId).match(JourneyTest::shown).tryQuery().isPresent()));
         Screenshots.writeNow("discover-en-light");
         robot.clickOn(robot.lookup(rowId).match(JourneyTest::shown).<Node>query());
 
@@ -106,8 +106,8 @@ class JourneyTest {
         assertThat(stops()).allMatch(StopItem::pinned);
         for (String label : List.of("Q4_K_M", "Q5_K_S", "IQ3_S")) {
             // the stops are in the view once the page has been laid out (a pulse after the estimates may be needed)
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup((Node n) -> ("model-stop-" + label).equals(n.getId()))
-                    .tryQuery().flatMap(stop -> robot.from(stop).lookup(".quant-stop-verdict").tryQuery()).isPresent());
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup((Node n) -> ("model-stop-" + label).equals(n.getId()))
+                    .tryQuery().flatMap(stop -> robot.from(stop).lookup(".quant-stop-verdict").tryQuery()).isPresent()));
             Node stop = robot.lookup((Node n) -> ("model-stop-" + label).equals(n.getId())).query();
             Label verdict = robot.from(stop).lookup(".quant-stop-verdict").queryAs(Label.class);
             assertThat(verdict.getText()).isNotBlank();
@@ -123,12 +123,12 @@ class JourneyTest {
 
         robot.clickOn("#nav-models");
         String load = "#models-load-Successor-Q4-K-M-gguf";
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(load).tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(load).tryQuery().isPresent()));
         robot.clickOn(load);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.load().maxGpuLayers().get() == 3);
         Slider layers = robot.lookup("#load-layers").queryAs(Slider.class);
         robot.interact(() -> layers.setValue(2));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#load-verdict").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#load-verdict").tryQuery().isPresent()));
         robot.clickOn("#load-load");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.load().state().get() != LoadState.LOADING);
         assertThat(app.load().error().get()).isEmpty();
@@ -153,7 +153,7 @@ class JourneyTest {
                     .stream().map(Label::getText).toList()).startsWith("defghij");
         }
         robot.type(KeyCode.ESCAPE);
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#chat-send").query().isVisible());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
         String answer = lastText();
         assertThat(answer).startsWith("defghij");
 

@@ -75,11 +75,11 @@ class ScreenshotsTest {
         robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
         ChatScreenTest.load(app, 1);
         robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#chat-send").query().isVisible());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
         // Discover with results, a model page with its slider, a download under way, the model in My Models
         robot.interact(() -> app.shell().page().set(Page.DISCOVER));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.discover().results().size() == 3
-                && robot.lookup(".result-row").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> app.discover().results().size() == 3
+                && robot.lookup(".result-row").tryQuery().isPresent()));
         // the model page once at full speed: its headers are then cached, as they are for a user going back and
         // forth, and the pages opened below while the CDN crawls show their estimates at once
         openModelPage();
@@ -102,18 +102,18 @@ class ScreenshotsTest {
                 String suffix = "-" + (language == LanguageChoice.ENGLISH ? "en" : "ja") + "-" + theme.name().toLowerCase(Locale.ROOT);
                 // the model page, opened from the results
                 robot.interact(() -> app.shell().page().set(Page.DISCOVER));
-                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".result-row").tryQuery().isPresent());
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".result-row").tryQuery().isPresent()));
                 openModelPage();
                 WaitForAsyncUtils.waitForFxEvents();
                 robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), "model" + suffix));
                 robot.clickOn("#model-back");
                 robot.interact(() -> app.shell().page().set(Page.LOAD));
                 robot.interact(() -> app.load().file().set(home.resolve("models/Successor-IQ3_S.gguf")));
-                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#load-verdict").tryQuery().map(n -> !((javafx.scene.control.Label) n).getText().isBlank()).orElse(false));
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#load-verdict").tryQuery().map(n -> !((javafx.scene.control.Label) n).getText().isBlank()).orElse(false)));
                 for (Page page : new Page[] {Page.DISCOVER, Page.DOWNLOADS, Page.MODELS, Page.LOAD, Page.CHAT, Page.SETTINGS}) {
                     robot.interact(() -> app.shell().page().set(page));
-                    if (page == Page.MODELS) WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.models().models().stream().anyMatch(m -> m.readOnly())
-                            && robot.lookup(".found-in").tryQuery().isPresent());
+                    if (page == Page.MODELS) WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> app.models().models().stream().anyMatch(m -> m.readOnly())
+                            && robot.lookup(".found-in").tryQuery().isPresent()));
                     WaitForAsyncUtils.waitForFxEvents();
                     String name = page.name().toLowerCase(Locale.ROOT) + suffix;
                     robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), name));
