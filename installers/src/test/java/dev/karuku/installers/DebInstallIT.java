@@ -118,7 +118,7 @@ class DebInstallIT {
 
     /// The same package with another version number: what the next release looks like to dpkg.
     private Path repackedAs(String version, Path dir) throws Exception {
-        Path tree = dir.resolve("tree");
+        Path tree = Files.createDirectories(dir).resolve("tree");
         Proc raw = Proc.run(List.of("dpkg-deb", "-R", deb.toString(), tree.toString()), Map.of(), tmp, 300);
         assertThat(raw.exit()).as(raw.toString()).isZero();
         Path control = tree.resolve("DEBIAN/control");
