@@ -34,6 +34,7 @@ class DebInstallIT {
     static final Path INSTALL_DIR = Path.of("/opt/karuku");
     static final Path ON_PATH = Path.of("/usr/bin/karuku");
     static final Path MENU_ENTRY = Path.of("/usr/share/applications/karuku-Karuku.desktop");
+    static final Path GGUF_MIME_TYPE = Path.of("/usr/share/mime/packages/karuku-Karuku-MimeInfo.xml");
 
     @TempDir static Path tmp;
     SystemDpkg dpkg;
@@ -73,10 +74,12 @@ class DebInstallIT {
         install(deb);
         assertThat(SystemDpkg.version(PACKAGE)).isEqualTo("0.1.0");
         assertThat(Files.readSymbolicLink(ON_PATH)).as("`karuku` on PATH").isEqualTo(INSTALL_DIR.resolve("bin/karuku"));
-        if (Files.isDirectory(Path.of("/etc/xdg/menus"))) {
+        assertThat(GGUF_MIME_TYPE).as("*.gguf known to the system as application/x-gguf").content().contains("*.gguf");
+        // xdg-desktop-menu (what jpackage's postinst calls) installs system-wide only where a desktop made these.
+        if (Files.isDirectory(Path.of("/etc/xdg/menus")) && Files.isDirectory(Path.of("/usr/share/desktop-directories"))) {
             assertThat(MENU_ENTRY).as("the menu entry").isRegularFile();
         } else {
-            System.out.println("[installers-it] no /etc/xdg/menus (no desktop installed): the install went on without"
+            System.out.println("[installers-it] no /etc/xdg/menus or /usr/share/desktop-directories (no desktop): the install went on without"
                     + " a menu entry, as it should; the entry itself is not checked here");
         }
         Path models = Files.createDirectories(data.resolve("models/test-models"));
@@ -98,6 +101,7 @@ class DebInstallIT {
         assertThat(INSTALL_DIR).as("the program is gone").doesNotExist();
         assertThat(Files.exists(ON_PATH, LinkOption.NOFOLLOW_LINKS)).as("/usr/bin/karuku is gone").isFalse();
         assertThat(MENU_ENTRY).as("the menu entry is gone").doesNotExist();
+        assertThat(GGUF_MIME_TYPE).as("the .gguf type is gone").doesNotExist();
         assertThat(snapshot(data)).as("user data after uninstall").isEqualTo(before);
 
         Proc purge = dpkg.asRoot(tmp, "dpkg", "--purge", PACKAGE);
