@@ -49,10 +49,7 @@ class DebInstallIT {
         assumeTrue(SystemDpkg.status(PACKAGE).isEmpty() && !Files.exists(INSTALL_DIR) && !Files.exists(ON_PATH, LinkOption.NOFOLLOW_LINKS),
                 "Karuku is already installed on this machine (package, /opt/karuku or /usr/bin/karuku); this test"
                         + " never touches an existing installation, so the system install is NOT tested here");
-        try (Stream<Path> files = Files.list(InstalledPackageIT.INSTALLERS)) {
-            deb = files.filter(f -> f.toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> new AssertionError("No .deb in " + InstalledPackageIT.INSTALLERS + ": build with -Pinstallers"));
-        }
+        deb = InstalledPackageIT.built(".deb");
         String depends = Proc.run(List.of("dpkg-deb", "-f", deb.toString(), "Depends"), Map.of(), tmp, 60).out();
         assertThat(SystemDpkg.unmet(depends)).as("the .deb's dependencies must be installed first (installers/README.md)")
                 .isEmpty();

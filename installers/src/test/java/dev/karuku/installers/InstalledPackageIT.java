@@ -26,10 +26,7 @@ class InstalledPackageIT {
 
     @BeforeAll
     void unpackTheDeb() throws Exception {
-        try (Stream<Path> files = Files.list(INSTALLERS)) {
-            deb = files.filter(f -> f.toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> new AssertionError("No .deb in " + INSTALLERS + ": build with -Pinstallers"));
-        }
+        deb = built(".deb");
         Proc x = Proc.run(List.of("dpkg-deb", "-x", deb.toString(), root.resolve("fs").toString()), Map.of(), root, 300);
         assertThat(x.exit()).as(x.toString()).isZero();
         install = root.resolve("fs/opt/karuku");
@@ -114,11 +111,7 @@ class InstalledPackageIT {
 
     @Test
     void portableArchiveContinuesTheAlphabetOffline(@TempDir Path dir) throws Exception {
-        Path tgz;
-        try (Stream<Path> files = Files.list(INSTALLERS)) {
-            tgz = files.filter(f -> f.toString().endsWith(".tar.gz")).findFirst()
-                    .orElseThrow(() -> new AssertionError("No .tar.gz in " + INSTALLERS + ": build with -Pinstallers"));
-        }
+        Path tgz = built(".tar.gz");
         Proc x = Proc.run(List.of("tar", "-xzf", tgz.toString(), "-C", dir.toString()), Map.of(), dir, 300);
         assertThat(x.exit()).as(x.toString()).isZero();
         Path bin = dir.resolve(tgz.getFileName().toString().replace(".tar.gz", "")).resolve("bin");
@@ -129,6 +122,14 @@ class InstalledPackageIT {
         assertThat(version.out()).contains("Karuku");
         Path work = Files.createDirectories(dir.resolve("work"));
         karuku.continuesTheAlphabet(karuku.makeQuantizedTestModel(work));
+    }
+
+    /// The installer file the build made whose name ends with `suffix`.
+    static Path built(String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(INSTALLERS)) {
+            return files.filter(f -> f.toString().endsWith(suffix)).findFirst()
+                    .orElseThrow(() -> new AssertionError("No " + suffix + " in " + INSTALLERS + ": build with -Pinstallers"));
+        }
     }
 
     private Map<String, String> dataFolder() {
