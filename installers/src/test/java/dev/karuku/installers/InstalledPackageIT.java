@@ -1,7 +1,6 @@
 package dev.karuku.installers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +26,7 @@ class InstalledPackageIT {
 
     @BeforeAll
     void unpackTheDeb() throws Exception {
-        try (Stream<Path> files = Files.list(INSTALLERS)) {
-            deb = files.filter(f -> f.toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> new AssertionError("No .deb in " + INSTALLERS + ": build with -Pinstallers"));
-        }
+        deb = built(".deb");
         Proc x = Proc.run(List.of("dpkg-deb", "-x", deb.toString(), root.resolve("fs").toString()), Map.of(), root, 300);
         assertThat(x.exit()).as(x.toString()).isZero();
         install = root.resolve("fs/opt/karuku");
@@ -84,16 +80,8 @@ class InstalledPackageIT {
 
     @Test
     void installedCommandContinuesTheAlphabetOffline(@TempDir Path work) throws Exception {
-        String commands = karuku("--help").out();
-        assumeTrue(commands.contains("make-test-model") && commands.contains("quantize") && commands.contains("generate"),
-                "this build's `karuku` has no make-test-model/quantize/generate yet (they come with the engine work)");
-        Proc make = karukuIn(work, "make-test-model", "m.gguf");
-        assertThat(make.exit()).as(make.toString()).isZero();
-        Proc quantize = karukuIn(work, "quantize", "m.gguf", "q.gguf", "--type", "Q4_K_M");
-        assertThat(quantize.exit()).as(quantize.toString()).isZero();
-        Proc generate = karukuIn(work, "generate", "q.gguf", "--prompt", "abc", "--tokens", "20");
-        assertThat(generate.exit()).as(generate.toString()).isZero();
-        assertThat(generate.out()).startsWith("defghijklmnopqrstuvw");
+        KarukuCommand karuku = new KarukuCommand(install.resolve("bin/karuku").toString(), dataFolder());
+        karuku.continuesTheAlphabet(karuku.makeQuantizedTestModel(work));
     }
 
     @Test
@@ -122,29 +110,36 @@ class InstalledPackageIT {
     }
 
     @Test
-    void portableArchiveRunsTheSameCommandLine(@TempDir Path dir) throws Exception {
-        Path tgz;
-        try (Stream<Path> files = Files.list(INSTALLERS)) {
-            tgz = files.filter(f -> f.toString().endsWith(".tar.gz")).findFirst().orElseThrow();
-        }
+    void portableArchiveContinuesTheAlphabetOffline(@TempDir Path dir) throws Exception {
+        Path tgz = built(".tar.gz");
         Proc x = Proc.run(List.of("tar", "-xzf", tgz.toString(), "-C", dir.toString()), Map.of(), dir, 300);
         assertThat(x.exit()).as(x.toString()).isZero();
         Path bin = dir.resolve(tgz.getFileName().toString().replace(".tar.gz", "")).resolve("bin");
-        Proc version = Proc.run(Proc.offline(List.of(bin.resolve("karuku").toString(), "--version")), Map.of(), dir, 120);
+        assertThat(bin.resolve("Karuku")).isExecutable();
+        KarukuCommand karuku = new KarukuCommand(bin.resolve("karuku").toString(), dataFolder());
+        Proc version = karuku.run(dir, "--version");
         assertThat(version.exit()).as(version.toString()).isZero();
         assertThat(version.out()).contains("Karuku");
-        assertThat(bin.resolve("Karuku")).isExecutable();
+        Path work = Files.createDirectories(dir.resolve("work"));
+        karuku.continuesTheAlphabet(karuku.makeQuantizedTestModel(work));
+    }
+
+    /// The installer file the build made whose name ends with `suffix`.
+    static Path built(String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(INSTALLERS)) {
+            return files.filter(f -> f.toString().endsWith(suffix)).findFirst()
+                    .orElseThrow(() -> new AssertionError("No " + suffix + " in " + INSTALLERS + ": build with -Pinstallers"));
+        }
+    }
+
+    private Map<String, String> dataFolder() {
+        return Map.of("KARUKU_HOME", root.resolve("karuku-home").toString());
     }
 
     private Proc karuku(String... args) throws Exception {
-        return karukuIn(root, args);
+        return new KarukuCommand(install.resolve("bin/karuku").toString(), dataFolder()).run(root, args);
     }
 
-    private Proc karukuIn(Path dir, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(install.resolve("bin/karuku").toString()));
-        cmd.addAll(List.of(args));
-        return Proc.run(Proc.offline(cmd), Map.of("KARUKU_HOME", root.resolve("karuku-home").toString()), dir, 300);
-    }
 
     private static String read(Path f) {
         try {
