@@ -48,7 +48,13 @@ public final class ChatViewModel {
 
     // Properties
     private final ObservableList<ConversationSummary> conversations = FXCollections.observableArrayList();
+    // one read-only view, held here: FX's unmodifiable list listens to the backing list weakly, so a fresh one per
+    // call could be collected with the views' listeners on it (a page then missed its stops)
+    private final ObservableList<ConversationSummary> conversationsReadOnly = FXCollections.unmodifiableObservableList(conversations);
     private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
+    // one read-only view, held here: FX's unmodifiable list listens to the backing list weakly, so a fresh one per
+    // call could be collected with the views' listeners on it (a page then missed its stops)
+    private final ObservableList<MessageItem> messagesReadOnly = FXCollections.unmodifiableObservableList(messages);
     private final ReadOnlyStringWrapper conversationId = new ReadOnlyStringWrapper();
     private final ReadOnlyObjectWrapper<ChatState> state = new ReadOnlyObjectWrapper<>(ChatState.NO_MODEL);
     private final StringProperty input = new SimpleStringProperty("");
@@ -85,8 +91,8 @@ public final class ChatViewModel {
         updateState();
     }
 
-    public ObservableList<ConversationSummary> conversations() { return FXCollections.unmodifiableObservableList(conversations); }
-    public ObservableList<MessageItem> messages() { return FXCollections.unmodifiableObservableList(messages); }
+    public ObservableList<ConversationSummary> conversations() { return conversationsReadOnly; }
+    public ObservableList<MessageItem> messages() { return messagesReadOnly; }
     public ReadOnlyStringProperty conversationId() { return conversationId.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ChatState> state() { return state.getReadOnlyProperty(); }
     public StringProperty input() { return input; }

@@ -36,6 +36,9 @@ public final class DiscoverViewModel {
     private final StringProperty query = new SimpleStringProperty("");
     private final ObjectProperty<SearchSort> sort = new SimpleObjectProperty<>(SearchSort.DOWNLOADS);
     private final ObservableList<ModelSummary> results = FXCollections.observableArrayList();
+    // one read-only view, held here: FX's unmodifiable list listens to the backing list weakly, so a fresh one per
+    // call could be collected with the views' listeners on it (a page then missed its stops)
+    private final ObservableList<ModelSummary> resultsReadOnly = FXCollections.unmodifiableObservableList(results);
     private final ReadOnlyObjectWrapper<DiscoverState> state = new ReadOnlyObjectWrapper<>(DiscoverState.IDLE);
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper canLoadMore = new ReadOnlyBooleanWrapper();
@@ -59,7 +62,7 @@ public final class DiscoverViewModel {
     public StringProperty query() { return query; }
     /// The order; changing it searches at once.
     public ObjectProperty<SearchSort> sort() { return sort; }
-    public ObservableList<ModelSummary> results() { return FXCollections.unmodifiableObservableList(results); }
+    public ObservableList<ModelSummary> results() { return resultsReadOnly; }
     public ReadOnlyObjectProperty<DiscoverState> state() { return state.getReadOnlyProperty(); }
     /// Message key of the last failure ("" when none): `hub.error.*`.
     public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }

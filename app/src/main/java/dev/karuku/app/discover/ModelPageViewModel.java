@@ -46,6 +46,9 @@ public final class ModelPageViewModel {
     private final Executor io;
     private final UiThread ui;
     private final ObservableList<StopItem> stops = FXCollections.observableArrayList();
+    // one read-only view, held here: FX's unmodifiable list listens to the backing list weakly, so a fresh one per
+    // call could be collected with the views' listeners on it (a page then missed its stops)
+    private final ObservableList<StopItem> stopsReadOnly = FXCollections.unmodifiableObservableList(stops);
     private final ReadOnlyObjectWrapper<ModelPageState> state = new ReadOnlyObjectWrapper<>(ModelPageState.LOADING);
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper readme = new ReadOnlyStringWrapper("");
@@ -75,7 +78,7 @@ public final class ModelPageViewModel {
 
     public String repo() { return repo; }
     /// Slider stops, smallest download first.
-    public ObservableList<StopItem> stops() { return FXCollections.unmodifiableObservableList(stops); }
+    public ObservableList<StopItem> stops() { return stopsReadOnly; }
     public ReadOnlyObjectProperty<ModelPageState> state() { return state.getReadOnlyProperty(); }
     public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }
     /// The model card's Markdown ("" when the repo has none).

@@ -26,6 +26,9 @@ public final class DownloadsViewModel implements DownloadListener {
     private final UiThread ui;
     private final Runnable onCompleted;
     private final ObservableList<DownloadRow> rows = FXCollections.observableArrayList();
+    // one read-only view, held here: FX's unmodifiable list listens to the backing list weakly, so a fresh one per
+    // call could be collected with the views' listeners on it (a page then missed its stops)
+    private final ObservableList<DownloadRow> rowsReadOnly = FXCollections.unmodifiableObservableList(rows);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final Map<String, DownloadJob> pendingJobs = new LinkedHashMap<>();
     private final Map<String, DownloadProgress> pendingProgress = new LinkedHashMap<>();
@@ -42,7 +45,7 @@ public final class DownloadsViewModel implements DownloadListener {
 
     // Properties
 
-    public ObservableList<DownloadRow> rows() { return FXCollections.unmodifiableObservableList(rows); }
+    public ObservableList<DownloadRow> rows() { return rowsReadOnly; }
     /// Why the last cancel failed ("" when fine).
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
     /// Jobs queued, running or paused.

@@ -29,6 +29,9 @@ public final class ModelsViewModel {
     private final Executor background;
     private final UiThread ui;
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
+    // one read-only view, held here: FX's unmodifiable list listens to the backing list weakly, so a fresh one per
+    // call could be collected with the views' listeners on it (a page then missed its stops)
+    private final ObservableList<ModelEntry> modelsReadOnly = FXCollections.unmodifiableObservableList(models);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
 
     /// @param otherApps finds other apps' models (`new OtherAppsModels()::scan`); runs in the background
@@ -39,7 +42,7 @@ public final class ModelsViewModel {
         this.ui = ui;
     }
 
-    public ObservableList<ModelEntry> models() { return FXCollections.unmodifiableObservableList(models); }
+    public ObservableList<ModelEntry> models() { return modelsReadOnly; }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
     public Path dir() { return modelsDir.get(); }
 
