@@ -36,6 +36,7 @@ import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.hub.HubClient;
 import dev.karuku.engine.hub.HubConfig;
+import dev.karuku.engine.install.ArchiveJarTimes;
 import dev.karuku.engine.library.KarukuPaths;
 import dev.karuku.engine.library.ModelLibrary;
 import dev.karuku.engine.library.OtherAppsModels;
@@ -141,6 +142,7 @@ public final class KarukuApp extends Application {
         stage.setMinWidth(900);
         stage.setMinHeight(600);
         stage.show();
+        io.execute(ArchiveJarTimes::restore); // installed: the next start uses the class archive (see there)
     }
 
 

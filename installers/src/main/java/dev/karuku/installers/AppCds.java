@@ -18,6 +18,12 @@ import java.util.concurrent.TimeUnit;
 /// and inside signed macOS bundles. If the image ends up on a different JVM or with changed jars the JVM just
 /// starts without it, silently (`-Xlog:cds*=off`, so nothing is ever added to the command line's output).
 ///
+/// The JVM takes an archive only while every class-path jar has the size and modification time it had at
+/// training, and no installer keeps the times (jpackage copies the image into each package; dpkg, MSI and disk
+/// images date the copies). So the jars get one time, the build's second, before training, and the launchers
+/// carry it as `-Dkaruku.cds.jarTime=<epoch seconds>`: the `.deb`'s postinst puts it back as root, and an install
+/// the user owns gets it back from its first launch (`dev.karuku.engine.install.ArchiveJarTimes`).
+///
 /// Training the app needs a display: on Linux without `DISPLAY` a private Xvfb is started for it; Windows and
 /// macOS CI runners have a desktop. Without any, the app launcher is left without an archive and the build says so.
 final class AppCds {
@@ -25,6 +31,8 @@ final class AppCds {
     static final String APP_ARCHIVE = "karuku.jsa";
     static final String CLI_ARCHIVE = "karuku-cli.jsa";
     static final long APP_RUN_SECONDS = 8;
+    /// Read by the engine's `ArchiveJarTimes` and by the `.deb`'s postinst.
+    static final String JAR_TIME_PROPERTY = "karuku.cds.jarTime";
 
     private AppCds() {}
 
@@ -36,11 +44,13 @@ final class AppCds {
         Map<String, String> env = platform == Platform.WINDOWS ? Map.of("KARUKU_HOME", home.toString())
                 : Map.of("KARUKU_HOME", home.toString(), "HOME", home.toString());
 
+        long jarTime = java.time.Instant.now().getEpochSecond();
+        setJarTimes(appDir, jarTime);
         Path cliArchive = appDir.resolve(CLI_ARCHIVE);
         Process cli = start(launcher(platform, image, platform.cliLauncherName()), List.of("--help"), cliArchive, env, scratch.resolve("cli.log"));
         boolean cliDone = cli.waitFor(120, TimeUnit.SECONDS);
         if (cliDone && cli.exitValue() == 0 && Files.isRegularFile(cliArchive)) {
-            useArchive(appDir.resolve(platform.cliLauncherName() + ".cfg"), CLI_ARCHIVE);
+            useArchive(appDir.resolve(platform.cliLauncherName() + ".cfg"), CLI_ARCHIVE, jarTime);
         } else {
             cli.destroyForcibly();
             Files.deleteIfExists(cliArchive);
@@ -59,13 +69,22 @@ final class AppCds {
         }
         if (xvfb != null) xvfb.process().destroy();
         if (!exitedEarly && Files.isRegularFile(appArchive)) {
-            useArchive(appDir.resolve(AppImage.NAME + ".cfg"), APP_ARCHIVE);
+            useArchive(appDir.resolve(AppImage.NAME + ".cfg"), APP_ARCHIVE, jarTime);
             System.out.println("[installers] CDS archives: " + Files.size(appArchive) / 1024 + " KiB (app), "
                     + (Files.isRegularFile(cliArchive) ? Files.size(cliArchive) / 1024 : 0) + " KiB (command line)");
         } else {
             Files.deleteIfExists(appArchive);
             System.out.println("[installers] no CDS archive for the app: it did not keep running (no display?), see "
                     + scratch.resolve("app.log") + ". The app works; it only starts slower.");
+        }
+    }
+
+    /// Gives every jar directly in `$APPDIR` the same modification time (whole seconds: the JVM compares seconds).
+    static void setJarTimes(Path appDir, long epochSecond) throws IOException {
+        try (var files = Files.list(appDir)) {
+            for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
+                Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(epochSecond, TimeUnit.SECONDS));
+            }
         }
     }
 
@@ -117,14 +136,16 @@ final class AppCds {
         }
     }
 
-    /// Adds the archive to a launcher's `[JavaOptions]` (jpackage's .cfg format: one `java-options=` per line).
-    static void useArchive(Path cfg, String archive) throws IOException {
+    /// Adds the archive, and the jar time it was made with, to a launcher's `[JavaOptions]` (jpackage's .cfg
+    /// format: one `java-options=` per line).
+    static void useArchive(Path cfg, String archive, long jarTime) throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(cfg));
         int at = lines.indexOf("[JavaOptions]");
         if (at < 0) throw new PackagingException("No [JavaOptions] section in " + cfg);
         lines.add(at + 1, "java-options=-Xlog:cds*=off");
         lines.add(at + 2, "java-options=-Xlog:aot*=off");
         lines.add(at + 3, "java-options=-XX:SharedArchiveFile=$APPDIR/" + archive);
+        lines.add(at + 4, "java-options=-D" + JAR_TIME_PROPERTY + "=" + jarTime);
         Files.write(cfg, lines);
     }
 }

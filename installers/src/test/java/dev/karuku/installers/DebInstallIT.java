@@ -70,6 +70,8 @@ class DebInstallIT {
 
         install(deb);
         assertThat(SystemDpkg.version(PACKAGE)).isEqualTo("0.1.0");
+        assertThat(karuku.startsFromItsClassArchive(tmp)).as("the installed jars match the class archive from the"
+                + " first start (postinst gave them back the archive's time)").isTrue();
         assertThat(Files.readSymbolicLink(ON_PATH)).as("`karuku` on PATH").isEqualTo(INSTALL_DIR.resolve("bin/karuku"));
         assertThat(GGUF_MIME_TYPE).as("*.gguf known to the system as application/x-gguf").content().contains("*.gguf");
         // xdg-desktop-menu (what jpackage's postinst calls) installs system-wide only where a desktop made these.

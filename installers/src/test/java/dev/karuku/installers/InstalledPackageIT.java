@@ -79,6 +79,17 @@ class InstalledPackageIT {
     }
 
     @Test
+    void unpackedByHandTheFirstStartRestoresTheJarTimesAndLaterStartsUseTheClassArchive(@TempDir Path dir) throws Exception {
+        // An install the user owns, unpacked without dpkg (so without its postinst), as a per-user MSI or an app
+        // bundle copied from a disk image is: the jars carry the unpacking's time.
+        Proc x = Proc.run(List.of("dpkg-deb", "-x", deb.toString(), dir.toString()), Map.of(), dir, 300);
+        assertThat(x.exit()).as(x.toString()).isZero();
+        KarukuCommand karuku = new KarukuCommand(dir.resolve("opt/karuku/bin/karuku").toString(), dataFolder());
+        assertThat(karuku.startsFromItsClassArchive(dir)).as("first start: jars dated by the unpacking").isFalse();
+        assertThat(karuku.startsFromItsClassArchive(dir)).as("second start").isTrue();
+    }
+
+    @Test
     void installedCommandContinuesTheAlphabetOffline(@TempDir Path work) throws Exception {
         KarukuCommand karuku = new KarukuCommand(install.resolve("bin/karuku").toString(), dataFolder());
         karuku.continuesTheAlphabet(karuku.makeQuantizedTestModel(work));
@@ -92,7 +103,7 @@ class InstalledPackageIT {
                 var pb = new ProcessBuilder(install.resolve("bin/Karuku").toString())
                         .redirectErrorStream(true).redirectOutput(home.resolve("app-" + launch + ".log").toFile());
                 pb.environment().putAll(Map.of("DISPLAY", display.name(), "HOME", home.toString(),
-                        "KARUKU_HOME", home.resolve("karuku").toString()));
+                        "KARUKU_HOME", home.resolve("karuku").toString(), "JAVA_TOOL_OPTIONS", KarukuCommand.ARCHIVE_LOG));
                 Process app = pb.start();
                 try {
                     long window = display.awaitWindow("Karuku", app, 60);
@@ -101,7 +112,9 @@ class InstalledPackageIT {
                     X11.requestClose(display.name(), window);
                     assertThat(app.waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
                             .as("the app quits when its window is closed").isTrue();
-                    assertThat(app.exitValue()).as(Files.readString(home.resolve("app-" + launch + ".log"))).isZero();
+                    String log = Files.readString(home.resolve("app-" + launch + ".log"));
+                    assertThat(app.exitValue()).as(log).isZero();
+                    if (launch == 2) assertThat(KarukuCommand.tookTheArchive(log)).as("a warm start uses the class archive").isTrue();
                 } finally {
                     app.destroyForcibly();
                 }

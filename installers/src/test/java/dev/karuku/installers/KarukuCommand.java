@@ -35,4 +35,22 @@ record KarukuCommand(String launcher, Map<String, String> env) {
         assertThat(generate.exit()).as(generate.toString()).isZero();
         assertThat(generate.out()).startsWith("defghijklmnopqrstuvw");
     }
+
+    /// The JVM's word on the class-data-sharing archive when the command starts: true when it took the archive
+    /// (the fast start), false when it refused it (a jar's time or size differs from the archive's).
+    boolean startsFromItsClassArchive(Path workDir) throws Exception {
+        var withLog = new java.util.HashMap<>(env);
+        withLog.put("JAVA_TOOL_OPTIONS", ARCHIVE_LOG);
+        Proc version = Proc.run(Proc.offline(List.of(launcher, "--version")), withLog, workDir, 300);
+        assertThat(version.exit()).as(version.toString()).isZero();
+        return tookTheArchive(version.out() + version.err());
+    }
+
+    /// Logs the JVM's check of the archived class path (the launchers' `.cfg` silences only `cds` and `aot`).
+    static final String ARCHIVE_LOG = "-Xlog:class+path=info";
+
+    static boolean tookTheArchive(String jvmLog) {
+        assertThat(jvmLog).as("the JVM logged its archive check").contains("Archived app classpath validation");
+        return jvmLog.contains("Archived app classpath validation: passed");
+    }
 }

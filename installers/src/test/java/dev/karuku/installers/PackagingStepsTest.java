@@ -22,9 +22,10 @@ class PackagingStepsTest {
     void cdsArchiveIsAddedToTheLauncherConfigurationWithItsLogsSilenced(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("Karuku.cfg");
         Files.writeString(cfg, "[Application]\napp.mainclass=x.Y\n\n[JavaOptions]\njava-options=-Dx=1\n");
-        AppCds.useArchive(cfg, "karuku.jsa");
+        AppCds.useArchive(cfg, "karuku.jsa", 1_790_000_000L);
         assertThat(Files.readAllLines(cfg)).containsSubsequence("[JavaOptions]", "java-options=-Xlog:cds*=off",
-                "java-options=-XX:SharedArchiveFile=$APPDIR/karuku.jsa", "java-options=-Dx=1");
+                "java-options=-XX:SharedArchiveFile=$APPDIR/karuku.jsa", "java-options=-Dkaruku.cds.jarTime=1790000000",
+                "java-options=-Dx=1");
     }
 
     @Test

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        dev.karuku.engine.install.ArchiveJarTimes.restore(); // installed: the next start uses the class archive
         System.exit(run(args));
     }
 

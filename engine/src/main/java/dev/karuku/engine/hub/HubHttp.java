@@ -20,16 +20,28 @@ public final class HubHttp {
 
     private volatile HubConfig config;
     private final RetryPolicy retry;
-    private final HttpClient client;
+    private volatile HttpClient client;
 
     public HubHttp(HubConfig config, RetryPolicy retry) {
         this.config = config;
         this.retry = retry;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(config.timeout())
-                .build();
+    }
+
+    /// Made at the first request: building an `HttpClient` sets up TLS and reads the trusted certificates
+    /// (~150 ms at the app's start, before its window could show, for a client most starts never use).
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c != null) return c;
+        synchronized (this) {
+            if (client == null) {
+                client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(config.timeout())
+                        .build();
+            }
+            return client;
+        }
     }
 
     public HubConfig config() {
@@ -109,7 +121,7 @@ public final class HubHttp {
         headers.forEach(b::header);
         if (isHubOrigin(uri)) config.token().ifPresent(t -> b.header("Authorization", "Bearer " + t));
         try {
-            HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             return new HubResponse(r.statusCode(), r.headers(), uri, r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
