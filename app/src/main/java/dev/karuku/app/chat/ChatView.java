@@ -15,6 +15,8 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.skin.ListViewSkin;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Slider;
@@ -91,6 +93,12 @@ public final class ChatView {
 
         messageList.setItems(vm.messages());
         messageList.setCellFactory(l -> new MessageCell(vm, messages, markdown));
+        messageList.setSkin(new ListViewSkin<>(messageList) {
+            @Override
+            protected VirtualFlow<ListCell<MessageItem>> createVirtualFlow() {
+                return new MessageFlow();
+            }
+        });
         messageList.setFocusTraversable(false);
         vm.messages().addListener((ListChangeListener<MessageItem>) c -> scrollToEnd());
         vm.state().addListener((o, a, s) -> scrollToEnd());

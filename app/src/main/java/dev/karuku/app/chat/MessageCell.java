@@ -42,6 +42,8 @@ final class MessageCell extends ListCell<MessageItem> {
     /// The actions depend on whether an answer is streaming; weak, as cells come and go with the list's skin.
     private final InvalidationListener onState = o -> renderMeta();
     private MessageItem bound;
+    /// False from the moment this cell shows another message until [MessageFlow] has styled it as a whole.
+    private boolean styled;
 
     MessageCell(ChatViewModel vm, Messages messages, MarkdownView markdown) {
         this.vm = vm;
@@ -77,6 +79,7 @@ final class MessageCell extends ListCell<MessageItem> {
     @Override
     protected void updateItem(MessageItem item, boolean empty) {
         super.updateItem(item, empty);
+        styled = false;
         if (bound != null) {
             bound.text().removeListener(onText);
             bound.stats().removeListener(onMeta);
@@ -99,6 +102,14 @@ final class MessageCell extends ListCell<MessageItem> {
         role.setGraphic(new FontIcon(user ? Feather.USER : Feather.FEATHER));
         render();
         setGraphic(bubble);
+    }
+
+    boolean styled() {
+        return styled;
+    }
+
+    void markStyled() {
+        styled = true;
     }
 
     private void render() {

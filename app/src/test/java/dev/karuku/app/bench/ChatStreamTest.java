@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
+import javafx.scene.text.Text;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,23 @@ class ChatStreamTest {
         assertThat(m.rendered()).as("the Japanese and the code block are shown too").contains("日本語の説明", "MemorySegment");
         assertThat(m.pulses().length).as("pulses recorded while streaming").isGreaterThan(10);
         assertThat(m.replies()).noneMatch(ChatStreamHarness.Reply::stopped);
+        // Styled as the stylesheet says, also the parts that arrived while the answer streamed (the message
+        // list skips JavaFX's per-layout CSS pass over a streaming answer: MessageFlow).
+        List<Text> texts = ChatStreamHarness.onFx(() -> robot.lookup(".md-text").queryAllAs(Text.class).stream().toList());
+        List<Text> headings = texts.stream().filter(t -> within(t, "md-h2")).toList();
+        List<Text> code = texts.stream().filter(t -> t.getStyleClass().contains("md-code")).toList();
+        assertThat(headings).as("headings on screen").isNotEmpty()
+                .allSatisfy(t -> assertThat(t.getFont().getSize()).as("heading size").isEqualTo(19.0))
+                .allSatisfy(t -> assertThat(t.getFont().getStyle()).as("heading weight").containsIgnoringCase("bold"));
+        assertThat(code).as("inline code on screen").isNotEmpty()
+                .allSatisfy(t -> assertThat(t.getFont().getFamily()).as("inline code font").isEqualTo(MONOSPACE));
+    }
+
+    static final String MONOSPACE = javafx.scene.text.Font.font("monospace", 13).getFamily();
+
+    static boolean within(Node n, String styleClass) {
+        for (Node p = n.getParent(); p != null; p = p.getParent()) if (p.getStyleClass().contains(styleClass)) return true;
+        return false;
     }
 
     @Test
