@@ -20,6 +20,7 @@ root=$(pwd)
 OUT=${OUT:-target/bench}
 MODELS=${MODELS:-$OUT/models}
 TYPES=${TYPES:-"Q4_K_M Q5_K_S IQ3_S"}
+read -ra types <<< "$TYPES" # the list, one word per quantization
 PROMPT_TOKENS=${PROMPT_TOKENS:-256}
 TOKENS=${TOKENS:-128}
 RUNS=${RUNS:-5}
@@ -46,7 +47,7 @@ THREADS=${THREADS:-$(sed -n 's/.*"physicalCores" *: *\([0-9]*\).*/\1/p' "$OUT/ma
 log "threads: $THREADS; load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 log "models in $MODELS"
-suite prepare "$MODELS" $TYPES
+suite prepare "$MODELS" "${types[@]}"
 
 log "memory bandwidth"
 suite bandwidth "$THREADS" > "$OUT/bandwidth-java.json"
@@ -70,7 +71,7 @@ if [[ " $PEERS " == *" kherud "* ]]; then
 fi
 
 common=(--threads "$THREADS" --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS" --runs "$RUNS" --warmup "$WARMUP")
-for type in $TYPES; do
+for type in "${types[@]}"; do
   model="$MODELS/llama-1b-shape-$type.gguf"
   dir="$OUT/$type"
   mkdir -p "$dir"
