@@ -52,10 +52,11 @@ public final class MemoryEstimator {
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
-        if (hasGpu && g.replayable() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH) {
+        var layout = g.replayLayout();
+        if (hasGpu && layout.isPresent() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH) {
             Map<String, Long> bytes = new HashMap<>();
             for (TensorInfo t : file.tensors()) bytes.put(t.name(), t.bytes());
-            long gpu = new GpuComputeReplay(g.gemma3(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(),
+            long gpu = new GpuComputeReplay(layout.get(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(),
                     g.qWidth(), (long) g.maxHeadsKv() * g.headK(), (long) g.maxHeadsKv() * g.headV(), g.heads(), g.maxFf(),
                     g.vocab(), nCtx, ub, fa, name -> bytes.getOrDefault(name, 0L)).gpuBytes();
             c = new ComputeBuffers.Sizes(c.cpu(), gpu);
