@@ -225,6 +225,17 @@ class MemoryEstimatorTest {
     }
 
     @Test
+    void withCpuBlocksTheHostBufferHoldsTheirNewKAndVBesideAnEmbeddingRow() {
+        // VerifyModels.QWEN3 (K and V rows of 1024 each, n_embd 1024), 512 cells, flash attention: llama.cpp logged a
+        // 6.51 MiB Vulkan_Host buffer with blocks on the CPU and 4.51 MiB with all on the GPU.
+        var o = CTX_2048.withContextLength(512);
+        assertThat(MemoryEstimator.estimate(QWEN3, o.withGpuLayers(3), GPU).compute().cpu())
+                .isBetween(651 * MIB / 100, 651 * MIB / 100 + (16 << 10));
+        assertThat(MemoryEstimator.estimate(QWEN3, o.withGpuLayers(4), GPU).compute().cpu())
+                .isBetween(451 * MIB / 100, 451 * MIB / 100 + (16 << 10));
+    }
+
+    @Test
     void unifiedMemoryCountsVramAsPartOfRam() {
         Hardware mac = new Hardware(16 * GIB, 12 * GIB, 8, List.of(new GpuDevice("MTL0", "Apple M2", 10 * GIB, 10 * GIB)),
                 true, true, "Mac OS X", "aarch64");
