@@ -53,7 +53,8 @@ public final class MemoryEstimator {
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
         var layout = g.replayLayout();
-        if (hasGpu && layout.isPresent() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH) {
+        boolean replayed = hasGpu && layout.isPresent() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH;
+        if (replayed) {
             Map<String, Long> bytes = new HashMap<>();
             for (TensorInfo t : file.tensors()) bytes.put(t.name(), t.bytes());
             long gpu = new GpuComputeReplay(layout.get(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(),
@@ -70,6 +71,14 @@ public final class MemoryEstimator {
         if (hw.unifiedMemory()) ram += vram;
         List<String> reasons = new ArrayList<>(g.unmodelled());
         if (g.isMoe()) reasons.add("MoE compute buffers are calibrated on few shapes");
+        // An architecture outside the modelled set or an MoE one already says its compute buffers are approximate.
+        if (hasGpu && !replayed && ModelGeometry.MODELLED.contains(g.architecture()) && !g.isMoe()) {
+            reasons.add(layout.isEmpty()
+                    ? "the GPU compute buffer of '" + g.architecture() + "' is a closed form, not a replay of llama.cpp's "
+                    + "graph (replayed: llama, qwen2, qwen3, gemma3); it may be about 6% off with layers on the CPU"
+                    : "with a micro-batch under " + GpuComputeReplay.OP_OFFLOAD_MIN_BATCH + " tokens the GPU compute "
+                    + "buffer is a closed form, not a replay of llama.cpp's graph");
+        }
         long kq = 4 * nCtx * ub * g.heads();
         boolean vulkan = hw.primaryGpu().map(d -> d.backend() == GpuBackend.VULKAN).orElse(false);
         if (vulkan && !fa && kq > VULKAN_SMALLEST_BUFFER) {

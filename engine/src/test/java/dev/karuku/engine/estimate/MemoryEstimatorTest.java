@@ -225,6 +225,16 @@ class MemoryEstimatorTest {
     }
 
     @Test
+    void aGpuComputeBufferThatIsNotReplayedIsFlaggedApproximate() {
+        GgufFile phi3 = Headers.q4km(Headers.Shape.llama1b().withArch("phi3"));
+        assertThat(at(phi3, 8, GPU).reasons()).anySatisfy(r -> assertThat(r).contains("'phi3' is a closed form"));
+        assertThat(at(phi3, 0, CPU).approximate()).isFalse();
+        assertThat(at(LLAMA, 8, GPU).approximate()).isFalse();
+        assertThat(MemoryEstimator.estimate(LLAMA, CTX_2048.withGpuLayers(8).withUbatch(16), GPU).reasons())
+                .anySatisfy(r -> assertThat(r).contains("micro-batch under 32 tokens"));
+    }
+
+    @Test
     void withCpuBlocksTheHostBufferHoldsTheirNewKAndVBesideAnEmbeddingRow() {
         // VerifyModels.QWEN3 (K and V rows of 1024 each, n_embd 1024), 512 cells, flash attention: llama.cpp logged a
         // 6.51 MiB Vulkan_Host buffer with blocks on the CPU and 4.51 MiB with all on the GPU.
