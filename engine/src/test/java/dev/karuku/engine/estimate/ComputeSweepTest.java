@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /// The calibration sweep behind docs/memory-estimates.md: every offload 0…L+1, contexts 512…8k, flash attention on
 /// and off, for the five shapes of [VerifyModels], on the software Vulkan device. Minutes of loads, so it runs only
 /// when asked: `-Dkaruku.sweep=true` (optionally `-Dkaruku.sweep.shapes=tied,gemma3`, `.ctx=2048`, `.fa=ON`, `.ngl=1,2`, `.quant=MOSTLY_IQ3_S`). Writes
-/// target/estimate-verify/sweep.csv, and asserts the acceptance rule of [EstimateVerifyGpuTest] on every load whose
-/// estimate is not flagged approximate (those are marked `approximate` in the CSV). With
+/// target/estimate-verify/sweep.csv, and asserts the acceptance rule of [EstimateVerifyGpuTest] on every load except
+/// those whose KQ matrix is flagged as too big for lavapipe's buffers (marked `kq-on-host` in the CSV). With
 /// `-Dkaruku.sweep.dump=true` it only writes llama.cpp's log per load (run with `GGML_SCHED_DEBUG=2` for the splits).
 @Tag("gpu")
 class ComputeSweepTest {
@@ -61,9 +61,9 @@ class ComputeSweepTest {
                         }
                         var r = Verifier.verify(model, o, hw);
                         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s,%d,%s,%s", name, ngl, ctx, fa));
-                        // A load the estimate itself flags approximate (on lavapipe: an f32 KQ matrix above 128 MiB without
-                        // flash attention, which llama.cpp moves to the host) is recorded, not asserted.
-                        boolean asserted = !r.estimate().approximate();
+                        // Without flash attention an f32 KQ matrix above 128 MiB moves to the host on lavapipe; the estimate
+                        // flags that approximate (docs/memory-estimates.md, Known gaps): recorded, not asserted.
+                        boolean asserted = r.estimate().reasons().stream().noneMatch(x -> x.contains("the KQ matrix is"));
                         for (PartError p : r.errors()) {
                             if (!p.part().startsWith("compute") && !p.part().startsWith("total")) continue;
                             line.append(String.format(Locale.ROOT, ",%s,%.2f,%.2f,%+.2f", p.part(), p.estimated() / 1048576.0,
@@ -73,7 +73,7 @@ class ComputeSweepTest {
                             if (p.part().startsWith("compute.")) soft.assertThat(Math.abs(p.errorPct())).as(what).isLessThanOrEqualTo(3.0);
                             if (p.part().startsWith("total.")) soft.assertThat(p.errorPct()).as(what).isGreaterThanOrEqualTo(-2.0);
                         }
-                        if (!asserted) line.append(",approximate");
+                        if (!asserted) line.append(",kq-on-host");
                         Files.writeString(csv, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     }
                 }
