@@ -38,8 +38,8 @@ public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells
         /// `llm_build_llama` (llama) and `llm_build_qwen2` (qwen2): Q, then V, then K, each projection followed by an
         /// `ADD` of its bias when the file has one (`attn_q.bias` …: qwen2), RoPE on Q and K.
         LLAMA,
-        /// `llm_build_qwen3`: llama's order, no biases; Q and K are RMS-normed per head and multiplied by `attn_q_norm` /
-        /// `attn_k_norm` before RoPE.
+        /// `llm_build_qwen3`: llama's order, no biases; Q and K are RMS-normed per head and multiplied by
+        /// `attn_q_norm` / `attn_k_norm` before RoPE.
         QWEN3,
         /// `llm_build_gemma3`: scaled embeddings; Q, K, V in that order, with q/k norms and Q scaled after RoPE;
         /// post-attention and post-feed-forward norms; GeGLU; sliding-window layers with their own mask.
@@ -90,19 +90,17 @@ public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells
             Tensor qc = projection(g, "Qcur", q, b + "attn_q", dev, an);
             Tensor qRope, kRope, vr;
             if (layout == Layout.GEMMA3) {
-                Tensor qm = qkNorm(g, "Qcur", q, qc, b + "attn_q_norm.weight", dev);
-                qRope = g.op("Qscaled", SCALE, q, GPU, g.op("Qrope", ROPE, q, GPU, qm, pos));
-                Tensor km = qkNorm(g, "Kcur", kv, projection(g, "Kcur", kv, b + "attn_k", dev, an), b + "attn_k_norm.weight", dev);
-                kRope = g.op("Krope", ROPE, kv, GPU, km, pos);
+                Tensor qh = perHead(g, "Qcur", q, qc, b + "attn_q_norm.weight", dev);
+                qRope = g.op("Qscaled", SCALE, q, GPU, g.op("Qrope", ROPE, q, GPU, qh, pos));
+                Tensor kc = projection(g, "Kcur", kv, b + "attn_k", dev, an);
+                kRope = g.op("Krope", ROPE, kv, GPU, perHead(g, "Kcur", kv, kc, b + "attn_k_norm.weight", dev), pos);
                 vr = g.view("Vcur", RESHAPE, kv, projection(g, "Vcur", kv, b + "attn_v", dev, an));
             } else {
-                Tensor qm = layout.qkNorm() ? qkNorm(g, "Qcur", q, qc, b + "attn_q_norm.weight", dev) : g.view("Qcur", RESHAPE, q, qc);
-                qRope = g.op("Qrope", ROPE, q, GPU, qm, pos);
+                qRope = g.op("Qrope", ROPE, q, GPU, perHead(g, "Qcur", q, qc, b + "attn_q_norm.weight", dev), pos);
                 // llama.cpp expands Q, then V, then K (so K's RoPE can write straight into the cache).
                 vr = g.view("Vcur", RESHAPE, kv, projection(g, "Vcur", kv, b + "attn_v", dev, an));
                 Tensor kc = projection(g, "Kcur", kv, b + "attn_k", dev, an);
-                Tensor km = layout.qkNorm() ? qkNorm(g, "Kcur", kv, kc, b + "attn_k_norm.weight", dev) : g.view("Kcur", RESHAPE, kv, kc);
-                kRope = g.op("Krope", ROPE, kv, GPU, km, pos);
+                kRope = g.op("Krope", ROPE, kv, GPU, perHead(g, "Kcur", kv, kc, b + "attn_k_norm.weight", dev), pos);
             }
             Tensor cacheK = Tensor.leaf("cache_k_l" + il, cacheBytes, dev, true);
             Tensor cacheV = Tensor.leaf("cache_v_l" + il, cacheBytes, dev, true);
@@ -162,14 +160,18 @@ public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells
     /// A projection `name.weight × in`, plus `name.bias` when the file has one.
     private Tensor projection(ScheduledGraph g, String name, long bytes, String tensor, Tensor.Place dev, Tensor in) {
         Tensor out = g.op(name, MUL_MAT, bytes, GPU, weight(tensor + ".weight", dev), in);
-        if (weightBytes.applyAsLong(tensor + ".bias") > 0) out = g.op(name, ADD, bytes, GPU, out, weight(tensor + ".bias", dev));
+        String bias = tensor + ".bias";
+        if (weightBytes.applyAsLong(bias) > 0) out = g.op(name, ADD, bytes, GPU, out, weight(bias, dev));
         return out;
     }
 
-    /// Per-head RMS norm of a projection (viewed as `[head, n_head, ub]`) times its norm weight.
-    private Tensor qkNorm(ScheduledGraph g, String name, long bytes, Tensor proj, String normWeight, Tensor.Place dev) {
-        Tensor n = g.op(name + "_norm", RMS_NORM, bytes, GPU, g.view(name, RESHAPE, bytes, proj));
-        return g.op(name + "_normed", MUL, bytes, GPU, n, weight(normWeight, dev));
+    /// A projection viewed per head (`[head, n_head, ub]`); with q/k norms also RMS-normed (a new tensor: the norm of a
+    /// view cannot run in place) and multiplied by its norm weight.
+    private Tensor perHead(ScheduledGraph g, String name, long bytes, Tensor proj, String norm, Tensor.Place dev) {
+        Tensor viewed = g.view(name, RESHAPE, bytes, proj);
+        if (!layout.qkNorm()) return viewed;
+        Tensor n = g.op(name + "_norm", RMS_NORM, bytes, GPU, viewed);
+        return g.op(name + "_normed", MUL, bytes, GPU, n, weight(norm, dev));
     }
 
     private Tensor weight(String name, Tensor.Place place) {
