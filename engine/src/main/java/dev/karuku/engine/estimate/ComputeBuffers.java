@@ -1,9 +1,9 @@
 package dev.karuku.engine.estimate;
 
 /// Closed-form compute-buffer sizes for llama.cpp v0.4.0, calibrated against its own `compute buffer size` log
-/// lines (CPU backend, and Vulkan on lavapipe as the GPU; see docs/memory-estimates.md). The GPU buffer of llama and
-/// Gemma 3 graphs is replayed instead ([dev.karuku.engine.estimate.replay.GpuComputeReplay]); this form covers the
-/// host buffers and the other architectures.
+/// lines (CPU backend, and Vulkan on lavapipe as the GPU; see docs/memory-estimates.md). The GPU buffer of llama,
+/// qwen2, qwen3 and Gemma 3 graphs is replayed instead ([dev.karuku.engine.estimate.replay.GpuComputeReplay]); this
+/// form covers the host buffers and the other architectures.
 ///
 /// ggml's graph allocator sizes one buffer per backend at the peak of live tensors while it walks an
 /// `n_ubatch`-token graph with a full KV cache. The peak is the largest of three phases, each a sum of f32
@@ -39,6 +39,7 @@ final class ComputeBuffers {
     static Sizes of(ModelGeometry g, long kvCells, long swaCells, long ub, boolean fa, boolean hasGpu, int cpuBlocks,
                     long largestCpuWeight, long cpuOutputWeight) {
         long e = g.embd(), q = g.qWidth(), kv = (long) g.maxHeadsKv() * Math.max(g.headK(), g.headV());
+        long kWidth = (long) g.maxHeadsKv() * g.headK(), vWidth = (long) g.maxHeadsKv() * g.headV();
         long f = g.maxFf(), v = g.vocab(), h = g.heads();
         long act = 4 * ub;
         long mask = (fa ? 2 : 4) * (kvCells + swaCells) * ub;
@@ -51,10 +52,15 @@ final class ComputeBuffers {
         }
         // With a GPU backend the scheduler runs even the CPU layers' big ops there (op offload: every matrix
         // multiplication of >= 32 tokens, its CPU weight copied into the GPU buffer). The host keeps the inputs, the
-        // KQ mask and the token-embedding rows (two rows of E: the looked-up rows and their copy to the device);
-        // without flash attention also half a Q row (a whole one with gemma's q/k norms), measured on four shapes.
-        long host = mask + act * (2 * e + (fa ? 0 : (g.qkNorm() ? q : q / 2))) + INPUTS;
+        // KQ mask and two rows of E (the looked-up token embeddings among them); with CPU blocks, whose K/V cache
+        // writes stay on the host, one row of E beside the copies of the new tokens' K and V when those are wider.
+        // Without flash attention the transposed V cache is written through one int64 row index per element
+        // (`v_idxs` [n_embd_v_gqa, ub], one per cache). Measured on seven shapes (head dims 64 to 256, K/V rows
+        // narrower than, equal to and wider than E).
         boolean partial = cpuBlocks > 0;
+        long rows = partial ? Math.max(2 * e, e + kWidth + vWidth) : 2 * e;
+        long vIdxs = fa ? 0 : 8 * ub * vWidth * (swaCells > 0 ? 2 : 1);
+        long host = mask + act * rows + vIdxs + INPUTS;
         // Output phase: logits [V, ub] and the normed hidden state; when the output layer is on the CPU its matrix
         // is copied into this buffer for the logits product, and with CPU blocks the last block's largest weight
         // copy is still in place below the logits.

@@ -52,10 +52,12 @@ public final class MemoryEstimator {
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
                 hasGpu && ngl == 0 ? w.cpuOutputWeight() : 0);
-        if (hasGpu && g.replayable() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH) {
+        var layout = g.replayLayout();
+        boolean replayed = hasGpu && layout.isPresent() && ub >= GpuComputeReplay.OP_OFFLOAD_MIN_BATCH;
+        if (replayed) {
             Map<String, Long> bytes = new HashMap<>();
             for (TensorInfo t : file.tensors()) bytes.put(t.name(), t.bytes());
-            long gpu = new GpuComputeReplay(g.gemma3(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(),
+            long gpu = new GpuComputeReplay(layout.get(), g.swaLayers(), swaMaskCells, g.layers(), gpuStart, g.embd(),
                     g.qWidth(), (long) g.maxHeadsKv() * g.headK(), (long) g.maxHeadsKv() * g.headV(), g.heads(), g.maxFf(),
                     g.vocab(), nCtx, ub, fa, name -> bytes.getOrDefault(name, 0L)).gpuBytes();
             c = new ComputeBuffers.Sizes(c.cpu(), gpu);
@@ -69,6 +71,14 @@ public final class MemoryEstimator {
         if (hw.unifiedMemory()) ram += vram;
         List<String> reasons = new ArrayList<>(g.unmodelled());
         if (g.isMoe()) reasons.add("MoE compute buffers are calibrated on few shapes");
+        // An architecture outside the modelled set or an MoE one already says its compute buffers are approximate.
+        if (hasGpu && !replayed && ModelGeometry.MODELLED.contains(g.architecture()) && !g.isMoe()) {
+            reasons.add(layout.isEmpty()
+                    ? "the GPU compute buffer of '" + g.architecture() + "' is a closed form, not a replay of llama.cpp's "
+                    + "graph (replayed: llama, qwen2, qwen3, gemma3); it may be about 6% off with layers on the CPU"
+                    : "with a micro-batch under " + GpuComputeReplay.OP_OFFLOAD_MIN_BATCH + " tokens the GPU compute "
+                    + "buffer is a closed form, not a replay of llama.cpp's graph");
+        }
         long kq = 4 * nCtx * ub * g.heads();
         boolean vulkan = hw.primaryGpu().map(d -> d.backend() == GpuBackend.VULKAN).orElse(false);
         if (vulkan && !fa && kq > VULKAN_SMALLEST_BUFFER) {

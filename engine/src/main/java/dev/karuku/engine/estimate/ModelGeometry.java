@@ -1,10 +1,12 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.estimate.replay.GpuComputeReplay;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufMetadata;
 import dev.karuku.engine.gguf.TensorInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /// The hyperparameters the memory model needs, read from a GGUF header only (local file or the prefix of a
@@ -119,20 +121,23 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
         return n;
     }
 
-    /// Gemma-family graphs normalise and scale Q separately (q/k norms), keeping extra Q-sized tensors alive.
+    /// Gemma-family graphs normalise and scale Q separately (q/k norms), keeping extra Q-sized tensors alive (a term of
+    /// the closed form, for the gemma graphs the replay does not cover).
     public boolean qkNorm() {
         return architecture.startsWith("gemma");
     }
 
-    /// Dense architectures whose GPU compute buffer is replayed node by node
-    /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form: llama.cpp's `llm_build_llama`
-    /// and `llm_build_gemma3` graphs.
-    public boolean replayable() {
-        return !isMoe() && (architecture.equals("llama") || gemma3());
-    }
-
-    public boolean gemma3() {
-        return architecture.equals("gemma3");
+    /// The block layout whose GPU compute buffer is replayed node by node
+    /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form, for dense models built by
+    /// llama.cpp's `llm_build_llama`, `llm_build_qwen2`, `llm_build_qwen3` and `llm_build_gemma3`; empty otherwise.
+    public Optional<GpuComputeReplay.Layout> replayLayout() {
+        if (isMoe()) return Optional.empty();
+        return Optional.ofNullable(switch (architecture) {
+            case "llama", "qwen2" -> GpuComputeReplay.Layout.LLAMA;
+            case "qwen3" -> GpuComputeReplay.Layout.QWEN3;
+            case "gemma3" -> GpuComputeReplay.Layout.GEMMA3;
+            default -> null;
+        });
     }
 
     public boolean isMoe() {

@@ -8,13 +8,14 @@ import java.util.Set;
 /// synthetic models of realistic shape (speed and memory do not depend on the weights' values) and to reason about
 /// their sizes.
 ///
-/// @param architecture   `llama` or `gemma3` (gemma3 adds q/k norms, post-norms and sliding-window attention)
+/// @param architecture   `llama`, `qwen2` (adds Q/K/V projection biases), `qwen3` (adds q/k norms) or `gemma3` (q/k
+///                       norms, post-norms and sliding-window attention)
 /// @param blocks         transformer blocks (`block_count`)
 /// @param embd           `embedding_length`
 /// @param ff             `feed_forward_length`
 /// @param heads          attention heads
 /// @param kvHeads        key/value heads (grouped-query attention when fewer than `heads`)
-/// @param headDim        dimension per head; for llama usually `embd / heads`
+/// @param headDim        dimension per head; usually `embd / heads` for llama and qwen2, often more for qwen3 and gemma3
 /// @param vocab          tokens in the vocabulary (at least the 261 special and byte tokens)
 /// @param contextLength  `context_length` the model was trained for
 /// @param tiedEmbeddings no `output.weight`: llama.cpp reuses `token_embd.weight` for the output layer
@@ -25,9 +26,12 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
     /// Special and byte tokens every synthetic vocabulary starts with (see [TestModels]).
     public static final int MIN_VOCAB = 261;
 
+    /// The architectures whose tensors and metadata [#tensors()] and [TestModels] know how to write.
+    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "gemma3");
+
     public ModelShape {
-        if (!Set.of("llama", "gemma3").contains(architecture)) {
-            throw new IllegalArgumentException("architecture must be llama or gemma3, got " + architecture);
+        if (!ARCHITECTURES.contains(architecture)) {
+            throw new IllegalArgumentException("architecture must be one of llama, qwen2, qwen3, gemma3, got " + architecture);
         }
         if (blocks < 1 || embd < 1 || ff < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || contextLength < 1) {
             throw new IllegalArgumentException("every dimension must be positive");
@@ -73,8 +77,13 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
 
     /// One tensor of the model: its GGUF name and ggml shape (`ne[0]` first).
     public record TensorSpec(String name, long[] shape) {
+        /// A 1-D tensor (norm weight or bias): kept F32, never quantized.
         public boolean isNorm() {
             return shape.length == 1;
+        }
+
+        public boolean isBias() {
+            return name.endsWith(".bias");
         }
 
         public long elements() {
@@ -96,12 +105,17 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
             t.add(new TensorSpec(p + "attn_q.weight", new long[] {embd, q}));
             t.add(new TensorSpec(p + "attn_k.weight", new long[] {embd, kv}));
             t.add(new TensorSpec(p + "attn_v.weight", new long[] {embd, kv}));
+            if (architecture.equals("qwen2")) {
+                t.add(new TensorSpec(p + "attn_q.bias", new long[] {q}));
+                t.add(new TensorSpec(p + "attn_k.bias", new long[] {kv}));
+                t.add(new TensorSpec(p + "attn_v.bias", new long[] {kv}));
+            }
             t.add(new TensorSpec(p + "attn_output.weight", new long[] {q, embd}));
-            if (architecture.equals("gemma3")) {
+            if (qkNorm()) {
                 t.add(new TensorSpec(p + "attn_q_norm.weight", new long[] {headDim}));
                 t.add(new TensorSpec(p + "attn_k_norm.weight", new long[] {headDim}));
-                t.add(new TensorSpec(p + "post_attention_norm.weight", new long[] {embd}));
             }
+            if (architecture.equals("gemma3")) t.add(new TensorSpec(p + "post_attention_norm.weight", new long[] {embd}));
             t.add(new TensorSpec(p + "ffn_norm.weight", new long[] {embd}));
             t.add(new TensorSpec(p + "ffn_gate.weight", new long[] {embd, ff}));
             t.add(new TensorSpec(p + "ffn_up.weight", new long[] {embd, ff}));
@@ -111,6 +125,11 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
         t.add(new TensorSpec("output_norm.weight", new long[] {embd}));
         if (!tiedEmbeddings) t.add(new TensorSpec("output.weight", new long[] {embd, vocab}));
         return t;
+    }
+
+    /// Q and K are RMS-normed per head before RoPE (`attn_q_norm`, `attn_k_norm`): qwen3 and gemma3.
+    public boolean qkNorm() {
+        return architecture.equals("qwen3") || architecture.equals("gemma3");
     }
 
     /// Total weights, counting a tied embedding once.

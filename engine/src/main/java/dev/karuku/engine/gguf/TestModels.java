@@ -92,8 +92,9 @@ public final class TestModels {
         tokenizer(w, tokens, types, scores);
         float scale = (float) (0.02 * Math.sqrt(3)); // uniform with the spread of N(0, 0.02)
         for (ModelShape.TensorSpec t : shape.tensors()) {
-            w.tensor(t.name(), t.isNorm() ? GgmlType.F32 : type, t.shape(),
-                    t.isNorm() ? GgufWriter.TensorData.constant(1f) : uniform(t.name(), scale));
+            GgufWriter.TensorData data = t.isBias() ? GgufWriter.TensorData.ZEROS
+                    : t.isNorm() ? GgufWriter.TensorData.constant(1f) : uniform(t.name(), scale);
+            w.tensor(t.name(), t.isNorm() ? GgmlType.F32 : type, t.shape(), data);
         }
         w.write(out);
         return out;
@@ -112,10 +113,10 @@ public final class TestModels {
                 .putU32(a + ".attention.head_count", s.heads())
                 .putU32(a + ".attention.head_count_kv", s.kvHeads())
                 .putU32(a + ".rope.dimension_count", s.headDim())
-                .putF32(a + ".attention.layer_norm_rms_epsilon", a.equals("gemma3") ? 1e-6f : 1e-5f)
-                .putF32(a + ".rope.freq_base", a.equals("gemma3") ? 1_000_000f : 10_000f)
+                .putF32(a + ".attention.layer_norm_rms_epsilon", a.equals("llama") ? 1e-5f : 1e-6f)
+                .putF32(a + ".rope.freq_base", a.equals("llama") ? 10_000f : 1_000_000f)
                 .putU32(a + ".vocab_size", s.vocab());
-        if (s.headDim() * s.heads() != s.embd() || a.equals("gemma3")) {
+        if (s.headDim() * s.heads() != s.embd() || s.qkNorm()) {
             w.putU32(a + ".attention.key_length", s.headDim()).putU32(a + ".attention.value_length", s.headDim());
         }
         if (s.slidingWindow() > 0) w.putU32(a + ".attention.sliding_window", s.slidingWindow());

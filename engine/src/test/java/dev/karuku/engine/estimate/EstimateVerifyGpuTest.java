@@ -48,7 +48,16 @@ class EstimateVerifyGpuTest {
                 Arguments.of("gemma3", VerifyModels.GEMMA3, q4, 0, 4096, FlashAttention.AUTO),
                 Arguments.of("gemma3", VerifyModels.GEMMA3, q4, 3, 4096, FlashAttention.AUTO),
                 Arguments.of("gemma3", VerifyModels.GEMMA3, q4, 7, 4096, FlashAttention.AUTO),
-                Arguments.of("gemma3", VerifyModels.GEMMA3, iq3, 7, 8192, FlashAttention.OFF));
+                Arguments.of("gemma3", VerifyModels.GEMMA3, iq3, 7, 8192, FlashAttention.OFF),
+                // Chosen where the replay without qwen2's bias copies or qwen3's q/k norms was 2.5 to 11% off.
+                Arguments.of("qwen2", VerifyModels.QWEN2, q4, 0, 8192, FlashAttention.AUTO),
+                Arguments.of("qwen2", VerifyModels.QWEN2, q4, 2, 4096, FlashAttention.AUTO),
+                Arguments.of("qwen2", VerifyModels.QWEN2, q4, 4, 4096, FlashAttention.AUTO),
+                Arguments.of("qwen2", VerifyModels.QWEN2, q4, 0, 2048, FlashAttention.OFF),
+                Arguments.of("qwen3", VerifyModels.QWEN3, q4, 0, 8192, FlashAttention.AUTO),
+                Arguments.of("qwen3", VerifyModels.QWEN3, q4, 2, 512, FlashAttention.AUTO),
+                Arguments.of("qwen3", VerifyModels.QWEN3, q4, 4, 8192, FlashAttention.AUTO),
+                Arguments.of("qwen3", VerifyModels.QWEN3, q4, 2, 512, FlashAttention.OFF));
     }
 
     @ParameterizedTest(name = "{0} {2} ngl {3} ctx {4} fa {5}")

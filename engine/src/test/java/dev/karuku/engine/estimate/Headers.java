@@ -82,7 +82,16 @@ final class Headers {
             add(t, p + "attn_q.weight", base, s.embd(), q);
             add(t, p + "attn_k.weight", base, s.embd(), kv);
             add(t, p + "attn_v.weight", wide, s.embd(), kv);
+            if (a.equals("qwen2")) {
+                add(t, p + "attn_q.bias", GgmlType.F32, q);
+                add(t, p + "attn_k.bias", GgmlType.F32, kv);
+                add(t, p + "attn_v.bias", GgmlType.F32, kv);
+            }
             add(t, p + "attn_output.weight", base, q, s.embd());
+            if (a.equals("qwen3")) {
+                add(t, p + "attn_q_norm.weight", GgmlType.F32, s.headDim());
+                add(t, p + "attn_k_norm.weight", GgmlType.F32, s.headDim());
+            }
             add(t, p + "ffn_norm.weight", GgmlType.F32, s.embd());
             if (s.experts() > 0) {
                 add(t, p + "ffn_gate_inp.weight", GgmlType.F32, s.embd(), s.experts());

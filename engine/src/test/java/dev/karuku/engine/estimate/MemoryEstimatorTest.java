@@ -6,6 +6,7 @@ import dev.karuku.engine.llama.FlashAttention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.karuku.engine.estimate.replay.GpuComputeReplay;
 import dev.karuku.engine.gguf.GgmlType;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufValue;
@@ -24,6 +25,8 @@ class MemoryEstimatorTest {
     static final Hardware CPU = Hardware.cpuOnly(32 * GIB, 24 * GIB, 8);
     static final Hardware GPU = CPU.withGpus(List.of(new GpuDevice("Vulkan0", "test GPU", 8 * GIB, 8 * GIB)));
     static final GgufFile LLAMA = Headers.q4km(Headers.Shape.llama1b());
+    /// VerifyModels.QWEN3's header at Q4_K_M.
+    static final GgufFile QWEN3 = Headers.q4km(new Headers.Shape("qwen3", 3, 1024, 3072, 16, 8, 128, 32000, true, 0, 0, 0));
     static final EstimateOptions CTX_2048 = EstimateOptions.defaults().withContextLength(2048);
 
     static MemoryEstimate at(GgufFile f, int ngl, Hardware hw) {
@@ -199,6 +202,47 @@ class MemoryEstimatorTest {
         long none = MemoryEstimator.estimate(LLAMA, CTX_2048.withGpuLayers(0), GPU).compute().gpu();
         assertThat(half).isGreaterThanOrEqualTo(full);
         assertThat(none - full).isGreaterThanOrEqualTo(Headers.bytesOf(LLAMA, "output.weight"));
+    }
+
+    @Test
+    void qwen2AndQwen3GraphsAreReplayedWithTheirBiasesAndQkNorms() {
+        Headers.Shape shape = Headers.Shape.llama1b();
+        assertThat(ModelGeometry.of(Headers.q4km(shape.withArch("qwen2"))).replayLayout()).contains(GpuComputeReplay.Layout.LLAMA);
+        assertThat(ModelGeometry.of(Headers.q4km(shape.withArch("qwen3"))).replayLayout()).contains(GpuComputeReplay.Layout.QWEN3);
+        assertThat(ModelGeometry.of(Headers.q4km(Headers.Shape.moe().withArch("qwen3moe"))).replayLayout()).isEmpty();
+        var off = CTX_2048.withFlashAttention(FlashAttention.OFF);
+        long llama = MemoryEstimator.estimate(LLAMA, off.withGpuLayers(17), GPU).compute().gpu();
+        // A bias ADD runs in place over its projection: with every weight on the GPU it costs nothing.
+        MemoryEstimate qwen2 = MemoryEstimator.estimate(Headers.q4km(shape.withArch("qwen2")), off.withGpuLayers(17), GPU);
+        assertThat(qwen2.compute().gpu()).isEqualTo(llama);
+        assertThat(qwen2.approximate()).isFalse();
+        // VerifyModels.QWEN3 at ngl 2 (two blocks on the CPU), 512 cells, no flash attention: llama.cpp logged 72.50
+        // MiB. The q/k norms add a weight copy and a tensor (the norm of a reshape, a view, cannot run in place) per
+        // CPU block: replayed as a llama graph it came out 64.50 MiB.
+        MemoryEstimate e = MemoryEstimator.estimate(QWEN3, off.withContextLength(512).withGpuLayers(2), GPU);
+        assertThat(e.compute().gpu()).isEqualTo(145 * MIB / 2);
+        assertThat(e.approximate()).isFalse();
+    }
+
+    @Test
+    void aGpuComputeBufferThatIsNotReplayedIsFlaggedApproximate() {
+        GgufFile phi3 = Headers.q4km(Headers.Shape.llama1b().withArch("phi3"));
+        assertThat(at(phi3, 8, GPU).reasons()).anySatisfy(r -> assertThat(r).contains("'phi3' is a closed form"));
+        assertThat(at(phi3, 0, CPU).approximate()).isFalse();
+        assertThat(at(LLAMA, 8, GPU).approximate()).isFalse();
+        assertThat(MemoryEstimator.estimate(LLAMA, CTX_2048.withGpuLayers(8).withUbatch(16), GPU).reasons())
+                .anySatisfy(r -> assertThat(r).contains("micro-batch under 32 tokens"));
+    }
+
+    @Test
+    void withCpuBlocksTheHostBufferHoldsTheirNewKAndVBesideAnEmbeddingRow() {
+        // VerifyModels.QWEN3 (K and V rows of 1024 each, n_embd 1024), 512 cells, flash attention: llama.cpp logged a
+        // 6.51 MiB Vulkan_Host buffer with blocks on the CPU and 4.51 MiB with all on the GPU.
+        var o = CTX_2048.withContextLength(512);
+        assertThat(MemoryEstimator.estimate(QWEN3, o.withGpuLayers(3), GPU).compute().cpu())
+                .isBetween(651 * MIB / 100, 651 * MIB / 100 + (16 << 10));
+        assertThat(MemoryEstimator.estimate(QWEN3, o.withGpuLayers(4), GPU).compute().cpu())
+                .isBetween(451 * MIB / 100, 451 * MIB / 100 + (16 << 10));
     }
 
     @Test

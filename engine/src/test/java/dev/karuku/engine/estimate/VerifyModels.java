@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/// Small models of realistic proportions (GQA 4:1, head dims 64/128/256, vocab 32000, a few blocks), written as
+/// Small models of realistic proportions (GQA 2:1 to 7:1, head dims 64/128/256, vocab 32000, a few blocks), written as
 /// F16 with random weights and quantized by llama.cpp itself, cached per test run.
 final class VerifyModels {
 
@@ -23,6 +23,12 @@ final class VerifyModels {
     static final ModelShape TIED = new ModelShape("llama", 3, 1024, 2816, 8, 2, 128, 32000, 8192, true, 0);
     /// Gemma 3 proportions: one KV head of 256, q wider than the embedding, sliding window 512 on 5 of 6 layers.
     static final ModelShape GEMMA3 = new ModelShape("gemma3", 6, 768, 2048, 4, 1, 256, 32000, 8192, true, 512);
+    /// Qwen2.5-0.5B proportions: n_embd 896 (not a multiple of 256, so Q4_K_M falls back to Q5_0 there), 14 heads / 2
+    /// KV heads of 64 (GQA 7:1), Q/K/V biases, tied.
+    static final ModelShape QWEN2 = new ModelShape("qwen2", 3, 896, 4864, 14, 2, 64, 32000, 32768, true, 0);
+    /// Qwen3-0.6B proportions: 16 heads / 8 KV heads of 128, so Q (2048) is wider than the embedding (1024), q/k norms,
+    /// tied.
+    static final ModelShape QWEN3 = new ModelShape("qwen3", 3, 1024, 3072, 16, 8, 128, 32000, 40960, true, 0);
 
     private static final Map<String, Path> CACHE = new ConcurrentHashMap<>();
     private static Path dir;

@@ -114,6 +114,25 @@ class TestModelsTest {
         assertThat(params).isEqualTo(shape.parameterCount());
     }
 
+    @Test
+    void qwen2CarriesItsProjectionBiasesAndQwen3ItsQkNormsAndKeyLength() throws Exception {
+        ModelShape qwen2 = new ModelShape("qwen2", 2, 256, 512, 4, 2, 64, 400, 2048, true, 0);
+        GgufFile f2 = GgufReader.read(TestModels.write(dir.resolve("q2.gguf"), qwen2, GgmlType.F16));
+        assertThat(f2.tensor("blk.1.attn_q.bias").orElseThrow().shape()).containsExactly(256);
+        assertThat(f2.tensor("blk.1.attn_k.bias").orElseThrow().shape()).containsExactly(128);
+        assertThat(f2.tensor("blk.1.attn_v.bias").orElseThrow().type()).isEqualTo(GgmlType.F32);
+        assertThat(f2.tensor("blk.0.attn_q_norm.weight")).isEmpty();
+        assertThat(f2.metadata().integer("qwen2.attention.key_length")).isEmpty();
+
+        ModelShape qwen3 = new ModelShape("qwen3", 2, 256, 512, 4, 2, 128, 400, 2048, true, 0);
+        GgufFile f3 = GgufReader.read(TestModels.write(dir.resolve("q3.gguf"), qwen3, GgmlType.F16));
+        assertThat(f3.metadata().integer("qwen3.attention.key_length")).hasValue(128);
+        assertThat(f3.tensor("blk.0.attn_q.weight").orElseThrow().shape()).containsExactly(256, 512);
+        assertThat(f3.tensor("blk.0.attn_k_norm.weight").orElseThrow().shape()).containsExactly(128);
+        assertThat(f3.tensors()).extracting(TensorInfo::name).noneMatch(n -> n.endsWith(".bias") || n.contains("post_"));
+        assertThat(f3.tensors().stream().mapToLong(TensorInfo::elements).sum()).isEqualTo(qwen3.parameterCount());
+    }
+
     private static float[][] matrix(ByteBuffer b, GgufFile f, String name) {
         TensorInfo t = f.tensor(name).orElseThrow();
         int cols = (int) t.ne(0);

@@ -6,14 +6,14 @@ import static dev.karuku.engine.estimate.replay.Tensor.Place.HOST;
 
 import java.util.function.ToLongFunction;
 
-/// The GPU compute buffer of a llama-style decoder (pre-norm blocks, RoPE, GQA attention, SwiGLU feed-forward) or a
-/// Gemma 3 one (scaled embeddings, q/k norms, post-norms, GeGLU, sliding-window layers with their own mask) at any
-/// offload, found by replaying what llama.cpp v0.4.0 does when it reserves its `n_ubatch` graph: build the graph
-/// (`llm_build_llama` order, as `GGML_SCHED_DEBUG=2` prints it), split and copy it as the scheduler does with a GPU
-/// backend (every op runs on the GPU, op offload moving CPU blocks' matrix products there with their weights; only
-/// the embedding lookup and CPU layers' KV writes stay on the host), and walk ggml's graph allocator over it.
+/// The GPU compute buffer of a llama-style decoder (pre-norm blocks, RoPE, GQA attention, SwiGLU feed-forward), of
+/// its qwen2 and qwen3 variants, or of a Gemma 3 one at any offload, found by replaying what llama.cpp v0.4.0 does
+/// when it reserves its `n_ubatch` graph: build the graph (the builder's node order, as `GGML_SCHED_DEBUG=2` prints
+/// it), split and copy it as the scheduler does with a GPU backend (every op runs on the GPU, op offload moving CPU
+/// blocks' matrix products there with their weights; only the embedding lookup and CPU layers' KV writes stay on the
+/// host), and walk ggml's graph allocator over it.
 ///
-/// @param gemma      Gemma 3 block layout instead of llama's
+/// @param layout     which builder's block the graph repeats
 /// @param swaLayers  per block: a sliding-window layer (its cache has `swaCells` cells and its own mask)
 /// @param layers     blocks
 /// @param gpuStart   first block on the GPU (`max(L + 1 - ngl, 0)`; block L, the output layer, is on the GPU iff
@@ -29,9 +29,26 @@ import java.util.function.ToLongFunction;
 /// @param ubatch     tokens of the reserved graph (`min(n_ubatch, n_batch, n_ctx)`)
 /// @param weightBytes bytes of a named weight tensor in the file (0 when absent); `output.weight` falls back to the
 ///                   token embedding for tied models
-public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells, int layers, int gpuStart, long embd,
+public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells, int layers, int gpuStart, long embd,
                                long qWidth, long kvWidth, long vWidth, long heads, long ff, long vocab, long kvCells,
                                long ubatch, boolean flashAttention, ToLongFunction<String> weightBytes) {
+
+    /// The attention block of a graph builder, as far as the allocator can tell them apart (node order and sizes).
+    public enum Layout {
+        /// `llm_build_llama` (llama) and `llm_build_qwen2` (qwen2): Q, then V, then K, each projection followed by an
+        /// `ADD` of its bias when the file has one (`attn_q.bias` …: qwen2), RoPE on Q and K.
+        LLAMA,
+        /// `llm_build_qwen3`: llama's order, no biases; Q and K are RMS-normed per head and multiplied by
+        /// `attn_q_norm` / `attn_k_norm` before RoPE.
+        QWEN3,
+        /// `llm_build_gemma3`: scaled embeddings; Q, K, V in that order, with q/k norms and Q scaled after RoPE;
+        /// post-attention and post-feed-forward norms; GeGLU; sliding-window layers with their own mask.
+        GEMMA3;
+
+        boolean qkNorm() {
+            return this != LLAMA;
+        }
+    }
 
     /// The scheduler moves a CPU weight's matrix product to the GPU only for batches of at least this many tokens
     /// (`ggml_backend_vk_offload_op`); below it CPU blocks stay on the CPU and this replay does not apply.
@@ -62,7 +79,7 @@ public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells
         Tensor vIdxSwa = Tensor.leaf("v_idxs_swa", vIdxBytes, HOST, false);
         Tensor outIds = Tensor.leaf("out_ids", 4 * ubatch, HOST, false);
         Tensor inpL = g.op("embd", GET_ROWS, e, HOST, weight("token_embd.weight", HOST), tokens);
-        if (gemma) inpL = g.op("inp_scaled", SCALE, e, GPU, inpL);
+        if (layout == Layout.GEMMA3) inpL = g.op("inp_scaled", SCALE, e, GPU, inpL);
         for (int il = 0; il < layers; il++) {
             Tensor.Place dev = il >= gpuStart ? GPU : HOST;
             String b = "blk." + il + ".";
@@ -70,23 +87,20 @@ public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells
             long cacheBytes = 2 * (swa ? swaCells : kvCells) * kvWidth;
             Tensor norm = g.op("norm", RMS_NORM, e, GPU, inpL);
             Tensor an = g.op("attn_norm", MUL, e, GPU, norm, weight(b + "attn_norm.weight", dev));
-            Tensor qc = g.op("Qcur", MUL_MAT, q, GPU, weight(b + "attn_q.weight", dev), an);
+            Tensor qc = projection(g, "Qcur", q, b + "attn_q", dev, an);
             Tensor qRope, kRope, vr;
-            if (gemma) {
-                Tensor qn = g.op("Qnorm", RMS_NORM, q, GPU, g.view("Qcur", RESHAPE, q, qc));
-                Tensor qm = g.op("Qcur_normed", MUL, q, GPU, qn, weight(b + "attn_q_norm.weight", dev));
-                qRope = g.op("Qscaled", SCALE, q, GPU, g.op("Qrope", ROPE, q, GPU, qm, pos));
-                Tensor kc = g.op("Kcur", MUL_MAT, kv, GPU, weight(b + "attn_k.weight", dev), an);
-                Tensor kn = g.op("Knorm", RMS_NORM, kv, GPU, g.view("Kcur", RESHAPE, kv, kc));
-                Tensor km = g.op("Kcur_normed", MUL, kv, GPU, kn, weight(b + "attn_k_norm.weight", dev));
-                kRope = g.op("Krope", ROPE, kv, GPU, km, pos);
-                vr = g.view("Vcur", RESHAPE, kv, g.op("Vcur", MUL_MAT, kv, GPU, weight(b + "attn_v.weight", dev), an));
+            if (layout == Layout.GEMMA3) {
+                Tensor qh = perHead(g, "Qcur", q, qc, b + "attn_q_norm.weight", dev);
+                qRope = g.op("Qscaled", SCALE, q, GPU, g.op("Qrope", ROPE, q, GPU, qh, pos));
+                Tensor kc = projection(g, "Kcur", kv, b + "attn_k", dev, an);
+                kRope = g.op("Krope", ROPE, kv, GPU, perHead(g, "Kcur", kv, kc, b + "attn_k_norm.weight", dev), pos);
+                vr = g.view("Vcur", RESHAPE, kv, projection(g, "Vcur", kv, b + "attn_v", dev, an));
             } else {
-                qRope = g.op("Qrope", ROPE, q, GPU, g.view("Qcur", RESHAPE, q, qc), pos);
+                qRope = g.op("Qrope", ROPE, q, GPU, perHead(g, "Qcur", q, qc, b + "attn_q_norm.weight", dev), pos);
                 // llama.cpp expands Q, then V, then K (so K's RoPE can write straight into the cache).
-                vr = g.view("Vcur", RESHAPE, kv, g.op("Vcur", MUL_MAT, kv, GPU, weight(b + "attn_v.weight", dev), an));
-                Tensor kc = g.op("Kcur", MUL_MAT, kv, GPU, weight(b + "attn_k.weight", dev), an);
-                kRope = g.op("Krope", ROPE, kv, GPU, g.view("Kcur", RESHAPE, kv, kc), pos);
+                vr = g.view("Vcur", RESHAPE, kv, projection(g, "Vcur", kv, b + "attn_v", dev, an));
+                Tensor kc = projection(g, "Kcur", kv, b + "attn_k", dev, an);
+                kRope = g.op("Krope", ROPE, kv, GPU, perHead(g, "Kcur", kv, kc, b + "attn_k_norm.weight", dev), pos);
             }
             Tensor cacheK = Tensor.leaf("cache_k_l" + il, cacheBytes, dev, true);
             Tensor cacheV = Tensor.leaf("cache_v_l" + il, cacheBytes, dev, true);
@@ -116,7 +130,7 @@ public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells
             // The last layer keeps only the rows of the requested outputs (all of them when reserving).
             boolean last = il == layers - 1;
             if (last) attnOut = g.op("rows", GET_ROWS, e, GPU, attnOut, outIds);
-            if (gemma) {
+            if (layout == Layout.GEMMA3) {
                 Tensor pn = g.op("norm", RMS_NORM, e, GPU, attnOut);
                 attnOut = g.op("attn_post_norm", MUL, e, GPU, pn, weight(b + "post_attention_norm.weight", dev));
             }
@@ -128,7 +142,7 @@ public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells
             Tensor up = g.op("ffn_up", MUL_MAT, f, GPU, weight(b + "ffn_up.weight", dev), fn);
             Tensor glu = g.op("ffn_glu", GLU, f, GPU, gate, up);
             Tensor down = g.op("ffn_out", MUL_MAT, e, GPU, weight(b + "ffn_down.weight", dev), glu);
-            if (gemma) {
+            if (layout == Layout.GEMMA3) {
                 Tensor pn = g.op("norm", RMS_NORM, e, GPU, down);
                 down = g.op("ffn_post_norm", MUL, e, GPU, pn, weight(b + "post_ffw_norm.weight", dev));
             }
@@ -141,6 +155,23 @@ public record GpuComputeReplay(boolean gemma, boolean[] swaLayers, long swaCells
         Tensor outWeight = Tensor.weight("output", outW > 0 ? outW : weightBytes.applyAsLong("token_embd.weight"), out);
         g.op("result_output", MUL_MAT, act * vocab, GPU, outWeight, rn);
         return new GraphAllocator(ALIGNMENT).run(g.nodes());
+    }
+
+    /// A projection `name.weight × in`, plus `name.bias` when the file has one.
+    private Tensor projection(ScheduledGraph g, String name, long bytes, String tensor, Tensor.Place dev, Tensor in) {
+        Tensor out = g.op(name, MUL_MAT, bytes, GPU, weight(tensor + ".weight", dev), in);
+        String bias = tensor + ".bias";
+        if (weightBytes.applyAsLong(bias) > 0) out = g.op(name, ADD, bytes, GPU, out, weight(bias, dev));
+        return out;
+    }
+
+    /// A projection viewed per head (`[head, n_head, ub]`); with q/k norms also RMS-normed (a new tensor: the norm of a
+    /// view cannot run in place) and multiplied by its norm weight.
+    private Tensor perHead(ScheduledGraph g, String name, long bytes, Tensor proj, String norm, Tensor.Place dev) {
+        Tensor viewed = g.view(name, RESHAPE, bytes, proj);
+        if (!layout.qkNorm()) return viewed;
+        Tensor n = g.op(name + "_norm", RMS_NORM, bytes, GPU, viewed);
+        return g.op(name + "_normed", MUL, bytes, GPU, n, weight(norm, dev));
     }
 
     private Tensor weight(String name, Tensor.Place place) {

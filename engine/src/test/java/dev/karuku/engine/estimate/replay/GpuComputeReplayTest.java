@@ -12,7 +12,7 @@ class GpuComputeReplayTest {
 
     /// Llama-3.2-1B proportions (16 blocks, 2048 wide, 32/8 heads of 64, vocab 128256), Q4_K-sized weights.
     static GpuComputeReplay llama1b(int gpuStart, long ctx, boolean fa) {
-        return new GpuComputeReplay(false, new boolean[16], 0, 16, gpuStart, 2048, 2048, 512, 512, 32, 8192, 128256, ctx,
+        return new GpuComputeReplay(GpuComputeReplay.Layout.LLAMA, new boolean[16], 0, 16, gpuStart, 2048, 2048, 512, 512, 32, 8192, 128256, ctx,
                 512, fa, name -> name.endsWith("norm.weight") ? 8192 : name.startsWith("token_embd") ? 147_750_912L : 2_359_296L);
     }
 
