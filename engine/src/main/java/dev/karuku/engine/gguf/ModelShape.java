@@ -8,11 +8,12 @@ import java.util.Set;
 /// synthetic models of realistic shape (speed and memory do not depend on the weights' values) and to reason about
 /// their sizes.
 ///
-/// @param architecture   `llama`, `qwen2` (adds Q/K/V projection biases), `qwen3` (adds q/k norms) or `gemma3` (q/k
-///                       norms, post-norms and sliding-window attention)
+/// @param architecture   `llama`, `qwen2` (adds Q/K/V projection biases), `qwen3` (adds q/k norms), `qwen3moe` (qwen3's
+///                       attention, a mixture-of-experts feed-forward) or `gemma3` (q/k norms, post-norms and
+///                       sliding-window attention)
 /// @param blocks         transformer blocks (`block_count`)
 /// @param embd           `embedding_length`
-/// @param ff             `feed_forward_length`
+/// @param ff             `feed_forward_length`; for `qwen3moe` the width of one expert (`expert_feed_forward_length`)
 /// @param heads          attention heads
 /// @param kvHeads        key/value heads (grouped-query attention when fewer than `heads`)
 /// @param headDim        dimension per head; usually `embd / heads` for llama and qwen2, often more for qwen3 and gemma3
@@ -20,18 +21,21 @@ import java.util.Set;
 /// @param contextLength  `context_length` the model was trained for
 /// @param tiedEmbeddings no `output.weight`: llama.cpp reuses `token_embd.weight` for the output layer
 /// @param slidingWindow  `attention.sliding_window` for gemma3 (0 for none)
+/// @param experts        `expert_count` for `qwen3moe` (0 for dense models)
+/// @param expertsUsed    `expert_used_count`: experts each token is routed to
 public record ModelShape(String architecture, int blocks, int embd, int ff, int heads, int kvHeads, int headDim,
-                         int vocab, int contextLength, boolean tiedEmbeddings, int slidingWindow) {
+                         int vocab, int contextLength, boolean tiedEmbeddings, int slidingWindow, int experts,
+                         int expertsUsed) {
 
     /// Special and byte tokens every synthetic vocabulary starts with (see [TestModels]).
     public static final int MIN_VOCAB = 261;
 
     /// The architectures whose tensors and metadata [#tensors()] and [TestModels] know how to write.
-    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "gemma3");
+    public static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "qwen3moe", "gemma3");
 
     public ModelShape {
         if (!ARCHITECTURES.contains(architecture)) {
-            throw new IllegalArgumentException("architecture must be one of llama, qwen2, qwen3, gemma3, got " + architecture);
+            throw new IllegalArgumentException("architecture must be one of " + ARCHITECTURES + ", got " + architecture);
         }
         if (blocks < 1 || embd < 1 || ff < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || contextLength < 1) {
             throw new IllegalArgumentException("every dimension must be positive");
@@ -41,6 +45,16 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
         if (vocab < MIN_VOCAB) throw new IllegalArgumentException("vocab must be at least " + MIN_VOCAB + ", got " + vocab);
         if (architecture.equals("gemma3") && slidingWindow < 1) throw new IllegalArgumentException("gemma3 needs a sliding window");
         if (slidingWindow < 0) throw new IllegalArgumentException("sliding window must not be negative");
+        if (architecture.equals("qwen3moe") != (experts > 0)) throw new IllegalArgumentException("experts are for qwen3moe only");
+        if (expertsUsed < 0 || expertsUsed > experts || (experts > 0 && expertsUsed < 1)) {
+            throw new IllegalArgumentException(expertsUsed + " experts used of " + experts);
+        }
+    }
+
+    /// A dense model (no experts).
+    public ModelShape(String architecture, int blocks, int embd, int ff, int heads, int kvHeads, int headDim, int vocab,
+                      int contextLength, boolean tiedEmbeddings, int slidingWindow) {
+        this(architecture, blocks, embd, ff, heads, kvHeads, headDim, vocab, contextLength, tiedEmbeddings, slidingWindow, 0, 0);
     }
 
     /// The known-answer model of engine-notes.md ("A test model whose answer is known").
@@ -60,19 +74,23 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
     }
 
     public ModelShape withBlocks(int n) {
-        return new ModelShape(architecture, n, embd, ff, heads, kvHeads, headDim, vocab, contextLength, tiedEmbeddings, slidingWindow);
+        return new ModelShape(architecture, n, embd, ff, heads, kvHeads, headDim, vocab, contextLength, tiedEmbeddings, slidingWindow,
+                experts, expertsUsed);
     }
 
     public ModelShape withVocab(int n) {
-        return new ModelShape(architecture, blocks, embd, ff, heads, kvHeads, headDim, n, contextLength, tiedEmbeddings, slidingWindow);
+        return new ModelShape(architecture, blocks, embd, ff, heads, kvHeads, headDim, n, contextLength, tiedEmbeddings, slidingWindow,
+                experts, expertsUsed);
     }
 
     public ModelShape withContextLength(int n) {
-        return new ModelShape(architecture, blocks, embd, ff, heads, kvHeads, headDim, vocab, n, tiedEmbeddings, slidingWindow);
+        return new ModelShape(architecture, blocks, embd, ff, heads, kvHeads, headDim, vocab, n, tiedEmbeddings, slidingWindow,
+                experts, expertsUsed);
     }
 
     public ModelShape withTiedEmbeddings(boolean tied) {
-        return new ModelShape(architecture, blocks, embd, ff, heads, kvHeads, headDim, vocab, contextLength, tied, slidingWindow);
+        return new ModelShape(architecture, blocks, embd, ff, heads, kvHeads, headDim, vocab, contextLength, tied, slidingWindow,
+                experts, expertsUsed);
     }
 
     /// One tensor of the model: its GGUF name and ggml shape (`ne[0]` first).
@@ -117,9 +135,17 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
             }
             if (architecture.equals("gemma3")) t.add(new TensorSpec(p + "post_attention_norm.weight", new long[] {embd}));
             t.add(new TensorSpec(p + "ffn_norm.weight", new long[] {embd}));
-            t.add(new TensorSpec(p + "ffn_gate.weight", new long[] {embd, ff}));
-            t.add(new TensorSpec(p + "ffn_up.weight", new long[] {embd, ff}));
-            t.add(new TensorSpec(p + "ffn_down.weight", new long[] {ff, embd}));
+            if (experts > 0) {
+                // The router (kept F32/F16 by llama.cpp's quantizer) and the experts stacked in 3-D tensors.
+                t.add(new TensorSpec(p + "ffn_gate_inp.weight", new long[] {embd, experts}));
+                t.add(new TensorSpec(p + "ffn_gate_exps.weight", new long[] {embd, ff, experts}));
+                t.add(new TensorSpec(p + "ffn_up_exps.weight", new long[] {embd, ff, experts}));
+                t.add(new TensorSpec(p + "ffn_down_exps.weight", new long[] {ff, embd, experts}));
+            } else {
+                t.add(new TensorSpec(p + "ffn_gate.weight", new long[] {embd, ff}));
+                t.add(new TensorSpec(p + "ffn_up.weight", new long[] {embd, ff}));
+                t.add(new TensorSpec(p + "ffn_down.weight", new long[] {ff, embd}));
+            }
             if (architecture.equals("gemma3")) t.add(new TensorSpec(p + "post_ffw_norm.weight", new long[] {embd}));
         }
         t.add(new TensorSpec("output_norm.weight", new long[] {embd}));
@@ -127,9 +153,9 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
         return t;
     }
 
-    /// Q and K are RMS-normed per head before RoPE (`attn_q_norm`, `attn_k_norm`): qwen3 and gemma3.
+    /// Q and K are RMS-normed per head before RoPE (`attn_q_norm`, `attn_k_norm`): qwen3, qwen3moe and gemma3.
     public boolean qkNorm() {
-        return architecture.equals("qwen3") || architecture.equals("gemma3");
+        return architecture.startsWith("qwen3") || architecture.equals("gemma3");
     }
 
     /// Total weights, counting a tied embedding once.

@@ -120,6 +120,10 @@ public final class TestModels {
             w.putU32(a + ".attention.key_length", s.headDim()).putU32(a + ".attention.value_length", s.headDim());
         }
         if (s.slidingWindow() > 0) w.putU32(a + ".attention.sliding_window", s.slidingWindow());
+        if (s.experts() > 0) {
+            w.putU32(a + ".expert_count", s.experts()).putU32(a + ".expert_used_count", s.expertsUsed())
+                    .putU32(a + ".expert_feed_forward_length", s.ff());
+        }
         return w;
     }
 

@@ -30,6 +30,11 @@ final class VerifyModels {
     /// tied.
     static final ModelShape QWEN3 = new ModelShape("qwen3", 3, 1024, 3072, 16, 8, 128, 32000, 40960, true, 0);
 
+    /// Qwen3-30B-A3B proportions scaled down: qwen3's attention (16 heads / 4 KV heads of 128, q/k norms) and a
+    /// mixture-of-experts feed-forward of 8 experts of width 768, 2 used per token (router `ffn_gate_inp`, experts in
+    /// 3-D `ffn_{gate,up,down}_exps`), untied.
+    static final ModelShape QWEN3MOE = new ModelShape("qwen3moe", 3, 1024, 768, 16, 4, 128, 32000, 40960, false, 0, 8, 2);
+
     private static final Map<String, Path> CACHE = new ConcurrentHashMap<>();
     private static Path dir;
 
