@@ -131,7 +131,7 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
     /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form, for dense models built by
     /// llama.cpp's `llm_build_llama`, `llm_build_qwen2`, `llm_build_qwen3` and `llm_build_gemma3`; empty otherwise.
     public Optional<GpuComputeReplay.Layout> replayLayout() {
-        if (isMoe()) return Optional.empty();
+        if (isMoe()) return Optional.ofNullable(architecture.equals("qwen3moe") ? GpuComputeReplay.Layout.QWEN3MOE : null);
         return Optional.ofNullable(switch (architecture) {
             case "llama", "qwen2" -> GpuComputeReplay.Layout.LLAMA;
             case "qwen3" -> GpuComputeReplay.Layout.QWEN3;

@@ -141,6 +141,20 @@ class MemoryEstimatorTest {
     }
 
     @Test
+    void qwen3moeIsReplayedAndApproximateOnlyWithBlocksOnTheCpuBesideAGpu() {
+        GgufFile moe = Headers.q4km(Headers.Shape.moe().withArch("qwen3moe"));
+        assertThat(MemoryEstimator.estimate(moe, CTX_2048, CPU).reasons()).isEmpty();
+        assertThat(MemoryEstimator.estimate(moe, CTX_2048.withGpuLayers(5), GPU).reasons()).isEmpty();
+        assertThat(MemoryEstimator.estimate(moe, CTX_2048.withGpuLayers(2), GPU).reasons())
+                .anyMatch(r -> r.contains("MoE blocks on the CPU"));
+        // The replay follows the experts: more used experts, wider feed-forward tensors on the CPU-only peak.
+        long two = MemoryEstimator.estimate(moe, CTX_2048, CPU).compute().cpu();
+        long all = MemoryEstimator.estimate(Headers.q4km(new Headers.Shape("qwen3moe", 4, 1024, 4096, 8, 2, 128, 1024,
+                false, 0, 8, 8)), CTX_2048, CPU).compute().cpu();
+        assertThat(all).isGreaterThan(two);
+    }
+
+    @Test
     void unknownArchitecturesAndLatentAttentionAreFlaggedApproximate() {
         GgufFile odd = Headers.q4km(Headers.Shape.llama1b().withArch("mamba2"));
         assertThat(MemoryEstimator.estimate(odd, CTX_2048, CPU).approximate()).isTrue();
@@ -209,7 +223,9 @@ class MemoryEstimatorTest {
         Headers.Shape shape = Headers.Shape.llama1b();
         assertThat(ModelGeometry.of(Headers.q4km(shape.withArch("qwen2"))).replayLayout()).contains(GpuComputeReplay.Layout.LLAMA);
         assertThat(ModelGeometry.of(Headers.q4km(shape.withArch("qwen3"))).replayLayout()).contains(GpuComputeReplay.Layout.QWEN3);
-        assertThat(ModelGeometry.of(Headers.q4km(Headers.Shape.moe().withArch("qwen3moe"))).replayLayout()).isEmpty();
+        assertThat(ModelGeometry.of(Headers.q4km(Headers.Shape.moe().withArch("qwen3moe"))).replayLayout())
+                .contains(GpuComputeReplay.Layout.QWEN3MOE);
+        assertThat(ModelGeometry.of(Headers.q4km(Headers.Shape.moe())).replayLayout()).isEmpty();
         var off = CTX_2048.withFlashAttention(FlashAttention.OFF);
         long llama = MemoryEstimator.estimate(LLAMA, off.withGpuLayers(17), GPU).compute().gpu();
         // A bias ADD runs in place over its projection: with every weight on the GPU it costs nothing.

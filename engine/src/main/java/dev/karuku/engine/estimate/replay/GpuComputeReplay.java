@@ -4,6 +4,8 @@ import static dev.karuku.engine.estimate.replay.Tensor.Op.*;
 import static dev.karuku.engine.estimate.replay.Tensor.Place.GPU;
 import static dev.karuku.engine.estimate.replay.Tensor.Place.HOST;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.ToLongFunction;
 
 /// The GPU compute buffer of a llama-style decoder (pre-norm blocks, RoPE, GQA attention, SwiGLU feed-forward), of
@@ -29,9 +31,20 @@ import java.util.function.ToLongFunction;
 /// @param ubatch     tokens of the reserved graph (`min(n_ubatch, n_batch, n_ctx)`)
 /// @param weightBytes bytes of a named weight tensor in the file (0 when absent); `output.weight` falls back to the
 ///                   token embedding for tied models
+/// @param experts    experts per MoE layer ([Layout#QWEN3MOE]; 0 for dense layouts)
+/// @param expertsUsed experts each token is routed to
 public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells, int layers, int gpuStart, long embd,
                                long qWidth, long kvWidth, long vWidth, long heads, long ff, long vocab, long kvCells,
-                               long ubatch, boolean flashAttention, ToLongFunction<String> weightBytes) {
+                               long ubatch, boolean flashAttention, ToLongFunction<String> weightBytes, int experts,
+                               int expertsUsed) {
+
+    /// A dense layout (no experts).
+    public GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells, int layers, int gpuStart, long embd,
+                            long qWidth, long kvWidth, long vWidth, long heads, long ff, long vocab, long kvCells,
+                            long ubatch, boolean flashAttention, ToLongFunction<String> weightBytes) {
+        this(layout, swaLayers, swaCells, layers, gpuStart, embd, qWidth, kvWidth, vWidth, heads, ff, vocab, kvCells,
+                ubatch, flashAttention, weightBytes, 0, 0);
+    }
 
     /// The attention block of a graph builder, as far as the allocator can tell them apart (node order and sizes).
     public enum Layout {
@@ -43,7 +56,10 @@ public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells
         QWEN3,
         /// `llm_build_gemma3`: scaled embeddings; Q, K, V in that order, with q/k norms and Q scaled after RoPE;
         /// post-attention and post-feed-forward norms; GeGLU; sliding-window layers with their own mask.
-        GEMMA3;
+        GEMMA3,
+        /// `llm_build_qwen3moe`: qwen3's attention; the feed-forward is `build_moe_ffn` (router logits, soft_max,
+        /// top-k, normalised weights, one `MUL_MAT_ID` per expert tensor, SwiGLU, weighted sum of the used experts).
+        QWEN3MOE;
 
         boolean qkNorm() {
             return this != LLAMA;
@@ -62,23 +78,37 @@ public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells
         return gpuBytes(true);
     }
 
+    /// The compute buffer of the CPU backend alone (no GPU backend, `gpuStart` ignored): the same graph in one split,
+    /// not reordered, its inputs (token ids, positions, row indices, masks) and the looked-up embeddings allocated in
+    /// the buffer too, the inputs first as ggml's allocator does.
+    public long cpuBytes() {
+        return bytes(false, true);
+    }
+
     /// @param vulkanReorder apply the Vulkan backend's graph reordering to GPU splits (on by default in v0.4.0)
     long gpuBytes(boolean vulkanReorder) {
+        return bytes(vulkanReorder, false);
+    }
+
+    private long bytes(boolean vulkanReorder, boolean cpuOnly) {
+        // With the CPU backend alone everything lives in the one buffer the allocator measures (placed "GPU" here).
+        Tensor.Place in = cpuOnly ? GPU : HOST;
+        int gpuStart = cpuOnly ? 0 : this.gpuStart;
         ScheduledGraph g = new ScheduledGraph(vulkanReorder);
         long act = 4 * ubatch;
         long e = act * embd, q = act * qWidth, kv = act * kvWidth, f = act * ff;
-        Tensor tokens = Tensor.leaf("inp_tokens", 4 * ubatch, HOST, false);
-        Tensor pos = Tensor.leaf("inp_pos", 4 * ubatch, HOST, false);
-        Tensor mask = Tensor.leaf("kq_mask", (flashAttention ? 2 : 4) * kvCells * ubatch, HOST, false);
-        Tensor maskSwa = Tensor.leaf("kq_mask_swa", (flashAttention ? 2 : 4) * swaCells * ubatch, HOST, false);
+        Tensor tokens = Tensor.leaf("inp_tokens", 4 * ubatch, in, false);
+        Tensor pos = Tensor.leaf("inp_pos", 4 * ubatch, in, false);
+        Tensor mask = Tensor.leaf("kq_mask", (flashAttention ? 2 : 4) * kvCells * ubatch, in, false);
+        Tensor maskSwa = Tensor.leaf("kq_mask_swa", (flashAttention ? 2 : 4) * swaCells * ubatch, in, false);
         // Rows of the cache to write; a model with sliding-window layers has a second cache with its own indices.
         long vIdxBytes = flashAttention ? 8 * ubatch : 8 * ubatch * vWidth;
-        Tensor kIdx = Tensor.leaf("k_idxs", 8 * ubatch, HOST, false);
-        Tensor vIdx = Tensor.leaf("v_idxs", vIdxBytes, HOST, false);
-        Tensor kIdxSwa = Tensor.leaf("k_idxs_swa", 8 * ubatch, HOST, false);
-        Tensor vIdxSwa = Tensor.leaf("v_idxs_swa", vIdxBytes, HOST, false);
-        Tensor outIds = Tensor.leaf("out_ids", 4 * ubatch, HOST, false);
-        Tensor inpL = g.op("embd", GET_ROWS, e, HOST, weight("token_embd.weight", HOST), tokens);
+        Tensor kIdx = Tensor.leaf("k_idxs", 8 * ubatch, in, false);
+        Tensor vIdx = Tensor.leaf("v_idxs", vIdxBytes, in, false);
+        Tensor kIdxSwa = Tensor.leaf("k_idxs_swa", 8 * ubatch, in, false);
+        Tensor vIdxSwa = Tensor.leaf("v_idxs_swa", vIdxBytes, in, false);
+        Tensor outIds = Tensor.leaf("out_ids", 4 * ubatch, in, false);
+        Tensor inpL = g.op("embd", GET_ROWS, e, in, weight("token_embd.weight", in), tokens);
         if (layout == Layout.GEMMA3) inpL = g.op("inp_scaled", SCALE, e, GPU, inpL);
         for (int il = 0; il < layers; il++) {
             Tensor.Place dev = il >= gpuStart ? GPU : HOST;
@@ -138,10 +168,15 @@ public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells
             Tensor ffnInp = g.op("ffn_inp", ADD, e, GPU, attnOut, residual);
             Tensor fNorm = g.op("norm", RMS_NORM, e, GPU, ffnInp);
             Tensor fn = g.op("ffn_norm", MUL, e, GPU, fNorm, weight(b + "ffn_norm.weight", dev));
-            Tensor gate = g.op("ffn_gate", MUL_MAT, f, GPU, weight(b + "ffn_gate.weight", dev), fn);
-            Tensor up = g.op("ffn_up", MUL_MAT, f, GPU, weight(b + "ffn_up.weight", dev), fn);
-            Tensor glu = g.op("ffn_glu", GLU, f, GPU, gate, up);
-            Tensor down = g.op("ffn_out", MUL_MAT, e, GPU, weight(b + "ffn_down.weight", dev), glu);
+            Tensor down;
+            if (layout == Layout.QWEN3MOE) {
+                down = moe(g, b, dev, fn);
+            } else {
+                Tensor gate = g.op("ffn_gate", MUL_MAT, f, GPU, weight(b + "ffn_gate.weight", dev), fn);
+                Tensor up = g.op("ffn_up", MUL_MAT, f, GPU, weight(b + "ffn_up.weight", dev), fn);
+                Tensor glu = g.op("ffn_glu", GLU, f, GPU, gate, up);
+                down = g.op("ffn_out", MUL_MAT, e, GPU, weight(b + "ffn_down.weight", dev), glu);
+            }
             if (layout == Layout.GEMMA3) {
                 Tensor pn = g.op("norm", RMS_NORM, e, GPU, down);
                 down = g.op("ffn_post_norm", MUL, e, GPU, pn, weight(b + "post_ffw_norm.weight", dev));
@@ -154,7 +189,46 @@ public record GpuComputeReplay(Layout layout, boolean[] swaLayers, long swaCells
         long outW = weightBytes.applyAsLong("output.weight");
         Tensor outWeight = Tensor.weight("output", outW > 0 ? outW : weightBytes.applyAsLong("token_embd.weight"), out);
         g.op("result_output", MUL_MAT, act * vocab, GPU, outWeight, rn);
-        return new GraphAllocator(ALIGNMENT).run(g.nodes());
+        if (!cpuOnly) return new GraphAllocator(ALIGNMENT).run(g.nodes());
+        // llama.cpp also creates an embeddings input [n_embd, ub] beside the token ids (for callers that pass
+        // embeddings); unused here, it is allocated with the inputs and never freed (measured: one row of E above the
+        // graph at every CPU-only peak, as in the host buffer's 2E rows with a GPU).
+        Tensor embdInput = Tensor.leaf("inp_embd", e, in, false);
+        g.keep(embdInput);
+        List<Tensor> inputs = new ArrayList<>(List.of(embdInput, tokens, pos, kIdx, vIdx, mask));
+        if (swaCells > 0) inputs.addAll(List.of(kIdxSwa, vIdxSwa, maskSwa));
+        inputs.add(outIds);
+        return new GraphAllocator(ALIGNMENT).run(g.nodes(), inputs);
+    }
+
+    /// `build_moe_ffn` (softmax gating, normalised top-k weights, SwiGLU), in the order `GGML_SCHED_DEBUG=2` prints its
+    /// nodes (ggml's depth-first expansion): the sum of the used experts' outputs, `[n_embd, ub]`. A CPU layer's router
+    /// and 3-D expert tensors are copied whole into the GPU buffer like any weight (op offload of `MUL_MAT_ID`).
+    private Tensor moe(ScheduledGraph g, String b, Tensor.Place dev, Tensor in) {
+        long act = 4 * ubatch, k = expertsUsed;
+        Tensor logits = g.op("ffn_moe_logits", MUL_MAT, act * experts, GPU, weight(b + "ffn_gate_inp.weight", dev), in);
+        Tensor probs = g.op("ffn_moe_probs", SOFT_MAX, act * experts, GPU, logits);
+        Tensor probs3d = g.view("ffn_moe_probs (reshaped)", RESHAPE, act * experts, probs);
+        Tensor argsort = g.op("ffn_moe_argsort", ARGSORT, act * experts, GPU, probs);
+        Tensor topk = g.view("ffn_moe_topk", VIEW, act * k, argsort);
+        Tensor weights = g.op("ffn_moe_weights", GET_ROWS, act * k, GPU, probs3d, topk);
+        Tensor weights2d = g.view("ffn_moe_weights (reshaped)", RESHAPE, act * k, weights);
+        Tensor sum = g.op("ffn_moe_weights_sum", SUM_ROWS, act, GPU, weights2d);
+        Tensor clamped = g.op("ffn_moe_weights_sum_clamped", CLAMP, act, GPU, sum);
+        Tensor norm = g.op("ffn_moe_weights_norm", DIV, act * k, GPU, weights2d, clamped);
+        Tensor norm3d = g.view("ffn_moe_weights_norm (reshaped)", RESHAPE, act * k, norm);
+        Tensor in3d = g.view("ffn_norm (reshaped)", RESHAPE, act * embd, in);
+        long fk = act * ff * k;
+        Tensor gate = g.op("ffn_moe_gate", MUL_MAT_ID, fk, GPU, weight(b + "ffn_gate_exps.weight", dev), in3d, topk);
+        Tensor up = g.op("ffn_moe_up", MUL_MAT_ID, fk, GPU, weight(b + "ffn_up_exps.weight", dev), in3d, topk);
+        Tensor glu = g.op("ffn_moe_swiglu", GLU, fk, GPU, gate, up);
+        Tensor down = g.op("ffn_moe_down", MUL_MAT_ID, act * embd * k, GPU, weight(b + "ffn_down_exps.weight", dev), glu, topk);
+        Tensor weighted = g.op("ffn_moe_weighted", MUL, act * embd * k, GPU, down, norm3d);
+        Tensor[] expert = new Tensor[(int) k];
+        for (int i = 0; i < k; i++) expert[i] = g.view("ffn_moe_weighted (view)", VIEW, act * embd, weighted);
+        Tensor out = expert[0];
+        for (int i = 1; i < k; i++) out = g.op("ffn_moe_out", ADD, act * embd, GPU, out, expert[i]);
+        return k == 1 ? g.op("ffn_moe_out", CONT, act * embd, GPU, out) : out;
     }
 
     /// A projection `name.weight × in`, plus `name.bias` when the file has one.

@@ -15,10 +15,16 @@ final class GraphAllocator {
 
     /// @return the GPU buffer size the graph needs
     long run(List<Tensor> nodes) {
+        return run(nodes, List.of());
+    }
+
+    /// @param inputs graph inputs the buffer holds, allocated before the walk (ggml allocates inputs first)
+    long run(List<Tensor> nodes, List<Tensor> inputs) {
         for (Tensor n : nodes) {
             if (n.isView() && !n.dep) n.viewSrc.views++;
             for (Tensor s : n.src) s.children++;
         }
+        for (Tensor i : inputs) if (i.children > 0) allocate(i);
         for (Tensor n : nodes) {
             for (Tensor p : n.src) allocate(p);
             allocate(n);

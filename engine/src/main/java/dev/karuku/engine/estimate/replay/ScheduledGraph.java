@@ -46,6 +46,11 @@ final class ScheduledGraph {
         return v;
     }
 
+    /// Keeps `t` alive to the end of the graph: a dependency node consuming it, appended last.
+    void keep(Tensor t) {
+        splitNodes.add(new Tensor("keep " + t.name, 0, t.place, false, false, t, true, Op.NONE, List.of(t)));
+    }
+
     List<Tensor> nodes() {
         flush();
         return nodes;

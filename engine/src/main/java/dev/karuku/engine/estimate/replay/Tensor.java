@@ -18,13 +18,13 @@ final class Tensor {
     enum Place { GPU, HOST }
 
     /// The ggml ops the graphs here use (`NONE`: weights, inputs, the KV cache, the scheduler's copies).
-    enum Op { NONE, VIEW, RESHAPE, PERMUTE, GET_ROWS, RMS_NORM, MUL, ADD, MUL_MAT, ROPE, SET_ROWS, FLASH_ATTN_EXT, SOFT_MAX,
-        CONT, GLU, SCALE, UNARY;
+    enum Op { NONE, VIEW, RESHAPE, PERMUTE, GET_ROWS, RMS_NORM, MUL, ADD, DIV, MUL_MAT, MUL_MAT_ID, ROPE, SET_ROWS,
+        FLASH_ATTN_EXT, SOFT_MAX, ARGSORT, SUM_ROWS, CLAMP, CONT, GLU, SCALE, UNARY;
 
         /// ggml_op_can_inplace
         boolean inplace() {
-            return this == ADD || this == MUL || this == RMS_NORM || this == ROPE || this == SOFT_MAX || this == SCALE
-                    || this == UNARY;
+            return this == ADD || this == MUL || this == DIV || this == RMS_NORM || this == ROPE || this == SOFT_MAX
+                    || this == SCALE || this == UNARY;
         }
 
         /// No computation (Vulkan's graph optimizer moves these separately).
