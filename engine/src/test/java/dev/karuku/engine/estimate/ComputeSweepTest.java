@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /// The calibration sweep behind docs/memory-estimates.md: every offload 0…L+1, contexts 512…8k, flash attention on
-/// and off, for the five shapes of [VerifyModels], on the software Vulkan device. Minutes of loads, so it runs only
+/// and off, for the six shapes of [VerifyModels], on the software Vulkan device. Minutes of loads, so it runs only
 /// when asked: `-Dkaruku.sweep=true` (optionally `-Dkaruku.sweep.shapes=tied,gemma3`, `.ctx=2048`, `.fa=ON`, `.ngl=1,2`, `.quant=MOSTLY_IQ3_S`). Writes
 /// target/estimate-verify/sweep.csv, and asserts the acceptance rule of [EstimateVerifyGpuTest] on every load except
-/// those whose KQ matrix is flagged as too big for lavapipe's buffers (marked `kq-on-host` in the CSV). With
+/// those whose KQ matrix is flagged as too big for lavapipe's buffers (marked `kq-on-host` in the CSV) and MoE loads
+/// with blocks on the CPU, which the estimate flags approximate (`moe-cpu-blocks`). With
 /// `-Dkaruku.sweep.dump=true` it only writes llama.cpp's log per load (run with `GGML_SCHED_DEBUG=2` for the splits).
 @Tag("gpu")
 class ComputeSweepTest {
@@ -30,7 +31,7 @@ class ComputeSweepTest {
         assumeTrue(Boolean.getBoolean("karuku.sweep"), "sweep not requested (-Dkaruku.sweep=true)");
         Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
         assumeTrue(hw.hasGpu(), "no Vulkan device");
-        String shapes = System.getProperty("karuku.sweep.shapes", "llama,tied,gemma3,qwen2,qwen3");
+        String shapes = System.getProperty("karuku.sweep.shapes", "llama,tied,gemma3,qwen2,qwen3,qwen3moe");
         String ctxs = System.getProperty("karuku.sweep.ctx", "512,2048,4096,8192");
         String ngls = System.getProperty("karuku.sweep.ngl", "");
         String fas = System.getProperty("karuku.sweep.fa", "ON,OFF");
@@ -45,6 +46,7 @@ class ComputeSweepTest {
                 case "gemma3" -> VerifyModels.GEMMA3;
                 case "qwen2" -> VerifyModels.QWEN2;
                 case "qwen3" -> VerifyModels.QWEN3;
+                case "qwen3moe" -> VerifyModels.QWEN3MOE;
                 default -> throw new IllegalArgumentException("unknown sweep shape " + name);
             };
             Path model = VerifyModels.get(name, shape, quant);
@@ -63,7 +65,11 @@ class ComputeSweepTest {
                         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s,%d,%s,%s", name, ngl, ctx, fa));
                         // Without flash attention an f32 KQ matrix above 128 MiB moves to the host on lavapipe; the estimate
                         // flags that approximate (docs/memory-estimates.md, Known gaps): recorded, not asserted.
-                        boolean asserted = r.estimate().reasons().stream().noneMatch(x -> x.contains("the KQ matrix is"));
+                        boolean kqOnHost = r.estimate().reasons().stream().anyMatch(x -> x.contains("the KQ matrix is"));
+                        // MoE blocks on the CPU beside a GPU: flagged approximate by the estimate (one activation row
+                        // low on a few loads, docs/memory-estimates.md): recorded, not asserted.
+                        boolean moeCpuBlocks = r.estimate().reasons().stream().anyMatch(x -> x.contains("MoE blocks on the CPU"));
+                        boolean asserted = !kqOnHost && !moeCpuBlocks;
                         for (PartError p : r.errors()) {
                             if (!p.part().startsWith("compute") && !p.part().startsWith("total")) continue;
                             line.append(String.format(Locale.ROOT, ",%s,%.2f,%.2f,%+.2f", p.part(), p.estimated() / 1048576.0,
@@ -73,7 +79,8 @@ class ComputeSweepTest {
                             if (p.part().startsWith("compute.")) soft.assertThat(Math.abs(p.errorPct())).as(what).isLessThanOrEqualTo(3.0);
                             if (p.part().startsWith("total.")) soft.assertThat(p.errorPct()).as(what).isGreaterThanOrEqualTo(-2.0);
                         }
-                        if (!asserted) line.append(",kq-on-host");
+                        if (kqOnHost) line.append(",kq-on-host");
+                        if (moeCpuBlocks) line.append(",moe-cpu-blocks");
                         Files.writeString(csv, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     }
                 }

@@ -31,7 +31,9 @@ class EstimateVerifyCpuTest {
                 Arguments.of("gemma3", VerifyModels.GEMMA3, FileType.MOSTLY_Q4_K_M, 4096, FlashAttention.AUTO, KvCacheType.F16),
                 Arguments.of("gemma3", VerifyModels.GEMMA3, FileType.MOSTLY_IQ3_S, 8192, FlashAttention.OFF, KvCacheType.F16),
                 Arguments.of("qwen2", VerifyModels.QWEN2, FileType.MOSTLY_Q4_K_M, 4096, FlashAttention.AUTO, KvCacheType.F16),
-                Arguments.of("qwen3", VerifyModels.QWEN3, FileType.MOSTLY_Q4_K_M, 2048, FlashAttention.OFF, KvCacheType.F16));
+                Arguments.of("qwen3", VerifyModels.QWEN3, FileType.MOSTLY_Q4_K_M, 2048, FlashAttention.OFF, KvCacheType.F16),
+                Arguments.of("qwen3moe", VerifyModels.QWEN3MOE, FileType.MOSTLY_Q4_K_M, 4096, FlashAttention.AUTO, KvCacheType.F16),
+                Arguments.of("qwen3moe", VerifyModels.QWEN3MOE, FileType.MOSTLY_Q4_K_M, 2048, FlashAttention.OFF, KvCacheType.F16));
     }
 
     @ParameterizedTest(name = "{0} {2} ctx {3} fa {4} kv {5}")
