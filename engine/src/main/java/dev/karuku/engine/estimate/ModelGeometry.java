@@ -128,8 +128,9 @@ public record ModelGeometry(String architecture, int layers, long embd, int head
     }
 
     /// The block layout whose GPU compute buffer is replayed node by node
-    /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form, for dense models built by
-    /// llama.cpp's `llm_build_llama`, `llm_build_qwen2`, `llm_build_qwen3` and `llm_build_gemma3`; empty otherwise.
+    /// ([dev.karuku.engine.estimate.replay.GpuComputeReplay]) instead of the closed form, for models built by
+    /// llama.cpp's `llm_build_llama`, `llm_build_qwen2`, `llm_build_qwen3`, `llm_build_gemma3` (dense) and
+    /// `llm_build_qwen3moe`; empty otherwise (other MoE graphs included).
     public Optional<GpuComputeReplay.Layout> replayLayout() {
         if (isMoe()) return Optional.ofNullable(architecture.equals("qwen3moe") ? GpuComputeReplay.Layout.QWEN3MOE : null);
         return Optional.ofNullable(switch (architecture) {

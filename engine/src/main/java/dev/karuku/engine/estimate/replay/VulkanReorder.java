@@ -10,7 +10,8 @@ import java.util.Set;
 /// allocation: repeatedly take the first unplaced node plus any of the next 19 real nodes that depend on no unplaced
 /// node (RMS_NORM→MUL and MUL_MAT→ADD may stay fused), pulling a ROPE with its VIEW and SET_ROWS along; then the views
 /// whose sources are placed. It reorders for parallelism, and so changes when tensors are allocated and freed (turned
-/// off with `GGML_VK_DISABLE_GRAPH_OPTIMIZE=1`). MoE fusion patterns are not modelled (dense graphs only).
+/// off with `GGML_VK_DISABLE_GRAPH_OPTIMIZE=1`). MoE graphs go through the same rule; Vulkan's MoE fusion patterns
+/// (top-k gating) are not modelled.
 final class VulkanReorder {
 
     private static final int NUM_TO_CHECK = 20;
