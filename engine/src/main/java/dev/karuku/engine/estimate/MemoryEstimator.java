@@ -75,11 +75,6 @@ public final class MemoryEstimator {
         if (g.isMoe() && !(replayed || cpuReplayed)) {
             reasons.add("MoE compute buffers are a closed form here, not a replay of llama.cpp's graph (replayed: "
                     + "qwen3moe, on a GPU with a micro-batch of at least " + GpuComputeReplay.OP_OFFLOAD_MIN_BATCH + " tokens)");
-        } else if (replayed && g.isMoe() && cpuBlocks > 0) {
-            // Measured on the qwen3moe shape (sweep, three quants): 7 of 84 loads with blocks on the CPU were 1.2 to 3.0%
-            // (up to one activation row) low; the cause is not found (docs/memory-estimates.md).
-            reasons.add("with MoE blocks on the CPU the replayed GPU compute buffer can be one activation row "
-                    + "(4·n_ubatch·n_embd bytes) low");
         }
         // An architecture outside the modelled set or an MoE one already says its compute buffers are approximate.
         if (hasGpu && !replayed && ModelGeometry.MODELLED.contains(g.architecture()) && !g.isMoe()) {

@@ -21,10 +21,11 @@ final class Tensor {
     enum Op { NONE, VIEW, RESHAPE, PERMUTE, GET_ROWS, RMS_NORM, MUL, ADD, DIV, MUL_MAT, MUL_MAT_ID, ROPE, SET_ROWS,
         FLASH_ATTN_EXT, SOFT_MAX, ARGSORT, SUM_ROWS, CLAMP, CONT, GLU, SCALE, UNARY;
 
-        /// ggml_op_can_inplace
+        /// ggml_op_can_inplace (CLAMP too: measured on the MoE weights' sum, whose in-place clamp moves the later
+        /// tensors by a few KiB, enough to change where a 2 MiB activation lands)
         boolean inplace() {
             return this == ADD || this == MUL || this == DIV || this == RMS_NORM || this == ROPE || this == SOFT_MAX
-                    || this == SCALE || this == UNARY;
+                    || this == SCALE || this == UNARY || this == CLAMP;
         }
 
         /// No computation (Vulkan's graph optimizer moves these separately).
