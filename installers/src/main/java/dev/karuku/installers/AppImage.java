@@ -15,9 +15,12 @@ final class AppImage {
     static final String CLI_MAIN = "dev.karuku.engine.cli.Main";
 
     /// Options both launchers start the JVM with. The engine calls llama.cpp through FFM, JavaFX loads its own
-    /// natives; `karuku.natives` points the engine's loader at the natives shipped in the image.
+    /// natives; `karuku.natives` points the engine's loader at the natives shipped in the image. G1 aims at young
+    /// pauses that fit in a frame (its default goal, 200 ms, let them reach 16–28 ms while an answer streamed:
+    /// each one a dropped frame; see docs/benchmarks.md).
     static final List<String> JAVA_OPTIONS = List.of(
             "--enable-native-access=ALL-UNNAMED,javafx.graphics",
+            "-XX:MaxGCPauseMillis=8",
             "-Dkaruku.natives=$APPDIR/natives");
 
     private AppImage() {}
