@@ -31,8 +31,6 @@ final class AppCds {
     static final String APP_ARCHIVE = "karuku.jsa";
     static final String CLI_ARCHIVE = "karuku-cli.jsa";
     static final long APP_RUN_SECONDS = 8;
-    /// Read by the engine's `ArchiveJarTimes` and by the `.deb`'s postinst.
-    static final String JAR_TIME_PROPERTY = "karuku.cds.jarTime";
 
     private AppCds() {}
 
@@ -145,7 +143,8 @@ final class AppCds {
         lines.add(at + 1, "java-options=-Xlog:cds*=off");
         lines.add(at + 2, "java-options=-Xlog:aot*=off");
         lines.add(at + 3, "java-options=-XX:SharedArchiveFile=$APPDIR/" + archive);
-        lines.add(at + 4, "java-options=-D" + JAR_TIME_PROPERTY + "=" + jarTime);
+        // The engine's own name for it (a compile-time constant: the engine is not on the packager's class path).
+        lines.add(at + 4, "java-options=-D" + dev.karuku.engine.install.ArchiveJarTimes.PROPERTY + "=" + jarTime);
         Files.write(cfg, lines);
     }
 }
