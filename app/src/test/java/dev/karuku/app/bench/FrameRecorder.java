@@ -15,13 +15,28 @@ final class FrameRecorder {
     private int count;
     private volatile long longestStallNanos;
     private volatile boolean recording;
+    private LongFrame frame;
     private final AnimationTimer timer = new AnimationTimer() {
         @Override
         public void handle(long now) {
             if (count == pulses.length) pulses = Arrays.copyOf(pulses, count * 2);
             pulses[count++] = System.nanoTime();
+            if (frame != null) {
+                frame.end();
+                if (frame.shouldCommit()) frame.commit();
+            }
+            frame = new LongFrame();
+            frame.begin();
         }
     };
+
+    /// A frame (the time between two pulses' starts) over 20 ms, for a flight recording of the benchmark: its
+    /// window is where the FX thread's samples that cost the frame lie.
+    @jdk.jfr.Name("karuku.LongFrame")
+    @jdk.jfr.Label("Long frame")
+    @jdk.jfr.Threshold("20 ms")
+    static final class LongFrame extends jdk.jfr.Event {
+    }
 
     /// Starts recording; call on the FX thread.
     void start() {
