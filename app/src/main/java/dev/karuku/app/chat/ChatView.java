@@ -92,7 +92,8 @@ public final class ChatView {
                 vm.contextUsed(), vm.contextLength()));
 
         messageList.setItems(vm.messages());
-        messageList.setCellFactory(l -> new MessageCell(vm, messages, markdown));
+        AnswerRenderings renderings = new AnswerRenderings(markdown);
+        messageList.setCellFactory(l -> new MessageCell(vm, messages, renderings));
         messageList.setSkin(new ListViewSkin<>(messageList) {
             @Override
             protected VirtualFlow<ListCell<MessageItem>> createVirtualFlow() {

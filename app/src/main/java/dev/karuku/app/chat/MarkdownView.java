@@ -108,6 +108,7 @@ public final class MarkdownView {
 
         public void show(String markdown) {
             String next = markdown == null ? "" : markdown;
+            if (next.equals(text) && !ranges.isEmpty()) return; // another cell showing the same answer rendered it
             int from = next.startsWith(text) && !next.contains("]:") ? closedBefore() : 0;
             if (!parse(next, from)) parse(next, 0);
         }

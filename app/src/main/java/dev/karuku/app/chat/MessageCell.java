@@ -7,6 +7,7 @@ import javafx.beans.InvalidationListener;
 import javafx.beans.WeakInvalidationListener;
 import javafx.beans.value.ChangeListener;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -22,12 +23,16 @@ import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 /// One message in the virtualised message list. A cell is reused for many messages as the list scrolls, so it
-/// re-binds on every `updateItem` and renders the Markdown again only when the text changes (once per pulse
-/// while streaming), rebuilding only the blocks that changed ([MarkdownView.Live]).
+/// re-binds on every `updateItem`. An answer's Markdown is rendered once per answer ([AnswerRenderings]) and
+/// follows its text, rebuilding only the blocks that changed ([MarkdownView.Live]); a cell given an answer takes
+/// those nodes from the cell that had them. A cell out of the scene renders nothing until it is back.
 final class MessageCell extends ListCell<MessageItem> {
     private final ChatViewModel vm;
     private final Messages messages;
-    private final MarkdownView.Live answer;
+    private final AnswerRenderings renderings;
+    /// The rendering of the answer this cell shows (null for a user's message); its nodes can be taken by another
+    /// cell that is given the same answer, see [#showsItsMessage()].
+    private MarkdownView.Live answer;
     private final VBox bubble = new VBox();
     private final Label role = new Label();
     private final VBox body = new VBox();
@@ -37,18 +42,23 @@ final class MessageCell extends ListCell<MessageItem> {
     private final Button copy;
     private final Button edit;
     private final Button regenerate;
-    private final InvalidationListener onText = o -> render();
+    private final InvalidationListener onText = o -> render(false);
     private final ChangeListener<Object> onMeta = (o, a, b) -> renderMeta();
     /// The actions depend on whether an answer is streaming; weak, as cells come and go with the list's skin.
     private final InvalidationListener onState = o -> renderMeta();
     private MessageItem bound;
     /// False from the moment this cell shows another message until [MessageFlow] has styled it as a whole.
     private boolean styled;
+    /// True when the text changed while the cell was out of the scene, and was not rendered then. JavaFX's flow
+    /// drops cells from its sheet (the empty cells that filled the list while it was short, among others) that stay
+    /// bound to their row: such a cell is given the message that arrives at its row, and rendered every pulse of
+    /// that answer, unseen, beside the cell that shows it.
+    private boolean stale;
 
-    MessageCell(ChatViewModel vm, Messages messages, MarkdownView markdown) {
+    MessageCell(ChatViewModel vm, Messages messages, AnswerRenderings renderings) {
         this.vm = vm;
         this.messages = messages;
-        this.answer = markdown.live();
+        this.renderings = renderings;
         vm.state().addListener(new WeakInvalidationListener(onState));
         copy = iconButton(Feather.COPY, "chat.copy");
         edit = iconButton(Feather.EDIT_2, "chat.edit");
@@ -96,12 +106,26 @@ final class MessageCell extends ListCell<MessageItem> {
         bound.streaming().addListener(onMeta);
         bound.error().addListener(onMeta);
         boolean user = bound.role() == Role.USER;
+        answer = user ? null : renderings.of(bound);
         bubble.getStyleClass().removeAll("bubble-user", "bubble-assistant");
         bubble.getStyleClass().add(user ? "bubble-user" : "bubble-assistant");
         role.setText(messages.get(user ? "chat.role.user" : "chat.role.assistant"));
         role.setGraphic(new FontIcon(user ? Feather.USER : Feather.FEATHER));
-        render();
+        render(true);
         setGraphic(bubble);
+    }
+
+    /// False when the cell's text changed while it was out of the scene, or another cell has since taken this
+    /// answer's nodes (it was given the same answer, as JavaFX's list does when it measures rows or moves them
+    /// between cells): the cell must render again before it is laid out.
+    boolean showsItsMessage() {
+        return !stale && (answer == null || answer.node().getParent() == body);
+    }
+
+    /// Renders the message again, taking the answer's nodes back from the cell that has them.
+    void showAgain() {
+        styled = false;
+        render(true);
     }
 
     boolean styled() {
@@ -112,8 +136,14 @@ final class MessageCell extends ListCell<MessageItem> {
         styled = true;
     }
 
-    private void render() {
+    /// @param placing true when the list puts the cell at its row (it takes the answer's nodes wherever they are);
+    ///                false when the text changed (it leaves them to a cell on screen that shows the same answer)
+    private void render(boolean placing) {
         if (bound == null) return;
+        if (getScene() == null) {
+            stale = true;
+            return;
+        }
         String text = bound.text().get();
         if (bound.role() == Role.USER) {
             Label plain = new Label(text);
@@ -121,10 +151,33 @@ final class MessageCell extends ListCell<MessageItem> {
             plain.getStyleClass().add("user-text");
             body.getChildren().setAll(plain);
         } else {
+            Node nodes = answer.node();
+            boolean mine = nodes.getParent() == body;
+            if (!mine && !placing && !mayTake(nodes)) {
+                stale = true;
+                renderMeta();
+                return;
+            }
             answer.show(text.isEmpty() && bound.streaming().get() ? "…" : text);
-            if (body.getChildren().size() != 1 || body.getChildren().getFirst() != answer.node()) body.getChildren().setAll(answer.node());
+            if (!mine) body.getChildren().setAll(nodes);
         }
+        stale = false;
         renderMeta();
+    }
+
+    /// Whether this cell may take an answer's nodes from the cell that has them: not from a cell on screen that
+    /// shows the same answer, unless this one is on screen too.
+    private boolean mayTake(Node nodes) {
+        MessageCell holder = null;
+        for (Node n = nodes.getParent(); n != null && holder == null; n = n.getParent()) {
+            if (n instanceof MessageCell c) holder = c;
+        }
+        return holder == null || holder.bound != bound || !holder.onScreen() || onScreen();
+    }
+
+    /// In the list's sheet and visible: spare cells are hidden, and the list's measuring cell sits in a hidden group.
+    private boolean onScreen() {
+        return getScene() != null && isVisible() && getParent() != null && getParent().isVisible();
     }
 
     private void renderMeta() {
@@ -150,7 +203,7 @@ final class MessageCell extends ListCell<MessageItem> {
         resend.getStyleClass().add("accent");
         Button cancel = new Button(messages.get("chat.edit.cancel"));
         resend.setOnAction(e -> vm.editAndResend(item, area.getText()));
-        cancel.setOnAction(e -> render());
+        cancel.setOnAction(e -> render(true));
         HBox buttons = new HBox(8, resend, cancel);
         body.getChildren().setAll(area, buttons);
         area.requestFocus();

@@ -12,7 +12,8 @@ import javafx.scene.control.skin.VirtualFlow;
 /// That forced pass is only there to size cells correctly; for a cell that keeps its index and its message it has
 /// nothing to do, because the pulse's own CSS pass, which runs before layout, has already styled the nodes the new
 /// tokens added. So such a cell skips it. A new cell, a cell moved to another index or one that shows another
-/// message goes JavaFX's way.
+/// message goes JavaFX's way. A cell whose answer's nodes another cell took meanwhile, or that missed text while it
+/// was out of the scene, renders its message again first ([MessageCell#showsItsMessage()]).
 final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
 
     /// JavaFX's mark on a cell the flow has just created (`VirtualFlow.NEW_CELL`): it always gets the full pass.
@@ -22,9 +23,17 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
     protected void setCellIndex(ListCell<MessageItem> cell, int index) {
         if (cell instanceof MessageCell m && m.getIndex() == index && m.styled() && !cell.getProperties().containsKey(NEW_CELL)) {
             cell.updateIndex(index); // same index: rebinds only if the list now holds another message there
+            if (!m.showsItsMessage()) m.showAgain();
             if (m.styled()) return;
         }
         super.setCellIndex(cell, index);
-        if (cell instanceof MessageCell m) m.markStyled();
+        if (cell instanceof MessageCell m) {
+            // a cell given another row keeps a message that has moved with it (rows above it were removed)
+            if (!m.showsItsMessage()) {
+                m.showAgain();
+                cell.applyCss();
+            }
+            m.markStyled();
+        }
     }
 }

@@ -164,6 +164,38 @@ final class ChatStreamHarness {
         return "";
     }
 
+    /// What each message row on screen shows (letters and digits of its text nodes), by message index.
+    java.util.Map<Integer, String> shownOnScreen() throws Exception {
+        return onFx(() -> {
+            list.layout();
+            java.util.Map<Integer, String> shown = new java.util.TreeMap<>();
+            for (Node n : list.lookupAll(".list-cell")) {
+                if (n instanceof ListCell<?> c && !c.isEmpty() && c.isVisible() && c.getParent() != null && c.getParent().isVisible()
+                        && c.localToScene(c.getBoundsInLocal()).intersects(list.localToScene(list.getBoundsInLocal()))) {
+                    StringBuilder out = new StringBuilder();
+                    c.lookupAll(".markdown").stream().findFirst().ifPresent(md -> collect(md, out));
+                    c.lookupAll(".user-text").stream().findFirst().ifPresent(label -> collect(label, out));
+                    shown.put(c.getIndex(), lettersAndDigits(out.toString()));
+                }
+            }
+            return shown;
+        });
+    }
+
+    /// What message `index` should show on screen: the letters and digits of its Markdown, link targets left out.
+    String expectedShown(int index) throws Exception {
+        return lettersAndDigits(onFx(() -> vm.messages().get(index).text().get()).replaceAll("\\]\\([^)\\s]*\\)", "]"));
+    }
+
+    /// Scrolls the message list so that message `index` is at its top.
+    void scrollTo(int index) throws Exception {
+        onFx(() -> {
+            list.scrollTo(index);
+            list.layout();
+            return null;
+        });
+    }
+
     private static void collect(Node node, StringBuilder out) {
         if (node instanceof Text t) out.append(t.getText());
         if (node instanceof Parent p) {

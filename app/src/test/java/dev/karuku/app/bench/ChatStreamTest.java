@@ -54,6 +54,31 @@ class ChatStreamTest {
                 .allSatisfy(t -> assertThat(t.getFont().getFamily()).as("inline code font").isEqualTo(MONOSPACE));
     }
 
+    /// The list hands messages from cell to cell as it scrolls, and a cell takes an answer's nodes from the cell that
+    /// showed it before (AnswerRenderings): whatever the order, every row on screen shows its own message, whole.
+    @Test
+    void everyRowShowsItsOwnMessageAfterAConversationAndScrolling() throws Exception {
+        List<String> pieces = ReplyText.pieces(600);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 4000);
+
+        harness.stream(8, pieces.size(), null);
+        int messages = ChatStreamHarness.onFx(() -> harness.viewModel().messages().size());
+        assertThat(messages).isEqualTo(16);
+
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (int top : new int[] {15, 0, 8, 3, 12, 5, 10, 1, 14, 6, 11, 2, 13, 4, 9, 7, 15}) {
+            harness.scrollTo(top);
+            var shown = harness.shownOnScreen();
+            assertThat(shown).as("rows on screen with message %d at the top", top).isNotEmpty().containsKey(top);
+            for (var row : shown.entrySet()) {
+                assertThat(row.getValue()).as("row %d, with message %d at the top", row.getKey(), top)
+                        .isEqualTo(harness.expectedShown(row.getKey()));
+            }
+            seen.addAll(shown.keySet());
+        }
+        assertThat(seen).as("rows seen").hasSize(16);
+    }
+
     static final String MONOSPACE = javafx.scene.text.Font.font("monospace", 13).getFamily();
 
     static boolean within(Node n, String styleClass) {
