@@ -19,6 +19,7 @@ import javafx.scene.control.skin.ListViewSkin;
 import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollToEvent;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
@@ -37,6 +38,7 @@ public final class ChatView {
     private final Messages messages;
     private final MarkdownView markdown;
     private final BorderPane root;
+    private MessageFlow flow;
 
     @FXML private Button newChatButton;
     @FXML private ListView<ConversationSummary> conversationList;
@@ -97,12 +99,13 @@ public final class ChatView {
         messageList.setSkin(new ListViewSkin<>(messageList) {
             @Override
             protected VirtualFlow<ListCell<MessageItem>> createVirtualFlow() {
-                return new MessageFlow();
+                flow = new MessageFlow();
+                return flow;
             }
         });
         messageList.setFocusTraversable(false);
-        vm.messages().addListener((ListChangeListener<MessageItem>) c -> scrollToEnd());
-        vm.state().addListener((o, a, s) -> scrollToEnd());
+        vm.messages().addListener((ListChangeListener<MessageItem>) c -> flow.followEnd());
+        messageList.addEventFilter(ScrollToEvent.ANY, e -> flow.stopFollowing());
         emptyState.visibleProperty().bind(Bindings.isEmpty(vm.messages()));
         emptyTitle.textProperty().bind(Bindings.createStringBinding(() -> messages.get(
                 vm.state().get() == ChatState.NO_MODEL ? "chat.empty.noModel.title" : "chat.empty.title"), vm.state()));
@@ -200,7 +203,4 @@ public final class ChatView {
         vm.maxTokens().addListener((o, a, v) -> factory.setValue(v.intValue()));
     }
 
-    private void scrollToEnd() {
-        if (!vm.messages().isEmpty()) messageList.scrollTo(vm.messages().size() - 1);
-    }
 }

@@ -1,6 +1,8 @@
 package dev.karuku.app.chat;
 
 import javafx.scene.control.ListCell;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
 import javafx.scene.control.skin.VirtualFlow;
 
 /// The message list's [VirtualFlow], without one pass of CSS per pulse over the whole streaming answer.
@@ -18,6 +20,66 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
 
     /// JavaFX's mark on a cell the flow has just created (`VirtualFlow.NEW_CELL`): it always gets the full pass.
     private static final String NEW_CELL = "newcell";
+
+    /// Whether the list keeps its last row's bottom in view: from a Send (or an opened conversation) until the user
+    /// scrolls up, and again once they scroll back down to the end.
+    private boolean followEnd = true;
+
+    MessageFlow() {
+        addEventFilter(ScrollEvent.SCROLL, e -> {
+            if (e.getDeltaY() > 0) followEnd = false;
+        });
+        addEventHandler(ScrollEvent.SCROLL, e -> {
+            if (e.getDeltaY() < 0 && atEnd()) followEnd = true;
+        });
+        getVbar().addEventFilter(MouseEvent.MOUSE_PRESSED, e -> followEnd = false);
+        getVbar().addEventHandler(MouseEvent.MOUSE_RELEASED, e -> followEnd = atEnd());
+    }
+
+    /// Shows the end of the conversation and follows it as an answer streams in.
+    void followEnd() {
+        followEnd = true;
+        requestLayout();
+    }
+
+    /// Stops following the end (the list was scrolled to a row by code).
+    void stopFollowing() {
+        followEnd = false;
+    }
+
+    /// Following, keeps the end in view by scrolling the cells already laid out by the pixels the last row grew, as
+    /// a wheel does: JavaFX's `ListView.scrollTo` lays the list out again from the row it scrolls to, and in doing so
+    /// gave the rows above the new message to other cells, which took their answers' nodes and styled them again
+    /// (most of a Send's ~35 ms on the FX thread, measured). Not following, keeps the top row where it was: JavaFX
+    /// keeps the scroll position as a fraction of the estimated height, so the text under the reader's eyes drifted
+    /// up as an answer below it grew.
+    @Override
+    protected void layoutChildren() {
+        ListCell<MessageItem> anchor = !followEnd && getPosition() == anchorPosition ? getFirstVisibleCell() : null;
+        int anchorIndex = anchor == null ? -1 : anchor.getIndex();
+        double anchorY = anchor == null ? 0 : anchor.getLayoutY();
+        super.layoutChildren();
+        if (followEnd && getCellCount() > 0) {
+            ListCell<MessageItem> last = getLastVisibleCell();
+            if (last != null && last.getIndex() < getCellCount() - 1) {
+                scrollTo(getCellCount() - 1);
+            } else if (last != null && last.getLayoutY() + last.getHeight() > getViewportLength() + 0.5) {
+                scrollToBottom(last);
+            }
+        } else if (anchorIndex >= 0 && getVisibleCell(anchorIndex) instanceof ListCell<MessageItem> same) {
+            double drift = same.getLayoutY() - anchorY;
+            if (Math.abs(drift) > 0.5) scrollPixels(drift);
+        }
+        anchorPosition = getPosition();
+    }
+
+    /// The position when the last layout ended: a different one now means the list was scrolled since.
+    private double anchorPosition = Double.NaN;
+
+    private boolean atEnd() {
+        ListCell<MessageItem> last = getLastVisibleCell();
+        return last != null && last.getIndex() >= getCellCount() - 1 && last.getLayoutY() + last.getHeight() <= getViewportLength() + 0.5;
+    }
 
     @Override
     protected void setCellIndex(ListCell<MessageItem> cell, int index) {

@@ -187,6 +187,25 @@ final class ChatStreamHarness {
         return lettersAndDigits(onFx(() -> vm.messages().get(index).text().get()).replaceAll("\\]\\([^)\\s]*\\)", "]"));
     }
 
+    /// How far below the bottom of the message list the last message ends, in pixels (0 or less: its end is in view).
+    double lastRowBelowView() throws Exception {
+        return onFx(() -> {
+            list.layout();
+            int last = vm.messages().size() - 1;
+            for (Node n : list.lookupAll(".list-cell")) {
+                if (n instanceof ListCell<?> c && c.getIndex() == last && c.isVisible() && c.getParent() != null) {
+                    var bounds = list.sceneToLocal(c.localToScene(c.getBoundsInLocal()));
+                    return bounds.getMaxY() - list.getHeight();
+                }
+            }
+            return Double.POSITIVE_INFINITY; // not laid out: far below
+        });
+    }
+
+    ListView<MessageItem> list() {
+        return list;
+    }
+
     /// Scrolls the message list so that message `index` is at its top.
     void scrollTo(int index) throws Exception {
         onFx(() -> {

@@ -79,6 +79,38 @@ class ChatStreamTest {
         assertThat(seen).as("rows seen").hasSize(16);
     }
 
+    /// While an answer streams the list follows its end, as chat apps do, until the user scrolls up to read; then
+    /// it stays where they are.
+    @Test
+    void theListFollowsTheAnswerUntilTheUserScrollsUp() throws Exception {
+        List<String> pieces = ReplyText.pieces(6000);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
+
+        List<Double> whileStreaming = new java.util.ArrayList<>();
+        harness.stream(1, 3000, run -> {
+            try {
+                for (int tokens : new int[] {1000, 2000}) {
+                    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > tokens);
+                    whileStreaming.add(harness.lastRowBelowView());
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(whileStreaming).as("px of the answer below the list while it streams").allSatisfy(px -> assertThat(px).isLessThanOrEqualTo(1.0));
+        assertThat(harness.lastRowBelowView()).as("px of the finished answer below the list").isLessThanOrEqualTo(1.0);
+
+        harness.stream(1, 6000, run -> {
+            try {
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > 1000);
+                robot.moveTo(harness.list()).scroll(3, javafx.geometry.VerticalDirection.UP);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(harness.lastRowBelowView()).as("px of the answer below the list after the user scrolled up").isGreaterThan(200.0);
+    }
+
     static final String MONOSPACE = javafx.scene.text.Font.font("monospace", 13).getFamily();
 
     static boolean within(Node n, String styleClass) {
