@@ -5,12 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import dev.karuku.app.ui.LazyTooltip;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
@@ -316,7 +316,7 @@ public final class MarkdownView {
         lang.getStyleClass().add("md-code-lang");
         Button copy = new Button(null, new FontIcon(Feather.COPY));
         copy.getStyleClass().addAll("flat", "md-copy");
-        copy.setTooltip(new Tooltip(copyLabel));
+        LazyTooltip.install(copy, copyLabel);
         copy.setAccessibleText(copyLabel);
         copy.setOnAction(e -> {
             ClipboardContent content = new ClipboardContent();

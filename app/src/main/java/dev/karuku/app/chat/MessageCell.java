@@ -1,5 +1,6 @@
 package dev.karuku.app.chat;
 
+import dev.karuku.app.ui.LazyTooltip;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
@@ -12,7 +13,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.TextArea;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.HBox;
@@ -29,12 +29,18 @@ import org.kordamp.ikonli.javafx.FontIcon;
 final class MessageCell extends ListCell<MessageItem> {
     private final ChatViewModel vm;
     private final Messages messages;
+    /// The height of an empty row. JavaFX fills the list's free space below the last message with empty cells;
+    /// at their natural height (their padding) a short conversation got a hundred of them, each made with its
+    /// buttons, in one frame (up to ~0.5 s, measured).
+    private static final double EMPTY_ROW = 64;
     private final AnswerRenderings renderings;
     /// The rendering of the answer this cell shows (null for a user's message); its nodes can be taken by another
     /// cell that is given the same answer, see [#showsItsMessage()].
     private MarkdownView.Live answer;
     private final VBox bubble = new VBox();
     private final Label role = new Label();
+    private final FontIcon userIcon = new FontIcon(Feather.USER);
+    private final FontIcon assistantIcon = new FontIcon(Feather.FEATHER);
     private final VBox body = new VBox();
     private final Label stats = new Label();
     private final Label error = new Label();
@@ -99,8 +105,10 @@ final class MessageCell extends ListCell<MessageItem> {
         bound = empty ? null : item;
         if (bound == null) {
             setGraphic(null);
+            setPrefHeight(EMPTY_ROW);
             return;
         }
+        setPrefHeight(USE_COMPUTED_SIZE);
         bound.text().addListener(onText);
         bound.stats().addListener(onMeta);
         bound.streaming().addListener(onMeta);
@@ -110,7 +118,8 @@ final class MessageCell extends ListCell<MessageItem> {
         bubble.getStyleClass().removeAll("bubble-user", "bubble-assistant");
         bubble.getStyleClass().add(user ? "bubble-user" : "bubble-assistant");
         role.setText(messages.get(user ? "chat.role.user" : "chat.role.assistant"));
-        role.setGraphic(new FontIcon(user ? Feather.USER : Feather.FEATHER));
+        FontIcon icon = user ? userIcon : assistantIcon;
+        if (role.getGraphic() != icon) role.setGraphic(icon);
         render(true);
         setGraphic(bubble);
     }
@@ -212,7 +221,7 @@ final class MessageCell extends ListCell<MessageItem> {
     private Button iconButton(Feather icon, String tooltipKey) {
         Button b = new Button(null, new FontIcon(icon));
         b.getStyleClass().addAll("flat", "button-icon");
-        b.setTooltip(new Tooltip(messages.get(tooltipKey)));
+        LazyTooltip.install(b, messages.get(tooltipKey));
         b.setAccessibleText(messages.get(tooltipKey));
         b.setId(tooltipKey.replace('.', '-'));
         return b;

@@ -111,6 +111,26 @@ class ChatStreamTest {
         assertThat(harness.lastRowBelowView()).as("px of the answer below the list after the user scrolled up").isGreaterThan(200.0);
     }
 
+    /// The message and code block buttons make their tooltips when the pointer first reaches them (LazyTooltip):
+    /// hovering still shows them.
+    @Test
+    void hoveringAnIconButtonShowsItsTooltip() throws Exception {
+        List<String> pieces = ReplyText.pieces(400);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 4000);
+        harness.stream(1, pieces.size(), null);
+
+        for (String selector : new String[] {"#chat-copy", ".md-copy"}) {
+            javafx.scene.control.Button button = ChatStreamHarness.onFx(() -> robot.lookup(selector).queryAllAs(javafx.scene.control.Button.class)
+                    .stream().filter(b -> b.isVisible() && b.getScene() != null).reduce((a, b) -> b).orElseThrow());
+            assertThat(button.getTooltip()).as("%s tooltip before hovering", selector).isNull();
+            robot.moveTo(button);
+            robot.moveBy(1, 1);
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> button.getTooltip() != null && button.getTooltip().isShowing());
+            assertThat(button.getTooltip().getText()).as("%s tooltip", selector).isEqualTo("Copy");
+            robot.moveBy(0, 200);
+        }
+    }
+
     static final String MONOSPACE = javafx.scene.text.Font.font("monospace", 13).getFamily();
 
     static boolean within(Node n, String styleClass) {
