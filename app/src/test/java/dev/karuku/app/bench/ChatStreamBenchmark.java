@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.karuku.engine.bench.Machine;
+import dev.karuku.engine.bench.Stats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +58,8 @@ class ChatStreamBenchmark {
             results.add(FrameStats.of(harness.stream(replies, Math.min(tokens, replyTokens), null), pieces, pulseMs));
             labels.add((i + 1) + ": conversation");
         }
+        int sends = Math.max(1, tokens / replyTokens);
+        List<Double> sendMs = kinds.contains("conversation") ? harness.sendTimes(sends, Math.min(tokens, replyTokens)) : List.of();
         double loadAfter = Machine.currentLoadAverage();
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,13 +70,15 @@ class ChatStreamBenchmark {
         root.put("tokensPerSecond", rate).put("seconds", seconds).put("tokens", tokens).put("pulsePeriodMs", pulseMs);
         var array = root.putArray("runs");
         for (int i = 0; i < results.size(); i++) array.add(((ObjectNode) json.valueToTree(results.get(i))).put("label", labels.get(i)));
+        var sendArray = root.putArray("sendMs");
+        sendMs.forEach(sendArray::add);
         Files.createDirectories(out);
         json.writeValue(out.resolve("chat-stream.json").toFile(), root);
-        Files.writeString(out.resolve("chat-stream.md"), markdown(machine, loadBefore, loadAfter, rate, seconds, pulseMs, labels, results));
+        Files.writeString(out.resolve("chat-stream.md"), markdown(machine, loadBefore, loadAfter, rate, seconds, pulseMs, labels, results, sendMs));
     }
 
     private static String markdown(Machine m, double loadBefore, double loadAfter, double rate, double seconds, double pulseMs,
-                                   List<String> labels, List<FrameStats> results) {
+                                   List<String> labels, List<FrameStats> results, List<Double> sendMs) {
         StringBuilder md = new StringBuilder();
         md.append("Machine: %s, %d cores, %s; graphics: %s%n".formatted(m.cpu(), m.physicalCores(), m.os(), Graphics.describe()));
         md.append("Load average (1 min): %.2f before, %.2f after%n%n".formatted(loadBefore, loadAfter));
@@ -83,7 +88,14 @@ class ChatStreamBenchmark {
         md.append(FrameStats.tableHeader()).append('\n');
         for (int i = 0; i < results.size(); i++) md.append(results.get(i).tableRow(labels.get(i))).append('\n');
         md.append('\n');
+        if (!sendMs.isEmpty()) {
+            double[] v = sendMs.stream().mapToDouble(Double::doubleValue).toArray();
+            md.append(("Send, on the FX thread (the view model's work, then the CSS and layout it causes), over %d Sends "
+                    + "into a conversation: median %.1f ms, p90 %.1f ms, max %.1f ms.%n%n").formatted(v.length,
+                    Stats.median(v), Stats.percentile(v, 90), Stats.percentile(v, 100)));
+        }
         for (String kind : List.of("one answer", "conversation")) {
+            if (labels.stream().noneMatch(l -> l.endsWith(kind))) continue;
             double best = Double.NaN;
             for (int i = 0; i < results.size(); i++) {
                 if (labels.get(i).endsWith(kind) && !(results.get(i).p99Ms() >= best)) best = results.get(i).p99Ms();

@@ -151,6 +151,36 @@ final class ChatStreamHarness {
         return new Measurement(done, rendered, pulses, recorder.longestStallNanos(), last - first);
     }
 
+    /// In a new conversation, `replies` times: the time the FX thread takes for a Send (the view model's work,
+    /// then the CSS and layout it causes, which the next pulse would otherwise do before drawing), in ms; each reply
+    /// (up to `tokens` pieces) then streams to its end before the next Send.
+    List<Double> sendTimes(int replies, int tokens) throws Exception {
+        onFx(() -> {
+            vm.newChat();
+            vm.maxTokens().set(tokens);
+            return null;
+        });
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < replies; i++) {
+            times.add(onFx(() -> {
+                long start = System.nanoTime();
+                vm.input().set("Explain, step by step, how Karuku loads a model.");
+                vm.send();
+                stage.getScene().getRoot().applyCss();
+                stage.getScene().getRoot().layout();
+                return (System.nanoTime() - start) / 1e6;
+            }));
+            if (!source.last().finished.await(tokens / 10 + 60, TimeUnit.SECONDS)) throw new AssertionError("the reply did not end");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (onFx(() -> vm.state().get()) == ChatState.GENERATING) {
+                if (System.nanoTime() > deadline) throw new AssertionError("the view did not finish the reply");
+                Thread.sleep(2);
+            }
+            Thread.sleep(50);
+        }
+        return times;
+    }
+
     /// The text of every `Text` node (labels included) in the Markdown of the list cell showing message `index`.
     private String visibleText(int index) {
         list.layout();
