@@ -7,6 +7,8 @@ import dev.karuku.engine.conversation.Role;
 import javafx.beans.InvalidationListener;
 import javafx.beans.WeakInvalidationListener;
 import javafx.beans.value.ChangeListener;
+import java.util.ArrayList;
+import java.util.List;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -37,17 +39,9 @@ final class MessageCell extends ListCell<MessageItem> {
     /// The rendering of the answer this cell shows (null for a user's message); its nodes can be taken by another
     /// cell that is given the same answer, see [#showsItsMessage()].
     private MarkdownView.Live answer;
-    private final VBox bubble = new VBox();
-    private final Label role = new Label();
-    private final FontIcon userIcon = new FontIcon(Feather.USER);
-    private final FontIcon assistantIcon = new FontIcon(Feather.FEATHER);
-    private final VBox body = new VBox();
-    private final Label stats = new Label();
-    private final Label error = new Label();
-    private final HBox actions = new HBox(2);
-    private final Button copy;
-    private final Button edit;
-    private final Button regenerate;
+    /// The bubble's nodes, made when the cell is first given a message: most cells JavaFX makes are the empty rows
+    /// below a short conversation, and a new conversation's first Send makes them all again.
+    private Bubble ui;
     private final InvalidationListener onText = o -> render(false);
     private final ChangeListener<Object> onMeta = (o, a, b) -> renderMeta();
     /// The actions depend on whether an answer is streaming; weak, as cells come and go with the list's skin.
@@ -66,30 +60,45 @@ final class MessageCell extends ListCell<MessageItem> {
         this.messages = messages;
         this.renderings = renderings;
         vm.state().addListener(new WeakInvalidationListener(onState));
-        copy = iconButton(Feather.COPY, "chat.copy");
-        edit = iconButton(Feather.EDIT_2, "chat.edit");
-        regenerate = iconButton(Feather.REFRESH_CW, "chat.regenerate");
-        role.getStyleClass().add("bubble-role");
-        stats.getStyleClass().add("bubble-stats");
-        error.getStyleClass().add("bubble-error");
-        error.setWrapText(true);
-        actions.getStyleClass().add("bubble-actions");
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox footer = new HBox(8, stats, spacer, actions);
-        footer.setAlignment(Pos.CENTER_LEFT);
-        bubble.getChildren().addAll(role, body, error, footer);
-        bubble.getStyleClass().add("bubble");
-        bubble.maxWidthProperty().bind(widthProperty().subtract(48));
-        bubble.prefWidthProperty().bind(widthProperty().subtract(48));
-        copy.setOnAction(e -> {
-            ClipboardContent c = new ClipboardContent();
-            c.putString(bound == null ? "" : bound.text().get());
-            Clipboard.getSystemClipboard().setContent(c);
-        });
-        edit.setOnAction(e -> startEditing());
-        regenerate.setOnAction(e -> vm.regenerate());
         setPrefWidth(0);
+    }
+
+    /// The nodes of a message's bubble: its role, the message, stats or error, and the action buttons.
+    private final class Bubble {
+        final VBox bubble = new VBox();
+        final Label role = new Label();
+        final FontIcon userIcon = new FontIcon(Feather.USER);
+        final FontIcon assistantIcon = new FontIcon(Feather.FEATHER);
+        final VBox body = new VBox();
+        final Label stats = new Label();
+        final Label error = new Label();
+        final HBox actions = new HBox(2);
+        final Button copy = iconButton(Feather.COPY, "chat.copy");
+        final Button edit = iconButton(Feather.EDIT_2, "chat.edit");
+        final Button regenerate = iconButton(Feather.REFRESH_CW, "chat.regenerate");
+
+        Bubble() {
+            role.getStyleClass().add("bubble-role");
+            stats.getStyleClass().add("bubble-stats");
+            error.getStyleClass().add("bubble-error");
+            error.setWrapText(true);
+            actions.getStyleClass().add("bubble-actions");
+            Region spacer = new Region();
+            HBox.setHgrow(spacer, Priority.ALWAYS);
+            HBox footer = new HBox(8, stats, spacer, actions);
+            footer.setAlignment(Pos.CENTER_LEFT);
+            bubble.getChildren().addAll(role, body, error, footer);
+            bubble.getStyleClass().add("bubble");
+            bubble.maxWidthProperty().bind(widthProperty().subtract(48));
+            bubble.prefWidthProperty().bind(widthProperty().subtract(48));
+            copy.setOnAction(e -> {
+                ClipboardContent c = new ClipboardContent();
+                c.putString(bound == null ? "" : bound.text().get());
+                Clipboard.getSystemClipboard().setContent(c);
+            });
+            edit.setOnAction(e -> startEditing());
+            regenerate.setOnAction(e -> vm.regenerate());
+        }
     }
 
     @Override
@@ -115,20 +124,24 @@ final class MessageCell extends ListCell<MessageItem> {
         bound.error().addListener(onMeta);
         boolean user = bound.role() == Role.USER;
         answer = user ? null : renderings.of(bound);
-        bubble.getStyleClass().removeAll("bubble-user", "bubble-assistant");
-        bubble.getStyleClass().add(user ? "bubble-user" : "bubble-assistant");
-        role.setText(messages.get(user ? "chat.role.user" : "chat.role.assistant"));
-        FontIcon icon = user ? userIcon : assistantIcon;
-        if (role.getGraphic() != icon) role.setGraphic(icon);
+        if (ui == null) ui = new Bubble();
+        String kind = user ? "bubble-user" : "bubble-assistant";
+        if (!ui.bubble.getStyleClass().contains(kind)) {
+            ui.bubble.getStyleClass().removeAll("bubble-user", "bubble-assistant");
+            ui.bubble.getStyleClass().add(kind);
+        }
+        ui.role.setText(messages.get(user ? "chat.role.user" : "chat.role.assistant"));
+        FontIcon icon = user ? ui.userIcon : ui.assistantIcon;
+        if (ui.role.getGraphic() != icon) ui.role.setGraphic(icon);
         render(true);
-        setGraphic(bubble);
+        setGraphic(ui.bubble);
     }
 
     /// False when the cell's text changed while it was out of the scene, or another cell has since taken this
     /// answer's nodes (it was given the same answer, as JavaFX's list does when it measures rows or moves them
     /// between cells): the cell must render again before it is laid out.
     boolean showsItsMessage() {
-        return !stale && (answer == null || answer.node().getParent() == body);
+        return !stale && (answer == null || answer.node().getParent() == ui.body);
     }
 
     /// Renders the message again, taking the answer's nodes back from the cell that has them.
@@ -158,17 +171,17 @@ final class MessageCell extends ListCell<MessageItem> {
             Label plain = new Label(text);
             plain.setWrapText(true);
             plain.getStyleClass().add("user-text");
-            body.getChildren().setAll(plain);
+            ui.body.getChildren().setAll(plain);
         } else {
             Node nodes = answer.node();
-            boolean mine = nodes.getParent() == body;
+            boolean mine = nodes.getParent() == ui.body;
             if (!mine && !placing && !mayTake(nodes)) {
                 stale = true;
                 renderMeta();
                 return;
             }
             answer.show(text.isEmpty() && bound.streaming().get() ? "…" : text);
-            if (!mine) body.getChildren().setAll(nodes);
+            if (!mine) ui.body.getChildren().setAll(nodes);
         }
         stale = false;
         renderMeta();
@@ -192,15 +205,18 @@ final class MessageCell extends ListCell<MessageItem> {
     private void renderMeta() {
         if (bound == null) return;
         MessageStats s = bound.stats().get();
-        stats.setText(s == null ? "" : messages.get(s.stopped() ? "chat.stats.stopped" : "chat.stats",
+        ui.stats.setText(s == null ? "" : messages.get(s.stopped() ? "chat.stats.stopped" : "chat.stats",
                 s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), s.firstTokenMillis()));
-        error.setText(bound.error().get());
-        error.setManaged(!bound.error().get().isEmpty());
+        ui.error.setText(bound.error().get());
+        ui.error.setManaged(!bound.error().get().isEmpty());
         boolean idle = vm.state().get() != ChatState.GENERATING;
         boolean last = getIndex() == vm.messages().size() - 1;
-        actions.getChildren().setAll(copy);
-        if (bound.role() == Role.USER && idle) actions.getChildren().add(edit);
-        if (bound.role() == Role.ASSISTANT && last && idle && !bound.streaming().get()) actions.getChildren().add(regenerate);
+        List<Node> wanted = new ArrayList<>(2);
+        wanted.add(ui.copy);
+        if (bound.role() == Role.USER && idle) wanted.add(ui.edit);
+        if (bound.role() == Role.ASSISTANT && last && idle && !bound.streaming().get()) wanted.add(ui.regenerate);
+        // unchanged on nearly every call (each pulse of a streaming answer): moving the buttons would restyle them
+        if (!ui.actions.getChildren().equals(wanted)) ui.actions.getChildren().setAll(wanted);
     }
 
     private void startEditing() {
@@ -214,7 +230,7 @@ final class MessageCell extends ListCell<MessageItem> {
         resend.setOnAction(e -> vm.editAndResend(item, area.getText()));
         cancel.setOnAction(e -> render(true));
         HBox buttons = new HBox(8, resend, cancel);
-        body.getChildren().setAll(area, buttons);
+        ui.body.getChildren().setAll(area, buttons);
         area.requestFocus();
     }
 
