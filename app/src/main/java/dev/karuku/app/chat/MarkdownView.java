@@ -130,6 +130,14 @@ public final class MarkdownView {
             int keep = 0;
             while (keep < Math.min(ranges.size(), nextRanges.size()) && same(ranges.get(keep), next, nextRanges.get(keep))) keep++;
             if (keep < from) return false;
+            // A code block that is still streaming keeps its nodes: only its text changes (building it again made a
+            // header, a button and its icon every pulse).
+            if (keep < rendered.size() && keep < nextRanges.size() && ranges.get(keep)[0] == nextRanges.get(keep)[0]
+                    && rendered.get(keep) instanceof VBox old && old.getProperties().get(CODE) instanceof CodeText code
+                    && parsed.get(keep - from) instanceof FencedCodeBlock c && code.sameInfo(c.getInfo())) {
+                code.show(c.getLiteral());
+                keep++;
+            }
             truncate(keep);
             for (int i = keep; i < nextRanges.size(); i++) {
                 Node node = block(parsed.get(i - from));
@@ -310,17 +318,37 @@ public final class MarkdownView {
         return out;
     }
 
+    /// The key under which a code block's box keeps its [CodeText].
+    private static final Object CODE = new Object();
+
+    /// A code block's text node and language, so that a block still streaming can take its new text in place.
+    private record CodeText(Text body, String info) {
+        static String text(String literal) {
+            return literal.endsWith("\n") ? literal.substring(0, literal.length() - 1) : literal;
+        }
+
+        boolean sameInfo(String other) {
+            return info.equals(other == null ? "" : other);
+        }
+
+        void show(String literal) {
+            String text = text(literal);
+            if (!body.getText().equals(text)) body.setText(text);
+        }
+    }
+
     private Node codeBlock(String code, String info) {
-        String text = code.endsWith("\n") ? code.substring(0, code.length() - 1) : code;
+        String text = CodeText.text(code);
         Label lang = new Label(info == null || info.isBlank() ? "" : info.strip().split("\\s+")[0]);
         lang.getStyleClass().add("md-code-lang");
         Button copy = new Button(null, new FontIcon(Feather.COPY));
         copy.getStyleClass().addAll("flat", "md-copy");
         LazyTooltip.install(copy, copyLabel);
         copy.setAccessibleText(copyLabel);
+        Text body = new Text(text);
         copy.setOnAction(e -> {
             ClipboardContent content = new ClipboardContent();
-            content.putString(text);
+            content.putString(body.getText());
             Clipboard.getSystemClipboard().setContent(content);
             copy.setGraphic(new FontIcon(Feather.CHECK));
         });
@@ -329,12 +357,12 @@ public final class MarkdownView {
         HBox header = new HBox(6, lang, spacer, copy);
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("md-code-header");
-        Text body = new Text(text);
         body.getStyleClass().add("md-code-text");
         TextFlow flow = new TextFlow(body);
         flow.getStyleClass().add("md-code-body");
         VBox box = new VBox(header, flow);
         box.getStyleClass().add("md-code-block");
+        box.getProperties().put(CODE, new CodeText(body, info == null ? "" : info));
         return box;
     }
 
