@@ -118,7 +118,8 @@ public final class MarkdownView {
         private boolean parse(String next, int from) {
             int offset = from == 0 ? 0 : ranges.get(from)[0];
             List<org.commonmark.node.Node> parsed = new ArrayList<>();
-            for (var n = PARSER.parse(next.substring(offset)).getFirstChild(); n != null; n = n.getNext()) parsed.add(n);
+            String source = next.substring(offset);
+            for (var n = PARSER.parse(source).getFirstChild(); n != null; n = n.getNext()) parsed.add(n);
             List<int[]> nextRanges = new ArrayList<>(ranges.subList(0, from));
             List<Boolean> nextLists = new ArrayList<>(lists.subList(0, from));
             for (int i = 0; i < parsed.size(); i++) {
@@ -137,10 +138,17 @@ public final class MarkdownView {
                     && parsed.get(keep - from) instanceof FencedCodeBlock c && code.sameInfo(c.getInfo())) {
                 code.show(c.getLiteral());
                 keep++;
+            } else if (keep < rendered.size() && keep < nextRanges.size() && ranges.get(keep)[0] == nextRanges.get(keep)[0]
+                    && rendered.get(keep) instanceof VBox old && old.getProperties().get(LIST) instanceof ListRows rows
+                    && parsed.get(keep - from) instanceof ListBlock l && rows.sameKind(l)) {
+                // likewise a list keeps the rows of the items that did not change (all but the last, as it streams)
+                rows.update(old, l, source);
+                keep++;
             }
             truncate(keep);
             for (int i = keep; i < nextRanges.size(); i++) {
                 Node node = block(parsed.get(i - from));
+                if (node instanceof VBox v && parsed.get(i - from) instanceof ListBlock l) v.getProperties().put(LIST, new ListRows(l, source));
                 rendered.add(node);
                 if (chunks.size() <= i / CHUNK) {
                     chunks.add(new Chunk());
@@ -255,7 +263,7 @@ public final class MarkdownView {
             case FencedCodeBlock c -> codeBlock(c.getLiteral(), c.getInfo());
             case IndentedCodeBlock c -> codeBlock(c.getLiteral(), "");
             case BulletList l -> list(l, false, 1);
-            case OrderedList l -> list(l, true, l.getMarkerStartNumber() == null ? 1 : l.getMarkerStartNumber());
+            case OrderedList l -> list(l, true, start(l));
             case BlockQuote q -> {
                 VBox inner = new VBox(6);
                 inner.getStyleClass().add("md-quote");
@@ -370,18 +378,72 @@ public final class MarkdownView {
         VBox box = new VBox(4);
         box.getStyleClass().add("md-list");
         int number = start;
-        for (var item = l.getFirstChild(); item != null; item = item.getNext()) {
-            if (!(item instanceof ListItem)) continue;
-            Label marker = new Label(ordered ? (number++) + "." : "•");
-            marker.getStyleClass().add("md-list-marker");
-            marker.setMinWidth(Region.USE_PREF_SIZE);
-            VBox content = new VBox(4);
-            blocks(item, content);
-            HBox.setHgrow(content, Priority.ALWAYS);
-            HBox row = new HBox(6, marker, content);
-            box.getChildren().add(row);
-        }
+        for (ListItem item : items(l)) box.getChildren().add(row(item, ordered, number++));
         return box;
+    }
+
+    private HBox row(ListItem item, boolean ordered, int number) {
+        Label marker = new Label(ordered ? number + "." : "•");
+        marker.getStyleClass().add("md-list-marker");
+        marker.setMinWidth(Region.USE_PREF_SIZE);
+        VBox content = new VBox(4);
+        blocks(item, content);
+        HBox.setHgrow(content, Priority.ALWAYS);
+        return new HBox(6, marker, content);
+    }
+
+    private static List<ListItem> items(org.commonmark.node.Node list) {
+        List<ListItem> items = new ArrayList<>();
+        for (var item = list.getFirstChild(); item != null; item = item.getNext()) {
+            if (item instanceof ListItem li) items.add(li);
+        }
+        return items;
+    }
+
+    private static int start(ListBlock l) {
+        return l instanceof OrderedList o && o.getMarkerStartNumber() != null ? o.getMarkerStartNumber() : 1;
+    }
+
+    /// The key under which a top-level list's box keeps its [ListRows].
+    private static final Object LIST = new Object();
+
+    /// The source text of each item a list's rows show, so that a list still streaming keeps the rows of the items
+    /// that did not change and builds only the rest (it built every row of the list again each pulse).
+    private final class ListRows {
+        private final boolean ordered;
+        private final int start;
+        private final List<String> sources = new ArrayList<>();
+
+        ListRows(ListBlock list, String source) {
+            ordered = list instanceof OrderedList;
+            start = start(list);
+            for (ListItem item : items(list)) sources.add(sourceOf(item, source));
+        }
+
+        boolean sameKind(ListBlock list) {
+            return ordered == list instanceof OrderedList && start == start(list);
+        }
+
+        void update(VBox box, ListBlock list, String source) {
+            List<ListItem> items = items(list);
+            int same = 0;
+            while (same < Math.min(sources.size(), items.size()) && sources.get(same) != null
+                    && sources.get(same).equals(sourceOf(items.get(same), source))) same++;
+            box.getChildren().remove(same, box.getChildren().size());
+            sources.subList(same, sources.size()).clear();
+            for (int i = same; i < items.size(); i++) {
+                box.getChildren().add(row(items.get(i), ordered, start + i));
+                sources.add(sourceOf(items.get(i), source));
+            }
+        }
+
+        /// The item's text in the source, from its first line's start to its last line's end; null when unknown.
+        private static String sourceOf(ListItem item, String source) {
+            var spans = item.getSourceSpans();
+            if (spans.isEmpty()) return null;
+            var last = spans.getLast();
+            return source.substring(spans.getFirst().getInputIndex(), last.getInputIndex() + last.getLength());
+        }
     }
 
     private Node table(TableBlock t) {
