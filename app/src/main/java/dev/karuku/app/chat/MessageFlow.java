@@ -1,11 +1,12 @@
 package dev.karuku.app.chat;
 
 import javafx.scene.control.ListCell;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
-import javafx.scene.control.skin.VirtualFlow;
 
-/// The message list's [VirtualFlow], without one pass of CSS per pulse over the whole streaming answer.
+/// The message list's [VirtualFlow]: it follows the end of the conversation while an answer streams (see
+/// [#layoutChildren()]), and it does not pass CSS over the whole streaming answer on every pulse.
 ///
 /// JavaFX's flow, each time it lays out a cell that needs layout, re-applies CSS to every node in it
 /// (`setCellIndex` → `applyCss`, which forces the update down the whole tree). The message that is streaming needs
@@ -24,6 +25,8 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
     /// Whether the list keeps its last row's bottom in view: from a Send (or an opened conversation) until the user
     /// scrolls up, and again once they scroll back down to the end.
     private boolean followEnd = true;
+    /// The position when the last layout ended: a different one now means the list was scrolled since.
+    private double anchorPosition = Double.NaN;
 
     MessageFlow() {
         addEventFilter(ScrollEvent.SCROLL, e -> {
@@ -72,9 +75,6 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
         }
         anchorPosition = getPosition();
     }
-
-    /// The position when the last layout ended: a different one now means the list was scrolled since.
-    private double anchorPosition = Double.NaN;
 
     private boolean atEnd() {
         ListCell<MessageItem> last = getLastVisibleCell();
