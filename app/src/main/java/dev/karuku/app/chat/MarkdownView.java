@@ -131,24 +131,17 @@ public final class MarkdownView {
             int keep = 0;
             while (keep < Math.min(ranges.size(), nextRanges.size()) && same(ranges.get(keep), next, nextRanges.get(keep))) keep++;
             if (keep < from) return false;
-            // A code block that is still streaming keeps its nodes: only its text changes (building it again made a
-            // header, a button and its icon every pulse).
+            // The block that is still streaming changes in place when it can (a code block takes its new text, a
+            // list builds only the rows of items that changed): building it again made all its nodes every pulse.
             if (keep < rendered.size() && keep < nextRanges.size() && ranges.get(keep)[0] == nextRanges.get(keep)[0]
-                    && rendered.get(keep) instanceof VBox old && old.getProperties().get(CODE) instanceof CodeText code
-                    && parsed.get(keep - from) instanceof FencedCodeBlock c && code.sameInfo(c.getInfo())) {
-                code.show(c.getLiteral());
-                keep++;
-            } else if (keep < rendered.size() && keep < nextRanges.size() && ranges.get(keep)[0] == nextRanges.get(keep)[0]
-                    && rendered.get(keep) instanceof VBox old && old.getProperties().get(LIST) instanceof ListRows rows
-                    && parsed.get(keep - from) instanceof ListBlock l && rows.sameKind(l)) {
-                // likewise a list keeps the rows of the items that did not change (all but the last, as it streams)
-                rows.update(old, l, source);
+                    && rendered.get(keep) instanceof Node old && old.getProperties().get(IN_PLACE) instanceof InPlace block
+                    && block.update(parsed.get(keep - from), source)) {
                 keep++;
             }
             truncate(keep);
             for (int i = keep; i < nextRanges.size(); i++) {
                 Node node = block(parsed.get(i - from));
-                if (node instanceof VBox v && parsed.get(i - from) instanceof ListBlock l) v.getProperties().put(LIST, new ListRows(l, source));
+                if (node instanceof VBox v && parsed.get(i - from) instanceof ListBlock l) v.getProperties().put(IN_PLACE, new ListRows(v, l, source));
                 rendered.add(node);
                 if (chunks.size() <= i / CHUNK) {
                     chunks.add(new Chunk());
@@ -326,22 +319,27 @@ public final class MarkdownView {
         return out;
     }
 
-    /// The key under which a code block's box keeps its [CodeText].
-    private static final Object CODE = new Object();
+    /// The key under which a block's node keeps its [InPlace].
+    private static final Object IN_PLACE = new Object();
 
-    /// A code block's text node and language, so that a block still streaming can take its new text in place.
-    private record CodeText(Text body, String info) {
+    /// A rendered block that can show a new version of itself without being built again.
+    private interface InPlace {
+        /// Shows `next` (the same block, parsed again from `source`); false when it cannot, and it must be rebuilt.
+        boolean update(org.commonmark.node.Node next, String source);
+    }
+
+    /// A code block's text node and language: a block still streaming takes its new text in place.
+    private record CodeText(Text body, String info) implements InPlace {
         static String text(String literal) {
             return literal.endsWith("\n") ? literal.substring(0, literal.length() - 1) : literal;
         }
 
-        boolean sameInfo(String other) {
-            return info.equals(other == null ? "" : other);
-        }
-
-        void show(String literal) {
-            String text = text(literal);
+        @Override
+        public boolean update(org.commonmark.node.Node next, String source) {
+            if (!(next instanceof FencedCodeBlock c) || !info.equals(c.getInfo() == null ? "" : c.getInfo())) return false;
+            String text = text(c.getLiteral());
             if (!body.getText().equals(text)) body.setText(text);
+            return true;
         }
     }
 
@@ -370,7 +368,7 @@ public final class MarkdownView {
         flow.getStyleClass().add("md-code-body");
         VBox box = new VBox(header, flow);
         box.getStyleClass().add("md-code-block");
-        box.getProperties().put(CODE, new CodeText(body, info == null ? "" : info));
+        box.getProperties().put(IN_PLACE, new CodeText(body, info == null ? "" : info));
         return box;
     }
 
@@ -404,27 +402,24 @@ public final class MarkdownView {
         return l instanceof OrderedList o && o.getMarkerStartNumber() != null ? o.getMarkerStartNumber() : 1;
     }
 
-    /// The key under which a top-level list's box keeps its [ListRows].
-    private static final Object LIST = new Object();
-
-    /// The source text of each item a list's rows show, so that a list still streaming keeps the rows of the items
-    /// that did not change and builds only the rest (it built every row of the list again each pulse).
-    private final class ListRows {
+    /// A top-level list's box and the source text of each item its rows show: a list still streaming keeps the
+    /// rows of the items that did not change and builds only the rest.
+    private final class ListRows implements InPlace {
+        private final VBox box;
         private final boolean ordered;
         private final int start;
         private final List<String> sources = new ArrayList<>();
 
-        ListRows(ListBlock list, String source) {
+        ListRows(VBox box, ListBlock list, String source) {
+            this.box = box;
             ordered = list instanceof OrderedList;
             start = start(list);
             for (ListItem item : items(list)) sources.add(sourceOf(item, source));
         }
 
-        boolean sameKind(ListBlock list) {
-            return ordered == list instanceof OrderedList && start == start(list);
-        }
-
-        void update(VBox box, ListBlock list, String source) {
+        @Override
+        public boolean update(org.commonmark.node.Node next, String source) {
+            if (!(next instanceof ListBlock list) || ordered != list instanceof OrderedList || start != start(list)) return false;
             List<ListItem> items = items(list);
             int same = 0;
             while (same < Math.min(sources.size(), items.size()) && sources.get(same) != null
@@ -435,6 +430,7 @@ public final class MarkdownView {
                 box.getChildren().add(row(items.get(i), ordered, start + i));
                 sources.add(sourceOf(items.get(i), source));
             }
+            return true;
         }
 
         /// The item's text in the source, from its first line's start to its last line's end; null when unknown.

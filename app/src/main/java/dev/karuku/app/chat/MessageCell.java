@@ -177,14 +177,14 @@ final class MessageCell extends ListCell<MessageItem> {
             boolean mine = nodes.getParent() == ui.body;
             if (!mine && !placing && !mayTake(nodes)) {
                 stale = true;
-                renderMeta();
                 return;
             }
             answer.show(text.isEmpty() && bound.streaming().get() ? "…" : text);
             if (!mine) ui.body.getChildren().setAll(nodes);
         }
         stale = false;
-        renderMeta();
+        // the stats, the error and the buttons follow their own properties: not every pulse of a streaming answer
+        if (placing) renderMeta();
     }
 
     /// Whether this cell may take an answer's nodes from the cell that has them: not from a cell on screen that

@@ -66,7 +66,7 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
             ListCell<MessageItem> last = getLastVisibleCell();
             if (last != null && last.getIndex() < getCellCount() - 1) {
                 scrollTo(getCellCount() - 1);
-            } else if (last != null && last.getLayoutY() + last.getHeight() > getViewportLength() + 0.5) {
+            } else if (last != null && belowView(last) > 0.5) {
                 scrollToBottom(last);
             }
         } else if (anchorIndex >= 0 && getVisibleCell(anchorIndex) instanceof ListCell<MessageItem> same) {
@@ -78,7 +78,12 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
 
     private boolean atEnd() {
         ListCell<MessageItem> last = getLastVisibleCell();
-        return last != null && last.getIndex() >= getCellCount() - 1 && last.getLayoutY() + last.getHeight() <= getViewportLength() + 0.5;
+        return last != null && last.getIndex() >= getCellCount() - 1 && belowView(last) <= 0.5;
+    }
+
+    /// How far the cell's bottom is below the bottom of the view, in pixels.
+    private double belowView(ListCell<MessageItem> cell) {
+        return cell.getLayoutY() + cell.getHeight() - getViewportLength();
     }
 
     @Override

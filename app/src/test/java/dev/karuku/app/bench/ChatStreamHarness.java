@@ -96,7 +96,7 @@ final class ChatStreamHarness {
         /// What the last answer's nodes should show: the letters and digits of the sent Markdown, link targets
         /// left out.
         String expectedRendered() {
-            return lettersAndDigits(last().sent().replaceAll("\\]\\([^)\\s]*\\)", "]"));
+            return shownOf(last().sent());
         }
     }
 
@@ -133,12 +133,7 @@ final class ChatStreamHarness {
             });
             SteadyTokenSource.Run run = source.last();
             if (whileStreaming != null) whileStreaming.accept(run);
-            if (!run.finished.await(tokens / 10 + 60, TimeUnit.SECONDS)) throw new AssertionError("the reply did not end");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (onFx(() -> vm.state().get()) == ChatState.GENERATING) {
-                if (System.nanoTime() > deadline) throw new AssertionError("the view did not finish the reply");
-                Thread.sleep(2);
-            }
+            awaitFinished(run, tokens);
             MessageItem answer = onFx(() -> vm.messages().getLast());
             done.add(new Reply(run.sent(), run.tokens, onFx(() -> answer.text().get()),
                     onFx(() -> answer.stats().get() != null && answer.stats().get().stopped())));
@@ -170,12 +165,7 @@ final class ChatStreamHarness {
                 stage.getScene().getRoot().layout();
                 return (System.nanoTime() - start) / 1e6;
             }));
-            if (!source.last().finished.await(tokens / 10 + 60, TimeUnit.SECONDS)) throw new AssertionError("the reply did not end");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (onFx(() -> vm.state().get()) == ChatState.GENERATING) {
-                if (System.nanoTime() > deadline) throw new AssertionError("the view did not finish the reply");
-                Thread.sleep(2);
-            }
+            awaitFinished(source.last(), tokens);
             Thread.sleep(50);
         }
         return times;
@@ -194,14 +184,32 @@ final class ChatStreamHarness {
         return "";
     }
 
+    /// Waits until `run` (of up to `tokens` pieces) has sent its last piece and the view has finished the reply.
+    private void awaitFinished(SteadyTokenSource.Run run, int tokens) throws Exception {
+        if (!run.finished.await(tokens / 10 + 60, TimeUnit.SECONDS)) throw new AssertionError("the reply did not end");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (onFx(() -> vm.state().get()) == ChatState.GENERATING) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the view did not finish the reply");
+            Thread.sleep(2);
+        }
+    }
+
+    /// The message rows on screen: laid out, visible, not empty (the list keeps hidden spare cells too).
+    private List<ListCell<?>> rowsOnScreen() {
+        list.layout();
+        List<ListCell<?>> rows = new ArrayList<>();
+        for (Node n : list.lookupAll(".list-cell")) {
+            if (n instanceof ListCell<?> c && !c.isEmpty() && c.isVisible() && c.getParent() != null && c.getParent().isVisible()) rows.add(c);
+        }
+        return rows;
+    }
+
     /// What each message row on screen shows (letters and digits of its text nodes), by message index.
     java.util.Map<Integer, String> shownOnScreen() throws Exception {
         return onFx(() -> {
-            list.layout();
             java.util.Map<Integer, String> shown = new java.util.TreeMap<>();
-            for (Node n : list.lookupAll(".list-cell")) {
-                if (n instanceof ListCell<?> c && !c.isEmpty() && c.isVisible() && c.getParent() != null && c.getParent().isVisible()
-                        && c.localToScene(c.getBoundsInLocal()).intersects(list.localToScene(list.getBoundsInLocal()))) {
+            for (ListCell<?> c : rowsOnScreen()) {
+                if (c.localToScene(c.getBoundsInLocal()).intersects(list.localToScene(list.getBoundsInLocal()))) {
                     StringBuilder out = new StringBuilder();
                     c.lookupAll(".markdown").stream().findFirst().ifPresent(md -> collect(md, out));
                     c.lookupAll(".user-text").stream().findFirst().ifPresent(label -> collect(label, out));
@@ -214,16 +222,15 @@ final class ChatStreamHarness {
 
     /// What message `index` should show on screen: the letters and digits of its Markdown, link targets left out.
     String expectedShown(int index) throws Exception {
-        return lettersAndDigits(onFx(() -> vm.messages().get(index).text().get()).replaceAll("\\]\\([^)\\s]*\\)", "]"));
+        return shownOf(onFx(() -> vm.messages().get(index).text().get()));
     }
 
     /// How far below the bottom of the message list the last message ends, in pixels (0 or less: its end is in view).
     double lastRowBelowView() throws Exception {
         return onFx(() -> {
-            list.layout();
             int last = vm.messages().size() - 1;
-            for (Node n : list.lookupAll(".list-cell")) {
-                if (n instanceof ListCell<?> c && c.getIndex() == last && c.isVisible() && c.getParent() != null) {
+            for (ListCell<?> c : rowsOnScreen()) {
+                if (c.getIndex() == last) {
                     var bounds = list.sceneToLocal(c.localToScene(c.getBoundsInLocal()));
                     return bounds.getMaxY() - list.getHeight();
                 }
@@ -250,6 +257,11 @@ final class ChatStreamHarness {
         if (node instanceof Parent p) {
             for (Node child : new ArrayList<>(p.getChildrenUnmodifiable())) collect(child, out);
         }
+    }
+
+    /// What Markdown `text` shows on screen, compared as letters and digits: link targets are not shown.
+    static String shownOf(String text) {
+        return lettersAndDigits(text.replaceAll("\\]\\([^)\\s]*\\)", "]"));
     }
 
     static String lettersAndDigits(String s) {

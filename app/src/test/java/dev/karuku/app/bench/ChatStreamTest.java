@@ -103,7 +103,12 @@ class ChatStreamTest {
         harness.stream(1, 6000, run -> {
             try {
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > 1000);
-                robot.moveTo(harness.list()).scroll(3, javafx.geometry.VerticalDirection.UP);
+                // the list's bounds are read on the FX thread: the answer is changing them there
+                javafx.geometry.Point2D middle = ChatStreamHarness.onFx(() -> {
+                    var b = harness.list().localToScreen(harness.list().getBoundsInLocal());
+                    return new javafx.geometry.Point2D(b.getCenterX(), b.getCenterY());
+                });
+                robot.moveTo(middle).scroll(3, javafx.geometry.VerticalDirection.UP);
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
