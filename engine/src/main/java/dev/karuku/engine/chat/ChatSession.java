@@ -77,6 +77,17 @@ public final class ChatSession {
         return s == null ? 0 : s.promptTokens();
     }
 
+    /// Tokens of context `conversation` (oldest first, no system prompt) takes with `systemPrompt`, as a turn
+    /// would give it to the model: once it outgrows the context, only the newest turns that leave room for a
+    /// `maxTokens` reply (0: a quarter of the context). For the context meter of a conversation opened from disk,
+    /// before its next turn. Tokenizes on the model's inference thread, after any turn already queued.
+    public CompletableFuture<Integer> measure(String systemPrompt, List<ChatMessage> conversation, int maxTokens) {
+        List<ChatMessage> copy = List.copyOf(conversation);
+        String system = systemPrompt == null || systemPrompt.isBlank() ? null : systemPrompt;
+        return loaded.withContext(ctx -> copy.isEmpty() ? 0
+                : Math.min(ctx.size(), window(ctx, system, copy, 0, maxTokens, false).tokens().length));
+    }
+
     /// Adds `userText` and generates the assistant's reply; the reply joins the history when it ends
     /// (also when cancelled, with the text so far).
     public Generation send(String userText, GenerateOptions options, GenerationListener listener) {
@@ -133,15 +144,9 @@ public final class ChatSession {
             conversation = new ArrayList<>(history.subList(0, history.size() - dropLast));
             conversation.addAll(add);
         }
-        Model model = ctx.model();
-        int reserve = options.maxTokens() == 0 ? ctx.size() / 4 : Math.min(options.maxTokens(), ctx.size() / 4);
-        int start = Math.min(windowStart, conversation.size() - 1);
-        int[] tokens = tokens(model, conversation, start);
-        // Slide the oldest turns out of view until prompt + room for the reply fits.
-        while (tokens.length + reserve > ctx.size() && start < conversation.size() - 1) {
-            start = nextTurnStart(conversation, start);
-            tokens = tokens(model, conversation, start);
-        }
+        Window w = window(ctx, systemPrompt, conversation, windowStart, options.maxTokens(), true);
+        int start = w.start();
+        int[] tokens = w.tokens();
         if (tokens.length >= ctx.size()) throw new ContextOverflowException(tokens.length + 1, ctx.size());
         GenerateOptions opts = options.withStopStrings(Stream.concat(options.stopStrings().stream(),
                 template.stopStrings().stream()).distinct().toList());
@@ -164,11 +169,38 @@ public final class ChatSession {
         return i;
     }
 
-    private int[] tokens(Model model, List<ChatMessage> conversation, int start) {
+    /// What the model sees of `conversation`: from the first turn at or after `from` that leaves room for the reply
+    /// (`maxTokens`, 0 for a quarter of the context), sliding the oldest turns out of view until it fits.
+    private Window window(Context ctx, String system, List<ChatMessage> conversation, int from, int maxTokens, boolean reply) {
+        int reserve = maxTokens == 0 ? ctx.size() / 4 : Math.min(maxTokens, ctx.size() / 4);
+        int start = Math.min(from, conversation.size() - 1);
+        int[] tokens = tokens(ctx.model(), system, conversation, start, reply);
+        if (tokens.length + reserve > ctx.size()) {
+            // Skip at once the turns that cannot fit: counted message by message from the newest (each message
+            // tokenized once), so a long history costs one pass, not one full rendering per turn left out.
+            int budget = ctx.size() - reserve, sum = 0;
+            for (int i = conversation.size() - 1; i > start; i--) {
+                sum += ctx.model().tokenize(conversation.get(i).content(), false, false).length;
+                if (sum > budget) {
+                    start = Math.min(conversation.size() - 1, nextTurnStart(conversation, i));
+                    tokens = tokens(ctx.model(), system, conversation, start, reply);
+                    break;
+                }
+            }
+        }
+        while (tokens.length + reserve > ctx.size() && start < conversation.size() - 1) {
+            start = nextTurnStart(conversation, start);
+            tokens = tokens(ctx.model(), system, conversation, start, reply);
+        }
+        return new Window(start, tokens);
+    }
+
+    private record Window(int start, int[] tokens) {}
+
+    private int[] tokens(Model model, String system, List<ChatMessage> conversation, int start, boolean reply) {
         List<ChatMessage> view = new ArrayList<>();
-        String sys = systemPrompt;
-        if (sys != null) view.add(ChatMessage.system(sys));
+        if (system != null) view.add(ChatMessage.system(system));
         view.addAll(conversation.subList(start, conversation.size()));
-        return model.tokenize(template.apply(view, true), true, true);
+        return model.tokenize(template.apply(view, reply), true, true);
     }
 }

@@ -155,6 +155,38 @@ class ChatSessionTest {
         assertThat(used.getLast()).isLessThan(used.getFirst() * 6);
     }
 
+    @Test
+    void aConversationOpenedFromDiskIsMeasuredAsTheModelWillSeeIt() {
+        ChatSession chat = new ChatSession(model, "sys");
+        chat.send("abc", EIGHT_GREEDY, GenerationListener.NONE).result().join();
+        int afterTurn = chat.contextUsed();
+        // the same two messages reopened in another session: it reads what the first session's cache holds
+        ChatSession reopened = new ChatSession(model, null);
+        int measured = reopened.measure("sys", chat.messages(), 8).join();
+        // (the cache lacks the reply's last token: sampled, not yet evaluated)
+        assertThat(measured).isBetween(afterTurn, afterTurn + 1);
+        assertThat(reopened.measure("", chat.messages(), 8).join()).isLessThan(measured); // without "sys\n\n"
+        assertThat(reopened.measure("sys", List.of(), 8).join()).isZero();
+
+        // longer than the context: what the model will see of it, not the whole conversation
+        String longish = "abcdefghijklmnopqrstuvwxy".repeat(4); // ~100 tokens a turn
+        List<ChatMessage> longConversation = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            longConversation.add(ChatMessage.user(longish));
+            longConversation.add(ChatMessage.assistant("zabcdefghijk"));
+        }
+        int whole = model.model().tokenize(chat.template().apply(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(ChatMessage.system("sys")), longConversation.stream()).toList(), false), true, true).length;
+        int seen = reopened.measure("sys", longConversation, 8).join();
+        assertThat(whole).isGreaterThan(1000);
+        assertThat(seen).isLessThanOrEqualTo(512 - 8).isGreaterThan(512 - 8 - 120); // a turn is ~115 tokens
+        // a history of 1,000 such turns shows the same newest turns
+        List<ChatMessage> longer = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) longer.addAll(longConversation.subList(0, 2));
+        assertThat(reopened.measure("sys", longer, 8).join()).isEqualTo(seen);
+        assertThat(reopened.messages()).isEmpty(); // measuring changes nothing
+    }
+
     private static void await(CountDownLatch l) {
         try {
             l.await(30, TimeUnit.SECONDS);
