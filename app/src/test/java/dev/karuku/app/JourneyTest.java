@@ -121,18 +121,7 @@ class JourneyTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !app.downloads().rows().isEmpty()
                 && app.downloads().rows().getFirst().state() == DownloadJob.State.DONE);
 
-        robot.clickOn("#nav-models");
-        String load = "#models-load-Successor-Q4-K-M-gguf";
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(load).tryQuery().isPresent()));
-        robot.clickOn(load);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.load().maxGpuLayers().get() == 3);
-        Slider layers = robot.lookup("#load-layers").queryAs(Slider.class);
-        robot.interact(() -> layers.setValue(2));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#load-verdict").tryQuery().isPresent()));
-        robot.clickOn("#load-load");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.load().state().get() != LoadState.LOADING);
-        assertThat(app.load().error().get()).isEmpty();
-        assertThat(app.load().state().get()).isEqualTo(LoadState.LOADED);
+        loadFromMyModels(2);
         String status = robot.lookup("#status-layers").queryAs(Label.class).getText();
         if (gpu) {
             assertThat(status).contains("2/3");
@@ -167,9 +156,36 @@ class JourneyTest {
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
         assertThat(messages().get(0).text().get()).isEqualTo("abc");
         assertThat(messages().get(1).text().get()).isEqualTo(answer);
+        // the context meter has nothing to count with until a model is loaded, then shows the model's own count
+        Label context = robot.lookup("#contextLabel").queryAs(Label.class);
+        assertThat(context.getText()).isEqualTo("No model loaded");
+        loadFromMyModels(0);
+        robot.interact(() -> app.shell().page().set(Page.CHAT));
+        int contextLength = app.load().contextLength().get();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Waits.onFx(() -> context.getText().endsWith("/ " + String.format("%,d", contextLength) + " tokens")
+                && !context.getText().startsWith("0 ")));
+        int used = Integer.parseInt(context.getText().substring(0, context.getText().indexOf(" /")).replace(",", ""));
+        // "abc" and the answer, one token a letter in the successor's vocabulary, and the start-of-text token
+        assertThat(used).isBetween(3 + answer.length(), 3 + answer.length() + 2);
         // the finished download is still in My Models and not queued again
         assertThat(app.downloads().rows()).extracting(r -> r.state()).containsExactly(DownloadJob.State.DONE);
         assertThat(Files.list(home.resolve("models")).toList()).isNotEmpty();
+    }
+
+    /// My Models → Load on the downloaded Q4_K_M → `gpuLayers` on the slider → Load; waits until it is loaded.
+    void loadFromMyModels(int gpuLayers) throws Exception {
+        robot.clickOn("#nav-models");
+        String load = "#models-load-Successor-Q4-K-M-gguf";
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(load).tryQuery().isPresent()));
+        robot.clickOn(load);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.load().maxGpuLayers().get() == 3);
+        Slider layers = robot.lookup("#load-layers").queryAs(Slider.class);
+        robot.interact(() -> layers.setValue(gpuLayers));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#load-verdict").tryQuery().isPresent()));
+        robot.clickOn("#load-load");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.load().state().get() != LoadState.LOADING);
+        assertThat(app.load().error().get()).isEmpty();
+        assertThat(app.load().state().get()).isEqualTo(LoadState.LOADED);
     }
 
     /// In the window and visible (a list keeps spare cells that are neither).

@@ -2,6 +2,7 @@ package dev.karuku.app.chat;
 
 import dev.karuku.engine.conversation.Role;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /// What the Chat screen needs from the engine: generate the assistant's next reply for a conversation.
 /// Implemented over the engine's chat session by the composition root; tests supply their own.
@@ -12,6 +13,11 @@ public interface ChatBackend {
 
     /// Tokens of context the loaded model was given.
     int contextLength();
+
+    /// Tokens of context the conversation `turns` takes with `systemPrompt`, as the next reply would give it to the
+    /// model: once it outgrows the context, only its newest turns, leaving room for a `maxTokens` reply. For a
+    /// conversation opened from disk, whose next turn has not run yet. Completes on the backend's own thread.
+    CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens);
 
     /// One message of the conversation so far.
     record Turn(Role role, String text) {}

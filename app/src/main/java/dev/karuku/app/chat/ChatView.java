@@ -90,7 +90,8 @@ public final class ChatView {
                 () -> vm.contextLength().get() == 0 ? 0 : Math.min(1.0, vm.contextUsed().get() / (double) vm.contextLength().get()),
                 vm.contextUsed(), vm.contextLength()));
         contextLabel.textProperty().bind(Bindings.createStringBinding(
-                () -> messages.get("chat.context.value", vm.contextUsed().get(), vm.contextLength().get()),
+                () -> vm.contextLength().get() == 0 ? messages.get("status.noModel")
+                        : messages.get("chat.context.value", vm.contextUsed().get(), vm.contextLength().get()),
                 vm.contextUsed(), vm.contextLength()));
 
         messageList.setItems(vm.messages());

@@ -73,6 +73,8 @@ public final class ChatViewModel {
     private Pulse.Ticking ticking;
     private boolean generating;
     private String savedSystemPrompt = "";
+    /// Counts requests for [#contextUsed]: a measurement is taken only if nothing newer was asked or answered.
+    private int contextTicket;
     /// Only touched by disk tasks.
     private ConversationWriter writer;
 
@@ -85,6 +87,7 @@ public final class ChatViewModel {
         backend.addListener((o, a, b) -> {
             contextLength.set(b == null ? 0 : b.contextLength());
             updateState();
+            if (!generating) measureContext();
         });
         contextLength.set(backend.getValue() == null ? 0 : backend.getValue().contextLength());
         preset.addListener((o, a, p) -> applyPreset(p));
@@ -126,7 +129,7 @@ public final class ChatViewModel {
         conversationId.set(null);
         systemPrompt.set("");
         savedSystemPrompt = "";
-        contextUsed.set(0);
+        measureContext();
         error.set("");
     }
 
@@ -143,15 +146,11 @@ public final class ChatViewModel {
         }, c -> {
             if (!id.equals(conversationId.get())) return;
             List<MessageItem> items = new ArrayList<>(c.messages().size());
-            int chars = 0;
-            for (StoredMessage m : c.messages()) {
-                items.add(new MessageItem(m.role(), m.text(), m.id(), m.stats()));
-                chars += m.text().length();
-            }
+            for (StoredMessage m : c.messages()) items.add(new MessageItem(m.role(), m.text(), m.id(), m.stats()));
             messages.setAll(items);
             systemPrompt.set(c.systemPrompt());
             savedSystemPrompt = c.systemPrompt();
-            contextUsed.set(chars / 4);
+            measureContext();
             error.set("");
         });
     }
@@ -241,7 +240,8 @@ public final class ChatViewModel {
     private void startReply() {
         ChatBackend b = backend.getValue();
         if (b == null) return;
-        List<ChatBackend.Turn> turns = messages.stream().map(m -> new ChatBackend.Turn(m.role(), m.text().get())).toList();
+        List<ChatBackend.Turn> turns = turns();
+        contextTicket++; // the reply's figure comes with it
         MessageItem answer = new MessageItem(Role.ASSISTANT, "", null, null);
         answer.setStreaming(true);
         messages.add(answer);
@@ -277,8 +277,13 @@ public final class ChatViewModel {
         MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped());
         answer.setStats(stats);
         disk.execute(() -> { if (writer != null && answer.storedId.get() != null) writer.finish(answer.storedId.get(), stats); });
-        contextUsed.set(r.contextUsed());
         endGeneration(answer);
+        if (!messages.isEmpty() && messages.getLast() == answer) {
+            contextTicket++;
+            contextUsed.set(r.contextUsed());
+        } else {
+            measureContext(); // another conversation was opened while this reply ran
+        }
     }
 
     private void fail(MessageItem answer, String message) {
@@ -295,6 +300,25 @@ public final class ChatViewModel {
         generation = null;
         generating = false;
         updateState();
+    }
+
+    /// The open conversation's share of the model's context, measured by the model (its tokenizer and chat
+    /// template, and the turns that would still fit): after a conversation is opened or a model loaded. Replies
+    /// bring their own figure ([ChatBackend.Result#contextUsed()]).
+    private void measureContext() {
+        int ticket = ++contextTicket;
+        ChatBackend b = backend.getValue();
+        if (b == null || messages.isEmpty()) {
+            contextUsed.set(0);
+            return;
+        }
+        b.contextTokens(savedSystemPrompt, turns(), maxTokens.get()).whenComplete((tokens, failure) -> ui.execute(() -> {
+            if (failure == null && ticket == contextTicket) contextUsed.set(tokens);
+        }));
+    }
+
+    private List<ChatBackend.Turn> turns() {
+        return messages.stream().map(m -> new ChatBackend.Turn(m.role(), m.text().get())).toList();
     }
 
     private void updateState() {

@@ -11,6 +11,7 @@ import dev.karuku.engine.llama.SamplingParams;
 import dev.karuku.engine.llama.StopReason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /// [ChatBackend] over the engine's [ChatSession]: the model's own chat template (or the engine's fallback rule),
 /// and the KV cache reused across turns. The app's conversation store stays the record of what was said: when the
@@ -29,10 +30,7 @@ final class LlamaChatBackend implements ChatBackend {
     public Generation reply(ChatRequest request, Listener listener) {
         List<Turn> turns = request.turns();
         if (turns.isEmpty() || turns.getLast().role() != Role.USER) throw new IllegalArgumentException("the last turn must be the user's");
-        List<ChatMessage> before = new ArrayList<>();
-        for (Turn t : turns.subList(0, turns.size() - 1)) {
-            before.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text()));
-        }
+        List<ChatMessage> before = messages(turns.subList(0, turns.size() - 1));
         if (!session.messages().equals(before)) session.restore(before);
         session.setSystemPrompt(request.systemPrompt());
         Sampling s = request.sampling();
@@ -57,5 +55,16 @@ final class LlamaChatBackend implements ChatBackend {
     @Override
     public int contextLength() {
         return contextLength;
+    }
+
+    @Override
+    public CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens) {
+        return session.measure(systemPrompt, messages(turns), maxTokens);
+    }
+
+    private static List<ChatMessage> messages(List<Turn> turns) {
+        List<ChatMessage> messages = new ArrayList<>(turns.size());
+        for (Turn t : turns) messages.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text()));
+        return messages;
     }
 }

@@ -74,4 +74,11 @@ final class SteadyTokenSource implements ChatBackend {
     public int contextLength() {
         return 32_768;
     }
+
+    /// One token per character (the benchmark never reopens a conversation).
+    @Override
+    public java.util.concurrent.CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens) {
+        return java.util.concurrent.CompletableFuture.completedFuture(Math.min(contextLength(),
+                turns.stream().mapToInt(t -> t.text().length()).sum()));
+    }
 }

@@ -10,6 +10,7 @@ import dev.karuku.engine.conversation.StoredMessage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javafx.beans.property.SimpleObjectProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,43 @@ class ChatViewModelTest {
         reopened.open(reopened.conversations().getFirst().id());
         assertThat(reopened.messages()).extracting(m -> m.text().get()).containsExactly("abc", "defg");
         assertThat(reopened.messages().get(1).stats().get().tokens()).isEqualTo(4);
+    }
+
+    @Test
+    void aReopenedConversationShowsTheModelsCountOfItsContextNotAGuess() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("abc");
+        vm.send();
+        backend.answer("defg");
+        pulse.tick();
+        assertThat(vm.contextUsed().get()).isEqualTo(10);
+
+        loaded.set(null); // the app restarts: no model yet
+        var reopened = vm();
+        reopened.refreshConversations();
+        reopened.open(reopened.conversations().getFirst().id());
+        assertThat(reopened.contextUsed().get()).as("no model, nothing to count with").isZero();
+        assertThat(backend.measured).isEmpty();
+
+        loaded.set(backend); // a model is loaded: it counts the conversation with its own tokenizer and template
+        assertThat(backend.measured.getLast()).containsExactly(new ChatBackend.Turn(Role.USER, "abc"),
+                new ChatBackend.Turn(Role.ASSISTANT, "defg"));
+        backend.measurements.getLast().complete(7);
+        assertThat(reopened.contextUsed().get()).isEqualTo(7);
+
+        // a count still under way when a reply ends loses to the reply's own figure
+        loaded.set(null);
+        loaded.set(backend);
+        var late = backend.measurements.getLast();
+        reopened.input().set("h");
+        reopened.send();
+        backend.answer("ij");
+        pulse.tick();
+        late.complete(7);
+        assertThat(reopened.contextUsed().get()).isEqualTo(10);
+        reopened.newChat();
+        assertThat(reopened.contextUsed().get()).isZero();
     }
 
     @Test
@@ -185,6 +223,9 @@ class ChatViewModelTest {
         Listener listener;
         boolean stopped;
         final List<ChatRequest> requests = new ArrayList<>();
+        /// Each call of [#contextTokens]: what it was asked, and its answer, which the test gives.
+        final List<List<Turn>> measured = new ArrayList<>();
+        final List<CompletableFuture<Integer>> measurements = new ArrayList<>();
 
         @Override
         public Generation reply(ChatRequest request, Listener l) {
@@ -205,6 +246,13 @@ class ChatViewModelTest {
         @Override
         public int contextLength() {
             return 512;
+        }
+
+        @Override
+        public CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens) {
+            measured.add(turns);
+            measurements.add(new CompletableFuture<>());
+            return measurements.getLast();
         }
     }
 }
