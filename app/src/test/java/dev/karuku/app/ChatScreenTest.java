@@ -1,9 +1,11 @@
 package dev.karuku.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.testfx.matcher.control.LabeledMatchers.hasText;
 
 import dev.karuku.app.chat.MessageItem;
 import dev.karuku.app.load.LoadedModel;
+import dev.karuku.engine.conversation.ConversationSummary;
 import dev.karuku.engine.conversation.Role;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +71,38 @@ class ChatScreenTest {
         assertThat(messages().get(0).text().get()).isEqualTo("abc");
         assertThat(messages().get(1).role()).isEqualTo(Role.ASSISTANT);
         assertThat(messages().get(1).text().get()).isEqualTo(answer);
+    }
+
+    @Test
+    void aConversationIsRenamedAndDeletedFromItsMenu() throws Exception {
+        app = start();
+        load(app, 1);
+        TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
+        for (String text : new String[] {"first", "second"}) {
+            robot.clickOn(input).write(text).type(KeyCode.ENTER);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 2);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
+            robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
+        }
+        ListView<ConversationSummary> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 2);
+        // the menu acts on the row it was opened on
+        robot.rightClickOn(robot.lookup(".list-cell").match(hasText("first")).queryAs(javafx.scene.Node.class));
+        robot.clickOn("Rename");
+        robot.press(KeyCode.CONTROL).type(KeyCode.A).release(KeyCode.CONTROL).write("renamed").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title)
+                .collect(java.util.stream.Collectors.toSet()).equals(java.util.Set.of("second", "renamed")));
+
+        robot.rightClickOn(robot.lookup(".list-cell").match(hasText("second")).queryAs(javafx.scene.Node.class));
+        robot.clickOn("Delete");
+        robot.clickOn(robot.lookup(".dialog-pane .button").match(hasText("OK")).queryAs(javafx.scene.Node.class));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title).toList()
+                .equals(List.of("renamed")));
+        // an empty row has no menu
+        robot.moveTo(conversations, javafx.geometry.Pos.BOTTOM_CENTER, new javafx.geometry.Point2D(0, -10), org.testfx.robot.Motion.DIRECT)
+                .clickOn(javafx.scene.input.MouseButton.SECONDARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".context-menu").tryQuery()).isEmpty();
     }
 
     @Test

@@ -27,6 +27,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextInputDialog;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Alert;
+import javafx.scene.input.ContextMenuEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -135,21 +136,22 @@ public final class ChatView {
 
     private void conversations() {
         conversationList.setItems(vm.conversations());
-        conversationList.setCellFactory(l -> new ListCell<>() {
-            @Override
-            protected void updateItem(ConversationSummary item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty || item == null ? null : item.title().isBlank() ? messages.get("chat.untitled") : item.title());
-                if (empty || item == null) {
-                    setContextMenu(null);
-                    return;
+        conversationList.setCellFactory(l -> {
+            ListCell<ConversationSummary> cell = new ListCell<>() {
+                @Override
+                protected void updateItem(ConversationSummary item, boolean empty) {
+                    super.updateItem(item, empty);
+                    setText(empty || item == null ? null : item.title().isBlank() ? messages.get("chat.untitled") : item.title());
                 }
-                MenuItem rename = new MenuItem(messages.get("chat.rename"));
-                rename.setOnAction(e -> rename(item));
-                MenuItem delete = new MenuItem(messages.get("chat.delete"));
-                delete.setOnAction(e -> delete(item));
-                setContextMenu(new ContextMenu(rename, delete));
-            }
+            };
+            // The menu is made when asked for, for the row's conversation at that moment: a ContextMenu is a popup
+            // window with its own scene, and every row was given a new one each time the list changed (a first
+            // Send adds a conversation and refreshes every row).
+            cell.addEventFilter(ContextMenuEvent.CONTEXT_MENU_REQUESTED, e -> {
+                ConversationSummary item = cell.isEmpty() ? null : cell.getItem();
+                cell.setContextMenu(item == null ? null : conversationMenu(item));
+            });
+            return cell;
         });
         conversationList.getSelectionModel().selectedItemProperty().addListener((o, a, c) -> {
             if (c != null) vm.open(c.id());
@@ -168,6 +170,14 @@ public final class ChatView {
                 conversationList.getSelectionModel().select(s);
             }
         }
+    }
+
+    private ContextMenu conversationMenu(ConversationSummary item) {
+        MenuItem rename = new MenuItem(messages.get("chat.rename"));
+        rename.setOnAction(e -> rename(item));
+        MenuItem delete = new MenuItem(messages.get("chat.delete"));
+        delete.setOnAction(e -> delete(item));
+        return new ContextMenu(rename, delete);
     }
 
     private void rename(ConversationSummary item) {
