@@ -3,6 +3,7 @@ package dev.karuku.app.discover;
 import dev.karuku.app.chat.MarkdownView;
 import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.LazyTooltip;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.engine.estimate.QuantStop;
 import dev.karuku.engine.estimate.Verdict;
@@ -195,7 +196,7 @@ public final class ModelPageView {
         } else {
             Label error = new Label(messages.get("model.stop.noEstimate"), new FontIcon(Feather.ALERT_TRIANGLE));
             error.getStyleClass().add("quant-stop-error");
-            error.setTooltip(new javafx.scene.control.Tooltip(messages.get(s.errorKey().get())));
+            LazyTooltip.install(error, messages.get(s.errorKey().get()));
             box.getChildren().add(error);
         }
     }

@@ -2,6 +2,7 @@ package dev.karuku.app.downloads;
 
 import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.LazyTooltip;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.engine.download.DownloadJob;
 import dev.karuku.engine.download.DownloadProgress;
@@ -14,7 +15,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -151,7 +151,7 @@ public final class DownloadsView {
         private Button button(String id, Feather icon, String key, Runnable action, String slug) {
             Button b = new Button(messages.get(key), new FontIcon(icon));
             b.setId("download-" + id + "-" + slug);
-            b.setTooltip(new Tooltip(messages.get(key)));
+            LazyTooltip.install(b, messages.get(key));
             b.setOnAction(e -> action.run());
             return b;
         }

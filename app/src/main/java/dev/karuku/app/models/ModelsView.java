@@ -2,6 +2,7 @@ package dev.karuku.app.models;
 
 import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Fxml;
+import dev.karuku.app.ui.LazyTooltip;
 import dev.karuku.app.ui.Messages;
 import java.io.File;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public final class ModelsView {
         m.foundIn().ifPresent(app -> {
             Label badge = new Label(messages.get("models.foundIn." + app.name()), new FontIcon(Feather.LOCK));
             badge.getStyleClass().add("found-in");
-            badge.setTooltip(new javafx.scene.control.Tooltip(messages.get("models.readOnly.tooltip")));
+            LazyTooltip.install(badge, messages.get("models.readOnly.tooltip"));
             text.getChildren().add(1, badge);
         });
         Region spacer = new Region();
@@ -108,11 +109,11 @@ public final class ModelsView {
         loadButton.setOnAction(e -> load.accept(m.path()));
         loadButton.setId("models-load-" + m.name().replaceAll("[^A-Za-z0-9]", "-"));
         Button revealButton = new Button(null, new FontIcon(Feather.FOLDER));
-        revealButton.setTooltip(new javafx.scene.control.Tooltip(messages.get("models.reveal")));
+        LazyTooltip.install(revealButton, messages.get("models.reveal"));
         revealButton.setOnAction(e -> reveal.accept(m.path().getParent()));
         Button deleteButton = new Button(null, new FontIcon(Feather.TRASH_2));
         deleteButton.getStyleClass().add("danger");
-        deleteButton.setTooltip(new javafx.scene.control.Tooltip(messages.get("models.delete")));
+        LazyTooltip.install(deleteButton, messages.get("models.delete"));
         deleteButton.setOnAction(e -> {
             Alert a = new Alert(Alert.AlertType.CONFIRMATION, messages.get("models.delete.confirm", m.name(), Formats.bytes(m.size())),
                     ButtonType.CANCEL, ButtonType.OK);
