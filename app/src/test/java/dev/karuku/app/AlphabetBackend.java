@@ -1,6 +1,7 @@
 package dev.karuku.app;
 
 import dev.karuku.app.chat.ChatBackend;
+import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,9 @@ final class AlphabetBackend implements ChatBackend {
                 }
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            listener.done(new Result(n, n / Math.max(secs, 1e-3), millisPerToken, stop.get(), promptTokens + n));
+            MessageStats.Limit limit = stop.get() ? null : n == request.sampling().maxTokens() ? MessageStats.Limit.REPLY_LENGTH
+                    : promptTokens + n >= CONTEXT ? MessageStats.Limit.CONTEXT : null;
+            listener.done(new Result(n, n / Math.max(secs, 1e-3), millisPerToken, stop.get(), promptTokens + n, limit));
         });
         return () -> stop.set(true);
     }

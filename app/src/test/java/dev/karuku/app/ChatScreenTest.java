@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.collections.FXCollections;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.InputMethodEvent;
 import javafx.scene.input.InputMethodTextRun;
@@ -103,6 +106,52 @@ class ChatScreenTest {
                 .clickOn(javafx.scene.input.MouseButton.SECONDARY);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup(".context-menu").tryQuery()).isEmpty();
+    }
+
+    @Test
+    void aReplyCutShortByALimitSaysWhich() throws Exception {
+        app = start();
+        load(app, 1);
+        TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
+        robot.interact(() -> app.chatPreset(dev.karuku.app.chat.SamplingPreset.PRECISE));
+        Spinner<?> maxLength = robot.lookup("#maxTokensSpinner").queryAs(Spinner.class);
+        robot.interact(() -> maxLength.getEditor().setText("20"));
+        robot.interact(() -> maxLength.commitValue());
+        robot.clickOn(input).write("abc").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 2 && messages().getLast().stats().get() != null);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> lastLine(".bubble-stats").endsWith("· reached Max length")));
+        assertThat(lastText()).hasSize(20);
+        assertThat(WaitForAsyncUtils.asyncFx(() -> lastLine(".bubble-notice")).get()).isEmpty();
+
+        // 512 tokens of context: a long enough reply fills it
+        robot.interact(() -> maxLength.getEditor().setText("1024"));
+        robot.interact(() -> maxLength.commitValue());
+        robot.clickOn(input).write("abc").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 4 && messages().getLast().stats().get() != null);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> lastLine(".bubble-stats").endsWith("· context full")));
+        assertThat(WaitForAsyncUtils.asyncFx(() -> lastLine(".bubble-notice")).get()).startsWith("The context is full: from your next message on");
+        // the notice wraps and shows whole: the bubble is as tall as its content at the width it has
+        assertThat(WaitForAsyncUtils.asyncFx(() -> {
+            var cell = robot.lookup(".list-cell").queryAllAs(ListCell.class).stream()
+                    .filter(c -> !c.isEmpty() && c.getIndex() == messages().size() - 1 && c.isVisible()).findFirst().orElseThrow();
+            Label notice = (Label) cell.lookup(".bubble-notice");
+            var bubble = (javafx.scene.layout.Region) notice.getParent();
+            return List.of(notice.getHeight() - notice.prefHeight(notice.getWidth()), bubble.getHeight() - bubble.prefHeight(bubble.getWidth()),
+                    notice.prefHeight(notice.getWidth()) / notice.minHeight(notice.getWidth()));
+        }).get()).satisfies(d -> {
+            assertThat(d.get(0)).as("notice height - its height at its width").isGreaterThan(-0.5);
+            assertThat(d.get(1)).as("bubble height - its height at its width").isGreaterThan(-0.5);
+            assertThat(d.get(2)).as("notice lines").isGreaterThan(1.5);
+        });
+    }
+
+    /// The text of the `selector` label in the last message's bubble on screen ("" when there is none, or it is empty).
+    String lastLine(String selector) {
+        var cells = robot.lookup(".list-cell").queryAllAs(ListCell.class).stream()
+                .filter(c -> !c.isEmpty() && c.getIndex() == messages().size() - 1 && c.getScene() != null && c.isVisible()).toList();
+        return cells.isEmpty() ? "" : cells.getFirst().lookupAll(selector).stream()
+                .filter(n -> n instanceof Label l && l.isManaged() && l.isVisible())
+                .map(n -> ((Label) n).getText()).filter(t -> t != null && !t.isEmpty()).findFirst().orElse("");
     }
 
     @Test

@@ -167,6 +167,19 @@ class JourneyTest {
         int used = Integer.parseInt(context.getText().substring(0, context.getText().indexOf(" /")).replace(",", ""));
         // "abc" and the answer, one token a letter in the successor's vocabulary, and the start-of-text token
         assertThat(used).isBetween(3 + answer.length(), 3 + answer.length() + 2);
+        // a reply the model would have continued, cut at the Max length the user set, says so under it
+        robot.interact(() -> app.chatPreset(dev.karuku.app.chat.SamplingPreset.PRECISE));
+        javafx.scene.control.Spinner<?> maxLength = robot.lookup("#maxTokensSpinner").queryAs(javafx.scene.control.Spinner.class);
+        robot.interact(() -> {
+            maxLength.getEditor().setText("16"); // the least it takes
+            maxLength.commitValue();
+        });
+        robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> messages().size() == 4 && messages().getLast().stats().get() != null);
+        assertThat(messages().getLast().stats().get().tokens()).isEqualTo(16);
+        assertThat(messages().getLast().stats().get().limit()).isEqualTo(dev.karuku.engine.conversation.MessageStats.Limit.REPLY_LENGTH);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-stats").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.getText().startsWith("16 tokens") && l.getText().endsWith("· reached Max length"))));
         // the finished download is still in My Models and not queued again
         assertThat(app.downloads().rows()).extracting(r -> r.state()).containsExactly(DownloadJob.State.DONE);
         assertThat(Files.list(home.resolve("models")).toList()).isNotEmpty();

@@ -1,5 +1,6 @@
 package dev.karuku.app.chat;
 
+import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +37,14 @@ public interface ChatBackend {
     /// @param firstTokenMillis wait for the first token
     /// @param stopped          stopped by [Generation#stop()]
     /// @param contextUsed      tokens of context in use after the reply (prompt + reply)
-    record Result(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, int contextUsed) {}
+    /// @param limit            the limit that cut the reply short, or null when the model ended it (or it was stopped)
+    record Result(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, int contextUsed,
+                  MessageStats.Limit limit) {
+        /// A reply the model ended, or that was stopped.
+        public Result(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, int contextUsed) {
+            this(tokens, tokensPerSecond, firstTokenMillis, stopped, contextUsed, null);
+        }
+    }
 
     /// Receives a reply as it is generated.
     interface Listener {

@@ -274,7 +274,7 @@ public final class ChatViewModel {
     }
 
     private void finish(MessageItem answer, ChatBackend.Result r) {
-        MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped());
+        MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped(), r.limit());
         answer.setStats(stats);
         disk.execute(() -> { if (writer != null && answer.storedId.get() != null) writer.finish(answer.storedId.get(), stats); });
         endGeneration(answer);

@@ -35,6 +35,8 @@ final class MessageCell extends ListCell<MessageItem> {
     /// at their natural height (their padding) a short conversation got a hundred of them, each made with its
     /// buttons, in one frame (up to ~0.5 s, measured).
     private static final double EMPTY_ROW = 64;
+    /// How much narrower than its row a bubble is (room for the cell's padding and the list's scroll bar).
+    private static final double BUBBLE_INSET = 48;
     private final AnswerRenderings renderings;
     /// The rendering of the answer this cell shows (null for a user's message); its nodes can be taken by another
     /// cell that is given the same answer, see [#showsItsMessage()].
@@ -63,7 +65,8 @@ final class MessageCell extends ListCell<MessageItem> {
         setPrefWidth(0);
     }
 
-    /// The nodes of a message's bubble: its role, the message, stats or error, and the action buttons.
+    /// The nodes of a message's bubble: its role, the message, an error or a notice (the context filled up), its
+    /// stats and the action buttons.
     private final class Bubble {
         final VBox bubble = new VBox();
         final Label role = new Label();
@@ -72,6 +75,7 @@ final class MessageCell extends ListCell<MessageItem> {
         final VBox body = new VBox();
         final Label stats = new Label();
         final Label error = new Label();
+        final Label notice = new Label();
         final HBox actions = new HBox(2);
         final Button copy = iconButton(Feather.COPY, "chat.copy");
         final Button edit = iconButton(Feather.EDIT_2, "chat.edit");
@@ -82,15 +86,17 @@ final class MessageCell extends ListCell<MessageItem> {
             stats.getStyleClass().add("bubble-stats");
             error.getStyleClass().add("bubble-error");
             error.setWrapText(true);
+            notice.getStyleClass().add("bubble-notice");
+            notice.setWrapText(true);
             actions.getStyleClass().add("bubble-actions");
             Region spacer = new Region();
             HBox.setHgrow(spacer, Priority.ALWAYS);
             HBox footer = new HBox(8, stats, spacer, actions);
             footer.setAlignment(Pos.CENTER_LEFT);
-            bubble.getChildren().addAll(role, body, error, footer);
+            bubble.getChildren().addAll(role, body, error, notice, footer);
             bubble.getStyleClass().add("bubble");
-            bubble.maxWidthProperty().bind(widthProperty().subtract(48));
-            bubble.prefWidthProperty().bind(widthProperty().subtract(48));
+            bubble.maxWidthProperty().bind(widthProperty().subtract(BUBBLE_INSET));
+            bubble.prefWidthProperty().bind(widthProperty().subtract(BUBBLE_INSET));
             copy.setOnAction(e -> {
                 ClipboardContent c = new ClipboardContent();
                 c.putString(bound == null ? "" : bound.text().get());
@@ -99,6 +105,15 @@ final class MessageCell extends ListCell<MessageItem> {
             edit.setOnAction(e -> startEditing());
             regenerate.setOnAction(e -> vm.regenerate());
         }
+    }
+
+    /// The height the bubble needs at the width it is given (the cell's less [#BUBBLE_INSET]). JavaFX's cell skin
+    /// measures a graphic at the cell's whole width, where text wraps into fewer lines than the bubble then has room
+    /// for: the bubble was laid out shorter than its content, and a wrapped notice or error showed one elided line.
+    @Override
+    protected double computePrefHeight(double width) {
+        if (ui == null || getGraphic() != ui.bubble || width < 0) return super.computePrefHeight(width);
+        return snappedTopInset() + ui.bubble.prefHeight(width - BUBBLE_INSET) + snappedBottomInset();
     }
 
     @Override
@@ -205,10 +220,15 @@ final class MessageCell extends ListCell<MessageItem> {
     private void renderMeta() {
         if (bound == null) return;
         MessageStats s = bound.stats().get();
-        ui.stats.setText(s == null ? "" : messages.get(s.stopped() ? "chat.stats.stopped" : "chat.stats",
+        ui.stats.setText(s == null ? "" : messages.get(s.stopped() ? "chat.stats.stopped"
+                        : s.limit() == MessageStats.Limit.REPLY_LENGTH ? "chat.stats.replyLength"
+                        : s.limit() == MessageStats.Limit.CONTEXT ? "chat.stats.contextFull" : "chat.stats",
                 s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), s.firstTokenMillis()));
         ui.error.setText(bound.error().get());
         ui.error.setManaged(!bound.error().get().isEmpty());
+        boolean contextFull = s != null && s.limit() == MessageStats.Limit.CONTEXT;
+        ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : "");
+        ui.notice.setManaged(contextFull);
         boolean idle = vm.state().get() != ChatState.GENERATING;
         boolean last = getIndex() == vm.messages().size() - 1;
         List<Node> wanted = new ArrayList<>(2);

@@ -4,6 +4,7 @@ import dev.karuku.app.chat.ChatBackend;
 import dev.karuku.app.chat.Sampling;
 import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.chat.ChatSession;
+import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
 import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.GenerationStats;
@@ -47,7 +48,11 @@ final class LlamaChatBackend implements ChatBackend {
             }
             GenerationStats st = r.stats();
             listener.done(new Result(st.generatedTokens(), st.tokensPerSecond(), Math.round(st.timeToFirstTokenMillis()),
-                    r.stopReason() == StopReason.CANCELLED, session.contextUsed()));
+                    r.stopReason() == StopReason.CANCELLED, session.contextUsed(), switch (r.stopReason()) {
+                        case MAX_TOKENS -> MessageStats.Limit.REPLY_LENGTH;
+                        case CONTEXT_FULL -> MessageStats.Limit.CONTEXT;
+                        case END_OF_GENERATION, STOP_STRING, CANCELLED -> null;
+                    }));
         });
         return generation::cancel;
     }

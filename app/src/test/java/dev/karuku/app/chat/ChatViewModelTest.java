@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.karuku.app.ui.Pulse;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.conversation.ConversationStore;
+import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
 import dev.karuku.engine.conversation.StoredMessage;
 import java.nio.file.Path;
@@ -106,6 +107,22 @@ class ChatViewModelTest {
         assertThat(reopened.contextUsed().get()).isEqualTo(10);
         reopened.newChat();
         assertThat(reopened.contextUsed().get()).isZero();
+    }
+
+    @Test
+    void aReplyCutByTheContextKeepsSayingSoAfterReopening() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("abc");
+        vm.send();
+        backend.listener.token("defg");
+        backend.listener.done(new ChatBackend.Result(4, 50.0, 12, false, 512, MessageStats.Limit.CONTEXT));
+        pulse.tick();
+        assertThat(vm.messages().get(1).stats().get().limit()).isEqualTo(MessageStats.Limit.CONTEXT);
+        var reopened = vm();
+        reopened.refreshConversations();
+        reopened.open(reopened.conversations().getFirst().id());
+        assertThat(reopened.messages().get(1).stats().get()).isEqualTo(new MessageStats(4, 50.0, 12, false, MessageStats.Limit.CONTEXT));
     }
 
     @Test

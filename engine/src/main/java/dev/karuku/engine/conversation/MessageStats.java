@@ -1,10 +1,27 @@
 package dev.karuku.engine.conversation;
 
-/// How an assistant answer was produced, shown under it: the number of tokens, the speed and the wait for the
-/// first token. Kept with the message so it is still there after a restart.
+/// How an assistant answer was produced, shown under it: the number of tokens, the speed, the wait for the
+/// first token, and whether something other than the model ended it. Kept with the message so it is still there
+/// after a restart.
 ///
 /// @param tokens             tokens generated
 /// @param tokensPerSecond    generation speed after the first token
 /// @param firstTokenMillis   time from sending to the first token, in milliseconds
 /// @param stopped            true when the user stopped the answer before the model finished it
-public record MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped) {}
+/// @param limit              the limit that cut the answer short, or null when the model ended it (or the user did);
+///                           absent from conversations saved before it was recorded
+public record MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, Limit limit) {
+
+    /// What can cut an answer short before the model ends it.
+    public enum Limit {
+        /// The longest reply the user allows (its maximum tokens) was reached.
+        REPLY_LENGTH,
+        /// The model's context was full: the conversation and the answer filled every token it holds.
+        CONTEXT
+    }
+
+    /// An answer the model ended, or the user stopped.
+    public MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped) {
+        this(tokens, tokensPerSecond, firstTokenMillis, stopped, null);
+    }
+}

@@ -34,6 +34,25 @@ class ConversationStoreTest {
     }
 
     @Test
+    void anAnswerCutByALimitSaysSoAfterReopeningAndOlderSavesReadAsUncut() throws Exception {
+        var store = new ConversationStore(dir);
+        String id;
+        try (var w = store.create("Limits")) {
+            id = w.id();
+            w.add(Role.USER, "abc");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "defghij");
+            w.finish(answer, new MessageStats(7, 120.5, 35, false, MessageStats.Limit.CONTEXT));
+        }
+        assertThat(new ConversationStore(dir).load(id).messages().get(1).stats().limit()).isEqualTo(MessageStats.Limit.CONTEXT);
+        // a finish line written before limits were recorded
+        Files.writeString(dir.resolve(id + ".jsonl"), Files.readString(dir.resolve(id + ".jsonl"))
+                .replace(",\"limit\":\"CONTEXT\"", ""), StandardCharsets.UTF_8);
+        assertThat(Files.readString(dir.resolve(id + ".jsonl"))).doesNotContain("limit");
+        assertThat(new ConversationStore(dir).load(id).messages().get(1).stats()).isEqualTo(new MessageStats(7, 120.5, 35, false));
+    }
+
+    @Test
     void aTornLastLineFromAKilledProcessLosesOnlyThatLine() throws Exception {
         var store = new ConversationStore(dir);
         String id;
