@@ -65,10 +65,15 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
         if (followEnd && getCellCount() > 0) {
             ListCell<MessageItem> last = getLastVisibleCell();
             if (last != null && last.getIndex() < getCellCount() - 1) {
+                // The last row is not laid out (a Send added rows below the view). Unless it is the very next row,
+                // JavaFX's scrollTo piles every cell and asks for a layout, which this layout pass would swallow:
+                // the rows stayed in the pile, out of the scene, and the answer streamed unseen until the next
+                // Send. So lay out again here, from the row scrolled to.
                 scrollTo(getCellCount() - 1);
-            } else if (last != null && belowView(last) > 0.5) {
-                scrollToBottom(last);
+                if (getLastVisibleCell() == null) super.layoutChildren();
+                last = getLastVisibleCell();
             }
+            if (last != null && belowView(last) > 0.5) scrollToBottom(last);
         } else if (anchorIndex >= 0 && getVisibleCell(anchorIndex) instanceof ListCell<MessageItem> same) {
             double drift = same.getLayoutY() - anchorY;
             if (Math.abs(drift) > 0.5) scrollPixels(drift);

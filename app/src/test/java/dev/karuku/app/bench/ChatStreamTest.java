@@ -116,6 +116,29 @@ class ChatStreamTest {
         assertThat(harness.lastRowBelowView()).as("px of the answer below the list after the user scrolled up").isGreaterThan(200.0);
     }
 
+    /// Every answer of a conversation is on screen while it streams, also when its Send adds rows below the view
+    /// (the answer before it filled the screen). JavaFX's `scrollTo` then piled every cell and asked for a layout
+    /// that the list's own layout swallowed: in the benchmark, 7 of 20 answers streamed unseen until the next Send.
+    @Test
+    void everyAnswerOfAConversationIsOnScreenWhileItStreams() throws Exception {
+        List<String> pieces = ReplyText.pieces(2000);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
+        harness.stream(1, 2000, null);
+        List<Integer> shown = new java.util.ArrayList<>();
+        harness.stream(16, 1000, run -> {
+            try {
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > 700);
+                Thread.sleep(50); // a few pulses: what they draw
+                shown.add(harness.lastRowShownNow());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        // ~700 tokens in, an answer shows some 1,500 letters and digits
+        assertThat(shown).as("letters and digits each streaming answer showed, 700 tokens in").hasSize(16)
+                .allSatisfy(n -> assertThat(n).isGreaterThan(500));
+    }
+
     /// The message and code block buttons make their tooltips when the pointer first reaches them (LazyTooltip):
     /// hovering still shows them.
     @Test
