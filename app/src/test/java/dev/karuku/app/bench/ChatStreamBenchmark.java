@@ -50,12 +50,15 @@ class ChatStreamBenchmark {
             // one long answer (the worst case: every token lands in the same, growing message), then the same
             // tokens as a conversation of answers of `replyTokens` (the default maximum reply is 1,024 tokens)
             if (kinds.contains("answer")) {
-                results.add(FrameStats.of(harness.stream(1, tokens, null), pieces, pulseMs));
+                var seen = new java.util.concurrent.atomic.AtomicInteger();
+                results.add(FrameStats.of(harness.stream(1, tokens, halfway(harness, tokens, seen)), seen.get(), pieces, pulseMs));
                 labels.add((i + 1) + ": one answer");
             }
             if (!kinds.contains("conversation")) continue;
             int replies = Math.max(1, tokens / replyTokens);
-            results.add(FrameStats.of(harness.stream(replies, Math.min(tokens, replyTokens), null), pieces, pulseMs));
+            var seen = new java.util.concurrent.atomic.AtomicInteger();
+            int each = Math.min(tokens, replyTokens);
+            results.add(FrameStats.of(harness.stream(replies, each, halfway(harness, each, seen)), seen.get(), pieces, pulseMs));
             labels.add((i + 1) + ": conversation");
         }
         int sends = Math.max(1, tokens / replyTokens);
@@ -75,6 +78,23 @@ class ChatStreamBenchmark {
         Files.createDirectories(out);
         json.writeValue(out.resolve("chat-stream.json").toFile(), root);
         Files.writeString(out.resolve("chat-stream.md"), markdown(machine, loadBefore, loadAfter, rate, seconds, pulseMs, labels, results, sendMs));
+    }
+
+    /// Counts the replies whose answer is on screen, drawn as far as it has come, halfway through: one look per reply, without laying
+    /// the list out (a layout could mend what the pulses would have drawn).
+    private static java.util.function.Consumer<SteadyTokenSource.Run> halfway(ChatStreamHarness harness, int tokens,
+                                                                              java.util.concurrent.atomic.AtomicInteger seen) {
+        return run -> {
+            try {
+                org.testfx.util.WaitForAsyncUtils.waitFor(tokens / 100 + 30, java.util.concurrent.TimeUnit.SECONDS,
+                        () -> run.tokens > tokens / 2 || run.finished.getCount() == 0);
+                Thread.sleep(50); // a few pulses: what they drew
+                // at least 90% of it: a pulse or two may have arrived since the last one drawn
+                if (harness.lastRowDrawnShare() >= 0.9) seen.incrementAndGet();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
     }
 
     private static String markdown(Machine m, double loadBefore, double loadAfter, double rate, double seconds, double pulseMs,

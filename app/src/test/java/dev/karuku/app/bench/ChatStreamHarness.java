@@ -207,18 +207,29 @@ final class ChatStreamHarness {
     /// Letters and digits the last message's row shows now, as drawn: without laying the list out first (which could
     /// mend what the next pulse would draw); -1 when no cell in the window shows that row.
     int lastRowShownNow() throws Exception {
+        return onFx(this::lastRowShown);
+    }
+
+    /// How much of the last message the window shows now (letters and digits drawn ÷ those in the message), looked at
+    /// as [#lastRowShownNow()] does; 0 when no cell shows it.
+    double lastRowDrawnShare() throws Exception {
         return onFx(() -> {
-            int last = vm.messages().size() - 1;
-            for (Node n : list.lookupAll(".list-cell")) {
-                if (n instanceof ListCell<?> c && !c.isEmpty() && c.getIndex() == last && c.isVisible()
-                        && c.getParent() != null && c.getParent().isVisible()) {
-                    StringBuilder out = new StringBuilder();
-                    c.lookupAll(".markdown").stream().findFirst().ifPresent(md -> collect(md, out));
-                    return lettersAndDigits(out.toString()).length();
-                }
-            }
-            return -1;
+            int expected = lettersAndDigits(vm.messages().getLast().text().get()).length();
+            return expected == 0 ? 1.0 : Math.max(0, lastRowShown()) / (double) expected;
         });
+    }
+
+    private int lastRowShown() {
+        int last = vm.messages().size() - 1;
+        for (Node n : list.lookupAll(".list-cell")) {
+            if (n instanceof ListCell<?> c && !c.isEmpty() && c.getIndex() == last && c.isVisible()
+                    && c.getParent() != null && c.getParent().isVisible()) {
+                StringBuilder out = new StringBuilder();
+                c.lookupAll(".markdown").stream().findFirst().ifPresent(md -> collect(md, out));
+                return lettersAndDigits(out.toString()).length();
+            }
+        }
+        return -1;
     }
 
     /// What each message row on screen shows (letters and digits of its text nodes), by message index.
