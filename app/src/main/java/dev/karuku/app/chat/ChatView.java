@@ -106,7 +106,12 @@ public final class ChatView {
             }
         });
         messageList.setFocusTraversable(false);
-        vm.messages().addListener((ListChangeListener<MessageItem>) c -> flow.followEnd());
+        vm.messages().addListener((ListChangeListener<MessageItem>) c -> {
+            while (c.next()) {
+                if (c.getRemovedSize() > 0 && c.getFrom() == 0) flow.startOver(); // a new chat, or another one opened
+            }
+            flow.followEnd();
+        });
         messageList.addEventFilter(ScrollToEvent.ANY, e -> flow.stopFollowing());
         emptyState.visibleProperty().bind(Bindings.isEmpty(vm.messages()));
         emptyTitle.textProperty().bind(Bindings.createStringBinding(() -> messages.get(

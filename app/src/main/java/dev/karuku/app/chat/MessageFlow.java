@@ -45,6 +45,15 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
         requestLayout();
     }
 
+    /// Starts again from the top with cells laid out afresh: the conversation shown was replaced (a new chat, another
+    /// conversation opened). Between two pulses the list can go from 2 rows to none and back to 2, and JavaFX then
+    /// sees no change: it kept the cells where the old conversation had them (a long answer's top 8,800 px above
+    /// the view) and filled the gap below with some 140 new empty rows in one frame.
+    void startOver() {
+        setPosition(0);
+        rebuildCells();
+    }
+
     /// Stops following the end (the list was scrolled to a row by code).
     void stopFollowing() {
         followEnd = false;

@@ -139,6 +139,30 @@ class ChatStreamTest {
                 .allSatisfy(n -> assertThat(n).isGreaterThan(500));
     }
 
+    /// A new chat starts from the top with the cells it needs. Cleared and given its first two rows between two
+    /// pulses, the list looked unchanged to JavaFX (2 rows before, 2 after), which kept the cells where the long
+    /// answer before had them, thousands of pixels above the view, and made an empty row for every 64 px between.
+    @Test
+    void aNewChatAfterALongAnswerMakesOnlyTheRowsTheWindowShows() throws Exception {
+        List<String> pieces = ReplyText.pieces(6000);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 4000);
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        ChatStreamHarness.onFx(() -> {
+            var factory = harness.list().getCellFactory();
+            harness.list().setCellFactory(l -> {
+                made.incrementAndGet();
+                return factory.call(l);
+            });
+            return null;
+        });
+        harness.stream(1, 6000, null);
+        int before = made.get();
+        harness.stream(1, 200, null);
+        // the window is 820 px high: its rows of 64 px and more, and a few spare, not one per 64 px of the old answer
+        assertThat(made.get() - before).as("cells made for the new chat").isLessThan(16);
+        assertThat(harness.lastRowBelowView()).as("px of the new answer below the list").isLessThanOrEqualTo(1.0);
+    }
+
     /// The message and code block buttons make their tooltips when the pointer first reaches them (LazyTooltip):
     /// hovering still shows them.
     @Test
