@@ -108,7 +108,7 @@ public final class ChatView {
         messageList.setFocusTraversable(false);
         vm.messages().addListener((ListChangeListener<MessageItem>) c -> {
             while (c.next()) {
-                if (c.getRemovedSize() > 0 && c.getFrom() == 0) flow.startOver(); // a new chat, or another one opened
+                if (c.getRemovedSize() > 0) flow.rowsRemoved(c.getFrom() == 0, vm.messages().size());
             }
             flow.followEnd();
         });

@@ -45,13 +45,15 @@ final class MessageFlow extends VirtualFlow<ListCell<MessageItem>> {
         requestLayout();
     }
 
-    /// Starts again from the top with cells laid out afresh: the conversation shown was replaced (a new chat, another
-    /// conversation opened). Between two pulses the list can go from 2 rows to none and back to 2, and JavaFX then
-    /// sees no change: it kept the cells where the old conversation had them (a long answer's top 8,800 px above
-    /// the view) and filled the gap below with some 140 new empty rows in one frame.
-    void startOver() {
-        setPosition(0);
-        rebuildCells();
+    /// Lays the cells out afresh after rows were removed, from the top when the rows went from the first on (a new
+    /// chat, another conversation opened). A new chat's first Send or a Regenerate removes rows and adds as many
+    /// before the next pulse, and JavaFX, seeing as many rows as before, kept its cells where they were: a long
+    /// answer's cell, its top thousands of pixels above the view, was given the new, empty row, and every 64 px
+    /// between it and the bottom of the view got an empty row of its own (~140 new cells in one frame after a
+    /// 20,000-token answer).
+    void rowsRemoved(boolean fromTheFirst, int rowsNow) {
+        if (fromTheFirst) setPosition(0);
+        setCellCount(rowsNow); // what the list's skin sets at its next layout, which may be after rows were added again
     }
 
     /// Stops following the end (the list was scrolled to a row by code).

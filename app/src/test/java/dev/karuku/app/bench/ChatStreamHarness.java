@@ -171,6 +171,18 @@ final class ChatStreamHarness {
         return times;
     }
 
+    /// Asks again for the last answer (Regenerate) and waits until the new one is finished on screen; `whileStreaming`
+    /// as for [#stream].
+    void regenerate(java.util.function.Consumer<SteadyTokenSource.Run> whileStreaming) throws Exception {
+        onFx(() -> {
+            vm.regenerate();
+            return null;
+        });
+        SteadyTokenSource.Run run = source.last();
+        if (whileStreaming != null) whileStreaming.accept(run);
+        awaitFinished(run, onFx(() -> vm.maxTokens().get()));
+    }
+
     /// The text of every `Text` node (labels included) in the Markdown of the list cell showing message `index`.
     private String visibleText(int index) {
         list.layout();

@@ -163,6 +163,41 @@ class ChatStreamTest {
         assertThat(harness.lastRowBelowView()).as("px of the new answer below the list").isLessThanOrEqualTo(1.0);
     }
 
+    /// Regenerate replaces the last answer with one that starts empty: the new answer is on screen as it streams,
+    /// however long the one it replaces was.
+    @Test
+    void aRegeneratedAnswerIsOnScreenWhileItStreams() throws Exception {
+        List<String> pieces = ReplyText.pieces(4000);
+        var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        ChatStreamHarness.onFx(() -> {
+            var factory = harness.list().getCellFactory();
+            harness.list().setCellFactory(l -> {
+                made.incrementAndGet();
+                return factory.call(l);
+            });
+            return null;
+        });
+        harness.stream(1, 4000, null);
+        int before = made.get();
+        List<Integer> shown = new java.util.ArrayList<>();
+        harness.regenerate(run -> {
+            try {
+                for (int tokens : new int[] {100, 300, 2000}) {
+                    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > tokens);
+                    Thread.sleep(50);
+                    shown.add(harness.lastRowShownNow());
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(shown).as("letters and digits the new answer showed 100, 300 and 2,000 tokens in")
+                .allSatisfy(n -> assertThat(n).isGreaterThan(100));
+        assertThat(made.get() - before).as("cells made for the new answer").isLessThan(16);
+        assertThat(harness.lastRowBelowView()).as("px of the new answer below the list").isLessThanOrEqualTo(1.0);
+    }
+
     /// The message and code block buttons make their tooltips when the pointer first reaches them (LazyTooltip):
     /// hovering still shows them.
     @Test
