@@ -278,12 +278,9 @@ public final class ChatViewModel {
         answer.setStats(stats);
         disk.execute(() -> { if (writer != null && answer.storedId.get() != null) writer.finish(answer.storedId.get(), stats); });
         endGeneration(answer);
-        if (!messages.isEmpty() && messages.getLast() == answer) {
-            contextTicket++;
-            contextUsed.set(r.contextUsed());
-        } else {
-            measureContext(); // another conversation was opened while this reply ran
-        }
+        // (no count can be under way for it: startReply outdated those, and none is asked while a reply runs)
+        if (!messages.isEmpty() && messages.getLast() == answer) contextUsed.set(r.contextUsed());
+        else measureContext(); // another conversation was opened while this reply ran
     }
 
     private void fail(MessageItem answer, String message) {

@@ -235,7 +235,7 @@ final class MessageCell extends ListCell<MessageItem> {
         wanted.add(ui.copy);
         if (bound.role() == Role.USER && idle) wanted.add(ui.edit);
         if (bound.role() == Role.ASSISTANT && last && idle && !bound.streaming().get()) wanted.add(ui.regenerate);
-        // unchanged on nearly every call (each pulse of a streaming answer): moving the buttons would restyle them
+        // usually unchanged (a cell placed again at its row): moving the buttons would restyle them
         if (!ui.actions.getChildren().equals(wanted)) ui.actions.getChildren().setAll(wanted);
     }
 

@@ -84,16 +84,9 @@ class ChatStreamBenchmark {
     /// the list out (a layout could mend what the pulses would have drawn).
     private static java.util.function.Consumer<SteadyTokenSource.Run> halfway(ChatStreamHarness harness, int tokens,
                                                                               java.util.concurrent.atomic.AtomicInteger seen) {
+        // at least 90% of it: a pulse or two may have arrived since the last one drawn
         return run -> {
-            try {
-                org.testfx.util.WaitForAsyncUtils.waitFor(tokens / 100 + 30, java.util.concurrent.TimeUnit.SECONDS,
-                        () -> run.tokens > tokens / 2 || run.finished.getCount() == 0);
-                Thread.sleep(50); // a few pulses: what they drew
-                // at least 90% of it: a pulse or two may have arrived since the last one drawn
-                if (harness.lastRowDrawnShare() >= 0.9) seen.incrementAndGet();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
+            if (harness.drawnShareAfter(run, tokens / 2) >= 0.9) seen.incrementAndGet();
         };
     }
 

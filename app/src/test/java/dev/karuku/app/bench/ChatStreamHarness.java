@@ -216,19 +216,52 @@ final class ChatStreamHarness {
         return rows;
     }
 
-    /// Letters and digits the last message's row shows now, as drawn: without laying the list out first (which could
-    /// mend what the next pulse would draw); -1 when no cell in the window shows that row.
-    int lastRowShownNow() throws Exception {
-        return onFx(this::lastRowShown);
+    /// Once `run` has sent more than `tokens` pieces (or ended), and a few pulses have drawn them: the letters and
+    /// digits the last message's row shows, as drawn, without laying the list out first (which could mend what the
+    /// pulses would have drawn); -1 when no cell in the window shows that row. For a `whileStreaming` action.
+    int shownAfter(SteadyTokenSource.Run run, int tokens) {
+        awaitTokens(run, tokens);
+        return unchecked(() -> onFx(this::lastRowShown));
     }
 
-    /// How much of the last message the window shows now (letters and digits drawn ÷ those in the message), looked at
-    /// as [#lastRowShownNow()] does; 0 when no cell shows it.
-    double lastRowDrawnShare() throws Exception {
-        return onFx(() -> {
+    /// Like [#shownAfter], as a share of the message: letters and digits drawn ÷ those in the message.
+    double drawnShareAfter(SteadyTokenSource.Run run, int tokens) {
+        awaitTokens(run, tokens);
+        return unchecked(() -> onFx(() -> {
             int expected = lettersAndDigits(vm.messages().getLast().text().get()).length();
             return expected == 0 ? 1.0 : Math.max(0, lastRowShown()) / (double) expected;
+        }));
+    }
+
+    /// Counts the cells the message list makes from now on (it makes them through its cell factory).
+    java.util.concurrent.atomic.AtomicInteger countCellsMade() throws Exception {
+        var made = new java.util.concurrent.atomic.AtomicInteger();
+        onFx(() -> {
+            var factory = list.getCellFactory();
+            list.setCellFactory(l -> {
+                made.incrementAndGet();
+                return factory.call(l);
+            });
+            return null;
         });
+        return made;
+    }
+
+    private static void awaitTokens(SteadyTokenSource.Run run, int tokens) {
+        unchecked(() -> {
+            org.testfx.util.WaitForAsyncUtils.waitFor(tokens / 100 + 30, TimeUnit.SECONDS,
+                    () -> run.tokens > tokens || run.finished.getCount() == 0);
+            Thread.sleep(50); // a few pulses: what they draw
+            return null;
+        });
+    }
+
+    private static <T> T unchecked(Callable<T> work) {
+        try {
+            return work.call();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private int lastRowShown() {

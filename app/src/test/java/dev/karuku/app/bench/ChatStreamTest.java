@@ -125,15 +125,7 @@ class ChatStreamTest {
         var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
         harness.stream(1, 2000, null);
         List<Integer> shown = new java.util.ArrayList<>();
-        harness.stream(16, 1000, run -> {
-            try {
-                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > 700);
-                Thread.sleep(50); // a few pulses: what they draw
-                shown.add(harness.lastRowShownNow());
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        harness.stream(16, 1000, run -> shown.add(harness.shownAfter(run, 700)));
         // ~700 tokens in, an answer shows some 1,500 letters and digits
         assertThat(shown).as("letters and digits each streaming answer showed, 700 tokens in").hasSize(16)
                 .allSatisfy(n -> assertThat(n).isGreaterThan(500));
@@ -146,15 +138,7 @@ class ChatStreamTest {
     void aNewChatAfterALongAnswerMakesOnlyTheRowsTheWindowShows() throws Exception {
         List<String> pieces = ReplyText.pieces(6000);
         var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 4000);
-        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
-        ChatStreamHarness.onFx(() -> {
-            var factory = harness.list().getCellFactory();
-            harness.list().setCellFactory(l -> {
-                made.incrementAndGet();
-                return factory.call(l);
-            });
-            return null;
-        });
+        var made = harness.countCellsMade();
         harness.stream(1, 6000, null);
         int before = made.get();
         harness.stream(1, 200, null);
@@ -169,28 +153,12 @@ class ChatStreamTest {
     void aRegeneratedAnswerIsOnScreenWhileItStreams() throws Exception {
         List<String> pieces = ReplyText.pieces(4000);
         var harness = new ChatStreamHarness(FxToolkit.registerPrimaryStage(), home, pieces, 2000);
-        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
-        ChatStreamHarness.onFx(() -> {
-            var factory = harness.list().getCellFactory();
-            harness.list().setCellFactory(l -> {
-                made.incrementAndGet();
-                return factory.call(l);
-            });
-            return null;
-        });
+        var made = harness.countCellsMade();
         harness.stream(1, 4000, null);
         int before = made.get();
         List<Integer> shown = new java.util.ArrayList<>();
         harness.regenerate(run -> {
-            try {
-                for (int tokens : new int[] {100, 300, 2000}) {
-                    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> run.tokens > tokens);
-                    Thread.sleep(50);
-                    shown.add(harness.lastRowShownNow());
-                }
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
+            for (int tokens : new int[] {100, 300, 2000}) shown.add(harness.shownAfter(run, tokens));
         });
         assertThat(shown).as("letters and digits the new answer showed 100, 300 and 2,000 tokens in")
                 .allSatisfy(n -> assertThat(n).isGreaterThan(100));
