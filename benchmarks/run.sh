@@ -3,15 +3,17 @@
 #   1. builds the engine (./mvnw), writes a Llama-3.2-1B-shape model with random weights (our GGUF writer) and
 #      quantizes it with the engine to Q4_K_M, Q5_K_S and IQ3_S;
 #   2. measures memory read bandwidth (Java MemorySegment reduction, and a C reduction when gcc is present);
-#   3. per model: `karuku bench`, node-llama-cpp 3.21.1 (npm install into the output folder) and de.kherud:llama
-#      4.2.0 (own JVM with a timeout: its close() hangs), same prompt ids, same threads, context and batch;
+#   3. per model: `karuku bench`, the same loop in C against the same libraries (a reference, not a peer),
+#      node-llama-cpp 3.21.1 (npm install into the output folder) and de.kherud:llama 4.2.0 (own JVM with a timeout:
+#      its close() hangs), same prompt ids, same threads, context and batch;
 #   4. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json;
 #   5. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
 # Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
 # TYPES ("Q4_K_M Q5_K_S IQ3_S"), PROMPT_TOKENS (256), TOKENS (128), RUNS (5), WARMUP (1), THREADS (physical
-# cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900), UI (1; 0 skips
-# the Chat screen benchmark, whose own settings are in benchmarks/ui.sh).
+# cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900), NATIVE (1; 0
+# skips the C reference loop, which needs gcc, git and the node peer's package), UI (1; 0 skips the Chat screen
+# benchmark, whose own settings are in benchmarks/ui.sh).
 # Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +67,25 @@ if [[ " $PEERS " == *" node "* ]]; then
   (cd "$OUT/node-llama-cpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --no-audit --no-fund --omit=optional \
       --loglevel=error >/dev/null)
 fi
+# The reference row: karuku bench's loop in C against the same libraries (benchmarks/native/bench.c), compiled with
+# the headers of the llama.cpp source those libraries were built from, which node-llama-cpp ships as a git bundle.
+native=""
+bundle="$OUT/node-llama-cpp/node_modules/node-llama-cpp/llama/gitRelease.bundle"
+natives="$root/engine/target/natives/linux-x64"
+if [ "${NATIVE:-1}" != 0 ] && [ -f "$bundle" ] && [ -d "$natives" ] && command -v gcc >/dev/null && command -v git >/dev/null; then
+  log "the C reference loop against $natives"
+  src="$OUT/native/llama.cpp"
+  rm -rf "$src"
+  if git clone -q --no-checkout "$bundle" "$src" 2>/dev/null && git -C "$src" checkout -q HEAD -- include ggml/include \
+      && gcc -O2 -I"$src/include" -I"$src/ggml/include" benchmarks/native/bench.c -o "$OUT/native/bench" \
+          -L"$natives" -l:libllama.v0.4.0.so -l:libggml.v0.4.0.so -l:libggml-base.so -Wl,-rpath,"$natives"; then
+    native="$OUT/native/bench"
+  else
+    log "the C reference loop did not build: no reference row"
+  fi
+else
+  log "no C reference row (it needs gcc, git and node-llama-cpp's package, i.e. PEERS with node)"
+fi
 if [[ " $PEERS " == *" kherud "* ]]; then
   log "de.kherud:llama 4.2.0 runner"
   ./mvnw -B -q -f benchmarks/kherud-llama/pom.xml package
@@ -79,6 +100,11 @@ for type in "${types[@]}"; do
   log "$type: karuku"
   "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json > "$dir/karuku.json" 2> "$dir/karuku.log"
   vocab=$(sed -n 's/.*"vocab" *: *\([0-9]*\).*/\1/p' "$dir/karuku.json" | head -n 1)
+  if [ -n "$native" ]; then
+    log "$type: the C reference loop"
+    timeout "$PEER_TIMEOUT" "$native" --natives "$natives" --model "$model" "${common[@]}" --context "$CONTEXT" \
+        --batch "$BATCH" > "$dir/llama-cpp-c.json" 2> "$dir/llama-cpp-c.log" || log "the C loop failed: see $dir/llama-cpp-c.log"
+  fi
   if [[ " $PEERS " == *" node "* ]]; then
     log "$type: node-llama-cpp"
     timeout "$PEER_TIMEOUT" node "$OUT/node-llama-cpp/bench.mjs" --model "$model" "${common[@]}" --context "$CONTEXT" \

@@ -96,7 +96,7 @@ public final class BenchSuite {
         for (var e : modelDirs.entrySet()) {
             Path gguf = Path.of(Files.readString(e.getValue().resolve("model")).strip());
             List<EngineResult> engines = new ArrayList<>();
-            for (String name : List.of("karuku", "node-llama-cpp", "de.kherud-llama")) {
+            for (String name : List.of("karuku", "llama-cpp-c", "node-llama-cpp", "de.kherud-llama")) {
                 Path f = e.getValue().resolve(name + ".json");
                 if (Files.isRegularFile(f) && Files.size(f) > 0) engines.add(EngineResult.fromJson(JSON.readTree(f.toFile())));
             }

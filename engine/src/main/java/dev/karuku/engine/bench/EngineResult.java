@@ -11,7 +11,7 @@ import java.util.List;
 /// One engine's measurements on one model: the per-run samples and the medians reported from them. Karuku's own
 /// `bench --json` and the peers' harnesses write this same JSON shape, so the report reads them all alike.
 ///
-/// @param engine       `karuku`, `node-llama-cpp`, `de.kherud:llama`
+/// @param engine       `karuku`, `node-llama-cpp`, `de.kherud:llama`, or the reference `llama.cpp C loop`
 /// @param version      the engine's version
 /// @param build        which llama.cpp it runs (variant or release)
 /// @param loadSeconds  model load plus context creation

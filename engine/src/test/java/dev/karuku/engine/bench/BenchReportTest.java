@@ -38,6 +38,17 @@ class BenchReportTest {
     }
 
     @Test
+    void theCLoopIsAReferenceRowNotAPeer() {
+        ModelRun m = new ModelRun("IQ3_S", 600L << 20, new BandwidthBound(600_000_000, 0, 40), List.of(
+                engine("karuku", 14, 170), engine(BenchReport.NATIVE, 15, 180), engine(BenchReport.NODE, 14, 160)));
+        BenchReport r = report(QUIET, m);
+        // prompt: 170 against node-llama-cpp's 160 is met, though the C loop was faster
+        assertThat(r.targets().get(3).measured()).isEqualTo(170.0 / 160);
+        assertThat(r.targets()).extracting(TargetCheck::target).noneMatch(t -> t.contains("C loop"));
+        assertThat(r.markdown()).contains("| IQ3_S (600 MiB) | llama.cpp C loop 1 | 180.0 | 15.00 | 0.93× |");
+    }
+
+    @Test
     void tableShowsEveryEngineTheBoundAndWarnsWhenTheMachineWasBusy() {
         ModelRun m = new ModelRun("Q4_K_M", 800L << 20, new BandwidthBound(800_000_000, 0, 40), List.of(
                 engine("karuku", 30, 100), engine(BenchReport.NODE, 25, 90)));
