@@ -15,13 +15,12 @@ final class AppImage {
     static final String CLI_MAIN = "dev.karuku.engine.cli.Main";
 
     /// Options both launchers start the JVM with. The engine calls llama.cpp through FFM, JavaFX loads its own
-    /// natives; `karuku.natives` points the engine's loader at the natives shipped in the image. G1 aims at young
-    /// pauses that fit in a frame (its default goal, 200 ms, let them reach 16–28 ms while an answer streamed:
-    /// each one a dropped frame; see docs/benchmarks.md).
-    static final List<String> JAVA_OPTIONS = List.of(
-            "--enable-native-access=ALL-UNNAMED,javafx.graphics",
-            "-XX:MaxGCPauseMillis=8",
-            "-Dkaruku.natives=$APPDIR/natives");
+    /// natives; `karuku.natives` points the engine's loader at the natives shipped in the image. `gcGoal` (the root
+    /// pom's `karuku.app.gc.goal`) makes G1 aim at young pauses that fit in a frame (its default goal, 200 ms, let
+    /// them reach 16–28 ms while an answer streamed: each one a dropped frame; see docs/benchmarks.md).
+    static List<String> javaOptions(String gcGoal) {
+        return List.of("--enable-native-access=ALL-UNNAMED,javafx.graphics", gcGoal, "-Dkaruku.natives=$APPDIR/natives");
+    }
 
     private AppImage() {}
 
@@ -39,10 +38,10 @@ final class AppImage {
         };
     }
 
-    static Path create(Platform platform, AppVersion version, Path input, Path runtime, Path icon,
+    static Path create(Platform platform, AppVersion version, String gcGoal, Path input, Path runtime, Path icon,
                        Path fileAssociation, Path work, Path dest) throws IOException {
         Path cliProperties = work.resolve("cli-launcher.properties");
-        Files.writeString(cliProperties, cliLauncherProperties(platform));
+        Files.writeString(cliProperties, cliLauncherProperties(platform, gcGoal));
         List<String> args = new ArrayList<>(List.of(
                 "--type", "app-image",
                 "--name", NAME,
@@ -54,7 +53,7 @@ final class AppImage {
                 "--icon", icon.toString(),
                 "--add-launcher", platform.cliLauncherName() + "=" + cliProperties));
         args.addAll(Installers.common(version));
-        for (String option : JAVA_OPTIONS) args.addAll(List.of("--java-options", option));
+        for (String option : javaOptions(gcGoal)) args.addAll(List.of("--java-options", option));
         if (platform == Platform.MAC) {
             // macOS records file types in the bundle's Info.plist, which is written with the image.
             args.addAll(List.of("--file-associations", fileAssociation.toString(),
@@ -65,10 +64,10 @@ final class AppImage {
     }
 
     /// The command line: a console program on Windows, no menu entry or shortcut anywhere.
-    static String cliLauncherProperties(Platform platform) {
+    static String cliLauncherProperties(Platform platform, String gcGoal) {
         var p = new StringBuilder();
         p.append("main-class=").append(CLI_MAIN).append('\n');
-        p.append("java-options=").append(String.join(" ", JAVA_OPTIONS)).append('\n');
+        p.append("java-options=").append(String.join(" ", javaOptions(gcGoal))).append('\n');
         if (platform == Platform.WINDOWS) p.append("win-console=true\nwin-shortcut=false\nwin-menu=false\n");
         if (platform == Platform.LINUX) p.append("linux-shortcut=false\n");
         return p.toString();

@@ -6,9 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/// The packaging program's command line (`--name value` pairs), as the installers' pom passes it.
+/// The packaging program's command line (`--name value` pairs), as the installers' pom passes it. `gcGoal` is the
+/// launchers' G1 option, the root pom's `karuku.app.gc.goal`, which the app's tests and `javafx:run` use too.
 record Options(String version, Path jars, Path natives, Path resources, Path icons, Path work, Path out, List<String> types,
-               String debCompression) {
+               String debCompression, String gcGoal) {
 
     static Options parse(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -23,7 +24,7 @@ record Options(String version, Path jars, Path natives, Path resources, Path ico
                 path(m, "icons"), path(m, "work"), path(m, "out"),
                 types.equals("default") ? Platform.current().defaultTypes()
                         : Arrays.stream(types.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                m.getOrDefault("deb-compression", "xz"));
+                m.getOrDefault("deb-compression", "xz"), require(m, "gc-goal"));
     }
 
     private static Path path(Map<String, String> m, String key) {

@@ -49,7 +49,8 @@ public final class Packager {
         Path icon = IconFiles.forPlatform(platform, o.icons(), o.work().resolve("icon"));
         Path fileAssociation = o.resources().resolve("gguf-association.properties");
 
-        Path image = AppImage.create(platform, version, input, runtime, icon, fileAssociation, o.work(), o.work().resolve("image"));
+        Path image = AppImage.create(platform, version, o.gcGoal(), input, runtime, icon, fileAssociation, o.work(),
+                o.work().resolve("image"));
         if (platform == Platform.WINDOWS) MsvcRuntime.copyInto(image, runtime);
         clock.lap("app image");
         AppCds.train(platform, image, o.work().resolve("cds-training"));

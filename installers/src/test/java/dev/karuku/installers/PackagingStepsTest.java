@@ -47,7 +47,8 @@ class PackagingStepsTest {
             assertThat(p.cliLauncherName().equalsIgnoreCase(AppImage.NAME) && p != Platform.LINUX).isFalse();
         }
         assertThat(Platform.WINDOWS.cliLauncherName()).isEqualTo("karuku-cli");
-        assertThat(AppImage.cliLauncherProperties(Platform.WINDOWS)).contains("win-console=true")
-                .contains("main-class=dev.karuku.engine.cli.Main").contains("-Dkaruku.natives=$APPDIR/natives");
+        assertThat(AppImage.cliLauncherProperties(Platform.WINDOWS, "-XX:MaxGCPauseMillis=8")).contains("win-console=true")
+                .contains("main-class=dev.karuku.engine.cli.Main").contains("-Dkaruku.natives=$APPDIR/natives")
+                .contains(" -XX:MaxGCPauseMillis=8 ");
     }
 }
