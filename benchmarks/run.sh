@@ -3,9 +3,9 @@
 #   1. builds the engine (./mvnw), writes a Llama-3.2-1B-shape model with random weights (our GGUF writer) and
 #      quantizes it with the engine to Q4_K_M, Q5_K_S and IQ3_S;
 #   2. measures memory read bandwidth (Java MemorySegment reduction, and a C reduction when gcc is present);
-#   3. per model: `karuku bench`, the same loop in C against the same libraries (a reference, not a peer),
-#      node-llama-cpp 3.21.1 (npm install into the output folder) and de.kherud:llama 4.2.0 (own JVM with a timeout:
-#      its close() hangs), same prompt ids, same threads, context and batch;
+#   3. per model, in an order that rotates from model to model: `karuku bench`, the same loop in C against the same
+#      libraries (a reference, not a peer), node-llama-cpp 3.21.1 (npm install into the output folder) and
+#      de.kherud:llama 4.2.0 (own JVM with a timeout: its close() hangs), same prompt ids, threads, context and batch;
 #   4. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json;
 #   5. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
@@ -92,31 +92,43 @@ if [[ " $PEERS " == *" kherud "* ]]; then
 fi
 
 common=(--threads "$THREADS" --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS" --runs "$RUNS" --warmup "$WARMUP")
+# One function per engine, each in its own process; the order rotates from model to model, so that no engine always
+# runs first (right after another engine's process) or last.
+run_karuku() {
+  "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json > "$dir/karuku.json" 2> "$dir/karuku.log"
+}
+run_native() {
+  timeout "$PEER_TIMEOUT" "$native" --natives "$natives" --model "$model" "${common[@]}" --context "$CONTEXT" \
+      --batch "$BATCH" > "$dir/llama-cpp-c.json" 2> "$dir/llama-cpp-c.log" || log "the C loop failed: see $dir/llama-cpp-c.log"
+}
+run_node() {
+  timeout "$PEER_TIMEOUT" node "$OUT/node-llama-cpp/bench.mjs" --model "$model" "${common[@]}" --context "$CONTEXT" \
+      --batch "$BATCH" > "$dir/node-llama-cpp.json" 2> "$dir/node-llama-cpp.log" || log "node-llama-cpp failed: see $dir/node-llama-cpp.log"
+}
+run_kherud() {
+  timeout "$PEER_TIMEOUT" "$java_bin" --enable-native-access=ALL-UNNAMED \
+      -cp "benchmarks/kherud-llama/target/classes:benchmarks/kherud-llama/target/lib/*" dev.karuku.bench.kherud.KherudBench \
+      --model "$model" "${common[@]}" --context "$CONTEXT" --batch "$BATCH" --vocab "$vocab" \
+      > "$dir/de.kherud-llama.json" 2> "$dir/de.kherud-llama.log" || log "de.kherud:llama failed: see $dir/de.kherud-llama.log"
+}
+engines=(karuku)
+[ -n "$native" ] && engines+=(native)
+[[ " $PEERS " == *" node "* ]] && engines+=(node)
+[[ " $PEERS " == *" kherud "* ]] && engines+=(kherud)
+declare -A engine_name=([karuku]="karuku" [native]="the C reference loop" [node]="node-llama-cpp" [kherud]="de.kherud:llama")
+turn=0
 for type in "${types[@]}"; do
   model="$MODELS/llama-1b-shape-$type.gguf"
   dir="$OUT/$type"
   mkdir -p "$dir"
   echo "$model" > "$dir/model"
-  log "$type: karuku"
-  "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json > "$dir/karuku.json" 2> "$dir/karuku.log"
-  vocab=$(sed -n 's/.*"vocab" *: *\([0-9]*\).*/\1/p' "$dir/karuku.json" | head -n 1)
-  if [ -n "$native" ]; then
-    log "$type: the C reference loop"
-    timeout "$PEER_TIMEOUT" "$native" --natives "$natives" --model "$model" "${common[@]}" --context "$CONTEXT" \
-        --batch "$BATCH" > "$dir/llama-cpp-c.json" 2> "$dir/llama-cpp-c.log" || log "the C loop failed: see $dir/llama-cpp-c.log"
-  fi
-  if [[ " $PEERS " == *" node "* ]]; then
-    log "$type: node-llama-cpp"
-    timeout "$PEER_TIMEOUT" node "$OUT/node-llama-cpp/bench.mjs" --model "$model" "${common[@]}" --context "$CONTEXT" \
-        --batch "$BATCH" > "$dir/node-llama-cpp.json" 2> "$dir/node-llama-cpp.log" || log "node-llama-cpp failed: see $dir/node-llama-cpp.log"
-  fi
-  if [[ " $PEERS " == *" kherud "* ]]; then
-    log "$type: de.kherud:llama"
-    timeout "$PEER_TIMEOUT" "$java_bin" --enable-native-access=ALL-UNNAMED \
-        -cp "benchmarks/kherud-llama/target/classes:benchmarks/kherud-llama/target/lib/*" dev.karuku.bench.kherud.KherudBench \
-        --model "$model" "${common[@]}" --context "$CONTEXT" --batch "$BATCH" --vocab "${vocab:-128256}" \
-        > "$dir/de.kherud-llama.json" 2> "$dir/de.kherud-llama.log" || log "de.kherud:llama failed: see $dir/de.kherud-llama.log"
-  fi
+  vocab=$("$karuku" info --json "$model" | sed -n 's/.*"vocabSize" *: *\([0-9]*\).*/\1/p' | head -n 1)
+  for ((i = 0; i < ${#engines[@]}; i++)); do
+    engine=${engines[$(( (i + turn) % ${#engines[@]} ))]}
+    log "$type: ${engine_name[$engine]}"
+    "run_$engine"
+  done
+  turn=$((turn + 1))
 done
 
 log "report"
