@@ -97,19 +97,21 @@ common=(--threads "$THREADS" --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS"
 run_karuku() {
   "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json > "$dir/karuku.json" 2> "$dir/karuku.log"
 }
-run_native() {
-  timeout "$PEER_TIMEOUT" "$native" --natives "$natives" --model "$model" "${common[@]}" --context "$CONTEXT" \
-      --batch "$BATCH" > "$dir/llama-cpp-c.json" 2> "$dir/llama-cpp-c.log" || log "the C loop failed: see $dir/llama-cpp-c.log"
+# peer NAME COMMAND...: runs a harness under the timeout with the shared settings; its JSON goes to $dir/NAME.json.
+# A peer that fails leaves a log and an empty file, which the report skips; the run goes on.
+peer() {
+  local name=$1; shift
+  timeout "$PEER_TIMEOUT" "$@" --model "$model" "${common[@]}" --context "$CONTEXT" --batch "$BATCH" \
+      > "$dir/$name.json" 2> "$dir/$name.log" || log "$name failed: see $dir/$name.log"
 }
-run_node() {
-  timeout "$PEER_TIMEOUT" node "$OUT/node-llama-cpp/bench.mjs" --model "$model" "${common[@]}" --context "$CONTEXT" \
-      --batch "$BATCH" > "$dir/node-llama-cpp.json" 2> "$dir/node-llama-cpp.log" || log "node-llama-cpp failed: see $dir/node-llama-cpp.log"
-}
+run_native() { peer llama-cpp-c "$native" --natives "$natives"; }
+run_node() { peer node-llama-cpp node "$OUT/node-llama-cpp/bench.mjs"; }
 run_kherud() {
-  timeout "$PEER_TIMEOUT" "$java_bin" --enable-native-access=ALL-UNNAMED \
+  local vocab
+  vocab=$("$karuku" info --json "$model" | sed -n 's/.*"vocabSize" *: *\([0-9]*\).*/\1/p' | head -n 1)
+  peer de.kherud-llama "$java_bin" --enable-native-access=ALL-UNNAMED \
       -cp "benchmarks/kherud-llama/target/classes:benchmarks/kherud-llama/target/lib/*" dev.karuku.bench.kherud.KherudBench \
-      --model "$model" "${common[@]}" --context "$CONTEXT" --batch "$BATCH" --vocab "$vocab" \
-      > "$dir/de.kherud-llama.json" 2> "$dir/de.kherud-llama.log" || log "de.kherud:llama failed: see $dir/de.kherud-llama.log"
+      --vocab "$vocab"
 }
 engines=(karuku)
 [ -n "$native" ] && engines+=(native)
@@ -122,7 +124,6 @@ for type in "${types[@]}"; do
   dir="$OUT/$type"
   mkdir -p "$dir"
   echo "$model" > "$dir/model"
-  vocab=$("$karuku" info --json "$model" | sed -n 's/.*"vocabSize" *: *\([0-9]*\).*/\1/p' | head -n 1)
   for ((i = 0; i < ${#engines[@]}; i++)); do
     engine=${engines[$(( (i + turn) % ${#engines[@]} ))]}
     log "$type: ${engine_name[$engine]}"

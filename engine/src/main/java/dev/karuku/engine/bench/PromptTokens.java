@@ -2,7 +2,7 @@ package dev.karuku.engine.bench;
 
 /// The prompt every engine in the benchmark evaluates, as token ids, so tokenizers play no part and each engine
 /// does exactly the same work. The peers' harnesses (`benchmarks/node-llama-cpp/bench.mjs`,
-/// `benchmarks/kherud-llama`) use this same formula.
+/// `benchmarks/kherud-llama`) and the C reference loop (`benchmarks/native/bench.c`) use this same formula.
 public final class PromptTokens {
 
     private PromptTokens() {}
