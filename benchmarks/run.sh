@@ -3,14 +3,17 @@
 #   1. builds the engine (./mvnw), writes a Llama-3.2-1B-shape model with random weights (our GGUF writer) and
 #      quantizes it with the engine to Q4_K_M, Q5_K_S and IQ3_S;
 #   2. measures memory read bandwidth (Java MemorySegment reduction, and a C reduction when gcc is present);
-#   3. per model, in an order that rotates from model to model: `karuku bench`, the same loop in C against the same
-#      libraries (a reference, not a peer), node-llama-cpp 3.21.1 (npm install into the output folder) and
-#      de.kherud:llama 4.2.0 (own JVM with a timeout: its close() hangs), same prompt ids, threads, context and batch;
+#   3. per model: `karuku bench`, the same loop in C against the same libraries (a reference, not a peer),
+#      node-llama-cpp 3.21.1 (npm install into the output folder) and de.kherud:llama 4.2.0 (own JVM with a timeout:
+#      its close() hangs), same prompt ids, threads, context and batch. Each engine runs in ROUNDS processes: the
+#      rounds go in mirrored order (A B C D, then D C B A), so a drift in the host's speed falls on every engine
+#      alike, and the first engine rotates from model to model;
 #   4. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json;
 #   5. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
 # Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
-# TYPES ("Q4_K_M Q5_K_S IQ3_S"), PROMPT_TOKENS (256), TOKENS (128), RUNS (5), WARMUP (1), THREADS (physical
+# TYPES ("Q4_K_M Q5_K_S IQ3_S"), PROMPT_TOKENS (256), TOKENS (128), RUNS (6: measured runs per engine and model,
+# over all rounds), ROUNDS (2), WARMUP (1: unmeasured runs at the start of every round), THREADS (physical
 # cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900), NATIVE (1; 0
 # skips the C reference loop, which needs gcc, git and the node peer's package), UI (1; 0 skips the Chat screen
 # benchmark, whose own settings are in benchmarks/ui.sh).
@@ -25,8 +28,11 @@ TYPES=${TYPES:-"Q4_K_M Q5_K_S IQ3_S"}
 read -ra types <<< "$TYPES" # the list, one word per quantization
 PROMPT_TOKENS=${PROMPT_TOKENS:-256}
 TOKENS=${TOKENS:-128}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-6}
+ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-1}
+PER_ROUND=$(( (RUNS + ROUNDS - 1) / ROUNDS ))
+RUNS=$(( PER_ROUND * ROUNDS ))
 PEERS=${PEERS-"node kherud"}
 PEER_TIMEOUT=${PEER_TIMEOUT:-900}
 BATCH=512
@@ -91,18 +97,19 @@ if [[ " $PEERS " == *" kherud "* ]]; then
   ./mvnw -B -q -f benchmarks/kherud-llama/pom.xml package
 fi
 
-common=(--threads "$THREADS" --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS" --runs "$RUNS" --warmup "$WARMUP")
-# One function per engine, each in its own process; the order rotates from model to model, so that no engine always
-# runs first (right after another engine's process) or last.
+common=(--threads "$THREADS" --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS" --runs "$PER_ROUND" --warmup "$WARMUP")
+# One function per engine, each run a process of its own; its JSON goes to $dir/NAME.roundR.json, which the report
+# merges into one row per engine.
 run_karuku() {
-  "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json > "$dir/karuku.json" 2> "$dir/karuku.log"
+  "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json \
+      > "$dir/karuku.round$round.json" 2> "$dir/karuku.round$round.log"
 }
-# peer NAME COMMAND...: runs a harness under the timeout with the shared settings; its JSON goes to $dir/NAME.json.
+# peer NAME COMMAND...: runs a harness under the timeout with the shared settings.
 # A peer that fails leaves a log and an empty file, which the report skips; the run goes on.
 peer() {
   local name=$1; shift
   timeout "$PEER_TIMEOUT" "$@" --model "$model" "${common[@]}" --context "$CONTEXT" --batch "$BATCH" \
-      > "$dir/$name.json" 2> "$dir/$name.log" || log "$name failed: see $dir/$name.log"
+      > "$dir/$name.round$round.json" 2> "$dir/$name.round$round.log" || log "$name failed: see $dir/$name.round$round.log"
 }
 run_native() { peer llama-cpp-c "$native" --natives "$natives"; }
 run_node() { peer node-llama-cpp node "$OUT/node-llama-cpp/bench.mjs"; }
@@ -118,22 +125,28 @@ engines=(karuku)
 [[ " $PEERS " == *" node "* ]] && engines+=(node)
 [[ " $PEERS " == *" kherud "* ]] && engines+=(kherud)
 declare -A engine_name=([karuku]="karuku" [native]="the C reference loop" [node]="node-llama-cpp" [kherud]="de.kherud:llama")
+# A run replaces what an earlier one left in OUT: the report reads every model folder there.
+for d in "$OUT"/*/; do if [ -f "$d/model" ]; then rm -rf "$d"; fi; done
 turn=0
 for type in "${types[@]}"; do
   model="$MODELS/llama-1b-shape-$type.gguf"
   dir="$OUT/$type"
   mkdir -p "$dir"
   echo "$model" > "$dir/model"
-  for ((i = 0; i < ${#engines[@]}; i++)); do
-    engine=${engines[$(( (i + turn) % ${#engines[@]} ))]}
-    log "$type: ${engine_name[$engine]}"
-    "run_$engine"
+  order=()
+  for ((i = 0; i < ${#engines[@]}; i++)); do order+=("${engines[$(( (i + turn) % ${#engines[@]} ))]}"); done
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for ((i = 0; i < ${#order[@]}; i++)); do
+      if (( round % 2 )); then engine=${order[$i]}; else engine=${order[$(( ${#order[@]} - 1 - i ))]}; fi
+      log "$type, round $round of $ROUNDS: ${engine_name[$engine]}"
+      "run_$engine"
+    done
   done
   turn=$((turn + 1))
 done
 
 log "report"
-suite report "$OUT" "$PROMPT_TOKENS" "$TOKENS" "$RUNS" "$WARMUP"
+suite report "$OUT" "$PROMPT_TOKENS" "$TOKENS" "$RUNS" "$WARMUP" "$ROUNDS"
 log "written: $OUT/benchmarks.md and $OUT/benchmarks.json"
 
 if [ "${UI:-1}" != 0 ]; then

@@ -19,8 +19,10 @@ import java.util.Optional;
 /// @param loadAverageAfter 1-minute load average when the last engine finished
 /// @param bandwidth        every bandwidth measurement taken; the bound uses the highest (a slower method only
 ///                         under-measures what the memory can do)
+/// @param runs             measured runs per engine and model, over all its rounds
+/// @param rounds           processes per engine and model, each with `warmup` unmeasured runs first
 public record BenchReport(Machine machine, double loadAverageAfter, List<MemoryBandwidth.Result> bandwidth,
-                          int promptTokens, int tokens, int runs, int warmup, List<ModelRun> models) {
+                          int promptTokens, int tokens, int runs, int warmup, int rounds, List<ModelRun> models) {
 
     public static final String KARUKU = "karuku";
     public static final String NODE = "node-llama-cpp";
@@ -69,8 +71,14 @@ public record BenchReport(Machine machine, double loadAverageAfter, List<MemoryB
         List<String> parts = new ArrayList<>();
         for (MemoryBandwidth.Result r : bandwidth) parts.add(String.format(Locale.ROOT, "%.1f GB/s (%s)", r.gbPerSecond(), r.method()));
         md.append(String.join(", ", parts)).append("; the bound uses ").append(bw.method()).append(".\n\n");
-        md.append(String.format(Locale.ROOT, "Each engine: %d-token prompt, %d generated tokens, greedy, median of %d runs after %d warm-up.%n%n",
-                promptTokens, tokens, runs, warmup));
+        md.append(String.format(Locale.ROOT, "Each engine: %d-token prompt, %d generated tokens, greedy, median of %d runs", promptTokens, tokens, runs));
+        if (rounds > 1) {
+            md.append(String.format(Locale.ROOT, " in %d processes (rounds) of %d after %d warm-up each; on each model the"
+                    + " rounds go in mirrored order (A B C, then C B A), so a drift in the machine's speed falls on every"
+                    + " engine alike.%n%n", rounds, Math.ceilDiv(runs, rounds), warmup));
+        } else {
+            md.append(String.format(Locale.ROOT, " after %d warm-up.%n%n", warmup));
+        }
         md.append("| model | engine | prompt tok/s | generation tok/s | vs Karuku | TTFT ms | load s | peak RSS |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (ModelRun m : models) {
@@ -108,7 +116,7 @@ public record BenchReport(Machine machine, double loadAverageAfter, List<MemoryB
             bws.addObject().put("method", r.method()).put("threads", r.threads()).put("bytes", r.bytes())
                     .put("passes", r.passes()).put("gbPerSecond", r.gbPerSecond());
         }
-        o.putObject("settings").put("promptTokens", promptTokens).put("tokens", tokens).put("runs", runs).put("warmup", warmup);
+        o.putObject("settings").put("promptTokens", promptTokens).put("tokens", tokens).put("runs", runs).put("warmup", warmup).put("rounds", rounds);
         ArrayNode ms = o.putArray("models");
         for (ModelRun m : models) {
             ObjectNode mo = ms.addObject().put("label", m.label()).put("fileBytes", m.fileBytes());

@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /// The steps of `benchmarks/run.sh` that need the engine, as one developer tool (not part of the `karuku` CLI):
 ///
@@ -26,8 +28,9 @@ import java.util.TreeMap;
 ///   writer and quantizes it with the engine to each TYPE (`Q4_K_M` …); files already there are kept.
 /// - `machine` prints the machine and its load average now (taken before the runs).
 /// - `bandwidth THREADS` prints the Java bandwidth measurement.
-/// - `report DIR PROMPT_TOKENS TOKENS RUNS WARMUP` reads what the run wrote under DIR and writes
-///   `DIR/benchmarks.md` and `DIR/benchmarks.json`.
+/// - `report DIR PROMPT_TOKENS TOKENS RUNS WARMUP [ROUNDS]` reads what the run wrote under DIR and writes
+///   `DIR/benchmarks.md` and `DIR/benchmarks.json`; RUNS counts every engine's measured runs over its ROUNDS
+///   processes (default 1).
 public final class BenchSuite {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -45,7 +48,7 @@ public final class BenchSuite {
             }
             case "report" -> {
                 BenchReport report = read(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                        Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+                        Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 1);
                 Files.writeString(Path.of(args[1], "benchmarks.md"), report.markdown());
                 Files.writeString(Path.of(args[1], "benchmarks.json"), JSON.writeValueAsString(report.toJson(JSON)));
                 System.out.print(report.markdown());
@@ -55,7 +58,7 @@ public final class BenchSuite {
     }
 
     private static void usage() {
-        System.err.println("usage: BenchSuite prepare DIR TYPE… | machine | bandwidth THREADS | report DIR P N RUNS WARMUP");
+        System.err.println("usage: BenchSuite prepare DIR TYPE… | machine | bandwidth THREADS | report DIR P N RUNS WARMUP [ROUNDS]");
         System.exit(2);
     }
 
@@ -77,7 +80,7 @@ public final class BenchSuite {
 
     /// DIR holds `machine.json`, `bandwidth-*.json`, and one folder per model label with the engines' JSON files
     /// and a `model` file naming the GGUF it ran on.
-    static BenchReport read(Path dir, int promptTokens, int tokens, int runs, int warmup) throws IOException, dev.karuku.engine.gguf.GgufException {
+    static BenchReport read(Path dir, int promptTokens, int tokens, int runs, int warmup, int rounds) throws IOException, dev.karuku.engine.gguf.GgufException {
         Machine machine = Machine.fromJson(JSON.readTree(dir.resolve("machine.json").toFile()));
         List<MemoryBandwidth.Result> bandwidth = new ArrayList<>();
         try (var files = Files.list(dir)) {
@@ -97,12 +100,30 @@ public final class BenchSuite {
             Path gguf = Path.of(Files.readString(e.getValue().resolve("model")).strip());
             List<EngineResult> engines = new ArrayList<>();
             for (String name : List.of("karuku", "llama-cpp-c", "node-llama-cpp", "de.kherud-llama")) {
-                Path f = e.getValue().resolve(name + ".json");
-                if (Files.isRegularFile(f) && Files.size(f) > 0) engines.add(EngineResult.fromJson(JSON.readTree(f.toFile())));
+                List<EngineResult> found = rounds(e.getValue(), name);
+                if (!found.isEmpty()) engines.add(EngineResult.merge(found));
             }
             models.add(new ModelRun(e.getKey(), Files.size(gguf),
                     BandwidthBound.of(GgufReader.read(gguf), promptTokens, tokens, gbs), engines));
         }
-        return new BenchReport(machine, Machine.currentLoadAverage(), bandwidth, promptTokens, tokens, runs, warmup, models);
+        return new BenchReport(machine, Machine.currentLoadAverage(), bandwidth, promptTokens, tokens, runs, warmup, rounds, models);
+    }
+
+    /// An engine's results in a model's folder, in round order: `NAME.round1.json`, `NAME.round2.json` … as
+    /// `run.sh` writes them, or a single `NAME.json` (runs recorded before rounds). A round that failed left an
+    /// empty file and is skipped.
+    static List<EngineResult> rounds(Path modelDir, String name) throws IOException {
+        Pattern file = Pattern.compile(Pattern.quote(name) + "(?:\\.round(\\d+))?\\.json");
+        TreeMap<Integer, Path> found = new TreeMap<>();
+        try (var files = Files.list(modelDir)) {
+            for (Path p : files.toList()) {
+                Matcher m = file.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(p) && Files.size(p) > 0)
+                    found.put(m.group(1) == null ? 0 : Integer.parseInt(m.group(1)), p);
+            }
+        }
+        List<EngineResult> rounds = new ArrayList<>();
+        for (Path p : found.values()) rounds.add(EngineResult.fromJson(JSON.readTree(p.toFile())));
+        return rounds;
     }
 }

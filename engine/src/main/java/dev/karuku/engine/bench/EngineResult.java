@@ -58,6 +58,26 @@ public record EngineResult(String engine, String version, String build, int thre
         return o;
     }
 
+    /// One engine's rounds on one model (separate processes, see `benchmarks/run.sh`) as one result: every round's
+    /// samples, so the medians are taken over all runs; the median load time; the highest peak memory. The other
+    /// settings are the first round's.
+    ///
+    /// @throws IllegalArgumentException when the rounds are not all the same engine
+    public static EngineResult merge(List<EngineResult> rounds) {
+        if (rounds.isEmpty()) throw new IllegalArgumentException("no rounds to merge");
+        EngineResult first = rounds.getFirst();
+        if (rounds.size() == 1) return first;
+        List<RunSample> samples = new ArrayList<>();
+        for (EngineResult r : rounds) {
+            if (!r.engine().equals(first.engine()))
+                throw new IllegalArgumentException("rounds of different engines: " + first.engine() + ", " + r.engine());
+            samples.addAll(r.samples());
+        }
+        return new EngineResult(first.engine(), first.version(), first.build(), first.threads(), first.contextSize(),
+                first.batchSize(), first.gpuLayers(), Stats.median(rounds.stream().mapToDouble(EngineResult::loadSeconds).toArray()),
+                rounds.stream().mapToLong(EngineResult::peakRssBytes).max().orElse(-1), samples);
+    }
+
     /// Reads the shape [#toJson] writes; the medians are recomputed from the samples, never trusted.
     public static EngineResult fromJson(JsonNode o) {
         List<RunSample> samples = new ArrayList<>();

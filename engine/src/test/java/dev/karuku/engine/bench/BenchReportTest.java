@@ -61,6 +61,17 @@ class BenchReportTest {
     }
 
     @Test
+    void saysHowTheRunsWereSplitIntoRounds() {
+        ModelRun m = new ModelRun("Q4_K_M", 800L << 20, new BandwidthBound(800_000_000, 0, 40), List.of(engine("karuku", 30, 100)));
+        BenchReport one = report(QUIET, m);
+        BenchReport two = new BenchReport(QUIET, 0.2, one.bandwidth(), 256, 129, 6, 1, 2, List.of(m));
+        assertThat(one.markdown()).contains("median of 3 runs after 1 warm-up.");
+        assertThat(two.markdown()).contains("median of 6 runs in 2 processes (rounds) of 3 after 1 warm-up each")
+                .contains("mirrored order");
+        assertThat(two.toJson(new com.fasterxml.jackson.databind.ObjectMapper()).at("/settings/rounds").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void tiedEmbeddingsAreReadWholeEveryTokenUntiedOnlyOneRow() {
         long row = GgmlType.Q6_K.rowSize(2048);
         TensorInfo embd = new TensorInfo("token_embd.weight", GgmlType.Q6_K, new long[] {2048, 1000}, 0, row * 1000);
@@ -91,7 +102,7 @@ class BenchReportTest {
 
     private static BenchReport report(Machine machine, ModelRun m) {
         return new BenchReport(machine, 0.2, List.of(new MemoryBandwidth.Result("java-memorysegment", 2, 1L << 30, 10, 40)),
-                256, 129, 3, 1, List.of(m));
+                256, 129, 3, 1, 1, List.of(m));
     }
 
     /// An engine whose runs all took the same time: `decode` tok/s generating, `prompt` tok/s on the prompt.

@@ -49,6 +49,23 @@ class BenchStatisticsTest {
     }
 
     @Test
+    void anEnginesRoundsAreOneResultWithTheMedianOverAllTheirRuns() {
+        // round 1 ran while the machine was fast (32 tok/s), round 2 while it was slow (16 tok/s)
+        EngineResult fast = new EngineResult("karuku", "0.1.0", "cpu", 2, 512, 512, 0, 0.5, 900L << 20, List.of(
+                new RunSample(256, 2.0, 129, 4.0), new RunSample(256, 2.0, 129, 4.0), new RunSample(256, 2.0, 129, 4.0)));
+        EngineResult slow = new EngineResult("karuku", "0.1.0", "cpu", 2, 512, 512, 0, 0.9, 1000L << 20, List.of(
+                new RunSample(256, 4.0, 129, 8.0), new RunSample(256, 4.0, 129, 8.0), new RunSample(256, 4.0, 129, 8.0)));
+        EngineResult both = EngineResult.merge(List.of(fast, slow));
+        assertThat(both.samples()).hasSize(6);
+        assertThat(both.decodeTokensPerSecond()).isEqualTo(24.0); // between the rounds, not either one
+        assertThat(both.loadSeconds()).isCloseTo(0.7, within(1e-9));
+        assertThat(both.peakRssBytes()).isEqualTo(1000L << 20);
+        assertThat(EngineResult.merge(List.of(fast))).isEqualTo(fast);
+        EngineResult other = new EngineResult(BenchReport.NODE, "3.21.1", "cpu", 2, 512, 512, 0, 0.5, 1, fast.samples());
+        assertThatThrownBy(() -> EngineResult.merge(List.of(fast, other))).hasMessageContaining("different engines");
+    }
+
+    @Test
     void peersPromptIsTheSameIdsEveryTimeAndInsideTheVocabulary() {
         int[] a = PromptTokens.ids(256, 128_256);
         assertThat(a).isEqualTo(PromptTokens.ids(256, 128_256)).hasSize(256);
