@@ -133,6 +133,7 @@ for type in "${types[@]}"; do
   dir="$OUT/$type"
   mkdir -p "$dir"
   echo "$model" > "$dir/model"
+  cat "$model" > /dev/null # into the page cache, so the first engine on a model does not pay for reading it from disk
   order=()
   for ((i = 0; i < ${#engines[@]}; i++)); do order+=("${engines[$(( (i + turn) % ${#engines[@]} ))]}"); done
   for ((round = 1; round <= ROUNDS; round++)); do
