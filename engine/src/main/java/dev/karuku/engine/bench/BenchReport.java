@@ -79,21 +79,23 @@ public record BenchReport(Machine machine, double loadAverageAfter, List<MemoryB
         } else {
             md.append(String.format(Locale.ROOT, " after %d warm-up.%n%n", warmup));
         }
-        md.append("| model | engine | prompt tok/s | generation tok/s | vs Karuku | TTFT ms | load s | peak RSS |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| model | engine | prompt tok/s | generation tok/s | vs Karuku | TTFT ms | load s | peak RSS | generation, slowest–fastest run |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ModelRun m : models) {
             double karuku = m.engine(KARUKU).map(EngineResult::decodeTokensPerSecond).orElse(Double.NaN);
             for (EngineResult e : m.engines()) {
-                md.append(String.format(Locale.ROOT, "| %s (%s) | %s %s | %.1f | %.2f | %s | %.0f | %.2f | %s |%n",
+                md.append(String.format(Locale.ROOT, "| %s (%s) | %s %s | %.1f | %.2f | %s | %.0f | %.2f | %s | %.1f–%.1f |%n",
                         m.label(), mib(m.fileBytes()), e.engine(), e.version(), e.promptTokensPerSecond(),
                         e.decodeTokensPerSecond(), ratio(karuku, e.decodeTokensPerSecond()), e.timeToFirstTokenMillis(),
-                        e.loadSeconds(), e.peakRssBytes() < 0 ? "?" : mib(e.peakRssBytes())));
+                        e.loadSeconds(), e.peakRssBytes() < 0 ? "?" : mib(e.peakRssBytes()),
+                        e.slowestDecodeTokensPerSecond(), e.fastestDecodeTokensPerSecond()));
             }
-            md.append(String.format(Locale.ROOT, "| %s | bandwidth bound (%s/token ÷ %.1f GB/s) | | %.2f | %s | | | |%n",
+            md.append(String.format(Locale.ROOT, "| %s | bandwidth bound (%s/token ÷ %.1f GB/s) | | %.2f | %s | | | | |%n",
                     m.label(), mib(m.bound().bytesPerToken()), m.bound().gbPerSecond(), m.bound().tokensPerSecond(),
                     ratio(karuku, m.bound().tokensPerSecond())));
         }
-        md.append("\n\"vs Karuku\" is Karuku's generation speed divided by that row's.\n\n");
+        md.append("\n\"vs Karuku\" is Karuku's generation speed divided by that row's. The last column is the spread of"
+                + " the runs behind each median: where two engines' spreads overlap, their order can change from run to run.\n\n");
         md.append("| model | target | measured | verdict |\n|---|---|---:|---|\n");
         for (TargetCheck t : targets()) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", t.model(), t.target(),

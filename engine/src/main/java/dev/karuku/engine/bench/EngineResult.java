@@ -32,6 +32,16 @@ public record EngineResult(String engine, String version, String build, int thre
         return Stats.median(samples.stream().mapToDouble(RunSample::decodeTokensPerSecond).toArray());
     }
 
+    /// The slowest run's generation rate.
+    public double slowestDecodeTokensPerSecond() {
+        return samples.stream().mapToDouble(RunSample::decodeTokensPerSecond).min().orElse(Double.NaN);
+    }
+
+    /// The fastest run's generation rate.
+    public double fastestDecodeTokensPerSecond() {
+        return samples.stream().mapToDouble(RunSample::decodeTokensPerSecond).max().orElse(Double.NaN);
+    }
+
     public double timeToFirstTokenMillis() {
         return Stats.median(samples.stream().mapToDouble(s -> s.ttftSeconds() * 1000).toArray());
     }

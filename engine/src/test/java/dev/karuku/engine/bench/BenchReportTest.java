@@ -61,6 +61,18 @@ class BenchReportTest {
     }
 
     @Test
+    void showsTheSpreadOfTheRunsBehindEachMedian() {
+        EngineResult karuku = new EngineResult("karuku", "1", "test", 2, 512, 512, 0, 1.0, 1L << 30, List.of(
+                new RunSample(256, 2.0, 129, 128 / 25.0), new RunSample(256, 2.0, 129, 128 / 31.0),
+                new RunSample(256, 2.0, 129, 128 / 36.5)));
+        ModelRun m = new ModelRun("Q4_K_M", 800L << 20, new BandwidthBound(800_000_000, 0, 40), List.of(karuku,
+                engine(BenchReport.NODE, 25, 90)));
+        assertThat(report(QUIET, m).markdown())
+                .contains("| Q4_K_M (800 MiB) | karuku 1 | 128.0 | 31.00 | 1.00× | 2000 | 1.00 | 1024 MiB | 25.0–36.5 |")
+                .contains("| Q4_K_M (800 MiB) | node-llama-cpp 1 | 90.0 | 25.00 | 1.24× | 2844 | 1.00 | 1024 MiB | 25.0–25.0 |");
+    }
+
+    @Test
     void saysHowTheRunsWereSplitIntoRounds() {
         ModelRun m = new ModelRun("Q4_K_M", 800L << 20, new BandwidthBound(800_000_000, 0, 40), List.of(engine("karuku", 30, 100)));
         BenchReport one = report(QUIET, m);

@@ -58,6 +58,8 @@ class BenchStatisticsTest {
         EngineResult both = EngineResult.merge(List.of(fast, slow));
         assertThat(both.samples()).hasSize(6);
         assertThat(both.decodeTokensPerSecond()).isEqualTo(24.0); // between the rounds, not either one
+        assertThat(both.slowestDecodeTokensPerSecond()).isEqualTo(16.0);
+        assertThat(both.fastestDecodeTokensPerSecond()).isEqualTo(32.0);
         assertThat(both.loadSeconds()).isCloseTo(0.7, within(1e-9));
         assertThat(both.peakRssBytes()).isEqualTo(1000L << 20);
         assertThat(EngineResult.merge(List.of(fast))).isEqualTo(fast);
