@@ -113,9 +113,8 @@ peer() {
 }
 run_native() { peer llama-cpp-c "$native" --natives "$natives"; }
 run_node() { peer node-llama-cpp node "$OUT/node-llama-cpp/bench.mjs"; }
-run_kherud() {
-  local vocab
-  vocab=$("$karuku" info --json "$model" | sed -n 's/.*"vocabSize" *: *\([0-9]*\).*/\1/p' | head -n 1)
+run_kherud() { # its runner needs the vocabulary size (for the prompt ids): read once per model, on its first round
+  [ -n "$vocab" ] || vocab=$("$karuku" info --json "$model" | sed -n 's/.*"vocabSize" *: *\([0-9]*\).*/\1/p' | head -n 1)
   peer de.kherud-llama "$java_bin" --enable-native-access=ALL-UNNAMED \
       -cp "benchmarks/kherud-llama/target/classes:benchmarks/kherud-llama/target/lib/*" dev.karuku.bench.kherud.KherudBench \
       --vocab "$vocab"
@@ -133,6 +132,7 @@ for type in "${types[@]}"; do
   dir="$OUT/$type"
   mkdir -p "$dir"
   echo "$model" > "$dir/model"
+  vocab=""
   cat "$model" > /dev/null # into the page cache, so the first engine on a model does not pay for reading it from disk
   order=()
   for ((i = 0; i < ${#engines[@]}; i++)); do order+=("${engines[$(( (i + turn) % ${#engines[@]} ))]}"); done
