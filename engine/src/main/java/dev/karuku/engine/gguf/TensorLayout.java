@@ -40,7 +40,7 @@ final class TensorLayout {
                 throw new GgufException(Kind.MISALIGNED, "tensor " + GgufReader.quote(t.name()) + " starts at data offset "
                         + Long.toUnsignedString(t.offset()) + ", which is not a multiple of the alignment " + alignment);
             }
-            long end = dataOffset + t.offset() + t.bytes();
+            long end = end(dataOffset, t);
             if (end < 0 || (fileSize >= 0 && end > fileSize)) {
                 throw new GgufException(Kind.OFFSET_PAST_END, "tensor " + GgufReader.quote(t.name()) + " (" + t.bytes()
                         + " bytes at data offset " + t.offset() + ") ends at byte " + (end < 0 ? "past 2^63" : end)
@@ -53,11 +53,21 @@ final class TensorLayout {
         for (int i = 1; i < byOffset.length; i++) {
             TensorInfo a = byOffset[i - 1];
             TensorInfo b = byOffset[i];
-            if (b.offset() < a.offset() + a.bytes()) {
+            if (b.offset() < end(0, a)) {
                 throw new GgufException(Kind.OVERLAPPING_TENSORS, "tensors " + GgufReader.quote(a.name()) + " (data offset "
                         + a.offset() + ", " + a.bytes() + " bytes) and " + GgufReader.quote(b.name()) + " (data offset "
                         + b.offset() + ") overlap");
             }
+        }
+    }
+
+    /// Where a tensor's data ends, or -1 when the sum does not fit in 63 bits: offset and size each fit, but their
+    /// sum can wrap past 2^64 back to a small number that would pass every later check.
+    private static long end(long dataOffset, TensorInfo t) {
+        try {
+            return Math.addExact(Math.addExact(dataOffset, t.offset()), t.bytes());
+        } catch (ArithmeticException e) {
+            return -1;
         }
     }
 

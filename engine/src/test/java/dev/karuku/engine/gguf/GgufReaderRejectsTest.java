@@ -181,6 +181,14 @@ class GgufReaderRejectsTest {
     }
 
     @Test
+    void aTensorWhoseOffsetPlusSizeWrapsPast2To64IsRejected() {
+        // offset 2^63 - 32 and size 2^63 - 4 each fit in 63 bits; with the 64-byte header before the data their sum
+        // wraps past 2^64 to byte 28 of the file
+        rejects(RawGguf.header(1, 0).tensor("t", F32, Long.MAX_VALUE - 31, (1L << 61) - 1)
+                .data(32, 64).build(), Kind.OFFSET_PAST_END).hasMessageContaining("tensor 't'");
+    }
+
+    @Test
     void overlappingTensorsAreRejected() {
         rejects(RawGguf.header(2, 0).tensor("a", F32, 0, 16).tensor("b", F32, 32, 16).data(32, 128).build(),
                 Kind.OVERLAPPING_TENSORS).hasMessageContaining("'a' (data offset 0, 64 bytes) and 'b' (data offset 32) overlap");
