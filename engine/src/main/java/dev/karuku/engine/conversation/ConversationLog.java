@@ -1,8 +1,12 @@
 package dev.karuku.engine.conversation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/// Replays a conversation's log into a [Conversation]. A line that cannot be parsed — the torn last line of a
-/// process killed mid-write — is skipped, so whatever was saved before it is kept.
+/// Replays a conversation's log into a [Conversation]. What cannot be read is skipped and counted, so whatever
+/// else was saved is kept: the torn last line of a process killed mid-write, bytes that are not UTF-8 (a torn
+/// Japanese character), and entries of a newer version (an unknown operation, role or field).
 final class ConversationLog {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL, true);
+    private static final System.Logger LOG = System.getLogger("dev.karuku.engine.conversation");
 
     private ConversationLog() {}
 
@@ -31,22 +38,43 @@ final class ConversationLog {
     static Replay replay(String id, Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = lines(file);
         } catch (IOException e) {
             throw new ConversationException("Could not read conversation " + id + ": " + e.getMessage(), e);
         }
         Replay replay = new Replay(id);
         for (String line : lines) {
             if (line.isBlank()) continue;
-            LogEntry entry;
-            try {
-                entry = JSON.readValue(line, LogEntry.class);
-            } catch (IOException torn) {
-                continue;
-            }
-            replay.apply(entry);
+            LogEntry entry = entry(line);
+            if (entry == null || !replay.apply(entry)) replay.unreadable++;
+        }
+        if (replay.unreadable > 0) {
+            LOG.log(System.Logger.Level.WARNING, "Conversation {0}: skipped {1} unreadable line(s) of {2}; the rest is shown",
+                    id, replay.unreadable, file.getFileName());
         }
         return replay;
+    }
+
+    /// The entry on `line`, or null when it is not one (torn, or not JSON).
+    static LogEntry entry(String line) {
+        try {
+            return JSON.readValue(line, LogEntry.class);
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /// The file's lines; a line holding bytes that are not UTF-8 keeps them as U+FFFD instead of failing the file.
+    static List<String> lines(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            text = new String(bytes, StandardCharsets.UTF_8); // replaces what does not decode
+        }
+        return text.lines().toList();
     }
 
     /// The state a log replays to; the writer keeps using it to number new messages.
@@ -57,12 +85,15 @@ final class ConversationLog {
         Instant created = Instant.EPOCH;
         final Map<String, StoredMessage> messages = new LinkedHashMap<>();
         int lastNumber;
+        int unreadable;
 
         Replay(String id) {
             this.id = id;
         }
 
-        void apply(LogEntry e) {
+        /// Applies `e`; false when it cannot be applied (an operation or role of a newer version, a missing field).
+        boolean apply(LogEntry e) {
+            if (e.op() == null) return false;
             switch (e.op()) {
                 case "meta" -> {
                     title = nonNull(e.text());
@@ -71,26 +102,37 @@ final class ConversationLog {
                 case "title" -> title = nonNull(e.text());
                 case "system" -> systemPrompt = nonNull(e.text());
                 case "add" -> {
-                    Role role = Role.valueOf(e.role());
+                    Role role = Role.parse(e.role());
+                    if (role == null || e.msg() == null) return false;
                     Instant at = e.at() == null ? Instant.EPOCH : Instant.ofEpochMilli(e.at());
                     messages.put(e.msg(), new StoredMessage(e.msg(), role, nonNull(e.text()), at, null));
                     lastNumber = Math.max(lastNumber, number(e.msg()));
                 }
-                case "append" -> messages.computeIfPresent(e.msg(), (k, m) -> m.withText(m.text() + nonNull(e.text())));
-                case "finish" -> messages.computeIfPresent(e.msg(), (k, m) -> m.withStats(e.stats()));
+                case "append" -> {
+                    if (e.msg() == null) return false;
+                    messages.computeIfPresent(e.msg(), (k, m) -> m.withText(m.text() + nonNull(e.text())));
+                }
+                case "finish" -> {
+                    if (e.msg() == null) return false;
+                    messages.computeIfPresent(e.msg(), (k, m) -> m.withStats(e.stats()));
+                }
                 case "truncate" -> {
+                    if (e.msg() == null) return false;
                     boolean dropping = false;
                     for (var it = messages.keySet().iterator(); it.hasNext(); ) {
                         if (it.next().equals(e.msg())) dropping = true;
                         if (dropping) it.remove();
                     }
                 }
-                default -> { /* an operation from a newer version: ignore rather than lose the conversation */ }
+                default -> {
+                    return false; // an operation of a newer version: skipped rather than losing the conversation
+                }
             }
+            return true;
         }
 
         Conversation toConversation() {
-            return new Conversation(id, title, systemPrompt, created, new ArrayList<>(messages.values()));
+            return new Conversation(id, title, systemPrompt, created, new ArrayList<>(messages.values()), unreadable);
         }
 
         private static int number(String msgId) {

@@ -1,7 +1,7 @@
 package dev.karuku.engine.conversation;
 
+import dev.karuku.engine.store.PrivateFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 /// restarts and crashes. Every method does disk I/O: call it off the UI thread.
 public final class ConversationStore {
     private static final String SUFFIX = ".jsonl";
+    private static final System.Logger LOG = System.getLogger("dev.karuku.engine.conversation");
 
     private final Path dir;
     private final Clock clock;
@@ -38,7 +39,7 @@ public final class ConversationStore {
     /// Starts a new conversation titled `title` and returns a writer for it.
     public ConversationWriter create(String title) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
         } catch (IOException e) {
             throw new ConversationException("Could not create the conversations folder " + dir + ": " + e.getMessage(), e);
         }
@@ -49,13 +50,18 @@ public final class ConversationStore {
         return writer;
     }
 
-    /// Every conversation, most recently updated first. Reads only titles, not the messages.
+    /// Every conversation, most recently updated first. Reads only titles, not the messages. A log that cannot be
+    /// read at all is left out (and logged); one with unreadable lines is listed with what can be read.
     public List<ConversationSummary> list() {
         if (!Files.isDirectory(dir)) return List.of();
         List<ConversationSummary> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
-                summary(f).ifPresent(out::add);
+                try {
+                    out.add(summary(f));
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not read conversation " + f.getFileName() + "; left out of the list", e);
+                }
             }
         } catch (IOException e) {
             throw new ConversationException("Could not list conversations in " + dir + ": " + e.getMessage(), e);
@@ -92,25 +98,18 @@ public final class ConversationStore {
         }
     }
 
-    private java.util.Optional<ConversationSummary> summary(Path f) throws IOException {
+    private ConversationSummary summary(Path f) throws IOException {
         String name = f.getFileName().toString();
         String id = name.substring(0, name.length() - SUFFIX.length());
         String title = "";
-        try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                if (line.startsWith("{\"op\":\"meta\"") || line.startsWith("{\"op\":\"title\"")) {
-                    try {
-                        title = ConversationLog.JSON.readValue(line, LogEntry.class).text();
-                    } catch (IOException torn) {
-                        // keep the previous title
-                    }
-                }
+        for (String line : ConversationLog.lines(f)) {
+            if (line.startsWith("{\"op\":\"meta\"") || line.startsWith("{\"op\":\"title\"")) {
+                LogEntry e = ConversationLog.entry(line);
+                if (e != null && e.text() != null) title = e.text(); // else keep the previous title
             }
-        } catch (java.io.UncheckedIOException e) {
-            return java.util.Optional.empty();
         }
         Instant updated = Files.getLastModifiedTime(f).toInstant();
-        return java.util.Optional.of(new ConversationSummary(id, title == null ? "" : title, updated));
+        return new ConversationSummary(id, title, updated);
     }
 
     private Path existing(String id) {

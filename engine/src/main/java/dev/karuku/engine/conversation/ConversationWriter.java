@@ -1,11 +1,11 @@
 package dev.karuku.engine.conversation;
 
+import dev.karuku.engine.store.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -29,8 +29,14 @@ public final class ConversationWriter implements AutoCloseable {
         this.clock = clock;
         this.lastNumber = lastNumber;
         try {
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            // a log whose last line was torn (power cut, full disk) gets its newline first: appended to the torn
+            // line, the new entry would be unreadable too
+            boolean torn = PrivateFiles.lastByte(file) >= 0 && PrivateFiles.lastByte(file) != '\n';
+            this.channel = PrivateFiles.openForAppend(file);
+            if (torn) {
+                ByteBuffer nl = ByteBuffer.wrap(new byte[] {'\n'});
+                while (nl.hasRemaining()) channel.write(nl);
+            }
         } catch (IOException e) {
             throw new ConversationException("Could not open conversation " + id + " for writing: " + e.getMessage(), e);
         }

@@ -4,5 +4,11 @@ package dev.karuku.engine.conversation;
 /// messages alternate between the user and the assistant.
 public enum Role {
     USER,
-    ASSISTANT
+    ASSISTANT;
+
+    /// The role saved as `name`, or null for one this version does not know (a newer version's file).
+    static Role parse(String name) {
+        for (Role r : values()) if (r.name().equals(name)) return r;
+        return null;
+    }
 }

@@ -70,6 +70,97 @@ class ConversationStoreTest {
     }
 
     @Test
+    void aMessageAddedAfterATornLastLineIsKept() throws Exception {
+        var store = new ConversationStore(dir);
+        String id;
+        try (var w = store.create("Power cut")) {
+            id = w.id();
+            w.add(Role.USER, "hello");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "Hi the");
+        }
+        Files.writeString(dir.resolve(id + ".jsonl"), "{\"op\":\"append\",\"msg\":\"m2\",\"te", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        try (var w = store.open(id)) {
+            w.add(Role.USER, "are you there?");
+        }
+        Conversation c = store.load(id);
+        assertThat(c.messages()).extracting(StoredMessage::text).containsExactly("hello", "Hi the", "are you there?");
+        assertThat(c.unreadable()).isEqualTo(1);
+    }
+
+    @Test
+    void aTornJapaneseCharacterHidesNeitherTheChatNorItsMessages() throws Exception {
+        var store = new ConversationStore(dir);
+        String id;
+        try (var w = store.create("日本語の会話")) {
+            id = w.id();
+            w.add(Role.USER, "こんにちは");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "はい、");
+        }
+        byte[] ha = "は".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve(id + ".jsonl"), concat("{\"op\":\"append\",\"msg\":\"m2\",\"text\":\"".getBytes(StandardCharsets.UTF_8),
+                new byte[] {ha[0], ha[1]}), StandardOpenOption.APPEND);
+        assertThat(store.list()).extracting(ConversationSummary::id, ConversationSummary::title).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(id, "日本語の会話"));
+        assertThat(store.load(id).messages()).extracting(StoredMessage::text).containsExactly("こんにちは", "はい、");
+        try (var w = store.open(id)) {
+            w.add(Role.USER, "続けて");
+        }
+        assertThat(store.load(id).messages()).extracting(StoredMessage::text).containsExactly("こんにちは", "はい、", "続けて");
+    }
+
+    @Test
+    void entriesOfANewerVersionAreSkippedAndTheRestIsKept() throws Exception {
+        var store = new ConversationStore(dir);
+        String id;
+        try (var w = store.create("Newer")) {
+            id = w.id();
+            w.add(Role.USER, "hello");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "Hi");
+        }
+        Files.writeString(dir.resolve(id + ".jsonl"), String.join("\n",
+                "{\"op\":\"react\",\"msg\":\"m1\",\"emoji\":\"+1\"}",
+                "{\"op\":\"add\",\"msg\":\"m3\",\"role\":\"TOOL\",\"text\":\"42\",\"at\":1}",
+                "{\"msg\":\"m3\"}",
+                "{\"op\":\"finish\",\"msg\":\"m2\",\"stats\":{\"tokens\":1,\"tokensPerSecond\":2.0,\"firstTokenMillis\":3,"
+                        + "\"stopped\":false,\"limit\":\"TIME\",\"joules\":4}}",
+                "{\"op\":\"add\",\"msg\":\"m4\",\"role\":\"USER\",\"text\":\"still here\",\"at\":2,\"images\":[]}",
+                ""), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Conversation c = store.load(id);
+        assertThat(c.messages()).extracting(StoredMessage::text).containsExactly("hello", "Hi", "still here");
+        assertThat(c.messages().get(1).stats()).isEqualTo(new MessageStats(1, 2.0, 3, false));
+        assertThat(c.unreadable()).isEqualTo(3);
+        assertThat(store.list()).extracting(ConversationSummary::title).containsExactly("Newer");
+        try (var w = store.open(id)) {
+            assertThat(w.add(Role.USER, "next")).isEqualTo("m5");
+        }
+    }
+
+    @Test
+    void chatsAreReadableByTheirOwnerOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        var store = new ConversationStore(dir.resolve("conversations"));
+        String id;
+        try (var w = store.create("Private")) {
+            id = w.id();
+            w.add(Role.USER, "my secret");
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("conversations").resolve(id + ".jsonl")))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("conversations")))).isEqualTo("rwx------");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void truncatingForRegenerateDropsTheAnswerAndWhatFollows() {
         var store = new ConversationStore(dir);
         String id;
