@@ -32,7 +32,7 @@ final class CliEnvironment {
     }
 
     static KarukuPaths paths() {
-        return KarukuPaths.fromEnvironment(env(), home(), System.getProperty("os.name"));
+        return KarukuPaths.fromEnvironment(env(), home(), System.getProperty("os.name")).withChosenModelsDir();
     }
 
     static String bytes(long b) {

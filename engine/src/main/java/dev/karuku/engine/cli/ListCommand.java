@@ -26,7 +26,9 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<InstalledModel> models = new ModelLibrary(CliEnvironment.paths()).list();
+        ModelLibrary library = new ModelLibrary(CliEnvironment.paths());
+        List<InstalledModel> models = library.list();
+        library.problem().ifPresent(p -> spec.commandLine().getErr().println("karuku: note: " + p));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper m = new ObjectMapper();

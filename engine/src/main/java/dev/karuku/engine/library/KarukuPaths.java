@@ -1,5 +1,9 @@
 package dev.karuku.engine.library;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +42,29 @@ public record KarukuPaths(Path dataDir, Path modelsDir) {
         if (os.contains("mac")) return home.resolve("Library").resolve("Application Support").resolve("Karuku");
         String xdg = env.get("XDG_DATA_HOME");
         return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share")).resolve("karuku");
+    }
+
+    /// The same data folder with the models folder the user chose in the app's Settings (`modelsDir` in
+    /// [#settingsFile()]), so the command line finds, downloads and deletes models where the app does.
+    public KarukuPaths withChosenModelsDir() {
+        Path settings = settingsFile();
+        if (!Files.isRegularFile(settings)) return this;
+        try {
+            String dir = new ObjectMapper().readTree(Files.readString(settings, StandardCharsets.UTF_8)).path("modelsDir").asText("");
+            return dir.isBlank() ? this : withModelsDir(Path.of(dir));
+        } catch (IOException | RuntimeException e) {
+            return this; // unreadable settings: the app falls back to the default folder too
+        }
+    }
+
+    /// The app's settings (the Hub token among them; owner-only).
+    public Path settingsFile() {
+        return dataDir.resolve("settings.json");
+    }
+
+    /// Where the rotating log files are written.
+    public Path logDir() {
+        return dataDir.resolve("logs");
     }
 
     /// The index of installed models.

@@ -28,8 +28,11 @@ public final class ModelLibrary {
 
     private static final Pattern SHARD = Pattern.compile("^(.*)-(\\d{5})-of-(\\d{5})\\.gguf$", Pattern.CASE_INSENSITIVE);
 
+    private static final System.Logger LOG = System.getLogger("dev.karuku.engine.library");
+
     private final KarukuPaths paths;
     private final GgufHeaderParser parser;
+    private String lastProblem;
 
     public ModelLibrary(KarukuPaths paths) {
         this(paths, GgufReader::read);
@@ -45,11 +48,18 @@ public final class ModelLibrary {
     }
 
     public synchronized List<InstalledModel> list() throws IOException {
-        return List.copyOf(ModelIndex.load(paths.modelIndex()));
+        return List.copyOf(index().models);
+    }
+
+    /// What was wrong with `models.json` when it was last read (a torn write, entries of a newer version), in words
+    /// for people; empty when nothing was. What could be read is listed all the same.
+    public synchronized Optional<String> problem() {
+        return Optional.ofNullable(lastProblem);
     }
 
     /// A model by id, by a unique id suffix (`Tiny-Chat-GGUF:Q4_K_M`), by display name or by file name.
     public synchronized Optional<InstalledModel> find(String key) throws IOException {
+        if (key == null || key.isBlank()) return Optional.empty(); // "" is a suffix of every id
         List<InstalledModel> all = list();
         for (InstalledModel m : all) if (m.id().equalsIgnoreCase(key)) return Optional.of(m);
         List<InstalledModel> hits = new ArrayList<>();
@@ -65,8 +75,16 @@ public final class ModelLibrary {
     public synchronized InstalledModel addDownloaded(InstalledModel.HubSource source, List<Path> files, List<String> sha256s)
             throws IOException {
         Summary s = summarize(files);
+        // `repo:quant` unless another file of the repo has the same quant label (A-Q4_K_M.gguf, B-Q4_K_M.gguf): then the
+        // file's own name, so one never replaces the other in the list
         String id = source.repo() + ":" + source.quant();
         String name = source.repo().substring(source.repo().indexOf('/') + 1) + " " + source.quant();
+        String taken = id;
+        Path first = files.getFirst().toAbsolutePath().normalize();
+        if (index().models.stream().anyMatch(m -> m.id().equals(taken) && !sameFile(m.primaryFile(), first))) {
+            id = uniqueId(source.repo() + ":" + baseName(first));
+            name = source.repo().substring(source.repo().indexOf('/') + 1) + " " + baseName(first);
+        }
         return put(new InstalledModel(id, name, files, InstalledModel.Origin.DOWNLOADED, s.size, sha256s, s.facts, source, Instant.now()));
     }
 
@@ -106,9 +124,10 @@ public final class ModelLibrary {
     public synchronized InstalledModel remove(String key) throws IOException {
         InstalledModel m = find(key).orElseThrow(() -> new LibraryException("library.error.unknownModel",
                 "no installed model \"" + key + "\" (see `karuku list`)"));
-        List<InstalledModel> all = new ArrayList<>(ModelIndex.load(paths.modelIndex()));
+        ModelIndex.Index index = index();
+        List<InstalledModel> all = new ArrayList<>(index.models);
         all.removeIf(x -> x.id().equals(m.id()));
-        ModelIndex.save(paths.modelIndex(), all);
+        ModelIndex.save(paths.modelIndex(), index, all);
         if (m.origin().owned()) {
             Path root = paths.modelsDir().toAbsolutePath().normalize();
             for (Path f : m.files()) {
@@ -126,16 +145,65 @@ public final class ModelLibrary {
         return m;
     }
 
+    /// Adds `m`, replacing the entry with its id or its file (a re-download, a file imported again).
     private InstalledModel put(InstalledModel m) throws IOException {
-        List<InstalledModel> all = new ArrayList<>(ModelIndex.load(paths.modelIndex()));
-        all.removeIf(x -> x.id().equals(m.id()));
+        ModelIndex.Index index = index();
+        List<InstalledModel> all = new ArrayList<>(index.models);
+        all.removeIf(x -> x.id().equals(m.id()) || sameFile(x.primaryFile(), m.primaryFile()));
         all.add(m);
-        ModelIndex.save(paths.modelIndex(), all);
+        ModelIndex.save(paths.modelIndex(), index, all);
         return m;
     }
 
+    private static boolean sameFile(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /// Reads the index; from a torn one, the models in the models folder it lost are found again.
+    private ModelIndex.Index index() throws IOException {
+        ModelIndex.Index index = ModelIndex.load(paths.modelIndex());
+        if (index.torn) {
+            int found = recover(index);
+            if (found > 0) index.problem += "; " + found + " model(s) found again in the models folder";
+        }
+        if (index.problem != null && !index.problem.equals(lastProblem)) LOG.log(System.Logger.Level.WARNING, index.problem);
+        lastProblem = index.problem;
+        return index;
+    }
+
+    /// Lists the GGUF files of the models folder that no entry of a torn index names, as copies Karuku owns.
+    private int recover(ModelIndex.Index index) {
+        java.util.Set<Path> known = new java.util.HashSet<>();
+        for (InstalledModel m : index.models) for (Path f : m.files()) known.add(f.toAbsolutePath().normalize());
+        for (var n : index.unreadable) n.path("files").forEach(f -> known.add(Path.of(f.asText()).toAbsolutePath().normalize()));
+        Path root = paths.modelsDir().toAbsolutePath().normalize();
+        int found = 0;
+        for (Path f : ModelFiles.models(root)) {
+            String lower = f.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (known.contains(f) || lower.contains("mmproj") || lower.contains("imatrix")) continue;
+            try {
+                List<Path> files = withShards(f);
+                Summary s = summarize(files);
+                Path rel = root.relativize(f);
+                String base = baseName(f);
+                String id = rel.getNameCount() >= 3 ? rel.getName(0) + "/" + rel.getName(1) + ":" + base : "local:" + base;
+                for (int i = 2; idTaken(index.models, id); i++) id = id.replaceFirst("-\\d+$", "") + "-" + i;
+                index.models.add(new InstalledModel(id, base, files, InstalledModel.Origin.IMPORTED, s.size, List.of(), s.facts,
+                        null, Files.getLastModifiedTime(f).toInstant()));
+                found++;
+            } catch (IOException | RuntimeException e) {
+                // not a usable model: not offered
+            }
+        }
+        return found;
+    }
+
+    private static boolean idTaken(List<InstalledModel> all, String id) {
+        return all.stream().anyMatch(m -> m.id().equals(id));
+    }
+
     private String uniqueId(String base) throws IOException {
-        List<InstalledModel> all = ModelIndex.load(paths.modelIndex());
+        List<InstalledModel> all = index().models;
         String id = base;
         for (int i = 2; ; i++) {
             String candidate = id;

@@ -103,6 +103,32 @@ class HubCommandsTest {
     }
 
     @Test
+    void pullListAndRemoveUseTheModelsFolderChosenInSettings() throws Exception {
+        Path chosen = tmp.resolve("big disk/models");
+        Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(tmp.resolve("home/settings.json"), "{\"modelsDir\":\"" + chosen.toString().replace("\\", "\\\\") + "\"}");
+        run(0, "pull", TestRepos.TINY + ":q5_k_s");
+        Path file = chosen.resolve(TestRepos.TINY).resolve("Tiny-Chat-Q5_K_S.gguf");
+        assertThat(file).exists();
+        assertThat(tmp.resolve("home/models")).doesNotExist();
+
+        run(1, "rm", "");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no installed model");
+        assertThat(file).exists();
+        assertThat(run(0, "rm", "Tiny-Chat-GGUF:Q5_K_S")).contains("deleted its files");
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void listSaysOnceWhatItCouldNotReadAndShowsTheRest() throws Exception {
+        run(0, "pull", TestRepos.TINY + ":q5_k_s");
+        Path index = tmp.resolve("home/models.json");
+        Files.writeString(index, Files.readString(index).replace("\"models\" : [", "\"models\" : [ {\"id\":\"x\",\"origin\":\"LATER\"},"));
+        assertThat(run(0, "list")).contains(TestRepos.TINY + ":Q5_K_S");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 entry(ies) of models.json could not be read");
+    }
+
+    @Test
     void badInputGivesOneLineAndNonZeroExit() {
         run(1, "pull", "nobody/missing-GGUF");
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("karuku: This model does not exist on the Hub").doesNotContain("Exception");

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,5 +107,97 @@ class ModelLibraryTest {
         lib.remove(ollama.id());
         assertThat(home.resolve(".ollama/models/blobs/sha256-" + digest)).exists();
         assertThat(lib.find("hf:org/Small-GGUF/Small-Q4_K_M.gguf").orElseThrow().facts().fileType()).isEqualTo("Q4_K_M");
+    }
+
+    InstalledModel download(ModelLibrary lib, String repo, String file, String quant) throws Exception {
+        Path f = TestRepos.gguf(tmp.resolve("data/models").resolve(repo).resolve(file), quant, 2, 32, 0);
+        return lib.addDownloaded(new InstalledModel.HubSource(repo, "abc123", quant, List.of(file)), List.of(f), List.of(""));
+    }
+
+    @Test
+    void aTornIndexStillListsEveryModelOnDiskAndKeepsTheTornFileAside() throws Exception {
+        ModelLibrary lib = library();
+        InstalledModel a = download(lib, "org/One-GGUF", "One-Q4_K_M.gguf", "Q4_K_M");
+        InstalledModel b = download(lib, "org/Two-GGUF", "Q8_0/Two-Q8_0-00001-of-00001.gguf", "Q8_0");
+        Path index = tmp.resolve("data/models.json");
+        byte[] whole = Files.readAllBytes(index);
+        Files.write(index, java.util.Arrays.copyOf(whole, whole.length / 2 + 40));
+
+        ModelLibrary reopened = library();
+        assertThat(reopened.list()).extracting(InstalledModel::primaryFile).containsExactlyInAnyOrder(a.primaryFile(), b.primaryFile());
+        assertThat(reopened.list()).extracting(InstalledModel::id).contains(a.id());
+        assertThat(reopened.problem()).get().asString().contains("models.json is damaged");
+        assertThat(tmp.resolve("data/models.json.broken")).hasBinaryContent(java.util.Arrays.copyOf(whole, whole.length / 2 + 40));
+
+        InstalledModel c = download(reopened, "org/Three-GGUF", "Three-Q4_0.gguf", "Q4_0");
+        assertThat(library().list()).extracting(InstalledModel::primaryFile)
+                .containsExactlyInAnyOrder(a.primaryFile(), b.primaryFile(), c.primaryFile());
+        assertThat(library().problem()).isEmpty();
+    }
+
+    @Test
+    void anEntryOfANewerVersionIsSkippedThenWrittenBackAsItWas() throws Exception {
+        ModelLibrary lib = library();
+        download(lib, "org/One-GGUF", "One-Q4_K_M.gguf", "Q4_K_M");
+        InstalledModel two = download(lib, "org/Two-GGUF", "Two-Q8_0.gguf", "Q8_0");
+        Path index = tmp.resolve("data/models.json");
+        Files.writeString(index, Files.readString(index).replace("\"origin\" : \"DOWNLOADED\"", "\"origin\" : \"SHARED\"")
+                .replaceFirst("\"origin\" : \"SHARED\"", "\"origin\" : \"DOWNLOADED\", \"pinned\" : true"));
+
+        ModelLibrary reopened = library();
+        assertThat(reopened.list()).extracting(InstalledModel::id).containsExactly("org/One-GGUF:Q4_K_M");
+        assertThat(reopened.problem()).get().asString().contains("1 entry(ies) of models.json could not be read");
+        download(reopened, "org/Three-GGUF", "Three-Q4_0.gguf", "Q4_0");
+
+        String saved = Files.readString(index);
+        assertThat(saved).contains("\"pinned\" : true").contains("\"origin\" : \"SHARED\"").contains(two.primaryFile().toString())
+                .contains("org/Three-GGUF:Q4_0");
+        assertThat(library().list()).extracting(InstalledModel::id).containsExactly("org/One-GGUF:Q4_K_M", "org/Three-GGUF:Q4_0");
+    }
+
+    @Test
+    void twoFilesOfOneRepoWithTheSameQuantLabelAreTwoModels() throws Exception {
+        ModelLibrary lib = library();
+        InstalledModel a = download(lib, "org/Mix-GGUF", "A-Q4_K_M.gguf", "Q4_K_M");
+        InstalledModel b = download(lib, "org/Mix-GGUF", "B-Q4_K_M.gguf", "Q4_K_M");
+        assertThat(a.id()).isEqualTo("org/Mix-GGUF:Q4_K_M"); // ids saved before stay as they were
+        assertThat(b.id()).isNotEqualTo(a.id());
+        assertThat(lib.list()).extracting(InstalledModel::primaryFile).containsExactlyInAnyOrder(a.primaryFile(), b.primaryFile());
+
+        download(lib, "org/Mix-GGUF", "A-Q4_K_M.gguf", "Q4_K_M"); // downloaded again: replaces itself only
+        assertThat(lib.list()).hasSize(2);
+        lib.remove(a.id());
+        assertThat(a.primaryFile()).doesNotExist();
+        assertThat(b.primaryFile()).exists();
+        assertThat(lib.list()).extracting(InstalledModel::id).containsExactly(b.id());
+    }
+
+    @Test
+    void anEmptyNameMatchesNoModel() throws Exception {
+        ModelLibrary lib = library();
+        InstalledModel only = download(lib, "org/One-GGUF", "One-Q4_K_M.gguf", "Q4_K_M");
+        assertThat(lib.find("")).isEmpty();
+        assertThat(lib.find("  ")).isEmpty();
+        assertThatThrownBy(() -> lib.remove("")).isInstanceOf(LibraryException.class);
+        assertThat(only.primaryFile()).exists();
+        assertThat(lib.list()).hasSize(1);
+    }
+
+    @Test
+    void theModelListIsReadableByItsOwnerOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        download(library(), "org/One-GGUF", "One-Q4_K_M.gguf", "Q4_K_M");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("data/models.json"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void theCommandLineUsesTheModelsFolderChosenInSettings() throws Exception {
+        Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(tmp.resolve("data/settings.json"), "{\"modelsDir\":\"" + tmp.resolve("big").toString().replace("\\", "\\\\") + "\"}");
+        KarukuPaths paths = KarukuPaths.fromEnvironment(Map.of("KARUKU_HOME", tmp.resolve("data").toString()), tmp, "Linux");
+        assertThat(paths.withChosenModelsDir().modelsDir()).isEqualTo(tmp.resolve("big"));
+        Files.writeString(tmp.resolve("data/settings.json"), "{\"modelsDir\":");
+        assertThat(paths.withChosenModelsDir().modelsDir()).isEqualTo(tmp.resolve("data/models"));
     }
 }
