@@ -1,5 +1,7 @@
 package dev.karuku.engine.cli;
 
+import dev.karuku.engine.hub.HubConfig;
+import dev.karuku.engine.logging.LogFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,10 +28,27 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
         })
 public final class Main {
+    private static final System.Logger LOG = System.getLogger("dev.karuku.engine.cli");
 
     public static void main(String[] args) {
         dev.karuku.engine.install.ArchiveJarTimes.restore(); // installed: the next start uses the class archive
-        System.exit(run(args));
+        System.exit(runLogged(args));
+    }
+
+    /// As [#run], writing what goes wrong, with its stack trace, to the log file in the data folder (the token
+    /// hidden), where the app writes too.
+    static int runLogged(String... args) {
+        try {
+            LogFile.install(CliEnvironment.paths().logDir(),
+                    () -> HubConfig.fromEnvironment(CliEnvironment.env(), CliEnvironment.home()).token().stream().toList(), false);
+        } catch (RuntimeException e) {
+            // no log file: the command still runs
+        }
+        try {
+            return run(args);
+        } finally {
+            LogFile.uninstall();
+        }
     }
 
     /// Runs a command line and returns its exit code (used by tests too).
@@ -37,6 +56,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (System.getenv("KARUKU_DEBUG") != null) e.printStackTrace(cmd.getErr());
+            if (LogFile.current() != null) LOG.log(System.Logger.Level.ERROR, "karuku " + cmd.getCommandName() + " failed", e);
             cmd.getErr().println("karuku: " + CliErrors.describe(e));
             return e instanceof CliErrors.UsageProblem ? 2 : 1;
         });

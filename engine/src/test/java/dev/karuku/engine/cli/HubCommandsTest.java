@@ -129,6 +129,24 @@ class HubCommandsTest {
     }
 
     @Test
+    void aFailureIsLoggedWithItsStackTraceInTheDataFolderAndTheTokenNever() throws Exception {
+        System.setProperty("karuku.env.HF_TOKEN", "private-token-42");
+        out.reset();
+        err.reset();
+        assertThat(Main.runLogged("rm", "private-token-42 hf_abcdefghijk123")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("karuku: no installed model").doesNotContain("\tat ");
+
+        Path log = tmp.resolve("home/logs/karuku.log");
+        String text = Files.readString(log);
+        assertThat(text).contains("SEVERE dev.karuku.engine.cli: karuku rm failed").contains("LibraryException: no installed model")
+                .contains("\tat dev.karuku.engine.library.ModelLibrary").doesNotContain("private-token-42").doesNotContain("hf_abcdefghijk123");
+        if (log.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log))).isEqualTo("rw-------");
+        }
+        assertThat(dev.karuku.engine.logging.LogFile.current()).isNull(); // the command is done with it
+    }
+
+    @Test
     void badInputGivesOneLineAndNonZeroExit() {
         run(1, "pull", "nobody/missing-GGUF");
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("karuku: This model does not exist on the Hub").doesNotContain("Exception");

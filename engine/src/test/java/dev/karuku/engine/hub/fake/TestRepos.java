@@ -28,7 +28,7 @@ public final class TestRepos {
     }
 
     /// One shard (`splitNo` of `splitCount`, 0-based) holding tensors `blk.[from, to)`.
-    static Path gguf(Path out, String label, int from, int to, int totalBlocks, int width, int vocab, int splitNo,
+    public static Path gguf(Path out, String label, int from, int to, int totalBlocks, int width, int vocab, int splitNo,
                      int splitCount) {
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", "llama")
