@@ -1,24 +1,22 @@
 package dev.karuku.app;
 
+import dev.karuku.engine.library.KarukuPaths;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.Map;
 
-/// Where Karuku keeps its settings, conversations and (by default) models: `-Dkaruku.home`, else the
-/// platform's usual place for application data.
+/// Where Karuku keeps its settings, conversations and (by default) models: `-Dkaruku.home`, else `KARUKU_HOME`,
+/// else the platform's usual place for application data — the same folder the command line uses
+/// ([KarukuPaths#fromEnvironment()]).
 final class AppHome {
     private AppHome() {}
 
     static Path resolve() {
-        String explicit = System.getProperty("karuku.home");
-        if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        Path user = Path.of(System.getProperty("user.home"));
-        if (os.contains("win")) {
-            String appData = System.getenv("LOCALAPPDATA");
-            return (appData != null ? Path.of(appData) : user.resolve("AppData/Local")).resolve("Karuku");
-        }
-        if (os.contains("mac")) return user.resolve("Library/Application Support/Karuku");
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : user.resolve(".local/share")).resolve("karuku");
+        return resolve(System.getProperty("karuku.home"), System.getenv(), Path.of(System.getProperty("user.home")),
+                System.getProperty("os.name", ""));
+    }
+
+    static Path resolve(String property, Map<String, String> env, Path userHome, String osName) {
+        if (property != null && !property.isBlank()) return Path.of(property);
+        return KarukuPaths.fromEnvironment(env, userHome, osName).dataDir();
     }
 }

@@ -4,6 +4,8 @@ import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.library.FoundModel;
+import dev.karuku.engine.library.LibraryException;
+import dev.karuku.engine.library.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -24,6 +25,8 @@ import javafx.collections.ObservableList;
 /// after them the models other apps downloaded (Hugging Face cache, LM Studio, Ollama), which can be loaded where
 /// they are but are never deleted from here.
 public final class ModelsViewModel {
+    private static final System.Logger LOG = System.getLogger("dev.karuku.app.models");
+
     private final Supplier<Path> modelsDir;
     private final Supplier<List<FoundModel>> otherApps;
     private final Executor background;
@@ -71,6 +74,7 @@ public final class ModelsViewModel {
                 }
                 ui.execute(() -> error.set(""));
             } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "My Models: " + e.getMessage(), e);
                 ui.execute(() -> error.set(e.getMessage()));
             }
             List<ModelEntry> found = all(dir);
@@ -85,8 +89,9 @@ public final class ModelsViewModel {
         Path dir = modelsDir.get();
         background.execute(() -> {
             try {
-                Files.deleteIfExists(entry.path());
+                for (Path part : parts(entry.path())) Files.deleteIfExists(part);
             } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "My Models: " + e.getMessage(), e);
                 ui.execute(() -> error.set(e.getMessage()));
             }
             List<ModelEntry> found = all(dir);
@@ -117,36 +122,41 @@ public final class ModelsViewModel {
         return out;
     }
 
+    /// Every model under `dir` at any depth (a split quant in its own subfolder too), a split model once.
     static List<ModelEntry> scan(Path dir) {
-        if (dir == null || !Files.isDirectory(dir)) return List.of();
         List<ModelEntry> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir, 3)) {
-            for (Path f : files.filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") && Files.isRegularFile(p)
-                    && !hidden(dir, p)).toList()) {
-                out.add(entry(f));
-            }
-        } catch (IOException e) {
-            return out;
-        }
+        for (Path f : ModelFiles.models(dir)) out.add(entry(f));
         out.sort(Comparator.comparing(ModelEntry::name));
         return out;
     }
 
-    /// Files under a dot-folder (`.downloading/` where unfinished downloads are assembled) are not models yet.
-    private static boolean hidden(Path dir, Path file) {
-        for (Path part : dir.relativize(file)) if (part.toString().startsWith(".")) return true;
-        return false;
+    /// A model's files: every part of a split model (only the first when one is missing), else the file itself.
+    private static List<Path> parts(Path first) {
+        try {
+            return ModelFiles.parts(first);
+        } catch (LibraryException missing) {
+            return List.of(first);
+        }
     }
 
     private static ModelEntry entry(Path f) {
-        long size;
+        long size = 0;
+        String missing = "";
+        List<Path> parts;
         try {
-            size = Files.size(f);
+            parts = ModelFiles.parts(f);
+        } catch (LibraryException e) {
+            parts = List.of(f);
+            missing = e.getMessage();
+        }
+        try {
+            for (Path p : parts) size += Files.size(p);
         } catch (IOException e) {
             size = -1;
         }
         try {
             GgufFile g = GgufReader.read(f);
+            if (!missing.isEmpty()) throw new IOException(missing);
             String arch = g.architecture().orElse("");
             long ctx = arch.isEmpty() ? 0 : g.metadata().integer(arch + ".context_length").orElse(0);
             return new ModelEntry(f, f.getFileName().toString(), size, arch, g.fileTypeLabel(), ctx, "", Optional.empty());

@@ -3,18 +3,16 @@ package dev.karuku.app.settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.karuku.engine.store.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /// Reads and writes `settings.json`. The file holds the Hugging Face token, so on POSIX systems it is created
 /// readable by its owner only (rw-------), and written atomically (temp file + move) so a crash never leaves
-/// half a file. Unknown or broken values fall back to defaults instead of failing the start.
+/// half a file (engine's [PrivateFiles]). Unknown or broken values fall back to defaults instead of failing the start.
 public final class SettingsStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,14 +62,7 @@ public final class SettingsStore {
         l.put("flashAttention", s.loadDefaults().flashAttention());
         l.put("threads", s.loadDefaults().threads());
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not save settings to " + file + ": " + e.getMessage(), e);
         }
