@@ -19,6 +19,7 @@ import dev.karuku.app.shell.Page;
 import dev.karuku.app.shell.ShellView;
 import dev.karuku.app.shell.ShellViewModel;
 import dev.karuku.app.ui.FramePulse;
+import dev.karuku.app.ui.Folders;
 import dev.karuku.app.ui.FxUiThread;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.app.ui.SerialExecutor;
@@ -40,6 +41,7 @@ import dev.karuku.engine.install.ArchiveJarTimes;
 import dev.karuku.engine.library.KarukuPaths;
 import dev.karuku.engine.library.ModelLibrary;
 import dev.karuku.engine.library.OtherAppsModels;
+import dev.karuku.engine.logging.LogFile;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -106,6 +108,9 @@ public final class KarukuApp extends Application {
         SettingsStore settingsStore = new SettingsStore(home.resolve("settings.json"), home.resolve("models"));
         Settings initial = settingsStore.load();
         settings = new SettingsViewModel(initial, settingsStore, new SerialExecutor("karuku-settings"), ui);
+        // what goes wrong goes to logs/karuku.log, where the command line writes too; the token never does
+        LogFile.install(logDir(), this::secrets, true);
+        logUncaughtErrors();
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
                 ui, new FramePulse(), session.backend());
         io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
@@ -196,7 +201,7 @@ public final class KarukuApp extends Application {
             view.focusInput();
             return view.root();
         });
-        views.put(Page.SETTINGS, () -> new SettingsView(settings, messages).root());
+        views.put(Page.SETTINGS, () -> new SettingsView(settings, messages, () -> Folders.open(logDir(), io)).root());
         views.put(Page.MODELS, () -> new ModelsView(models, messages, file -> {
             load.file().set(file);
             shell.page().set(Page.LOAD);
@@ -218,6 +223,36 @@ public final class KarukuApp extends Application {
         ShellView view = new ShellView(shell, views, messages);
         scene.setRoot(view.root());
         Theme.apply(settings.settings().get().theme(), scene);
+    }
+
+    /// Where the log files are (`logs` in the data folder).
+    public Path logDir() {
+        return new KarukuPaths(home, home.resolve("models")).logDir();
+    }
+
+    private java.util.List<String> secrets() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        hubConfig.token().ifPresent(out::add);
+        if (settings != null) out.add(settings.settings().get().hfToken());
+        return out;
+    }
+
+    /// An exception nothing caught (on the FX thread too) is logged with its stack trace before the usual handling.
+    private static void logUncaughtErrors() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        if (previous instanceof LoggingHandler) return;
+        Thread.setDefaultUncaughtExceptionHandler(new LoggingHandler(previous));
+    }
+
+    private record LoggingHandler(Thread.UncaughtExceptionHandler previous) implements Thread.UncaughtExceptionHandler {
+        private static final System.Logger LOG = System.getLogger("dev.karuku.app");
+
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "Uncaught on thread " + t.getName(), e);
+            if (previous != null) previous.uncaughtException(t, e);
+            else e.printStackTrace();
+        }
     }
 
     private void installShortcuts() {
@@ -243,6 +278,7 @@ public final class KarukuApp extends Application {
         downloads.dispose();
         downloadManager.close();
         io.shutdown();
+        LogFile.uninstall();
     }
 
     /// A `.gguf` the app was started with (a double-click through the installers' file association) opens on the

@@ -347,6 +347,7 @@ public final class ChatViewModel {
                 T result = work.call();
                 ui.execute(() -> onUi.accept(result));
             } catch (Exception e) {
+                System.getLogger("dev.karuku.app.chat").log(System.Logger.Level.ERROR, "Conversation storage failed", e);
                 ui.execute(() -> error.set(e.getMessage()));
             }
         });

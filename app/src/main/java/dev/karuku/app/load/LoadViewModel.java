@@ -113,6 +113,9 @@ public final class LoadViewModel {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
+                if (!(cause instanceof java.util.concurrent.CancellationException)) {
+                    System.getLogger("dev.karuku.app.load").log(System.Logger.Level.ERROR, "Loading " + f + " failed", cause);
+                }
                 error.set(cause instanceof java.util.concurrent.CancellationException ? "" : String.valueOf(cause.getMessage()));
                 state.set(cause instanceof java.util.concurrent.CancellationException ? LoadState.IDLE : LoadState.FAILED);
             } else {

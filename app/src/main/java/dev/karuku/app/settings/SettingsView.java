@@ -35,9 +35,13 @@ public final class SettingsView {
     @FXML private CheckBox flashBox;
     @FXML private Button saveButton;
     @FXML private Label statusLabel;
+    @FXML private Button openLogsButton;
+    private final Runnable openLogFolder;
 
-    public SettingsView(SettingsViewModel vm, Messages messages) {
+    /// @param openLogFolder shows the log folder in the file manager (it must not block the FX thread)
+    public SettingsView(SettingsViewModel vm, Messages messages, Runnable openLogFolder) {
         this.vm = vm;
+        this.openLogFolder = openLogFolder;
         this.messages = messages;
         this.root = Fxml.load("/dev/karuku/app/settings/settings.fxml", this, messages);
     }
@@ -67,6 +71,7 @@ public final class SettingsView {
         LoadSettingFields.bind(messages, contextSpinner, vm.contextLength(), kvBox, vm.kvCacheType(), threadsSpinner,
                 vm.threads(), flashBox, vm.flashAttention());
         saveButton.setOnAction(e -> vm.save());
+        openLogsButton.setOnAction(e -> openLogFolder.run());
         statusLabel.textProperty().bind(Bindings.createStringBinding(() -> switch (vm.saveState().get()) {
             case CLEAN -> "";
             case SAVED -> messages.get("settings.saved");

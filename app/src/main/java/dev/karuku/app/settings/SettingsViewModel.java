@@ -20,6 +20,8 @@ public final class SettingsViewModel {
     /// Outcome of the last save, for the screen's status line.
     public enum SaveState { CLEAN, SAVED, FAILED }
 
+    private static final System.Logger LOG = System.getLogger("dev.karuku.app.settings");
+
     private final SettingsStore store;
     private final Executor disk;
     private final UiThread ui;
@@ -72,6 +74,7 @@ public final class SettingsViewModel {
                 store.save(s);
                 ui.execute(() -> { saveError.set(""); saveState.set(SaveState.SAVED); });
             } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "Could not save settings", e);
                 ui.execute(() -> { saveError.set(e.getMessage()); saveState.set(SaveState.FAILED); });
             }
         });
