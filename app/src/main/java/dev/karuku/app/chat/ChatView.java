@@ -118,9 +118,13 @@ public final class ChatView {
                 vm.state().get() == ChatState.NO_MODEL ? "chat.empty.noModel.title" : "chat.empty.title"), vm.state()));
         emptyHint.textProperty().bind(Bindings.createStringBinding(() -> messages.get(
                 vm.state().get() == ChatState.NO_MODEL ? "chat.empty.noModel.hint" : "chat.empty.hint"), vm.state()));
-        errorLabel.textProperty().bind(vm.error());
-        errorLabel.managedProperty().bind(vm.error().isNotEmpty());
-        errorLabel.visibleProperty().bind(vm.error().isNotEmpty());
+        // an error, else a word that part of this chat's file could not be read
+        var problem = Bindings.createStringBinding(() -> !vm.error().get().isEmpty() ? vm.error().get()
+                : vm.unreadableLines().get() > 0 ? messages.get("chat.unreadable", vm.unreadableLines().get()) : "",
+                vm.error(), vm.unreadableLines());
+        errorLabel.textProperty().bind(problem);
+        errorLabel.managedProperty().bind(problem.isNotEmpty());
+        errorLabel.visibleProperty().bind(problem.isNotEmpty());
 
         inputArea.textProperty().bindBidirectional(vm.input());
         ImeSafeInput.install(inputArea, vm::send);

@@ -67,6 +67,7 @@ public final class ChatViewModel {
     private final ReadOnlyIntegerWrapper contextUsed = new ReadOnlyIntegerWrapper();
     private final ReadOnlyIntegerWrapper contextLength = new ReadOnlyIntegerWrapper();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final javafx.beans.property.ReadOnlyIntegerWrapper unreadableLines = new javafx.beans.property.ReadOnlyIntegerWrapper();
 
     // Streaming state (UI thread)
     private ChatBackend.Generation generation;
@@ -108,6 +109,8 @@ public final class ChatViewModel {
     public ReadOnlyIntegerProperty contextUsed() { return contextUsed.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty contextLength() { return contextLength.getReadOnlyProperty(); }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
+    /// Lines of the open conversation's log that could not be read and were skipped (0 for a clean log).
+    public ReadOnlyIntegerProperty unreadableLines() { return unreadableLines.getReadOnlyProperty(); }
 
     /// True when Send would do something: a model, no answer streaming, and some text typed.
     public ObservableValue<Boolean> canSend() {
@@ -131,6 +134,7 @@ public final class ChatViewModel {
         savedSystemPrompt = "";
         measureContext();
         error.set("");
+        unreadableLines.set(0);
     }
 
     /// Opens the saved conversation `id`.
@@ -152,6 +156,7 @@ public final class ChatViewModel {
             savedSystemPrompt = c.systemPrompt();
             measureContext();
             error.set("");
+            unreadableLines.set(c.unreadable());
         });
     }
 

@@ -30,6 +30,23 @@ class ChatViewModelTest {
     }
 
     @Test
+    void aChatWithUnreadableLinesOpensWithTheRestAndSaysHowManyWereSkipped() throws Exception {
+        String id;
+        try (var w = new ConversationStore(dir).create("Torn")) {
+            id = w.id();
+            w.add(Role.USER, "こんにちは");
+        }
+        java.nio.file.Files.writeString(dir.resolve(id + ".jsonl"), "{\"op\":\"react\",\"msg\":\"m1\"}\n{\"op\":\"add\",\"msg\":\"m2\",\"te",
+                java.nio.file.StandardOpenOption.APPEND);
+        var vm = vm();
+        vm.open(id);
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("こんにちは");
+        assertThat(vm.unreadableLines().get()).isEqualTo(2);
+        vm.newChat();
+        assertThat(vm.unreadableLines().get()).isZero();
+    }
+
+    @Test
     void withoutAModelNothingCanBeSent() {
         var vm = vm();
         vm.input().set("hello");

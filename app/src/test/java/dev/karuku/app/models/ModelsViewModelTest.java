@@ -63,13 +63,16 @@ class ModelsViewModelTest {
         Path q8 = models.resolve("org/Big-GGUF/Q8_0");
         Path first = dev.karuku.engine.hub.fake.TestRepos.gguf(q8.resolve("Big-Q8_0-00001-of-00002.gguf"), "Q8_0", 0, 2, 4, 32, 0, 0, 2);
         Path second = dev.karuku.engine.hub.fake.TestRepos.gguf(q8.resolve("Big-Q8_0-00002-of-00002.gguf"), "Q8_0", 2, 4, 4, 32, 0, 1, 2);
+        TestModels.successor(userHome.resolve("elsewhere.gguf"));
+        Files.createSymbolicLink(models.resolve("linked.gguf"), userHome.resolve("elsewhere.gguf"));
         Files.createDirectories(models.resolve(".downloading/job1"));
         TestModels.successor(models.resolve(".downloading/job1/unfinished.gguf"));
         var vm = new ModelsViewModel(() -> models, java.util.List::of, Runnable::run, UiThread.direct());
 
         vm.refresh();
 
-        assertThat(vm.models()).singleElement().satisfies(e -> {
+        assertThat(vm.models()).extracting(ModelEntry::name).containsExactly("Big-Q8_0-00001-of-00002.gguf", "linked.gguf");
+        assertThat(vm.models().getFirst()).satisfies(e -> {
             assertThat(e.path()).isEqualTo(first);
             assertThat(e.size()).isEqualTo(Files.size(first) + Files.size(second));
             assertThat(e.problem()).isEmpty();
@@ -78,6 +81,6 @@ class ModelsViewModelTest {
         vm.delete(vm.models().getFirst());
         assertThat(first).doesNotExist();
         assertThat(second).doesNotExist();
-        assertThat(vm.models()).isEmpty();
+        assertThat(vm.models()).extracting(ModelEntry::name).containsExactly("linked.gguf");
     }
 }

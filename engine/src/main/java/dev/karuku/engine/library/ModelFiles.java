@@ -35,7 +35,9 @@ public final class ModelFiles {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     String name = file.getFileName().toString();
-                    if (attrs.isRegularFile() && name.toLowerCase(Locale.ROOT).endsWith(".gguf") && !laterShard(name)) {
+                    // a link to a model on another disk counts; linked folders are not followed
+                    boolean regular = attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file));
+                    if (regular && name.toLowerCase(Locale.ROOT).endsWith(".gguf") && !laterShard(name)) {
                         out.add(file.toAbsolutePath().normalize());
                     }
                     return FileVisitResult.CONTINUE;
