@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.karuku.engine.hub.RepoFile;
+import dev.karuku.engine.store.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,27 +18,53 @@ import java.util.Optional;
 final class DownloadQueue {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger("dev.karuku.engine.download");
 
     private DownloadQueue() {}
 
+    /// The saved jobs. A job this version cannot read (a state of a newer version) is skipped, and a file with such a
+    /// job, or a torn one, is kept aside as `downloads.json.broken` before the next save replaces it.
     static List<DownloadJob> load(Path file) {
         List<DownloadJob> out = new ArrayList<>();
         if (!Files.isRegularFile(file)) return out;
+        byte[] bytes;
         try {
-            for (JsonNode n : JSON.readTree(file.toFile()).path("jobs")) {
-                List<RepoFile> files = new ArrayList<>();
-                for (JsonNode f : n.path("files")) {
-                    files.add(new RepoFile(f.path("path").asText(), f.path("size").asLong(-1), text(f, "sha256"), text(f, "gitOid")));
-                }
-                out.add(new DownloadJob(n.path("id").asText(), n.path("repo").asText(), n.path("commit").asText(),
-                        n.path("quant").asText(), files, DownloadJob.State.valueOf(n.path("state").asText("QUEUED")),
-                        n.path("bytesDone").asLong(0), n.path("totalBytes").asLong(0), text(n, "error").orElse(null),
-                        text(n, "errorKey").orElse(null), text(n, "modelId").orElse(null)));
-            }
-        } catch (IOException | RuntimeException e) {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
             return out;
         }
+        boolean skipped = false;
+        try {
+            for (JsonNode n : JSON.readTree(bytes).path("jobs")) {
+                try {
+                    out.add(job(n));
+                } catch (RuntimeException e) {
+                    skipped = true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            skipped = true;
+        }
+        if (skipped) {
+            try {
+                Path aside = PrivateFiles.keepAside(file, bytes);
+                LOG.log(System.Logger.Level.WARNING, "Part of the download queue could not be read; the file is kept as " + aside.getFileName());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Part of the download queue could not be read or kept aside", e);
+            }
+        }
         return out;
+    }
+
+    private static DownloadJob job(JsonNode n) {
+        List<RepoFile> files = new ArrayList<>();
+        for (JsonNode f : n.path("files")) {
+            files.add(new RepoFile(f.path("path").asText(), f.path("size").asLong(-1), text(f, "sha256"), text(f, "gitOid")));
+        }
+        return new DownloadJob(n.path("id").asText(), n.path("repo").asText(), n.path("commit").asText(),
+                n.path("quant").asText(), files, DownloadJob.State.valueOf(n.path("state").asText("QUEUED")),
+                n.path("bytesDone").asLong(0), n.path("totalBytes").asLong(0), text(n, "error").orElse(null),
+                text(n, "errorKey").orElse(null), text(n, "modelId").orElse(null));
     }
 
     static void save(Path file, List<DownloadJob> jobs) throws IOException {
@@ -57,7 +84,7 @@ final class DownloadQueue {
                 f.gitOid().ifPresent(s -> o.put("gitOid", s));
             }
         }
-        dev.karuku.engine.store.PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 
     private static Optional<String> text(JsonNode n, String field) {

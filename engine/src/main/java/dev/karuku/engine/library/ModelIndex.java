@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ final class ModelIndex {
             if (p.currentToken() != JsonToken.END_OBJECT) throw new IOException("the file ends early");
         } catch (IOException | RuntimeException e) {
             index.torn = true;
-            keepAside(file, bytes);
+            PrivateFiles.keepAside(file, bytes);
         }
         if (index.torn) {
             index.problem = "models.json is damaged (" + index.models.size() + " model(s) read from it); a copy is kept as "
@@ -96,19 +95,6 @@ final class ModelIndex {
             if (id == null || models.stream().noneMatch(m -> m.id().equals(id))) list.add(n);
         }
         PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-    }
-
-    /// Keeps a damaged index aside before it is ever replaced: `models.json.broken`, or the next free
-    /// `models.json.broken-N` when an older damaged copy with other content is there.
-    private static void keepAside(Path file, byte[] bytes) throws IOException {
-        for (int i = 1; ; i++) {
-            Path aside = file.resolveSibling(file.getFileName() + ".broken" + (i == 1 ? "" : "-" + i));
-            if (!Files.exists(aside)) {
-                PrivateFiles.writeAtomically(aside, bytes);
-                return;
-            }
-            if (Arrays.equals(Files.readAllBytes(aside), bytes)) return;
-        }
     }
 
     private static ObjectNode toJson(InstalledModel m, ObjectNode n) {

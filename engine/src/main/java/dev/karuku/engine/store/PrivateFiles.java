@@ -45,6 +45,19 @@ public final class PrivateFiles {
         }
     }
 
+    /// Keeps a copy of a damaged `file` (its `bytes` as read) before anything replaces it: `name.broken`, or the next
+    /// free `name.broken-N` when an older damaged copy with other content is there. Returns the copy.
+    public static Path keepAside(Path file, byte[] bytes) throws IOException {
+        for (int i = 1; ; i++) {
+            Path aside = file.resolveSibling(file.getFileName() + ".broken" + (i == 1 ? "" : "-" + i));
+            if (!Files.exists(aside)) {
+                writeAtomically(aside, bytes);
+                return aside;
+            }
+            if (java.util.Arrays.equals(Files.readAllBytes(aside), bytes)) return aside;
+        }
+    }
+
     /// Opens `file` for appending, creating it `rw-------`; an existing file is made owner-only.
     public static FileChannel openForAppend(Path file) throws IOException {
         FileChannel ch = open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
