@@ -76,12 +76,17 @@ public final class ModelLibrary {
             throws IOException {
         Summary s = summarize(files);
         // `repo:quant` unless another file of the repo has the same quant label (A-Q4_K_M.gguf, B-Q4_K_M.gguf): then the
-        // file's own name, so one never replaces the other in the list
+        // file's own name, so one never replaces the other in the list; a file downloaded again keeps its id
         String id = source.repo() + ":" + source.quant();
         String name = source.repo().substring(source.repo().indexOf('/') + 1) + " " + source.quant();
         String taken = id;
         Path first = files.getFirst().toAbsolutePath().normalize();
-        if (index().models.stream().anyMatch(m -> m.id().equals(taken) && !sameFile(m.primaryFile(), first))) {
+        List<InstalledModel> all = index().models;
+        Optional<InstalledModel> again = all.stream().filter(m -> sameFile(m.primaryFile(), first)).findFirst();
+        if (again.isPresent()) {
+            id = again.get().id();
+            name = again.get().displayName();
+        } else if (all.stream().anyMatch(m -> m.id().equals(taken))) {
             id = uniqueId(source.repo() + ":" + baseName(first));
             name = source.repo().substring(source.repo().indexOf('/') + 1) + " " + baseName(first);
         }
@@ -186,8 +191,9 @@ public final class ModelLibrary {
                 Summary s = summarize(files);
                 Path rel = root.relativize(f);
                 String base = baseName(f);
-                String id = rel.getNameCount() >= 3 ? rel.getName(0) + "/" + rel.getName(1) + ":" + base : "local:" + base;
-                for (int i = 2; idTaken(index.models, id); i++) id = id.replaceFirst("-\\d+$", "") + "-" + i;
+                String wanted = rel.getNameCount() >= 3 ? rel.getName(0) + "/" + rel.getName(1) + ":" + base : "local:" + base;
+                String id = wanted;
+                for (int i = 2; idTaken(index.models, id); i++) id = wanted + "-" + i;
                 index.models.add(new InstalledModel(id, base, files, InstalledModel.Origin.IMPORTED, s.size, List.of(), s.facts,
                         null, Files.getLastModifiedTime(f).toInstant()));
                 found++;

@@ -164,7 +164,9 @@ class ModelLibraryTest {
         assertThat(b.id()).isNotEqualTo(a.id());
         assertThat(lib.list()).extracting(InstalledModel::primaryFile).containsExactlyInAnyOrder(a.primaryFile(), b.primaryFile());
 
-        download(lib, "org/Mix-GGUF", "A-Q4_K_M.gguf", "Q4_K_M"); // downloaded again: replaces itself only
+        // downloaded again: each replaces itself only and keeps its id
+        assertThat(download(lib, "org/Mix-GGUF", "B-Q4_K_M.gguf", "Q4_K_M").id()).isEqualTo(b.id());
+        assertThat(download(lib, "org/Mix-GGUF", "A-Q4_K_M.gguf", "Q4_K_M").id()).isEqualTo(a.id());
         assertThat(lib.list()).hasSize(2);
         lib.remove(a.id());
         assertThat(a.primaryFile()).doesNotExist();
