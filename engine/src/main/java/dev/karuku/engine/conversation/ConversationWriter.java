@@ -31,7 +31,8 @@ public final class ConversationWriter implements AutoCloseable {
         try {
             // a log whose last line was torn (power cut, full disk) gets its newline first: appended to the torn
             // line, the new entry would be unreadable too
-            boolean torn = PrivateFiles.lastByte(file) >= 0 && PrivateFiles.lastByte(file) != '\n';
+            int last = PrivateFiles.lastByte(file);
+            boolean torn = last >= 0 && last != '\n';
             this.channel = PrivateFiles.openForAppend(file);
             if (torn) {
                 ByteBuffer nl = ByteBuffer.wrap(new byte[] {'\n'});
