@@ -89,7 +89,9 @@ public final class ModelPageView {
         busy.visibleProperty().bind(vm.state().isEqualTo(ModelPageState.LOADING));
         gatedBadge.setVisible(false);
         errorLabel.textProperty().bind(Bindings.createStringBinding(
-                () -> vm.errorKey().get().isEmpty() ? "" : messages.get(vm.errorKey().get()), vm.errorKey()));
+                () -> vm.errorKey().get().isEmpty() ? "" : vm.errorDetail().get().isEmpty() ? messages.get(vm.errorKey().get())
+                        : messages.get(vm.errorKey().get(), vm.errorDetail().get()),
+                vm.errorKey(), vm.errorDetail()));
         errorLabel.managedProperty().bind(vm.errorKey().isNotEmpty());
         quantCard.visibleProperty().bind(vm.state().isEqualTo(ModelPageState.READY));
         quantCard.managedProperty().bind(quantCard.visibleProperty());
