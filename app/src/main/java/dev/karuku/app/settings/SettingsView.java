@@ -8,7 +8,6 @@ import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
@@ -30,9 +29,9 @@ public final class SettingsView {
     @FXML private ComboBox<LanguageChoice> languageBox;
     @FXML private ComboBox<ThemeChoice> themeBox;
     @FXML private Spinner<Integer> contextSpinner;
-    @FXML private ComboBox<String> kvBox;
+    @FXML private ComboBox<dev.karuku.engine.llama.KvCacheType> kvBox;
     @FXML private Spinner<Integer> threadsSpinner;
-    @FXML private CheckBox flashBox;
+    @FXML private ComboBox<dev.karuku.engine.llama.FlashAttention> flashBox;
     @FXML private Button saveButton;
     @FXML private Label statusLabel;
 
