@@ -1,5 +1,6 @@
 package dev.karuku.app.load;
 
+import dev.karuku.app.ui.EstimateCaveat;
 import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.Fit;
@@ -8,7 +9,6 @@ import dev.karuku.engine.estimate.MemoryEstimator;
 import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
-import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public final class EstimatorPlanner implements MemoryPlanner {
         else verdict = "PARTLY_ON_GPU";
         double speed = verdict.equals("WONT_FIT") ? 0 : SpeedEstimate.tokensPerSecond(gguf, e, hw);
         return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed,
-                e.approximate() ? e.reasons() : java.util.List.of(), unmeasured(hw));
+                e.approximate() ? e.reasons() : java.util.List.of(), EstimateCaveat.unmeasuredGpu(hw));
     }
 
     @Override
@@ -55,16 +55,6 @@ public final class EstimatorPlanner implements MemoryPlanner {
     public LoadRequest bestFit(Path file, LoadRequest base) {
         EstimateOptions best = BestFit.of(read(file), options(base), hardware.get()).options();
         return new LoadRequest(best.gpuLayers(), (int) best.contextLength(), best.kvType(), best.flashAttention(), base.threads());
-    }
-
-    /// The estimator is calibrated against llama.cpp's own buffers on the CPU and on Vulkan; a CUDA or Metal GPU
-    /// was never measured, so its figures are a calculation only and the screen says so.
-    static String unmeasured(Hardware hw) {
-        return hw.primaryGpu().map(GpuDevice::backend).map(b -> switch (b) {
-            case CUDA -> "CUDA";
-            case METAL -> "Metal";
-            default -> "";
-        }).orElse("");
     }
 
     private static EstimateOptions options(LoadRequest r) {

@@ -1,5 +1,6 @@
 package dev.karuku.app.load;
 
+import dev.karuku.app.ui.EstimateCaveat;
 import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Fxml;
 import dev.karuku.app.ui.LoadSettingFields;
@@ -110,7 +111,7 @@ public final class LoadView {
     private void showPlan(MemoryPlanner.Plan p) {
         verdictLabel.setVisible(p != null);
         speedLabel.setVisible(p != null);
-        String caveat = p == null ? "" : caveat(p);
+        String caveat = p == null ? "" : EstimateCaveat.text(messages, p.approximate(), p.unmeasuredGpu());
         approximateLabel.setText(caveat);
         approximateLabel.setVisible(!caveat.isEmpty());
         approximateLabel.setManaged(!caveat.isEmpty());
@@ -130,17 +131,5 @@ public final class LoadView {
         });
         verdictLabel.setId("load-verdict");
         speedLabel.setText(Formats.speedText(messages, p.tokensPerSecond()));
-    }
-
-    /// Why the figures are less sure than usual: an estimate with parts that are a closed form rather than
-    /// calibrated against llama.cpp, or a GPU kind the estimator was never measured on.
-    private String caveat(MemoryPlanner.Plan p) {
-        StringBuilder b = new StringBuilder();
-        if (!p.approximate().isEmpty()) b.append(messages.get("load.approximate", String.join("; ", p.approximate())));
-        if (!p.unmeasuredGpu().isEmpty()) {
-            if (!b.isEmpty()) b.append('\n');
-            b.append(messages.get("load.gpuNotMeasured", p.unmeasuredGpu()));
-        }
-        return b.toString();
     }
 }

@@ -81,4 +81,18 @@ class LoadViewTest {
         robot.interact(() -> flash.setValue(FlashAttention.ON));
         assertThat(kv.getItems()).containsExactly(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0);
     }
+
+    @Test
+    void aGpuKindTheEstimatorWasNeverMeasuredOnIsNamed() throws Exception {
+        Hardware pc = Hardware.cpuOnly(32 * GIB, 24 * GIB, 8).withGpus(List.of(new GpuDevice("CUDA0", "test", 8 * GIB, 8 * GIB)));
+        LoadViewModel vm = show(pc);
+        Path model = TestModels.successor(dir.resolve("successor.gguf"));
+        robot.interact(() -> vm.file().set(model));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        Label caveat = robot.lookup("#load-approximate").queryAs(Label.class);
+        assertThat(caveat.isVisible()).isTrue();
+        assertThat(caveat.getText()).contains("never measured on a CUDA GPU");
+    }
 }
