@@ -128,7 +128,7 @@ public final class LoadViewModel {
                     bestFit = best;
                     apply(best);
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 ui.execute(() -> fail(e));
             }
         });
@@ -188,7 +188,7 @@ public final class LoadViewModel {
             LoadRequest best;
             try {
                 best = planner.bestFit(f, base);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 ui.execute(() -> { if (gen == fitGeneration.get()) { fail(e); replan(); } });
                 return;
             }
@@ -258,7 +258,7 @@ public final class LoadViewModel {
                     maxGpuLayers.set(p.layers() + 1);
                     plan.set(p);
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 ui.execute(() -> { if (gen == planGeneration.get()) fail(e); });
             }
         });
