@@ -126,7 +126,8 @@ public final class KarukuApp extends Application {
         discover = new DiscoverViewModel(() -> hubClient, io, ui);
         ModelLoader loader = new LlamaModelLoader();
         MemoryPlanner planner = EstimatorPlanner.forThisMachine();
-        load = new LoadViewModel(loader, planner, session, initial.loadDefaults(), new SerialExecutor("karuku-estimate"), ui);
+        load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json")),
+                new SerialExecutor("karuku-estimate"), ui);
         stage.setTitle("Karuku");
         for (int size : new int[] {16, 24, 32, 48, 64, 128, 256}) {
             var icon = KarukuApp.class.getResource("/dev/karuku/app/icons/karuku-" + size + ".png");

@@ -155,6 +155,33 @@ class ChatScreenTest {
     }
 
     @Test
+    void theSendButtonFollowsTheTextBoxAndAClickSends() throws Exception {
+        app = start();
+        load(app, 5);
+        TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
+        javafx.scene.control.Button send = robot.lookup("#chat-send").queryButton();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(send.isDisabled()).as("nothing typed").isTrue();
+        for (String text : new String[] {"abc", "uvw"}) {
+            int before = messages().size();
+            robot.clickOn(input).write(text);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(send.isDisabled()).as("'%s' typed", text).isFalse();
+            robot.clickOn(send);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == before + 2 && lastText().length() >= 3);
+            assertThat(input.getText()).isEmpty();
+            robot.type(KeyCode.ESCAPE);
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(send::isVisible));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(send.isDisabled()).as("the box is empty again after sending '%s'", text).isTrue();
+        }
+        assertThat(messages()).extracting(m -> m.text().get()).element(0).isEqualTo("abc");
+        assertThat(messages().get(1).text().get()).startsWith("def");
+        assertThat(messages().get(2).text().get()).isEqualTo("uvw");
+        assertThat(messages().get(3).text().get()).startsWith("xyz");
+    }
+
+    @Test
     void enterWhileAnImeIsComposingDoesNotSend() throws Exception {
         app = start();
         load(app, 5);

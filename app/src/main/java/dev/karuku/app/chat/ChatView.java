@@ -128,7 +128,7 @@ public final class ChatView {
 
         inputArea.textProperty().bindBidirectional(vm.input());
         ImeSafeInput.install(inputArea, vm::send);
-        sendButton.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.canSend().getValue(), vm.canSend()));
+        sendButton.disableProperty().bind(vm.canSend().not());
         sendButton.setOnAction(e -> { vm.send(); inputArea.requestFocus(); });
         stopButton.setOnAction(e -> vm.stop());
         stopButton.visibleProperty().bind(vm.state().isEqualTo(ChatState.GENERATING));

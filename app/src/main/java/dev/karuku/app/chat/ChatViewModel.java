@@ -16,6 +16,8 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -68,6 +70,7 @@ public final class ChatViewModel {
     private final ReadOnlyIntegerWrapper contextLength = new ReadOnlyIntegerWrapper();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final javafx.beans.property.ReadOnlyIntegerWrapper unreadableLines = new javafx.beans.property.ReadOnlyIntegerWrapper();
+    private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper();
 
     // Streaming state (UI thread)
     private ChatBackend.Generation generation;
@@ -92,6 +95,7 @@ public final class ChatViewModel {
         });
         contextLength.set(backend.getValue() == null ? 0 : backend.getValue().contextLength());
         preset.addListener((o, a, p) -> applyPreset(p));
+        canSend.bind(Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank(), state, input));
         updateState();
     }
 
@@ -112,10 +116,10 @@ public final class ChatViewModel {
     /// Lines of the open conversation's log that could not be read and were skipped (0 for a clean log).
     public ReadOnlyIntegerProperty unreadableLines() { return unreadableLines.getReadOnlyProperty(); }
 
-    /// True when Send would do something: a model, no answer streaming, and some text typed.
-    public ObservableValue<Boolean> canSend() {
-        return Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank(), state, input);
-    }
+    /// True when Send would do something: a model, no answer streaming, and some text typed. One property kept up
+    /// to date for the view model's life: a binding made afresh per call is only weakly held by what binds to it,
+    /// and once collected the Send button stopped following the text box.
+    public ReadOnlyBooleanProperty canSend() { return canSend.getReadOnlyProperty(); }
 
     // Commands
 

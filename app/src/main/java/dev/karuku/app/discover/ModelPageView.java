@@ -51,6 +51,7 @@ public final class ModelPageView {
     @FXML private Label stopTitle;
     @FXML private Label verdictLabel;
     @FXML private Label speedLabel;
+    @FXML private Label caveatLabel;
     @FXML private ProgressIndicator stopBusy;
     @FXML private ProgressBar ramBar;
     @FXML private Label ramLabel;
@@ -89,7 +90,9 @@ public final class ModelPageView {
         busy.visibleProperty().bind(vm.state().isEqualTo(ModelPageState.LOADING));
         gatedBadge.setVisible(false);
         errorLabel.textProperty().bind(Bindings.createStringBinding(
-                () -> vm.errorKey().get().isEmpty() ? "" : messages.get(vm.errorKey().get()), vm.errorKey()));
+                () -> vm.errorKey().get().isEmpty() ? "" : vm.errorDetail().get().isEmpty() ? messages.get(vm.errorKey().get())
+                        : messages.get(vm.errorKey().get(), vm.errorDetail().get()),
+                vm.errorKey(), vm.errorDetail()));
         errorLabel.managedProperty().bind(vm.errorKey().isNotEmpty());
         quantCard.visibleProperty().bind(vm.state().isEqualTo(ModelPageState.READY));
         quantCard.managedProperty().bind(quantCard.visibleProperty());
@@ -208,6 +211,8 @@ public final class ModelPageView {
         if (i >= 0 && i < stopLabels.getChildren().size()) stopLabels.getChildren().get(i).getStyleClass().add("selected");
         downloadButton.setDisable(s == null || vm.access().get() != Access.GRANTED);
         if (s == null) {
+            caveatLabel.setVisible(false);
+            caveatLabel.setManaged(false);
             stopTitle.setText("");
             downloadButton.setText(messages.get("model.download.none"));
             return;
@@ -215,6 +220,12 @@ public final class ModelPageView {
         stopTitle.setText(s.label() + " · " + Formats.bytes(s.sizeBytes()));
         downloadButton.setText(messages.get("model.download", s.label(), Formats.bytes(s.sizeBytes())));
         QuantStop q = s.estimate().get();
+        String caveat = q == null ? "" : dev.karuku.app.ui.EstimateCaveat.text(messages,
+                q.estimate().approximate() ? q.estimate().reasons() : java.util.List.of(),
+                dev.karuku.app.ui.EstimateCaveat.unmeasuredGpu(vm.machine().get()));
+        caveatLabel.setText(caveat);
+        caveatLabel.setVisible(!caveat.isEmpty());
+        caveatLabel.setManaged(!caveat.isEmpty());
         stopBusy.setVisible(q == null && s.errorKey().get().isEmpty());
         verdictLabel.getStyleClass().removeIf(c -> c.startsWith("verdict-"));
         if (q == null) {

@@ -1,5 +1,6 @@
 package dev.karuku.app.discover;
 
+import dev.karuku.app.ui.NativesProblem;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.QuantChoices;
@@ -51,6 +52,7 @@ public final class ModelPageViewModel {
     private final ObservableList<StopItem> stopsReadOnly = FXCollections.unmodifiableObservableList(stops);
     private final ReadOnlyObjectWrapper<ModelPageState> state = new ReadOnlyObjectWrapper<>(ModelPageState.LOADING);
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper errorDetail = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper readme = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<Access> access = new ReadOnlyObjectWrapper<>(Access.GRANTED);
     private final ReadOnlyObjectWrapper<Hardware> machine = new ReadOnlyObjectWrapper<>();
@@ -81,6 +83,8 @@ public final class ModelPageViewModel {
     public ObservableList<StopItem> stops() { return stopsReadOnly; }
     public ReadOnlyObjectProperty<ModelPageState> state() { return state.getReadOnlyProperty(); }
     public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }
+    /// The argument of [#errorKey]'s message (the folders looked in when llama.cpp's libraries are missing).
+    public ReadOnlyStringProperty errorDetail() { return errorDetail.getReadOnlyProperty(); }
     /// The model card's Markdown ("" when the repo has none).
     public ReadOnlyStringProperty readme() { return readme.getReadOnlyProperty(); }
     /// Whether this user may download the files (gated repos need an approved token).
@@ -125,8 +129,11 @@ public final class ModelPageViewModel {
                 });
             } catch (Exception | Error e) { // an Error too (natives missing for the hardware probe): never loading forever
                 LOG.log(System.Logger.Level.WARNING, "cannot open " + repo, e);
-                String key = HubErrorKeys.of(e);
+                // the hardware probe needs llama.cpp's libraries: their absence is no Hub failure
+                String folders = NativesProblem.folders(e).orElse("");
+                String key = folders.isEmpty() ? HubErrorKeys.of(e) : NativesProblem.KEY;
                 ui.execute(() -> {
+                    errorDetail.set(folders);
                     errorKey.set(key);
                     state.set(ModelPageState.ERROR);
                 });

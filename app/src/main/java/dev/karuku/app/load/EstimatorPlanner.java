@@ -1,15 +1,17 @@
 package dev.karuku.app.load;
 
+import dev.karuku.app.ui.EstimateCaveat;
+import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.Fit;
 import dev.karuku.engine.estimate.MemoryEstimate;
 import dev.karuku.engine.estimate.MemoryEstimator;
+import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /// [MemoryPlanner] over the engine's estimator: reads the GGUF header, estimates RAM and VRAM for the options,
@@ -39,8 +41,9 @@ public final class EstimatorPlanner implements MemoryPlanner {
         else if (r.gpuLayers() == 0 || vramHave == 0) verdict = fit.verdict().name().equals("DOES_NOT_FIT") ? "WONT_FIT" : "CPU_ONLY";
         else if (r.gpuLayers() >= e.layers() + 1) verdict = "FITS_ON_GPU";
         else verdict = "PARTLY_ON_GPU";
-        double speed = verdict.equals("WONT_FIT") ? 0 : dev.karuku.engine.estimate.SpeedEstimate.tokensPerSecond(gguf, e, hw);
-        return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed);
+        double speed = verdict.equals("WONT_FIT") ? 0 : SpeedEstimate.tokensPerSecond(gguf, e, hw);
+        return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed,
+                e.approximate() ? e.reasons() : java.util.List.of(), EstimateCaveat.unmeasuredGpu(hw));
     }
 
     @Override
@@ -48,10 +51,15 @@ public final class EstimatorPlanner implements MemoryPlanner {
         return Fit.of(read(file), options(r), hardware.get()).maxGpuLayers();
     }
 
+    @Override
+    public LoadRequest bestFit(Path file, LoadRequest base) {
+        EstimateOptions best = BestFit.of(read(file), options(base), hardware.get()).options();
+        return new LoadRequest(best.gpuLayers(), (int) best.contextLength(), best.kvType(), best.flashAttention(), base.threads());
+    }
+
     private static EstimateOptions options(LoadRequest r) {
         return EstimateOptions.defaults().withGpuLayers(r.gpuLayers()).withContextLength(r.contextLength())
-                .withKvType(dev.karuku.engine.llama.KvCacheType.valueOf(r.kvCacheType().toUpperCase(Locale.ROOT)))
-                .withFlashAttention(r.flashAttention() ? dev.karuku.engine.llama.FlashAttention.ON : dev.karuku.engine.llama.FlashAttention.OFF);
+                .withKvType(r.kvCacheType()).withFlashAttention(r.flashAttention());
     }
 
     private static GgufFile read(Path file) {

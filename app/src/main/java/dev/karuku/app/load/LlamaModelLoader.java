@@ -2,8 +2,6 @@ package dev.karuku.app.load;
 
 import dev.karuku.engine.estimate.BufferLogParser;
 import dev.karuku.engine.estimate.MeasuredBuffers;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
@@ -27,8 +25,8 @@ public final class LlamaModelLoader implements ModelLoader {
             try (var sub = LlamaLog.subscribe(line -> { synchronized (log) { log.append(line.text()).append('\n'); } })) {
                 LlamaRuntime runtime = LlamaRuntime.load();
                 LoadOptions o = LoadOptions.defaults().withGpuLayers(r.gpuLayers()).withContextLength(r.contextLength())
-                        .withKvCacheType(KvCacheType.valueOf(r.kvCacheType().toUpperCase(Locale.ROOT)))
-                        .withFlashAttention(r.flashAttention() ? FlashAttention.ON : FlashAttention.OFF)
+                        .withKvCacheType(r.kvCacheType())
+                        .withFlashAttention(r.flashAttention())
                         .withProgress(f -> {
                             progress.accept(f);
                             return !cancelled.get();

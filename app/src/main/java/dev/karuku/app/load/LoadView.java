@@ -1,5 +1,6 @@
 package dev.karuku.app.load;
 
+import dev.karuku.app.ui.EstimateCaveat;
 import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Fxml;
 import dev.karuku.app.ui.LoadSettingFields;
@@ -7,7 +8,6 @@ import dev.karuku.app.ui.Messages;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -32,10 +32,12 @@ public final class LoadView {
     @FXML private Label vramLabel;
     @FXML private Label verdictLabel;
     @FXML private Label speedLabel;
+    @FXML private Label approximateLabel;
+    @FXML private Label startLabel;
     @FXML private Spinner<Integer> contextSpinner;
-    @FXML private ComboBox<String> kvBox;
+    @FXML private ComboBox<dev.karuku.engine.llama.KvCacheType> kvBox;
     @FXML private Spinner<Integer> threadsSpinner;
-    @FXML private CheckBox flashBox;
+    @FXML private ComboBox<dev.karuku.engine.llama.FlashAttention> flashBox;
     @FXML private Button loadButton;
     @FXML private ProgressBar progressBar;
     @FXML private Button cancelButton;
@@ -60,8 +62,19 @@ public final class LoadView {
                 () -> vm.file().get() == null ? messages.get("load.noFile") : vm.file().get().getFileName().toString(), vm.file()));
         layersSlider.setMin(0);
         layersSlider.maxProperty().bind(vm.maxGpuLayers());
-        layersSlider.valueProperty().addListener((o, a, v) -> vm.gpuLayers().set((int) Math.round(v.doubleValue())));
-        vm.gpuLayers().addListener((o, a, v) -> layersSlider.setValue(v.intValue()));
+        // The view model may set more layers than the slider's maximum allows until the file's plan arrives: the
+        // slider clamps, and that clamp must not travel back as the user's choice (it opened models at 0 layers).
+        boolean[] fromViewModel = {false};
+        layersSlider.valueProperty().addListener((o, a, v) -> {
+            if (!fromViewModel[0]) vm.gpuLayers().set((int) Math.round(v.doubleValue()));
+        });
+        Runnable showLayers = () -> {
+            fromViewModel[0] = true;
+            layersSlider.setValue(vm.gpuLayers().get());
+            fromViewModel[0] = false;
+        };
+        vm.gpuLayers().addListener(o -> showLayers.run());
+        vm.maxGpuLayers().addListener(o -> showLayers.run());
         layersLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> vm.gpuLayers().get() + " / " + vm.maxGpuLayers().get(), vm.gpuLayers(), vm.maxGpuLayers()));
         autoButton.setOnAction(e -> vm.auto());
@@ -78,19 +91,30 @@ public final class LoadView {
         chatButton.visibleProperty().bind(vm.state().isEqualTo(LoadState.LOADED));
         chatButton.setOnAction(e -> openChat.run());
         errorLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.error().get().isEmpty() ? ""
-                : messages.get("load.failed", vm.error().get()), vm.error()));
+                : messages.get(vm.errorKey().get().isEmpty() ? "load.failed" : vm.errorKey().get(), vm.error().get()),
+                vm.error(), vm.errorKey()));
+        startLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.bestFitShown().get() ? messages.get("load.start.bestFit")
+                : vm.remembered().get() ? messages.get("load.start.remembered") : "", vm.bestFitShown(), vm.remembered()));
+        startLabel.visibleProperty().bind(startLabel.textProperty().isNotEmpty());
+        startLabel.managedProperty().bind(startLabel.visibleProperty());
         adviceLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.state().get() == LoadState.FAILED
                 ? messages.get("load.advice") : "", vm.state()));
         layersSlider.setId("load-layers");
         loadButton.setId("load-load");
         chatButton.setId("load-chat");
         autoButton.setId("load-auto");
+        startLabel.setId("load-start");
+        approximateLabel.setId("load-approximate");
         showPlan(vm.plan().get());
     }
 
     private void showPlan(MemoryPlanner.Plan p) {
         verdictLabel.setVisible(p != null);
         speedLabel.setVisible(p != null);
+        String caveat = p == null ? "" : EstimateCaveat.text(messages, p.approximate(), p.unmeasuredGpu());
+        approximateLabel.setText(caveat);
+        approximateLabel.setVisible(!caveat.isEmpty());
+        approximateLabel.setManaged(!caveat.isEmpty());
         if (p == null) return;
         layersSlider.setMajorTickUnit(Math.max(1, (p.layers() + 1) / 8));
         ramBar.setProgress(p.ramHave() == 0 ? 0 : Math.min(1, p.ramNeeded() / (double) p.ramHave()));

@@ -1,13 +1,20 @@
 package dev.karuku.app.load;
 
 import dev.karuku.app.settings.LoadDefaults;
+import dev.karuku.app.ui.NativesProblem;
 import dev.karuku.app.ui.UiThread;
+import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.KvCacheType;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import javafx.beans.property.BooleanProperty;
+import java.util.function.Supplier;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -16,66 +23,90 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
 
-/// The Load screen: options with a live memory plan (re-estimated in the background on every change, latest
-/// wins), "Auto" for the most GPU layers that fit, a cancellable load whose failure is explained, and on
-/// success the model handed to the [ModelSession].
+/// The Load screen: a model opens on the options that fit best on this PC (or on the ones chosen for it last
+/// time), with a live memory plan (re-estimated in the background on every change, latest wins), "Auto" to go
+/// back to the best fit, a cancellable load whose failure is explained, and on success the model handed to the
+/// [ModelSession] and the choice remembered for the model.
 public final class LoadViewModel {
     private final ModelLoader loader;
     private final MemoryPlanner planner;
     private final ModelSession session;
+    private final Supplier<LoadDefaults> defaults;
+    private final LoadChoices choices;
     private final Executor background;
     private final UiThread ui;
     private final AtomicLong planGeneration = new AtomicLong();
+    private final AtomicLong fitGeneration = new AtomicLong();
 
     // Properties
     private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
     private final IntegerProperty gpuLayers = new SimpleIntegerProperty(0);
     private final ReadOnlyIntegerWrapper maxGpuLayers = new ReadOnlyIntegerWrapper(0);
     private final IntegerProperty contextLength = new SimpleIntegerProperty();
-    private final StringProperty kvCacheType = new SimpleStringProperty();
-    private final BooleanProperty flashAttention = new SimpleBooleanProperty();
+    private final ObjectProperty<KvCacheType> kvCacheType = new SimpleObjectProperty<>();
+    private final ObjectProperty<FlashAttention> flashAttention = new SimpleObjectProperty<>();
     private final IntegerProperty threads = new SimpleIntegerProperty();
     private final ReadOnlyObjectWrapper<MemoryPlanner.Plan> plan = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyBooleanWrapper bestFitShown = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper remembered = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<LoadState> state = new ReadOnlyObjectWrapper<>(LoadState.IDLE);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
     private ModelLoader.Loading loading;
+    /// The best fit of the file shown (null until computed); a load with other options is remembered.
+    private LoadRequest bestFit;
+    /// True while options are being set together (one plan afterwards, not one per option).
+    private boolean applying;
 
-    public LoadViewModel(ModelLoader loader, MemoryPlanner planner, ModelSession session, LoadDefaults defaults,
-                         Executor background, UiThread ui) {
+    /// @param defaults the Settings' load options, as they are now
+    /// @param choices  the options chosen per model (null: nothing is remembered)
+    public LoadViewModel(ModelLoader loader, MemoryPlanner planner, ModelSession session, Supplier<LoadDefaults> defaults,
+                         LoadChoices choices, Executor background, UiThread ui) {
         this.loader = loader;
         this.planner = planner;
         this.session = session;
+        this.defaults = defaults;
+        this.choices = choices;
         this.background = background;
         this.ui = ui;
-        contextLength.set(defaults.contextLength());
-        kvCacheType.set(defaults.kvCacheType());
-        flashAttention.set(defaults.flashAttention());
-        threads.set(defaults.threads());
-        file.addListener((o, a, f) -> { state.set(LoadState.IDLE); error.set(""); replan(); });
-        gpuLayers.addListener(o -> replan());
-        contextLength.addListener(o -> replan());
-        kvCacheType.addListener(o -> replan());
-        flashAttention.addListener(o -> replan());
+        LoadDefaults d = defaults.get();
+        contextLength.set(d.contextLength());
+        kvCacheType.set(d.kvCacheType());
+        flashAttention.set(d.flashAttention());
+        threads.set(d.threads());
+        file.addListener((o, a, f) -> { state.set(LoadState.IDLE); setError("", ""); startFromBestFit(f); });
+        gpuLayers.addListener(o -> changed());
+        contextLength.addListener(o -> changed());
+        kvCacheType.addListener(o -> changed());
+        flashAttention.addListener((o, a, f) -> {
+            // llama.cpp refuses a quantized V cache with flash attention off
+            if (f == FlashAttention.OFF && kvCacheType.get().isQuantized()) kvCacheType.set(KvCacheType.F16);
+            changed();
+        });
     }
 
     public ObjectProperty<Path> file() { return file; }
     public IntegerProperty gpuLayers() { return gpuLayers; }
     public ReadOnlyIntegerProperty maxGpuLayers() { return maxGpuLayers.getReadOnlyProperty(); }
     public IntegerProperty contextLength() { return contextLength; }
-    public StringProperty kvCacheType() { return kvCacheType; }
-    public BooleanProperty flashAttention() { return flashAttention; }
+    public ObjectProperty<KvCacheType> kvCacheType() { return kvCacheType; }
+    public ObjectProperty<FlashAttention> flashAttention() { return flashAttention; }
     public IntegerProperty threads() { return threads; }
     public ReadOnlyObjectProperty<MemoryPlanner.Plan> plan() { return plan.getReadOnlyProperty(); }
+    /// True while the options shown are the best fit for this PC.
+    public ReadOnlyBooleanProperty bestFitShown() { return bestFitShown.getReadOnlyProperty(); }
+    /// True while the options shown are the ones chosen for this model last time.
+    public ReadOnlyBooleanProperty remembered() { return remembered.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<LoadState> state() { return state.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty progress() { return progress.getReadOnlyProperty(); }
+    /// What went wrong: llama.cpp's or the estimator's reason, or the argument of [#errorKey]'s message.
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
+    /// The message key for [#error] ("" for the plain "could not be loaded" message).
+    public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }
 
     public LoadRequest request() {
         return new LoadRequest(gpuLayers.get(), contextLength.get(), kvCacheType.get(), flashAttention.get(), threads.get());
@@ -83,17 +114,22 @@ public final class LoadViewModel {
 
     // Commands
 
-    /// Sets the GPU-layers slider to the most layers that fit.
+    /// Goes back to the options that fit best on this PC.
     public void auto() {
         Path f = file.get();
         if (f == null) return;
-        LoadRequest r = request();
+        LoadRequest base = baseRequest();
+        long gen = fitGeneration.incrementAndGet();
         background.execute(() -> {
             try {
-                int n = planner.autoLayers(f, r);
-                ui.execute(() -> gpuLayers.set(n));
-            } catch (RuntimeException e) {
-                ui.execute(() -> error.set(e.getMessage()));
+                LoadRequest best = planner.bestFit(f, base);
+                ui.execute(() -> {
+                    if (gen != fitGeneration.get() || !f.equals(file.get())) return;
+                    bestFit = best;
+                    apply(best);
+                });
+            } catch (RuntimeException | LinkageError e) {
+                ui.execute(() -> fail(e));
             }
         });
     }
@@ -104,24 +140,27 @@ public final class LoadViewModel {
         if (f == null || state.get() == LoadState.LOADING) return;
         state.set(LoadState.LOADING);
         progress.set(0);
-        error.set("");
-        ModelLoader.Loading l = loader.load(f, request(), p -> ui.execute(() -> progress.set(p)));
+        setError("", "");
+        LoadRequest r = request();
+        LoadRequest best = bestFit;
+        ModelLoader.Loading l = loader.load(f, r, p -> ui.execute(() -> progress.set(p)));
         loading = l;
         l.result().whenComplete((loaded, failure) -> ui.execute(() -> {
             if (loading != l) return;
             loading = null;
             if (failure != null) {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (!(cause instanceof java.util.concurrent.CancellationException)) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause instanceof CancellationException) state.set(LoadState.IDLE);
+                else {
                     System.getLogger("dev.karuku.app.load").log(System.Logger.Level.ERROR, "Loading " + f + " failed", cause);
+                    fail(cause);
+                    state.set(LoadState.FAILED);
                 }
-                error.set(cause instanceof java.util.concurrent.CancellationException ? "" : String.valueOf(cause.getMessage()));
-                state.set(cause instanceof java.util.concurrent.CancellationException ? LoadState.IDLE : LoadState.FAILED);
             } else {
                 session.set(loaded.model(), loaded.chat(), loaded.resources());
                 progress.set(1);
                 state.set(LoadState.LOADED);
+                if (choices != null) remember(f, r, best);
             }
         }));
     }
@@ -129,6 +168,82 @@ public final class LoadViewModel {
     /// Cancels a load in progress.
     public void cancel() {
         if (loading != null) loading.cancel();
+    }
+
+    /// The options a file starts from before the best fit sets layers and context: the Settings defaults.
+    private LoadRequest baseRequest() {
+        LoadDefaults d = defaults.get();
+        return new LoadRequest(0, d.contextLength(), d.kvCacheType(), d.flashAttention(), threads.get());
+    }
+
+    /// Opens `f` on what was chosen for it last time, else on its best fit (computed in the background; the
+    /// plan follows once the options are set).
+    private void startFromBestFit(Path f) {
+        bestFit = null;
+        bestFitShown.set(false);
+        remembered.set(false);
+        if (f == null) return;
+        LoadRequest base = baseRequest();
+        long gen = fitGeneration.incrementAndGet();
+        background.execute(() -> {
+            LoadRequest best;
+            try {
+                best = planner.bestFit(f, base);
+            } catch (RuntimeException | LinkageError e) {
+                ui.execute(() -> { if (gen == fitGeneration.get()) { fail(e); replan(); } });
+                return;
+            }
+            LoadRequest chosen = choices == null ? null : choices.get(f).orElse(null);
+            ui.execute(() -> {
+                if (gen != fitGeneration.get() || !f.equals(file.get())) return;
+                bestFit = best;
+                apply(chosen != null ? chosen.withThreads(threads.get()) : best);
+            });
+        });
+    }
+
+    private void apply(LoadRequest r) {
+        applying = true;
+        try {
+            flashAttention.set(r.flashAttention());
+            kvCacheType.set(r.kvCacheType());
+            contextLength.set(r.contextLength());
+            gpuLayers.set(r.gpuLayers());
+        } finally {
+            applying = false;
+        }
+        changed();
+    }
+
+    private void changed() {
+        if (applying) return;
+        LoadRequest r = request();
+        bestFitShown.set(bestFit != null && r.withThreads(0).equals(bestFit.withThreads(0)));
+        remembered.set(!bestFitShown.get() && choices != null && file.get() != null
+                && choices.get(file.get()).map(c -> c.equals(r.withThreads(0))).orElse(false));
+        replan();
+    }
+
+    private void remember(Path f, LoadRequest chosen, LoadRequest best) {
+        background.execute(() -> {
+            try {
+                choices.remember(f, chosen, best);
+            } catch (RuntimeException e) {
+                // the model is loaded; only next time's starting point is lost
+                System.getLogger(LoadViewModel.class.getName()).log(System.Logger.Level.WARNING, "cannot remember load options", e);
+            }
+        });
+    }
+
+    private void fail(Throwable e) {
+        String folders = NativesProblem.folders(e).orElse("");
+        if (folders.isEmpty()) setError("", String.valueOf(e.getMessage()));
+        else setError(NativesProblem.KEY, folders);
+    }
+
+    private void setError(String key, String text) {
+        errorKey.set(key);
+        error.set(text);
     }
 
     private void replan() {
@@ -144,8 +259,8 @@ public final class LoadViewModel {
                     maxGpuLayers.set(p.layers() + 1);
                     plan.set(p);
                 });
-            } catch (RuntimeException e) {
-                ui.execute(() -> { if (gen == planGeneration.get()) error.set(e.getMessage()); });
+            } catch (RuntimeException | LinkageError e) {
+                ui.execute(() -> { if (gen == planGeneration.get()) fail(e); });
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.karuku.app.load;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /// What the Load screen needs from the estimator: memory needed for a file and options, against this machine.
 public interface MemoryPlanner {
@@ -10,6 +11,10 @@ public interface MemoryPlanner {
     /// The most GPU layers that fit with `request`'s other options.
     int autoLayers(Path file, LoadRequest request);
 
+    /// The options that fit best on this PC: `base`'s KV cache type, flash attention and threads, the most GPU
+    /// layers that fit with a safety margin, and `file`'s context — at most `base`'s — cut to what fits.
+    LoadRequest bestFit(Path file, LoadRequest base);
+
     /// @param layers     blocks in the model (the slider runs 0…layers+1)
     /// @param ramNeeded  main memory needed
     /// @param vramNeeded GPU memory needed
@@ -17,5 +22,12 @@ public interface MemoryPlanner {
     /// @param vramHave   GPU memory this machine has (0 without a GPU)
     /// @param verdict    FITS_ON_GPU, PARTLY_ON_GPU, CPU_ONLY or WONT_FIT
     /// @param tokensPerSecond estimated generation speed with these options (0 when unknown)
-    record Plan(int layers, long ramNeeded, long vramNeeded, long ramHave, long vramHave, String verdict, double tokensPerSecond) {}
+    /// @param approximate why the estimate is only approximate (empty when it is calibrated)
+    /// @param unmeasuredGpu the kind of GPU ("CUDA", "Metal") when the estimator was never measured on one, else ""
+    record Plan(int layers, long ramNeeded, long vramNeeded, long ramHave, long vramHave, String verdict, double tokensPerSecond,
+                List<String> approximate, String unmeasuredGpu) {
+        public Plan {
+            approximate = List.copyOf(approximate);
+        }
+    }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.karuku.engine.store.PrivateFiles;
+import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.KvCacheType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +43,8 @@ public final class SettingsStore {
         JsonNode l = n.path("load");
         LoadDefaults ld = new LoadDefaults(
                 l.path("contextLength").asInt(LoadDefaults.STANDARD.contextLength()),
-                l.path("kvCacheType").asText(LoadDefaults.STANDARD.kvCacheType()),
-                l.path("flashAttention").asBoolean(LoadDefaults.STANDARD.flashAttention()),
+                kvType(l.path("kvCacheType").asText("")),
+                flashAttention(l.path("flashAttention")),
                 l.path("threads").asInt(LoadDefaults.STANDARD.threads()));
         String dir = n.path("modelsDir").asText("");
         return new Settings(dir.isBlank() ? defaultModelsDir : Path.of(dir), n.path("hfToken").asText(""),
@@ -58,13 +60,32 @@ public final class SettingsStore {
         n.put("theme", s.theme().name());
         ObjectNode l = n.putObject("load");
         l.put("contextLength", s.loadDefaults().contextLength());
-        l.put("kvCacheType", s.loadDefaults().kvCacheType());
-        l.put("flashAttention", s.loadDefaults().flashAttention());
+        l.put("kvCacheType", s.loadDefaults().kvCacheType().name().toLowerCase(java.util.Locale.ROOT));
+        l.put("flashAttention", s.loadDefaults().flashAttention().name().toLowerCase(java.util.Locale.ROOT));
         l.put("threads", s.loadDefaults().threads());
         try {
             PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not save settings to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KvCacheType kvType(String text) {
+        try {
+            return KvCacheType.parse(text);
+        } catch (IllegalArgumentException e) {
+            return LoadDefaults.STANDARD.kvCacheType();
+        }
+    }
+
+    /// `auto`, `on` or `off`; a file from before the three-way choice holds a boolean, whose `false` was the
+    /// unticked box everybody started with, so it reads as AUTO (llama.cpp's default), `true` as ON.
+    private static FlashAttention flashAttention(JsonNode n) {
+        if (n.isBoolean()) return n.asBoolean() ? FlashAttention.ON : FlashAttention.AUTO;
+        try {
+            return FlashAttention.parse(n.asText(""));
+        } catch (IllegalArgumentException e) {
+            return LoadDefaults.STANDARD.flashAttention();
         }
     }
 

@@ -1,14 +1,14 @@
 package dev.karuku.app.settings;
 
 import dev.karuku.app.ui.UiThread;
+import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.KvCacheType;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -33,8 +33,8 @@ public final class SettingsViewModel {
     private final ObjectProperty<LanguageChoice> language = new SimpleObjectProperty<>();
     private final ObjectProperty<ThemeChoice> theme = new SimpleObjectProperty<>();
     private final IntegerProperty contextLength = new SimpleIntegerProperty();
-    private final StringProperty kvCacheType = new SimpleStringProperty();
-    private final BooleanProperty flashAttention = new SimpleBooleanProperty();
+    private final ObjectProperty<KvCacheType> kvCacheType = new SimpleObjectProperty<>();
+    private final ObjectProperty<FlashAttention> flashAttention = new SimpleObjectProperty<>();
     private final IntegerProperty threads = new SimpleIntegerProperty();
     private final ReadOnlyObjectWrapper<SaveState> saveState = new ReadOnlyObjectWrapper<>(SaveState.CLEAN);
     private final ReadOnlyObjectWrapper<String> saveError = new ReadOnlyObjectWrapper<>("");
@@ -55,8 +55,8 @@ public final class SettingsViewModel {
     public ObjectProperty<LanguageChoice> language() { return language; }
     public ObjectProperty<ThemeChoice> theme() { return theme; }
     public IntegerProperty contextLength() { return contextLength; }
-    public StringProperty kvCacheType() { return kvCacheType; }
-    public BooleanProperty flashAttention() { return flashAttention; }
+    public ObjectProperty<KvCacheType> kvCacheType() { return kvCacheType; }
+    public ObjectProperty<FlashAttention> flashAttention() { return flashAttention; }
     public IntegerProperty threads() { return threads; }
     public ReadOnlyObjectProperty<SaveState> saveState() { return saveState.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<String> saveError() { return saveError.getReadOnlyProperty(); }

@@ -80,4 +80,20 @@ class ModelPageViewModelTest {
         assertThat(again.stops()).extracting(s -> s.estimate().get().verdict())
                 .containsExactlyElementsOf(first.stops().stream().map(s -> s.estimate().get().verdict()).toList());
     }
+
+    @Test
+    void missingLlamaLibrariesAreNamedWithTheFoldersLookedInAndNotBlamedOnTheHub() {
+        TestRepos.addTinyRepo(hub, dir);
+        Path looked = dir.resolve("natives");
+        // what the hardware probe throws when the engine finds no natives (the README's javafx:run did)
+        var vm = new ModelPageViewModel(TestRepos.TINY, () -> client, () -> {
+            throw new dev.karuku.engine.llama.NativesUnavailableException("not found", java.util.List.of(looked));
+        }, EstimateOptions.defaults(), (r, c, q) -> {}, cache, Runnable::run, UiThread.direct());
+        vm.open();
+
+        assertThat(vm.state().get()).isEqualTo(ModelPageState.ERROR);
+        assertThat(vm.errorKey().get()).isEqualTo("natives.missing");
+        String shown = new dev.karuku.app.ui.Messages(java.util.Locale.ENGLISH).get(vm.errorKey().get(), vm.errorDetail().get());
+        assertThat(shown).startsWith("llama.cpp's libraries were not found (looked in " + looked + ")").doesNotContain("Hub");
+    }
 }

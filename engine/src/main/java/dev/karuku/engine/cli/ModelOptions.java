@@ -1,6 +1,11 @@
 package dev.karuku.engine.cli;
 
+import dev.karuku.engine.estimate.BestFit;
+import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufMetadata;
+import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.LoadOptions;
@@ -16,12 +21,14 @@ import java.util.logging.Logger;
 final class ModelOptions {
 
     /// A context length that suits chat on ordinary PCs; a model's own (often 128k) would need gigabytes of KV cache.
-    static final int DEFAULT_CONTEXT = 4096;
+    static final int DEFAULT_CONTEXT = BestFit.DEFAULT_CONTEXT;
 
-    @Option(names = "--gpu-layers", paramLabel = "N", description = "layers to offload to the GPU (-1 = all, 0 = none; default all)")
-    int gpuLayers = LoadOptions.ALL_LAYERS;
+    @Option(names = "--gpu-layers", paramLabel = "N", description = "layers to offload to the GPU (-1 = all, 0 = none; "
+            + "default: as many as fit in free VRAM with a safety margin)")
+    Integer gpuLayers;
 
-    @Option(names = "--ctx", paramLabel = "N", description = "context length in tokens (default: the model's, at most " + DEFAULT_CONTEXT + ")")
+    @Option(names = "--ctx", paramLabel = "N", description = "context length in tokens (default: the model's, at most "
+            + DEFAULT_CONTEXT + " and what fits in memory)")
     Integer ctx;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: physical cores)")
@@ -50,12 +57,33 @@ final class ModelOptions {
 
     LoadOptions loadOptions(Path model) {
         try {
-            LoadOptions o = LoadOptions.defaults().withGpuLayers(gpuLayers).withContextLength(ctx != null ? ctx : contextFor(model));
+            LoadOptions o = LoadOptions.defaults();
+            if (gpuLayers != null) {
+                o = o.withGpuLayers(gpuLayers).withContextLength(ctx != null ? ctx : contextFor(model));
+            } else {
+                // no --gpu-layers: the plan that fits best here, as the app starts from (--ctx still wins)
+                EstimateOptions best = bestFit(model, ctx != null ? ctx : DEFAULT_CONTEXT);
+                o = o.withGpuLayers(best == null ? LoadOptions.ALL_LAYERS : best.gpuLayers())
+                        .withContextLength(ctx != null ? ctx : best == null ? contextFor(model) : (int) best.contextLength());
+            }
             if (threads != null) o = o.withThreads(threads);
             return o;
         } catch (IllegalArgumentException e) {
             throw new CliErrors.UsageProblem(e.getMessage());
         }
+    }
+
+    /// [BestFit] for `model` on this PC asking for `context` tokens; null when the header cannot be read (the
+    /// load then fails with llama.cpp's own reason).
+    private static EstimateOptions bestFit(Path model, int context) {
+        GgufFile file;
+        try {
+            file = GgufReader.read(model);
+        } catch (Exception e) {
+            return null;
+        }
+        Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
+        return BestFit.of(file, EstimateOptions.defaults().withContextLength(context), hw).options();
     }
 
     /// The model's training context capped at [#DEFAULT_CONTEXT], read from the GGUF header; the default when the

@@ -55,7 +55,7 @@ public final class NativeLoader {
                     + ". Set -Dkaruku.natives=<folder> or KARUKU_NATIVES to the folder that holds them"
                     + " (a build puts them in engine/target/natives)"
                     + (System.getenv("KARUKU_BACKEND") != null ? ", or unset KARUKU_BACKEND=" + System.getenv("KARUKU_BACKEND") : "")
-                    + ".");
+                    + ".", search.tried());
         }
         NativeLocator.Variant v = search.found().get();
         List<Path> order = List.of(v.ggmlBase(), v.ggml(), v.llama());

@@ -1,0 +1,98 @@
+package dev.karuku.app.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.karuku.app.settings.LoadDefaults;
+import dev.karuku.app.ui.FxUiThread;
+import dev.karuku.app.ui.Messages;
+import dev.karuku.app.ui.SerialExecutor;
+import dev.karuku.engine.gguf.TestModels;
+import dev.karuku.engine.hardware.GpuDevice;
+import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.KvCacheType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/// The Load screen in a real window, on a PC with an 8 GiB Vulkan GPU: a model opens with its best fit on the
+/// slider (every layer), and the flash-attention choice offers quantized caches only while it is not Off.
+class LoadViewTest {
+    static final long GIB = 1L << 30;
+    @TempDir Path dir;
+    final FxRobot robot = new FxRobot();
+
+    @AfterEach
+    void close() throws Exception {
+        FxToolkit.cleanupStages();
+    }
+
+    LoadViewModel show(Hardware hw) throws Exception {
+        FxToolkit.registerPrimaryStage();
+        var vm = new LoadViewModel(new LlamaModelLoader(), new EstimatorPlanner(() -> hw), new ModelSession(),
+                () -> LoadDefaults.STANDARD, null, new SerialExecutor("test-estimate"), new FxUiThread());
+        FxToolkit.setupSceneRoot(() -> new LoadView(vm, new Messages(Locale.ENGLISH), () -> {}).root());
+        FxToolkit.showStage();
+        return vm;
+    }
+
+    @Test
+    void aModelOpensWithItsBestFitOnTheSliderAndSaysSo() throws Exception {
+        Hardware pc = Hardware.cpuOnly(32 * GIB, 24 * GIB, 8).withGpus(List.of(new GpuDevice("Vulkan0", "test", 8 * GIB, 8 * GIB)));
+        LoadViewModel vm = show(pc);
+        Path model = TestModels.successor(dir.resolve("successor.gguf"));
+
+        robot.interact(() -> vm.file().set(model));
+
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null && vm.maxGpuLayers().get() == 3);
+        WaitForAsyncUtils.waitForFxEvents();
+        Slider layers = robot.lookup("#load-layers").queryAs(Slider.class);
+        assertThat(layers.getValue()).as("the slider").isEqualTo(3);
+        assertThat(vm.gpuLayers().get()).as("the request").isEqualTo(3);
+        assertThat(robot.lookup("#load-verdict").queryAs(Label.class).getText()).isEqualTo("Fits on the GPU");
+        assertThat(robot.lookup("#load-start").queryAs(Label.class).getText()).isEqualTo("The best fit for this PC");
+    }
+
+    @Test
+    void quantizedCachesAreOfferedOnlyWhileFlashAttentionIsNotOff() throws Exception {
+        LoadViewModel vm = show(Hardware.cpuOnly(32 * GIB, 24 * GIB, 8));
+        @SuppressWarnings("unchecked") ComboBox<FlashAttention> flash = robot.lookup("#load-flash").queryAs(ComboBox.class);
+        @SuppressWarnings("unchecked") ComboBox<KvCacheType> kv = robot.lookup("#load-kv").queryAs(ComboBox.class);
+        assertThat(flash.getValue()).isEqualTo(FlashAttention.AUTO);
+        assertThat(flash.getItems()).containsExactly(FlashAttention.AUTO, FlashAttention.ON, FlashAttention.OFF);
+        assertThat(kv.getItems()).containsExactly(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0);
+        robot.interact(() -> kv.setValue(KvCacheType.Q8_0));
+
+        robot.interact(() -> flash.setValue(FlashAttention.OFF));
+
+        assertThat(kv.getItems()).containsExactly(KvCacheType.F16);
+        assertThat(kv.getValue()).isEqualTo(KvCacheType.F16);
+        assertThat(vm.request().kvCacheType()).isEqualTo(KvCacheType.F16);
+        robot.interact(() -> flash.setValue(FlashAttention.ON));
+        assertThat(kv.getItems()).containsExactly(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0);
+    }
+
+    @Test
+    void aGpuKindTheEstimatorWasNeverMeasuredOnIsNamed() throws Exception {
+        Hardware pc = Hardware.cpuOnly(32 * GIB, 24 * GIB, 8).withGpus(List.of(new GpuDevice("CUDA0", "test", 8 * GIB, 8 * GIB)));
+        LoadViewModel vm = show(pc);
+        Path model = TestModels.successor(dir.resolve("successor.gguf"));
+        robot.interact(() -> vm.file().set(model));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        Label caveat = robot.lookup("#load-approximate").queryAs(Label.class);
+        assertThat(caveat.isVisible()).isTrue();
+        assertThat(caveat.getText()).contains("never measured on a CUDA GPU");
+    }
+}
