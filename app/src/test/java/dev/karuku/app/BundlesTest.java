@@ -73,6 +73,35 @@ class BundlesTest {
         assertThat(used).isNotEmpty();
         assertThat(en).containsAll(used);
         assertThat(ja).containsAll(used);
+        // FXMLLoader reads %keys as they are, not as MessageFormat patterns: a doubled apostrophe would show twice
+        for (String file : List.of("messages.properties", "messages_ja.properties")) {
+            Properties p = new Properties();
+            try (var r = new InputStreamReader(Files.newInputStream(resources().resolve(file)), StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            for (String k : used) assertThat(p.getProperty(k)).as(file + " " + k).doesNotContain("''");
+        }
+    }
+
+    /// What a person reads has one apostrophe where the text has one: "Won't fit", never "Won''t fit" (seen on
+    /// the model page), and never a word swallowed by MessageFormat's quoting.
+    @Test
+    void everyStringShowsItsApostrophesOnce() throws Exception {
+        for (String file : List.of("messages.properties", "messages_ja.properties")) {
+            Properties p = new Properties();
+            try (var r = new InputStreamReader(Files.newInputStream(resources().resolve(file)), StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            var messages = new Messages(file.contains("_ja") ? java.util.Locale.JAPANESE : java.util.Locale.ENGLISH);
+            for (String key : p.stringPropertyNames()) {
+                String raw = p.getProperty(key);
+                Object[] args = {"A", "B", "C", "D", "E", "F"};
+                String shown = raw.contains("{") ? messages.get(key, args) : messages.get(key);
+                long quotes = raw.replace("''", "'").chars().filter(c -> c == '\'').count();
+                assertThat(shown).as(file + " " + key).doesNotContain("''");
+                assertThat(shown.chars().filter(c -> c == '\'').count()).as(file + " " + key + ": " + raw).isEqualTo(quotes);
+            }
+        }
     }
 
     @Test

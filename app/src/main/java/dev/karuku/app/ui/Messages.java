@@ -23,7 +23,9 @@ public final class Messages {
         return bundle.getLocale();
     }
 
-    /// The string for `key`, formatted with `args` when there are any.
+    /// The string for `key`, formatted with `args` when there are any. The bundles are MessageFormat patterns
+    /// (an apostrophe is written `''`), so a string read without arguments is unquoted the same way: before, a
+    /// verdict such as "Won''t fit" reached the screen with both apostrophes.
     public String get(String key, Object... args) {
         String pattern;
         try {
@@ -31,6 +33,12 @@ public final class Messages {
         } catch (MissingResourceException e) {
             return key;
         }
-        return args.length == 0 ? pattern : new MessageFormat(pattern, bundle.getLocale()).format(args);
+        return args.length == 0 ? unquote(pattern) : new MessageFormat(pattern, bundle.getLocale()).format(args);
+    }
+
+    /// A pattern's text as MessageFormat would print it with no arguments: `''` is one apostrophe. A lone
+    /// apostrophe (which MessageFormat would take as the start of a quoted part) is kept as it is.
+    static String unquote(String pattern) {
+        return pattern.replace("''", "'");
     }
 }
