@@ -73,6 +73,17 @@ public final class GgufWriter {
         return this;
     }
 
+    /// Drops a key written earlier (tests write files that lack one).
+    public GgufWriter remove(String key) {
+        metadata.remove(key);
+        return this;
+    }
+
+    /// A value written earlier, or null.
+    public GgufValue value(String key) {
+        return metadata.get(key);
+    }
+
     public GgufWriter putString(String key, String value) {
         return put(key, new GgufValue.Str(value));
     }
