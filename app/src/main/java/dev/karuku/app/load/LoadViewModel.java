@@ -46,6 +46,7 @@ public final class LoadViewModel {
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private ModelLoader.Loading loading;
+    private long loadTicket;
 
     public LoadViewModel(ModelLoader loader, MemoryPlanner planner, ModelSession session, LoadDefaults defaults,
                          Executor background, UiThread ui) {
@@ -98,14 +99,23 @@ public final class LoadViewModel {
         });
     }
 
-    /// Loads the file with the options; the current model is replaced on success.
+    /// Loads the file with the options. The current model is unloaded first (its answer cancelled, its memory
+    /// freed), so the new one never has to fit beside it.
     public void load() {
         Path f = file.get();
         if (f == null || state.get() == LoadState.LOADING) return;
         state.set(LoadState.LOADING);
         progress.set(0);
         error.set("");
-        ModelLoader.Loading l = loader.load(f, request(), p -> ui.execute(() -> progress.set(p)));
+        LoadRequest r = request();
+        long ticket = ++loadTicket;
+        session.unload().whenComplete((v, e) -> ui.execute(() -> {
+            if (ticket == loadTicket && state.get() == LoadState.LOADING) start(f, r);
+        }));
+    }
+
+    private void start(Path f, LoadRequest r) {
+        ModelLoader.Loading l = loader.load(f, r, p -> ui.execute(() -> progress.set(p)));
         loading = l;
         l.result().whenComplete((loaded, failure) -> ui.execute(() -> {
             if (loading != l) return;
@@ -123,9 +133,14 @@ public final class LoadViewModel {
         }));
     }
 
-    /// Cancels a load in progress.
+    /// Cancels a load in progress (or one still waiting for the old model to be freed).
     public void cancel() {
-        if (loading != null) loading.cancel();
+        if (loading != null) {
+            loading.cancel();
+        } else if (state.get() == LoadState.LOADING) {
+            loadTicket++;
+            state.set(LoadState.IDLE);
+        }
     }
 
     private void replan() {
