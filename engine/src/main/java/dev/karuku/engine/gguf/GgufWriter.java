@@ -126,7 +126,7 @@ public final class GgufWriter {
             throw new IllegalArgumentException("only F32 and F16 tensors can be written, not " + type);
         }
         if (shape.length < 1 || shape.length > 4) throw new IllegalArgumentException(name + ": 1 to 4 dimensions");
-        for (long d : shape) if (d <= 0) throw new IllegalArgumentException(name + ": dimensions must be positive");
+        for (long d : shape) if (d < 0) throw new IllegalArgumentException(name + ": dimensions must not be negative");
         if (tensors.stream().anyMatch(t -> t.name.equals(name))) throw new IllegalArgumentException("duplicate tensor " + name);
         tensors.add(new Tensor(name, type, shape.clone(), Objects.requireNonNull(data), TensorInfo.byteSize(type, shape)));
         return this;

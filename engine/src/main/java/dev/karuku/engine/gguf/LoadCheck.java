@@ -6,13 +6,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/// Refuses metadata that llama.cpp v0.4.0 does not reject but aborts on.
+/// Refuses files that llama.cpp v0.4.0 does not reject but aborts on.
 ///
 /// llama.cpp turns most bad metadata into an error we can show (a missing key, a wrong type, a tensor of the wrong
 /// shape), but some values pass its key checks and then trip a `GGML_ASSERT` in `load_hparams`, the vocabulary
-/// loader or the graph builder, and an assert ends the whole process: the app's window closes with an answer
-/// streaming and downloads running. Each rule here mirrors one such assert in the pinned source and names the key,
-/// so a person learns which file is broken and why. Values llama.cpp refuses by itself (wrong types, wrong array
+/// loader or the graph builder (or throw a C++ exception out of `llama_tokenize`), and either ends the whole
+/// process: the app's window closes with an answer streaming and downloads running. Each rule here mirrors one such
+/// place in the pinned source and names the key or tensor, so a person learns which file is broken and why. Values llama.cpp refuses by itself (wrong types, wrong array
 /// lengths, missing required keys) are left to it: its own message is as good.
 public final class LoadCheck {
 
@@ -41,6 +41,8 @@ public final class LoadCheck {
             "qwen2moe", "qwen2vl", "qwen3", "qwen3moe", "qwen3vl", "qwen3vlmoe", "rnd1", "seed_oss", "smallthinker",
             "smollm3", "starcoder2", "talkie", "xverse");
 
+    private static final String SUFFIX = " (llama.cpp would crash on it)";
+
     private final GgufMetadata meta;
     private final String arch;
 
@@ -51,8 +53,14 @@ public final class LoadCheck {
 
     /// Throws [GgufException.Kind#UNLOADABLE] naming the first key llama.cpp would abort on.
     public static void check(GgufFile file) throws GgufException {
-        Optional<String> problem = problem(file.metadata());
+        Optional<String> problem = problem(file);
         if (problem.isPresent()) throw new GgufException(GgufException.Kind.UNLOADABLE, problem.get());
+    }
+
+    /// What llama.cpp would abort on in this file, or empty. (Empty tensors, which it also aborts on, never get
+    /// this far: [GgufReader] refuses them.)
+    public static Optional<String> problem(GgufFile file) {
+        return problem(file.metadata());
     }
 
     /// What llama.cpp would abort on in this metadata, or empty when it would load or refuse it by itself.
@@ -65,7 +73,7 @@ public final class LoadCheck {
     private Optional<String> firstProblem() {
         String reason = vocabulary();
         if (reason == null) reason = hyperparameters();
-        return Optional.ofNullable(reason).map(r -> r + " (llama.cpp would crash on it)");
+        return Optional.ofNullable(reason).map(r -> r + SUFFIX);
     }
 
     private String hyperparameters() {
@@ -138,7 +146,9 @@ public final class LoadCheck {
         return null;
     }
 
-    /// The vocabulary loader asserts that no two tokens have the same text.
+    /// The vocabulary loader asserts that no two tokens have the same text; SentencePiece-style tokenizers
+    /// (`llama`) spell text outside the vocabulary as byte tokens, and a missing one throws out of `llama_tokenize`,
+    /// which ends the process as surely as an assert (on the first emoji or kanji typed).
     private String vocabulary() {
         List<GgufValue> tokens = meta.array("tokenizer.ggml.tokens");
         Set<String> seen = new HashSet<>(tokens.size() * 2);
@@ -146,6 +156,14 @@ public final class LoadCheck {
             if (!(tokens.get(i) instanceof GgufValue.Str s)) return null; // a wrong type llama.cpp reports itself
             String word = s.value().isEmpty() ? "[EMPTY_" + i + "]" : s.value(); // as llama-vocab.cpp renames them
             if (!seen.add(word)) return "tokenizer.ggml.tokens holds \"" + printable(word) + "\" twice (token " + i + ")";
+        }
+        if (!tokens.isEmpty() && meta.string("tokenizer.ggml.model").orElse("").equals("llama")) {
+            for (int b = 0; b < 256; b++) {
+                String hex = String.format(java.util.Locale.ROOT, "<0x%02X>", b);
+                if (!seen.contains(hex) && !(b < 0x80 && seen.contains(String.valueOf((char) b)))) {
+                    return "tokenizer.ggml.tokens lacks the byte token " + hex + ", which text outside the vocabulary is spelled with";
+                }
+            }
         }
         return null;
     }

@@ -78,7 +78,7 @@ class LauncherIT {
     void metadataThatWouldAbortLlamaCppEndsEveryCommandWithOneLine(dev.karuku.engine.gguf.HostileModels h) throws Exception {
         String file = h.write(dir).toString();
         for (List<String> args : List.of(List.of("info", file), List.of("estimate", file),
-                List.of("generate", file, "--prompt", "abc", "--tokens", "3", "--threads", "1"))) {
+                List.of("generate", file, "--prompt", "日本", "--tokens", "3", "--threads", "1"))) {
             Run r = karuku(args.toArray(String[]::new));
             assertThat(r.exit()).as(args + ": " + r.err()).isIn(1, 2);
             assertThat(r.out()).as(args.getFirst()).isEmpty();

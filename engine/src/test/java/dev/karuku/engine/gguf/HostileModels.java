@@ -5,25 +5,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /// Small models whose metadata passes llama.cpp v0.4.0's key and type checks but trips a `GGML_ASSERT` (or
 /// `GGML_ABORT`) inside it while loading, creating a context or tokenizing: each one, handed to llama.cpp as is,
-/// ends the process with SIGABRT (exit 134). Each was seen doing so once, with [#main] and the launcher before the
+/// ends the process with SIGABRT (exit 134); `no-byte-tokens` does so on a prompt outside its vocabulary. Each
+/// was seen doing so once, with [#main] and the launcher (`generate` with the prompt "日本") before the
 /// load check existed; the suite proves that the check now refuses every one with a message naming the key.
 ///
 /// @param name     file name stem and test display name
 /// @param key      the metadata key the refusal must name
 /// @param shape    the otherwise valid model
 /// @param edit     what is wrong with it
-public record HostileModels(String name, String key, ModelShape shape, Consumer<GgufWriter> edit) {
+/// @param reshape  for files wrong in their tensors too: each tensor's new shape from its name and shape (null: none)
+public record HostileModels(String name, String key, ModelShape shape, Consumer<GgufWriter> edit,
+                            BiFunction<String, long[], long[]> reshape) {
+
+    public HostileModels(String name, String key, ModelShape shape, Consumer<GgufWriter> edit) {
+        this(name, key, shape, edit, null);
+    }
 
     static final ModelShape LLAMA = new ModelShape("llama", 2, 64, 128, 4, 4, 16, 300, 256, false, 0);
     static final ModelShape QWEN3 = new ModelShape("qwen3", 2, 64, 128, 4, 2, 16, 300, 256, false, 0);
     static final ModelShape QWEN3MOE = new ModelShape("qwen3moe", 2, 64, 128, 4, 2, 16, 300, 256, false, 0, 4, 2);
 
     public Path write(Path dir) throws IOException {
-        return TestModels.write(dir.resolve(name + ".gguf"), shape, GgmlType.F32, edit);
+        Path out = dir.resolve(name + ".gguf");
+        if (reshape == null) return TestModels.write(out, shape, GgmlType.F32, edit);
+        // The same metadata, and every tensor (zeros: loading does not look at values) in its new shape.
+        Path valid = TestModels.write(dir.resolve(name + ".valid.gguf"), shape, GgmlType.F32, edit);
+        GgufFile f;
+        try {
+            f = GgufReader.read(valid);
+        } catch (GgufException e) {
+            throw new IOException(e);
+        }
+        GgufWriter w = new GgufWriter();
+        f.metadata().asMap().forEach(w::put);
+        for (TensorInfo t : f.tensors()) w.tensor(t.name(), t.type(), reshape.apply(t.name(), t.shape()), GgufWriter.TensorData.ZEROS);
+        w.write(out);
+        java.nio.file.Files.delete(valid);
+        return out;
     }
 
     /// Every hostile file.
@@ -60,6 +83,23 @@ public record HostileModels(String name, String key, ModelShape shape, Consumer<
             var tokens = new ArrayList<>(((GgufValue.Array) w.value("tokenizer.ggml.tokens")).values());
             tokens.set(tokens.size() - 1, tokens.get(tokens.size() - 2));
             w.put("tokenizer.ggml.tokens", new GgufValue.Array(GgufValue.Type.STRING, tokens));
+        }));
+        all.add(new HostileModels("zero-width-feed-forward", "blk.0.ffn_gate.weight", LLAMA,
+                w -> w.putU32("llama.feed_forward_length", 0),
+                (name, shape) -> name.matches("blk\\.\\d+\\.ffn_(gate|up)\\.weight") ? new long[] {shape[0], 0}
+                        : name.matches("blk\\.\\d+\\.ffn_down\\.weight") ? new long[] {0, shape[1]} : shape));
+        // This one aborts on the first prompt with text outside the vocabulary ("日本"), not on "abc".
+        all.add(new HostileModels("no-byte-tokens", "tokenizer.ggml.tokens", LLAMA, w -> {
+            var tokens = new ArrayList<>(((GgufValue.Array) w.value("tokenizer.ggml.tokens")).values());
+            var types = new ArrayList<>(((GgufValue.Array) w.value("tokenizer.ggml.token_type")).values());
+            for (int i = 0; i < tokens.size(); i++) {
+                if (((GgufValue.Str) tokens.get(i)).value().startsWith("<0x")) {
+                    tokens.set(i, new GgufValue.Str("byte" + i));
+                    types.set(i, new GgufValue.Int(GgufValue.Type.INT32, TestModels.NORMAL));
+                }
+            }
+            w.put("tokenizer.ggml.tokens", new GgufValue.Array(GgufValue.Type.STRING, tokens));
+            w.put("tokenizer.ggml.token_type", new GgufValue.Array(GgufValue.Type.INT32, types));
         }));
         return all;
     }

@@ -10,7 +10,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /// Metadata llama.cpp would abort on is refused with the key and the reason; the models it loads pass.
 class LoadCheckTest {
@@ -25,10 +25,14 @@ class LoadCheckTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostile")
     void metadataThatWouldAbortLlamaCppIsRefusedNamingTheKey(HostileModels h) throws Exception {
-        GgufFile file = GgufReader.read(h.write(dir));
-        assertThatThrownBy(() -> LoadCheck.check(file))
-                .isInstanceOfSatisfying(GgufException.class, e -> assertThat(e.kind()).isEqualTo(GgufException.Kind.UNLOADABLE))
-                .hasMessageContaining(h.key()).hasMessageEndingWith("(llama.cpp would crash on it)");
+        Path path = h.write(dir);
+        GgufException e = catchThrowableOfType(GgufException.class, () -> LoadCheck.check(GgufReader.read(path)));
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.getMessage()).contains(h.key());
+        if (e.kind() != GgufException.Kind.BAD_SHAPE) { // empty tensors the reader refuses already
+            assertThat(e.kind()).isEqualTo(GgufException.Kind.UNLOADABLE);
+            assertThat(e.getMessage()).endsWith("(llama.cpp would crash on it)");
+        }
     }
 
     @Test

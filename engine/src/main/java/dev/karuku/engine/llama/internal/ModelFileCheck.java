@@ -32,13 +32,17 @@ public final class ModelFileCheck {
         return metadataProblem(file);
     }
 
-    /// Metadata llama.cpp would abort on (see [LoadCheck]). A header our reader refuses is left to llama.cpp, which
-    /// refuses malformed headers with a message of its own rather than aborting.
+    /// Metadata or tensor shapes llama.cpp would abort on (see [LoadCheck]). A header our reader refuses is left to
+    /// llama.cpp, which refuses a damaged file with a message of its own, except where its loader accepts what it
+    /// later aborts on: empty or impossible shapes, and text that is not UTF-8.
     private static Optional<String> metadataProblem(Path file) {
         try {
-            return LoadCheck.problem(GgufReader.read(file).metadata());
+            return LoadCheck.problem(GgufReader.read(file));
         } catch (GgufException e) {
-            return Optional.empty();
+            return switch (e.kind()) {
+                case BAD_SHAPE, SHAPE_OVERFLOW, BAD_UTF8 -> Optional.of(e.getMessage());
+                default -> Optional.empty();
+            };
         }
     }
 }
