@@ -76,6 +76,7 @@ public final class KarukuApp extends Application {
     private HubClient hubClient;
     private Stage stage;
     private Scene scene;
+    private SingleInstance instance;
 
     public KarukuApp() {
         this(AppHome.resolve(), HubConfig.fromEnvironment());
@@ -138,6 +139,8 @@ public final class KarukuApp extends Application {
         });
         Platform.getPreferences().colorSchemeProperty().addListener((o, a, b) -> Theme.apply(settings.settings().get().theme(), scene));
         openFileArgument();
+        instance = SingleInstance.serve(home, files -> Platform.runLater(() -> openHandedOver(files))).orElse(null);
+        MacOpenFiles.install(files -> Platform.runLater(() -> openHandedOver(files)));
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);
@@ -231,6 +234,7 @@ public final class KarukuApp extends Application {
 
     @Override
     public void stop() {
+        if (instance != null) instance.close();
         AutoCloseable model = session.detach();
         if (model != null) {
             try {
@@ -243,6 +247,18 @@ public final class KarukuApp extends Application {
         downloads.dispose();
         downloadManager.close();
         io.shutdown();
+    }
+
+    /// Files a later launch handed over (see [SingleInstance]) or macOS's open-file event delivered: the first
+    /// `.gguf` opens on the Load screen as at start, and the window comes to the front either way.
+    private void openHandedOver(java.util.List<java.nio.file.Path> files) {
+        files.stream().filter(f -> f.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf"))
+                .filter(java.nio.file.Files::isRegularFile).findFirst().ifPresent(file -> {
+                    load.file().set(file.toAbsolutePath());
+                    shell.page().set(Page.LOAD);
+                });
+        if (stage.isIconified()) stage.setIconified(false);
+        stage.toFront();
     }
 
     /// A `.gguf` the app was started with (a double-click through the installers' file association) opens on the
