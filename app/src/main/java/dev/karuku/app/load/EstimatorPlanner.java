@@ -6,6 +6,7 @@ import dev.karuku.engine.estimate.MemoryEstimate;
 import dev.karuku.engine.estimate.MemoryEstimator;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import java.nio.file.Path;
@@ -54,9 +55,12 @@ public final class EstimatorPlanner implements MemoryPlanner {
                 .withFlashAttention(r.flashAttention() ? dev.karuku.engine.llama.FlashAttention.ON : dev.karuku.engine.llama.FlashAttention.OFF);
     }
 
+    /// The header, refused when llama.cpp would crash on the file: the Load screen says why before Load is pressed.
     private static GgufFile read(Path file) {
         try {
-            return GgufReader.read(file);
+            GgufFile gguf = GgufReader.read(file);
+            LoadCheck.check(gguf);
+            return gguf;
         } catch (Exception e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

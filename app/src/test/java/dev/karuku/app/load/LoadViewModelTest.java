@@ -93,6 +93,22 @@ class LoadViewModelTest {
         assertThat(session.loaded().get().name()).isEqualTo("second.gguf");
     }
 
+    @Test
+    void aFileLlamaCppWouldCrashOnIsExplainedWhenPickedAndNeverLoaded() throws Exception {
+        dev.karuku.engine.gguf.HostileModels hostile = dev.karuku.engine.gguf.HostileModels.all().getFirst();
+        Path file = hostile.write(dir);
+        LoadViewModel vm = onUi(() -> new LoadViewModel(recording, new EstimatorPlanner(
+                dev.karuku.engine.hardware.HardwareProbe.withLlamaDevices()::snapshot), session,
+                new LoadDefaults(256, "f16", false, 1), Runnable::run, ui));
+        onUi(() -> { vm.file().set(file); return null; });
+        assertThat(onUi(() -> vm.error().get())).as("said on picking the file").contains(hostile.key());
+
+        onUi(() -> { vm.load(); return null; });
+        await(() -> vm.state().get() == LoadState.FAILED);
+        assertThat(onUi(() -> vm.error().get())).contains(hostile.key()).contains("llama.cpp would crash on it");
+        assertThat(session.loaded().get()).isNull();
+    }
+
     private <T> T onUi(java.util.concurrent.Callable<T> job) throws Exception {
         return uiThread.submit(job).get(30, TimeUnit.SECONDS);
     }
