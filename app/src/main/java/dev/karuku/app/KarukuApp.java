@@ -78,6 +78,7 @@ public final class KarukuApp extends Application {
     private HubClient hubClient;
     private Stage stage;
     private Scene scene;
+    private SingleInstance instance;
 
     public KarukuApp() {
         this(AppHome.resolve(), HubConfig.fromEnvironment());
@@ -144,6 +145,8 @@ public final class KarukuApp extends Application {
         });
         Platform.getPreferences().colorSchemeProperty().addListener((o, a, b) -> Theme.apply(settings.settings().get().theme(), scene));
         openFileArgument();
+        instance = SingleInstance.serve(home, files -> Platform.runLater(() -> openHandedOver(files))).orElse(null);
+        MacOpenFiles.install(files -> Platform.runLater(() -> openHandedOver(files)));
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);
@@ -267,6 +270,7 @@ public final class KarukuApp extends Application {
 
     @Override
     public void stop() {
+        if (instance != null) instance.close();
         AutoCloseable model = session.detach();
         if (model != null) {
             try {
@@ -280,6 +284,18 @@ public final class KarukuApp extends Application {
         downloadManager.close();
         io.shutdown();
         LogFile.uninstall();
+    }
+
+    /// Files a later launch handed over (see [SingleInstance]) or macOS's open-file event delivered: the first
+    /// `.gguf` opens on the Load screen as at start, and the window comes to the front either way.
+    private void openHandedOver(java.util.List<java.nio.file.Path> files) {
+        files.stream().filter(f -> f.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf"))
+                .filter(java.nio.file.Files::isRegularFile).findFirst().ifPresent(file -> {
+                    load.file().set(file.toAbsolutePath());
+                    shell.page().set(Page.LOAD);
+                });
+        if (stage.isIconified()) stage.setIconified(false);
+        stage.toFront();
     }
 
     /// A `.gguf` the app was started with (a double-click through the installers' file association) opens on the

@@ -13,6 +13,7 @@ public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) {
+        if (SingleInstance.handOff(AppHome.resolve(), java.util.List.of(args))) return; // the open window took the files
         try {
             Application.launch(KarukuApp.class, args);
         } catch (RuntimeException | Error e) {

@@ -81,6 +81,8 @@ public final class ChatViewModel {
     private int contextTicket;
     /// Only touched by disk tasks.
     private ConversationWriter writer;
+    /// The log a streaming reply writes to (disk thread only); it stays open until the reply ends.
+    private ConversationWriter streamingWriter;
 
     public ChatViewModel(ConversationStore store, Executor disk, UiThread ui, Pulse pulse, ObservableValue<ChatBackend> backend) {
         this.store = store;
@@ -254,45 +256,55 @@ public final class ChatViewModel {
         MessageItem answer = new MessageItem(Role.ASSISTANT, "", null, null);
         answer.setStreaming(true);
         messages.add(answer);
-        disk.execute(() -> { if (writer != null) answer.storedId.set(writer.begin(Role.ASSISTANT)); });
+        ReplyLog log = new ReplyLog();
+        disk.execute(() -> {
+            if (writer == null) return;
+            log.writer = writer;
+            streamingWriter = writer;
+            answer.storedId.set(writer.begin(Role.ASSISTANT));
+        });
         error.set("");
         generating = true;
         updateState();
         TokenBuffer buffer = new TokenBuffer();
-        ticking = pulse.start(() -> drain(buffer, answer));
+        ticking = pulse.start(() -> drain(buffer, answer, log));
         var request = new ChatBackend.ChatRequest(savedSystemPrompt, turns, sampling());
         try {
             generation = b.reply(request, new ChatBackend.Listener() {
                 @Override public void token(String piece) { buffer.add(piece); }
-                @Override public void done(ChatBackend.Result r) { buffer.end(() -> finish(answer, r)); }
-                @Override public void failed(String message) { buffer.end(() -> fail(answer, message)); }
+                @Override public void done(ChatBackend.Result r) { buffer.end(() -> finish(answer, r, log)); }
+                @Override public void failed(String message) { buffer.end(() -> fail(answer, message, log)); }
             });
         } catch (RuntimeException e) {
-            fail(answer, e.getMessage());
+            fail(answer, e.getMessage(), log);
         }
     }
 
-    private void drain(TokenBuffer buffer, MessageItem answer) {
+    private void drain(TokenBuffer buffer, MessageItem answer, ReplyLog log) {
         TokenBuffer.Drained d = buffer.drain();
         if (!d.text().isEmpty()) {
             answer.append(d.text());
             String batch = d.text();
-            disk.execute(() -> { if (writer != null && answer.storedId.get() != null) writer.append(answer.storedId.get(), batch); });
+            disk.execute(() -> { if (log.writer != null && answer.storedId.get() != null) log.writer.append(answer.storedId.get(), batch); });
         }
         d.endings().forEach(Runnable::run);
     }
 
-    private void finish(MessageItem answer, ChatBackend.Result r) {
+    private void finish(MessageItem answer, ChatBackend.Result r, ReplyLog log) {
         MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped(), r.limit());
         answer.setStats(stats);
-        disk.execute(() -> { if (writer != null && answer.storedId.get() != null) writer.finish(answer.storedId.get(), stats); });
+        disk.execute(() -> {
+            if (log.writer != null && answer.storedId.get() != null) log.writer.finish(answer.storedId.get(), stats);
+            endLog(log);
+        });
         endGeneration(answer);
         // (no count can be under way for it: startReply outdated those, and none is asked while a reply runs)
         if (!messages.isEmpty() && messages.getLast() == answer) contextUsed.set(r.contextUsed());
         else measureContext(); // another conversation was opened while this reply ran
     }
 
-    private void fail(MessageItem answer, String message) {
+    private void fail(MessageItem answer, String message, ReplyLog log) {
+        disk.execute(() -> endLog(log));
         String m = message == null || message.isBlank() ? "?" : message;
         answer.setError(m);
         error.set(m);
@@ -345,9 +357,22 @@ public final class ChatViewModel {
 
     private void closeWriter() {
         disk.execute(() -> {
-            if (writer != null) writer.close();
+            if (writer != null && writer != streamingWriter) writer.close(); // else the reply closes it when it ends
             writer = null;
         });
+    }
+
+    /// On the disk thread, when a reply ends: its conversation's log is closed if another one was opened meanwhile.
+    private void endLog(ReplyLog log) {
+        if (log.writer == null || streamingWriter != log.writer) return;
+        streamingWriter = null;
+        if (log.writer != writer) log.writer.close();
+    }
+
+    /// Where one reply is written: the log of the conversation it belongs to, whichever is open when its tokens
+    /// arrive. Touched on the disk thread only.
+    private static final class ReplyLog {
+        ConversationWriter writer;
     }
 
     private <T> void background(java.util.concurrent.Callable<T> work, Consumer<T> onUi) {

@@ -9,6 +9,7 @@ import dev.karuku.engine.estimate.MemoryEstimator;
 import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import java.nio.file.Path;
@@ -62,9 +63,12 @@ public final class EstimatorPlanner implements MemoryPlanner {
                 .withKvType(r.kvCacheType()).withFlashAttention(r.flashAttention());
     }
 
+    /// The header, refused when llama.cpp would crash on the file: the Load screen says why before Load is pressed.
     private static GgufFile read(Path file) {
         try {
-            return GgufReader.read(file);
+            GgufFile gguf = GgufReader.read(file);
+            LoadCheck.check(gguf);
+            return gguf;
         } catch (Exception e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -61,6 +61,7 @@ public final class LoadViewModel {
     private LoadRequest bestFit;
     /// True while options are being set together (one plan afterwards, not one per option).
     private boolean applying;
+    private long loadTicket;
 
     /// @param defaults the Settings' load options, as they are now
     /// @param choices  the options chosen per model (null: nothing is remembered)
@@ -134,7 +135,8 @@ public final class LoadViewModel {
         });
     }
 
-    /// Loads the file with the options; the current model is replaced on success.
+    /// Loads the file with the options. The current model is unloaded first (its answer cancelled, its memory
+    /// freed), so the new one never has to fit beside it.
     public void load() {
         Path f = file.get();
         if (f == null || state.get() == LoadState.LOADING) return;
@@ -143,6 +145,13 @@ public final class LoadViewModel {
         setError("", "");
         LoadRequest r = request();
         LoadRequest best = bestFit;
+        long ticket = ++loadTicket;
+        session.unload().whenComplete((v, e) -> ui.execute(() -> {
+            if (ticket == loadTicket && state.get() == LoadState.LOADING) start(f, r, best);
+        }));
+    }
+
+    private void start(Path f, LoadRequest r, LoadRequest best) {
         ModelLoader.Loading l = loader.load(f, r, p -> ui.execute(() -> progress.set(p)));
         loading = l;
         l.result().whenComplete((loaded, failure) -> ui.execute(() -> {
@@ -159,15 +168,20 @@ public final class LoadViewModel {
             } else {
                 session.set(loaded.model(), loaded.chat(), loaded.resources());
                 progress.set(1);
+                if (choices != null) remember(f, r, best); // before LOADED: whoever sees it loaded sees it remembered
                 state.set(LoadState.LOADED);
-                if (choices != null) remember(f, r, best);
             }
         }));
     }
 
-    /// Cancels a load in progress.
+    /// Cancels a load in progress (or one still waiting for the old model to be freed).
     public void cancel() {
-        if (loading != null) loading.cancel();
+        if (loading != null) {
+            loading.cancel();
+        } else if (state.get() == LoadState.LOADING) {
+            loadTicket++;
+            state.set(LoadState.IDLE);
+        }
     }
 
     /// The options a file starts from before the best fit sets layers and context: the Settings defaults.

@@ -1,6 +1,7 @@
 package dev.karuku.app.load;
 
 import dev.karuku.app.chat.ChatBackend;
+import java.util.concurrent.CompletableFuture;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 
@@ -10,6 +11,8 @@ public final class ModelSession {
     private final ReadOnlyObjectWrapper<LoadedModel> loaded = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChatBackend> backend = new ReadOnlyObjectWrapper<>();
     private AutoCloseable resources;
+    /// Completes when the last model given up is freed (loads wait for it, so two models never share memory).
+    private CompletableFuture<Void> freed = CompletableFuture.completedFuture(null);
 
     public ReadOnlyObjectProperty<LoadedModel> loaded() { return loaded.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ChatBackend> backend() { return backend.getReadOnlyProperty(); }
@@ -28,6 +31,21 @@ public final class ModelSession {
         set(null, null, null);
     }
 
+    /// Gives up the loaded model and frees it in the background (its running answer is cancelled first); the
+    /// future completes once its memory is freed, and after every model given up before it.
+    public CompletableFuture<Void> unload() {
+        AutoCloseable r = detach();
+        CompletableFuture<Void> before = freed;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        freed = done;
+        Thread.ofVirtual().name("karuku-unload").start(() -> {
+            before.join();
+            closeNow(r);
+            done.complete(null);
+        });
+        return done;
+    }
+
     /// What to close when the model goes away (the caller closes it off the UI thread).
     public AutoCloseable detach() {
         AutoCloseable r = resources;
@@ -37,14 +55,24 @@ public final class ModelSession {
         return r;
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    private void closeQuietly(AutoCloseable c) {
         if (c == null) return;
+        CompletableFuture<Void> before = freed;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        freed = done;
         Thread.ofVirtual().name("karuku-unload").start(() -> {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // the model is gone either way
-            }
+            before.join();
+            closeNow(c);
+            done.complete(null);
         });
+    }
+
+    private static void closeNow(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // the model is gone either way
+        }
     }
 }

@@ -90,6 +90,38 @@ class ChatViewModelTest {
     }
 
     @Test
+    void anAnswerStillStreamingWhenAnotherChatOpensIsSavedInItsOwnChat() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("hello");
+        vm.send();
+        backend.answer("ifmmp");
+        pulse.tick();
+        String other = vm.conversationId().get();
+
+        vm.newChat();
+        vm.input().set("abc");
+        vm.send();
+        backend.listener.token("d");
+        pulse.tick();
+        String streaming = vm.conversationId().get();
+        backend.listener.token("e"); // arrives, not yet on screen, when the user switches chats
+        vm.open(other);
+        pulse.tick();
+
+        var store = new ConversationStore(dir);
+        assertThat(store.load(streaming).messages()).extracting(StoredMessage::text).containsExactly("abc", "de");
+        assertThat(store.load(other).messages()).extracting(StoredMessage::text).containsExactly("hello", "ifmmp");
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("hello", "ifmmp");
+        // and the chat now open still saves what is said in it
+        vm.input().set("more");
+        vm.send();
+        backend.answer("npsf");
+        pulse.tick();
+        assertThat(store.load(other).messages()).extracting(StoredMessage::text).containsExactly("hello", "ifmmp", "more", "npsf");
+    }
+
+    @Test
     void aReopenedConversationShowsTheModelsCountOfItsContextNotAGuess() {
         loaded.set(backend);
         var vm = vm();

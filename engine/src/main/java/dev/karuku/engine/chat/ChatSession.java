@@ -128,9 +128,7 @@ public final class ChatSession {
 
     /// One turn: drop `dropLast` messages (an old reply, an edited message), add `add`, generate, record.
     private Generation turn(List<ChatMessage> add, int dropLast, GenerateOptions options, GenerationListener listener) {
-        Cancellation cancel = new Cancellation();
-        CompletableFuture<GenerationResult> f = loaded.withContext(ctx -> run(ctx, add, dropLast, options, listener, cancel));
-        return new Generation(cancel, f);
+        return loaded.generateWith((ctx, cancel) -> run(ctx, add, dropLast, options, listener, cancel));
     }
 
     private GenerationResult run(Context ctx, List<ChatMessage> add, int dropLast, GenerateOptions options,

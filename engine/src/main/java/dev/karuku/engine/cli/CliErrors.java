@@ -3,6 +3,7 @@ package dev.karuku.engine.cli;
 import dev.karuku.engine.gguf.GgufException;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.LoadCheck;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -22,11 +23,14 @@ final class CliErrors {
         }
     }
 
-    /// Reads a model's GGUF header (not its tensor data); a damaged file's message names the file.
+    /// Reads a model's GGUF header (not its tensor data) and refuses metadata llama.cpp would abort on; a damaged
+    /// file's message names the file.
     static GgufFile readHeader(Path model) throws IOException, GgufException {
         if (!Files.isRegularFile(model)) throw new NoSuchFileException(model.toString());
         try {
-            return GgufReader.read(model);
+            GgufFile file = GgufReader.read(model);
+            LoadCheck.check(file);
+            return file;
         } catch (GgufException e) {
             if (e.kind() == GgufException.Kind.IO) throw e;
             throw new GgufException(e.kind(), e.getMessage() + ": " + model, e.neededBytes(), e);

@@ -7,7 +7,9 @@ public final class GgufException extends Exception {
     public enum Kind {
         BAD_MAGIC, UNSUPPORTED_VERSION, TRUNCATED, ABSURD_COUNT, STRING_TOO_LONG, BAD_UTF8, UNKNOWN_VALUE_TYPE,
         UNKNOWN_TENSOR_TYPE, BAD_SHAPE, SHAPE_OVERFLOW, DUPLICATE_KEY, DUPLICATE_TENSOR, BAD_ALIGNMENT, MISALIGNED,
-        OFFSET_PAST_END, OVERLAPPING_TENSORS, HEADER_TOO_LARGE, IO
+        OFFSET_PAST_END, OVERLAPPING_TENSORS, HEADER_TOO_LARGE, IO,
+        /// Well-formed, but with metadata llama.cpp would abort on (see [LoadCheck]).
+        UNLOADABLE
     }
 
     private final Kind kind;

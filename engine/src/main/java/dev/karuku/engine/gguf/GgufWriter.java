@@ -73,6 +73,17 @@ public final class GgufWriter {
         return this;
     }
 
+    /// Drops a key written earlier (tests write files that lack one).
+    public GgufWriter remove(String key) {
+        metadata.remove(key);
+        return this;
+    }
+
+    /// A value written earlier, or null.
+    public GgufValue value(String key) {
+        return metadata.get(key);
+    }
+
     public GgufWriter putString(String key, String value) {
         return put(key, new GgufValue.Str(value));
     }
@@ -115,7 +126,7 @@ public final class GgufWriter {
             throw new IllegalArgumentException("only F32 and F16 tensors can be written, not " + type);
         }
         if (shape.length < 1 || shape.length > 4) throw new IllegalArgumentException(name + ": 1 to 4 dimensions");
-        for (long d : shape) if (d <= 0) throw new IllegalArgumentException(name + ": dimensions must be positive");
+        for (long d : shape) if (d < 0) throw new IllegalArgumentException(name + ": dimensions must not be negative");
         if (tensors.stream().anyMatch(t -> t.name.equals(name))) throw new IllegalArgumentException("duplicate tensor " + name);
         tensors.add(new Tensor(name, type, shape.clone(), Objects.requireNonNull(data), TensorInfo.byteSize(type, shape)));
         return this;

@@ -79,6 +79,13 @@ public final class TestModels {
     /// F32. The vocabulary is `<unk>`, `<s>`, `</s>`, `<|im_start|>`, `<|im_end|>`, the 256 byte tokens, then
     /// unique synthetic pieces; the tokenizer is llama's (SentencePiece-style) with the ChatML template.
     public static Path write(Path out, ModelShape shape, GgmlType type) throws IOException {
+        return write(out, shape, type, w -> {});
+    }
+
+    /// Like [#write(Path, ModelShape, GgmlType)], with `edit` applied to the metadata before the tensors are
+    /// added: how tests write files whose metadata llama.cpp must never see (see `LoadCheck`).
+    public static Path write(Path out, ModelShape shape, GgmlType type, java.util.function.Consumer<GgufWriter> edit)
+            throws IOException {
         List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"));
         List<Integer> types = new ArrayList<>(List.of(UNKNOWN, CONTROL, CONTROL, CONTROL, CONTROL));
         addByteTokens(tokens, types);
@@ -90,6 +97,7 @@ public final class TestModels {
         for (int i = 0; i < scores.length; i++) scores[i] = types.get(i) == NORMAL ? -i : 0f;
         GgufWriter w = header(shape, type, "Karuku synthetic " + shape.architecture() + " " + shape.blocks() + "x" + shape.embd());
         tokenizer(w, tokens, types, scores);
+        edit.accept(w);
         float scale = (float) (0.02 * Math.sqrt(3)); // uniform with the spread of N(0, 0.02)
         for (ModelShape.TensorSpec t : shape.tensors()) {
             GgufWriter.TensorData data = t.isBias() ? GgufWriter.TensorData.ZEROS

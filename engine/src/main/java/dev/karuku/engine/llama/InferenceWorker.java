@@ -48,16 +48,20 @@ public final class InferenceWorker implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /// Lets queued jobs finish, then stops the thread (waits up to a minute). Cancel generations first.
+    /// Lets queued jobs finish, then stops the thread; waits for that. Queued jobs are never dropped: the last one
+    /// usually frees native memory. Cancel generations first, so the wait is short.
     @Override
     public void close() {
         executor.shutdown();
         if (isWorkerThread()) return;
-        try {
-            if (!executor.awaitTermination(1, TimeUnit.MINUTES)) executor.shutdownNow();
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (executor.awaitTermination(1, TimeUnit.MINUTES)) break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 }

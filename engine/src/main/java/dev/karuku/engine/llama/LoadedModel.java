@@ -3,6 +3,9 @@ package dev.karuku.engine.llama;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /// A model ready to generate: the [Model], one [Context], and the [InferenceWorker] thread that owns both. This
@@ -19,6 +22,9 @@ public final class LoadedModel implements AutoCloseable {
     private final InferenceWorker worker;
     private final Model model;
     private final Context context;
+    /// Generations queued or running, so [#close] can stop them instead of waiting for them.
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
     private LoadedModel(InferenceWorker worker, Model model, Context context) {
         this.worker = worker;
@@ -56,11 +62,17 @@ public final class LoadedModel implements AutoCloseable {
     /// Generates after `prompt` (tokenized with the model's BOS rule; control-token text is parsed), streaming
     /// to `listener` on the worker thread. The cached prefix of the previous prompt is reused.
     public Generation generate(String prompt, GenerateOptions options, GenerationListener listener) {
+        return generateWith((ctx, cancel) -> ctx.generate(model.tokenize(prompt, true, true), options, listener, cancel));
+    }
+
+    /// Runs a generating `job` with the context on the worker thread, with a [Cancellation] that the returned
+    /// [Generation] and [#close] both trigger (for chat sessions and other multi-step generation).
+    public Generation generateWith(BiFunction<Context, Cancellation, GenerationResult> job) {
         Cancellation cancel = new Cancellation();
-        CompletableFuture<GenerationResult> f = worker.submit(() -> {
-            int[] tokens = model.tokenize(prompt, true, true);
-            return context.generate(tokens, options, listener, cancel);
-        });
+        running.add(cancel);
+        if (closing) cancel.cancel();
+        CompletableFuture<GenerationResult> f = worker.submit(() -> job.apply(context, cancel));
+        f.whenComplete((r, e) -> running.remove(cancel));
         return new Generation(cancel, f);
     }
 
@@ -74,14 +86,18 @@ public final class LoadedModel implements AutoCloseable {
         return worker.submit(job);
     }
 
-    /// Frees context and model on the worker (after queued jobs), then stops the worker. Blocks until done;
-    /// cancel running generations first.
+    /// Stops every generation (the running one ends after its current token or prompt chunk, queued ones end at
+    /// once), frees context and model on the worker, then stops the worker. Blocks until the memory is freed, so a
+    /// caller that loads another model next never holds both.
     @Override
     public void close() {
-        worker.submit(() -> {
+        closing = true;
+        running.forEach(Cancellation::cancel);
+        CompletableFuture<Void> freed = worker.submit(() -> {
             model.close();
             return null;
         });
         worker.close();
+        if (!worker.isWorkerThread()) freed.join();
     }
 }

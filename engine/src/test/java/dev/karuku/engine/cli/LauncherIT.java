@@ -68,6 +68,24 @@ class LauncherIT {
         assertThat(gen.errLines()).hasSize(1).first().asString().contains("generated 20 tokens");
     }
 
+    static List<dev.karuku.engine.gguf.HostileModels> hostile() {
+        return dev.karuku.engine.gguf.HostileModels.all();
+    }
+
+    /// Each file aborted `karuku generate` with exit 134 before the load check (see HostileModels).
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("hostile")
+    void metadataThatWouldAbortLlamaCppEndsEveryCommandWithOneLine(dev.karuku.engine.gguf.HostileModels h) throws Exception {
+        String file = h.write(dir).toString();
+        for (List<String> args : List.of(List.of("info", file), List.of("estimate", file),
+                List.of("generate", file, "--prompt", "日本", "--tokens", "3", "--threads", "1"))) {
+            Run r = karuku(args.toArray(String[]::new));
+            assertThat(r.exit()).as(args + ": " + r.err()).isIn(1, 2);
+            assertThat(r.out()).as(args.getFirst()).isEmpty();
+            assertThat(r.errLines()).as(args.getFirst()).hasSize(1).first().asString().startsWith("karuku: ").contains(h.key());
+        }
+    }
+
     @Test
     void aBadModelFileGivesOneLineOnStderrAndAFailingExit() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.gguf"), "GGUF but not really a model at all, just text");

@@ -1,5 +1,8 @@
 package dev.karuku.engine.llama.internal;
 
+import dev.karuku.engine.gguf.GgufException;
+import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.LoadCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,7 +10,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /// Checks a model file before native code sees it: llama.cpp copes with most malformed files, but a file that is
-/// missing, unreadable, a directory or not GGUF at all is cheaper and clearer to refuse in Java.
+/// missing, unreadable, a directory or not GGUF at all is cheaper and clearer to refuse in Java, and metadata that
+/// would trip one of its asserts must be refused here: an assert ends the process.
 public final class ModelFileCheck {
 
     private ModelFileCheck() {}
@@ -22,9 +26,23 @@ public final class ModelFileCheck {
             if (head.length < 8) return Optional.of("the file is too short to be a GGUF model (" + head.length + " bytes)");
             if (head[0] != 'G' || head[1] != 'G' || head[2] != 'U' || head[3] != 'F')
                 return Optional.of("not a GGUF model file (it does not start with \"GGUF\")");
-            return Optional.empty();
         } catch (IOException e) {
             return Optional.of("cannot read " + file + ": " + e.getMessage());
+        }
+        return metadataProblem(file);
+    }
+
+    /// Metadata or tensor shapes llama.cpp would abort on (see [LoadCheck]). A header our reader refuses is left to
+    /// llama.cpp, which refuses a damaged file with a message of its own, except where its loader accepts what it
+    /// later aborts on: empty or impossible shapes, and text that is not UTF-8.
+    private static Optional<String> metadataProblem(Path file) {
+        try {
+            return LoadCheck.problem(GgufReader.read(file));
+        } catch (GgufException e) {
+            return switch (e.kind()) {
+                case BAD_SHAPE, SHAPE_OVERFLOW, BAD_UTF8 -> Optional.of(e.getMessage());
+                default -> Optional.empty();
+            };
         }
     }
 }

@@ -58,6 +58,7 @@ public final class NativeLoader {
                     + ".", search.tried());
         }
         NativeLocator.Variant v = search.found().get();
+        noBacktraceOnAbort();
         List<Path> order = List.of(v.ggmlBase(), v.ggml(), v.llama());
         List<SymbolLookup> lookups = new ArrayList<>();
         for (Path lib : order) {
@@ -85,6 +86,23 @@ public final class NativeLoader {
             throw new NativesUnavailableException("llama.cpp failed to initialise from " + v.dir() + ": " + t, t);
         }
         return new Loaded(v, all);
+    }
+
+    /// Should an assert still end the process, ggml first runs gdb (or lldb) on it when one is installed, which
+    /// prints pages of backtrace into the user's terminal and can hang for seconds; `GGML_NO_BACKTRACE` stops that.
+    /// Set in the C environment, where ggml reads it; kept when the user set it, and skipped for `KARUKU_DEBUG`.
+    private static void noBacktraceOnAbort() {
+        if (System.getenv("KARUKU_DEBUG") != null || System.getProperty("os.name", "").startsWith("Windows")) return;
+        Linker linker = Linker.nativeLinker();
+        linker.defaultLookup().find("setenv").ifPresent(setenv -> {
+            MethodHandle h = linker.downcallHandle(setenv,
+                    FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT, Abi.C_POINTER, Abi.C_POINTER, java.lang.foreign.ValueLayout.JAVA_INT));
+            try (Arena a = Arena.ofConfined()) {
+                int ignored = (int) h.invokeExact(a.allocateFrom("GGML_NO_BACKTRACE"), a.allocateFrom("1"), 0);
+            } catch (Throwable t) {
+                // only a nicer abort is lost
+            }
+        });
     }
 
     static MemorySegment find(SymbolLookup lookup, String name) {
