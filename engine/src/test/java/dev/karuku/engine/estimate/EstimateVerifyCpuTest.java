@@ -42,7 +42,7 @@ class EstimateVerifyCpuTest {
                                           KvCacheType kv) throws Exception {
         Path model = VerifyModels.get(name, shape, type);
         var o = new EstimateOptions(0, ctx, kv, fa, 512, 2048, true, true, true);
-        var r = Verifier.verify(model, o, HardwareProbe.withoutGpus().snapshot());
+        var r = Verifier.verify(model, o, HardwareProbe.withLlamaCpuOnly().snapshot());
         VerifyTable.check(String.format("%s %s ctx %d fa %s kv %s ngl 0 (CPU)", name, type.label(), ctx, fa, kv), r,
                 ALL_PARTS, TABLE);
     }
