@@ -126,6 +126,7 @@ final class EstimateCommand implements Callable<Integer> {
         h.put("physicalCores", hw.physicalCores());
         h.put("unifiedMemory", hw.unifiedMemory());
         h.put("gpus", hw.gpus());
+        h.put("cpuExtraBufferTypes", hw.cpu().extraBufferTypes());
         j.put("hardware", h);
         if (!errors.isEmpty()) {
             Map<String, Object> measured = new LinkedHashMap<>(), pct = new LinkedHashMap<>();
