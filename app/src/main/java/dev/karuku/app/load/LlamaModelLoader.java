@@ -39,7 +39,7 @@ public final class LlamaModelLoader implements ModelLoader {
                 }
                 MeasuredBuffers b;
                 synchronized (log) {
-                    b = BufferLogParser.parse(log.toString());
+                    b = BufferLogParser.parse(log.toString(), runtime.bufferTypes());
                 }
                 int layers = model.info().layers() + 1;
                 int onGpu = runtime.supportsGpuOffload() ? Math.min(r.gpuLayers(), layers) : 0;

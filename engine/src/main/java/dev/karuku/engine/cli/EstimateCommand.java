@@ -80,7 +80,10 @@ final class EstimateCommand implements Callable<Integer> {
             throw new CliErrors.UsageProblem(e.getMessage());
         }
         GgufFile file = CliErrors.readHeader(model);
-        Hardware hw = (cpuOnly ? HardwareProbe.withoutGpus() : HardwareProbe.withLlamaDevices()).snapshot();
+        // --verify loads llama.cpp anyway, so even with --cpu-only its CPU backend describes itself.
+        HardwareProbe probe = !cpuOnly ? HardwareProbe.withLlamaDevices()
+                : verify ? HardwareProbe.withLlamaCpuOnly() : HardwareProbe.withoutGpus();
+        Hardware hw = probe.snapshot();
         if (cpuOnly) o = o.withGpuLayers(0);
         MemoryEstimate e = MemoryEstimator.estimate(file, o, hw);
         Fit fit = Fit.of(file, o, hw);
@@ -123,6 +126,7 @@ final class EstimateCommand implements Callable<Integer> {
         h.put("physicalCores", hw.physicalCores());
         h.put("unifiedMemory", hw.unifiedMemory());
         h.put("gpus", hw.gpus());
+        h.put("cpuExtraBufferTypes", hw.cpu().extraBufferTypes());
         j.put("hardware", h);
         if (!errors.isEmpty()) {
             Map<String, Object> measured = new LinkedHashMap<>(), pct = new LinkedHashMap<>();

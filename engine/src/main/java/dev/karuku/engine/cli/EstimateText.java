@@ -30,8 +30,11 @@ final class EstimateText {
         row(out, "overhead", e.overhead().cpu(), e.overhead().gpu());
         row(out, "total", e.ramBytes(), e.vramBytes());
         if (e.fileBackedBytes() > 0) out.printf(Locale.ROOT, "(%s of the RAM is the memory-mapped file)%n", EstimateCommand.mib(e.fileBackedBytes()));
-        out.printf(Locale.ROOT, "this PC: %s RAM available, %s%n", EstimateCommand.mib(hw.availableRamBytes()),
-                hw.primaryGpu().map(d -> d.name() + " " + d.description() + " " + EstimateCommand.mib(d.freeBytes()) + " free").orElse("no GPU"));
+        out.printf(Locale.ROOT, "this PC: %s RAM available, %s; CPU backend repacks into %s%n",
+                EstimateCommand.mib(hw.availableRamBytes()),
+                hw.primaryGpu().map(d -> d.name() + " " + d.description() + " " + EstimateCommand.mib(d.freeBytes()) + " free").orElse("no GPU"),
+                hw.cpu().extraBufferTypes().isEmpty() ? "no extra buffers" : String.join(", then ", hw.cpu().extraBufferTypes())
+                        + " (" + hw.cpu().source() + ")");
         out.printf(Locale.ROOT, "verdict: %s — up to %d GPU units, up to %d tokens of context; about %.1f tokens/s%n",
                 fit.verdict(), fit.maxGpuLayers(), fit.maxContext(), tps);
         if (e.approximate()) out.println("approximate: " + String.join("; ", e.reasons()));

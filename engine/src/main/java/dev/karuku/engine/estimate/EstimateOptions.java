@@ -13,7 +13,7 @@ import dev.karuku.engine.llama.FlashAttention;
 /// @param ubatch         physical batch (`n_ubatch`): compute buffers scale with it
 /// @param batch          logical batch (`n_batch`)
 /// @param mmap           map the file (weights on the CPU are file-backed and shared with the page cache)
-/// @param cpuRepack      allow llama.cpp's CPU repacking of q4_0/q4_K/q2_K/iq4_nl weights (`use_extra_bufts`)
+/// @param cpuRepack      allow the CPU backend's extra buffer types (`CPU_REPACK`, `AMX`) to copy the weights they take (`use_extra_bufts`)
 /// @param swaFull        sliding-window layers keep a full-context cache (`swa_full`; true in
 ///                       `llama_context_default_params()`, which Karuku's binding uses)
 public record EstimateOptions(int gpuLayers, long contextLength, KvCacheType kvType, FlashAttention flashAttention,

@@ -4,7 +4,7 @@ package dev.karuku.engine.estimate;
 /// decimals, so each figure is ±5 KiB).
 ///
 /// @param modelCpu   `CPU_Mapped` / `CPU` / `*_Host` model buffers (host memory; with mmap, the mapped file span)
-/// @param repack     `CPU_REPACK` model buffer
+/// @param repack     model buffers of the CPU backend's extra types (`CPU_REPACK`, `AMX`): repacked copies in RAM
 /// @param modelGpu   GPU model buffers (`Vulkan0`, `CUDA0`, …)
 /// @param kv         KV buffers per side
 /// @param compute    compute buffers: `CPU` and `*_Host` on the cpu side, GPU buffers on the gpu side

@@ -17,9 +17,11 @@ import java.util.List;
 /// @param compute         compute (scratch) buffers per device: `CPU`/`*_Host` on the cpu side, the GPU's on the gpu side
 /// @param outputBytes     logits buffer (host memory)
 /// @param overhead        backend runtime overhead (driver context, pools) not visible in llama.cpp's buffers
-/// @param repackBytes     llama.cpp's CPU_REPACK copy of q4_0/q4_K/q2_K/iq4_nl weights (anonymous RAM)
+/// @param repackBytes     the copies of CPU weights in the CPU backend's extra buffer types (`CPU_REPACK`, `AMX`;
+///                        anonymous RAM)
 /// @param fileBackedBytes CPU weights served from the memory-mapped file
-/// @param mappedSpanBytes the file range llama.cpp maps for CPU tensors (what it logs as `CPU_Mapped`)
+/// @param mappedSpanBytes the file range llama.cpp maps for CPU tensors (what it logs as `CPU_Mapped`); without mmap the
+///                        bytes of its `CPU` model buffer
 /// @param ramBytes        peak host RAM: weights.cpu + repack + kv.cpu + compute.cpu + output + overhead.cpu
 /// @param vramBytes       GPU memory: weights.gpu + kv.gpu + compute.gpu + overhead.gpu
 /// @param approximate     true when part of the model is not covered by the calibrated model

@@ -44,9 +44,12 @@ public final class MemoryEstimator {
         long nCtx = KvCache.pad(o.contextLength() == 0 ? g.contextTrain() : o.contextLength());
         long ub = Math.min(o.ubatch(), Math.min(o.batch(), nCtx));
         boolean fa = o.flashAttention() != FlashAttention.OFF;
-        boolean repack = o.cpuRepack() && hw.cpuRepack() && !hasGpu;
+        // CPU weights go to the first GPU's host buffer type when it has one (Vulkan_Host, CUDA_Host; the plain CPU buffer
+        // with mmap) before the CPU's extra types are tried; Metal has none (make_cpu_buft_list, select_weight_buft).
+        boolean gpuHostBuffer = hw.primaryGpu().map(d -> d.backend() != GpuBackend.METAL).orElse(false);
+        CpuExtraBuffers extra = o.cpuRepack() && !gpuHostBuffer ? CpuExtraBuffers.of(hw.cpu()) : CpuExtraBuffers.NONE;
 
-        WeightPlacement w = WeightPlacement.of(file, g, ngl, hasGpu, repack);
+        WeightPlacement w = WeightPlacement.of(file, g, ngl, hasGpu, extra);
         DeviceBytes kv = KvCache.bytes(g, nCtx, ub, o.kvType(), o.swaFull(), gpuStart, hasGpu);
         int cpuBlocks = Math.min(g.layers(), gpuStart);
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
@@ -72,6 +75,10 @@ public final class MemoryEstimator {
         long vram = w.gpu() + kv.gpu() + compute.gpu() + overhead.gpu();
         if (hw.unifiedMemory()) ram += vram;
         List<String> reasons = new ArrayList<>(g.unmodelled());
+        if (!extra.unmodelled().isEmpty()) {
+            reasons.add("the CPU backend copies weights into " + String.join(", ", extra.unmodelled()) + " buffers, which "
+                    + "the estimate does not model; weights they take are counted in the mapped file only");
+        }
         if (g.isMoe() && !(replayed || cpuReplayed)) {
             reasons.add("MoE compute buffers are a closed form here, not a replay of llama.cpp's graph (replayed: "
                     + "qwen3moe, on a GPU with a micro-batch of at least " + GpuComputeReplay.OP_OFFLOAD_MIN_BATCH + " tokens)");
@@ -92,7 +99,7 @@ public final class MemoryEstimator {
                     + "more in RAM than estimated (turn flash attention on to avoid it)", kq >> 20));
         }
         return new MemoryEstimate(g.layers(), ngl, nCtx, fa, weights, kv, compute, output, overhead, w.repack(),
-                o.mmap() ? w.cpu() : 0, o.mmap() ? w.mappedSpan() : w.cpu() - w.repack(), ram, vram,
+                o.mmap() ? w.cpu() : 0, o.mmap() ? w.mappedSpan() : w.kept(), ram, vram,
                 !reasons.isEmpty(), reasons);
     }
 }

@@ -30,7 +30,7 @@ public final class Verifier {
     public static Result verify(Path model, EstimateOptions o, Hardware hw) throws GgufException {
         GgufFile file = GgufReader.read(model);
         MemoryEstimate e = MemoryEstimator.estimate(file, o, hw);
-        MeasuredBuffers m = BufferLogParser.parse(loadAndLog(model, o));
+        MeasuredBuffers m = BufferLogParser.parse(loadAndLog(model, o), LlamaRuntime.load().bufferTypes());
         return new Result(e, m, PartError.compare(e, m));
     }
 

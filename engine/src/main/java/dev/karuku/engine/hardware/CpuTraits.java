@@ -4,19 +4,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/// Whether llama.cpp will repack weights on this CPU (AVX2 on x86-64; always on arm64, whose NEON dot-product
-/// kernels repack q4_0/iq4_nl). Physical cores come from [CpuInfo].
+/// The CPU backend llama.cpp would load here, guessed from the CPU flags in `/proc/cpuinfo` for when its libraries
+/// are not loaded (see [CpuBackend#guess]). With them loaded, [CpuBackend#of] asks ggml instead.
 final class CpuTraits {
 
     private CpuTraits() {}
 
-    static boolean repacks(String arch) {
-        if (arch.equals("aarch64") || arch.equals("arm64")) return true;
+    static CpuBackend guess(String arch) {
+        String flags = "";
         try {
-            String text = Files.readString(Path.of("/proc/cpuinfo"));
-            return text.contains(" avx2");
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                int colon = line.indexOf(':');
+                String key = colon < 0 ? "" : line.substring(0, colon).strip();
+                if (key.equals("flags") || key.equals("Features")) {
+                    flags = line.substring(colon + 1);
+                    break;
+                }
+            }
         } catch (IOException | RuntimeException e) {
-            return true; // any x86-64 CPU from the last decade has AVX2
+            // not Linux: no flags to read
         }
+        return CpuBackend.guess(arch, flags);
     }
 }

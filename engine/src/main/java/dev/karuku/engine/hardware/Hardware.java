@@ -12,12 +12,12 @@ import java.util.Optional;
 /// @param physicalCores     physical CPU cores (llama.cpp's thread count)
 /// @param gpus              GPU devices, best first
 /// @param unifiedMemory     GPU and CPU share one memory (Apple Silicon): VRAM is part of RAM, never added to it
-/// @param cpuRepack         the CPU has the SIMD (AVX2 / NEON dot-product) that makes llama.cpp repack some quant
-///                          types into an extra copy in RAM
+/// @param cpu               llama.cpp's CPU backend here: the extra buffer types (`AMX`, `CPU_REPACK`) into which it
+///                          copies the weights they take, and its features
 /// @param os                `os.name`
 /// @param arch              `os.arch`
 public record Hardware(long totalRamBytes, long availableRamBytes, int physicalCores, List<GpuDevice> gpus,
-                       boolean unifiedMemory, boolean cpuRepack, String os, String arch) {
+                       boolean unifiedMemory, CpuBackend cpu, String os, String arch) {
 
     public Hardware {
         gpus = List.copyOf(gpus);
@@ -32,12 +32,16 @@ public record Hardware(long totalRamBytes, long availableRamBytes, int physicalC
         return !gpus.isEmpty();
     }
 
-    /// A machine with no GPU (tests and CPU-only builds).
+    /// A machine with no GPU and a common x86-64 CPU with AVX2 (tests and CPU-only builds).
     public static Hardware cpuOnly(long totalRam, long availableRam, int cores) {
-        return new Hardware(totalRam, availableRam, cores, List.of(), false, true, "Linux", "amd64");
+        return new Hardware(totalRam, availableRam, cores, List.of(), false, CpuBackend.X86_AVX2, "Linux", "amd64");
     }
 
     public Hardware withGpus(List<GpuDevice> devices) {
-        return new Hardware(totalRamBytes, availableRamBytes, physicalCores, devices, unifiedMemory, cpuRepack, os, arch);
+        return new Hardware(totalRamBytes, availableRamBytes, physicalCores, devices, unifiedMemory, cpu, os, arch);
+    }
+
+    public Hardware withCpu(CpuBackend backend) {
+        return new Hardware(totalRamBytes, availableRamBytes, physicalCores, gpus, unifiedMemory, backend, os, arch);
     }
 }

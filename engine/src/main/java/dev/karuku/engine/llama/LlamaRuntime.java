@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -82,6 +84,26 @@ public final class LlamaRuntime {
                         free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)));
             }
             return out;
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+    }
+
+    /// Every buffer type of the loaded backends that llama.cpp may name in its log: each device's own and host
+    /// buffer types, the CPU backend's extra (repacking) types such as `CPU_REPACK` and `AMX`, and `CPU_Mapped`.
+    public List<BufferType> bufferTypes() {
+        try {
+            return List.copyOf(BackendBuffers.bufferTypes());
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+    }
+
+    /// The features the loaded CPU backend reports (`ggml_backend_get_features`): `AVX2` → `1`, `AMX_INT8` → `1`,
+    /// `SVE_CNT` → `32`, …, in ggml's order.
+    public Map<String, String> cpuFeatures() {
+        try {
+            return Collections.unmodifiableMap(BackendBuffers.cpuFeatures());
         } catch (Throwable t) {
             throw Model.rethrow(t);
         }

@@ -2,6 +2,9 @@ package dev.karuku.engine.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.engine.llama.BufferType;
+import dev.karuku.engine.llama.DeviceType;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BufferLogParserTest {
@@ -22,7 +25,7 @@ class BufferLogParserTest {
                 sched_reserve:    Vulkan0 compute buffer size =    75.25 MiB
                 sched_reserve: Vulkan_Host compute buffer size =    10.01 MiB
                 """;
-        MeasuredBuffers m = BufferLogParser.parse(log);
+        MeasuredBuffers m = BufferLogParser.parse(log, RecordedCpus.VULKAN_TYPES);
         assertThat(m.offloaded()).isEqualTo(8);
         assertThat(m.units()).isEqualTo(17);
         assertThat(m.modelCpu()).isEqualTo(Math.round(346.45 * MIB));
@@ -44,7 +47,7 @@ class BufferLogParserTest {
                 llama_kv_cache:        CPU KV buffer size =     5.00 MiB
                 sched_reserve:        CPU compute buffer size =    70.50 MiB
                 """;
-        MeasuredBuffers m = BufferLogParser.parse(log);
+        MeasuredBuffers m = BufferLogParser.parse(log, RecordedCpus.VULKAN_TYPES);
         assertThat(m.repack()).isEqualTo(Math.round(445.5 * MIB));
         assertThat(m.modelCpu()).isEqualTo(Math.round(634.75 * MIB));
         assertThat(m.kv().cpu()).isEqualTo(13 * MIB);
@@ -53,10 +56,37 @@ class BufferLogParserTest {
     }
 
     @Test
-    void hostBuffersOfGpuBackendsCountAsRam() {
-        assertThat(BufferLogParser.isHost("CUDA_Host")).isTrue();
-        assertThat(BufferLogParser.isHost("CPU_Mapped")).isTrue();
-        assertThat(BufferLogParser.isHost("CUDA0")).isFalse();
-        assertThat(BufferLogParser.isHost("MTL0")).isFalse();
+    void anAmxBufferIsHostRamBecauseGgmlSaysItBelongsToTheCpu() throws Exception {
+        // The whole log of a load on an Intel Xeon with AMX (Sapphire Rapids): the AMX buffer holds repacked weights.
+        MeasuredBuffers m = BufferLogParser.parse(RecordedCpus.amxLog("Q4_0"), RecordedCpus.AMX_TYPES);
+        assertThat(m.repack()).isEqualTo(Math.round(90.88 * MIB));
+        assertThat(m.modelCpu()).isEqualTo(Math.round(80.64 * MIB));
+        assertThat(m.modelGpu()).isZero();
+        assertThat(m.vram()).isZero();
+        assertThat(m.ram()).isEqualTo(m.modelCpu() + m.repack() + 16 * MIB + Math.round(66.50 * MIB) + Math.round(0.12 * MIB));
+    }
+
+    @Test
+    void aBufferTypeIsPlacedByItsDeviceNotByItsName() {
+        // A GPU backend may name its buffers anything; ggml says which device each belongs to and whether it is host memory.
+        var types = List.of(new BufferType("CPU", "", DeviceType.CPU, true, false),
+                new BufferType("CPU_Pinned_GPU0", "GPU0", DeviceType.GPU, false, false),
+                new BufferType("GPU0_Staging", "GPU0", DeviceType.GPU, true, false),
+                new BufferType("KLEIDIAI", "CPU", DeviceType.CPU, false, true));
+        MeasuredBuffers m = BufferLogParser.parse("""
+                load_tensors:   CPU_Pinned_GPU0 model buffer size =   100.00 MiB
+                load_tensors:   KLEIDIAI model buffer size =   10.00 MiB
+                sched_reserve:  GPU0_Staging compute buffer size =    4.00 MiB
+                """, types);
+        assertThat(m.modelGpu()).isEqualTo(100 * MIB);
+        assertThat(m.repack()).isEqualTo(10 * MIB);
+        assertThat(m.compute()).isEqualTo(new DeviceBytes(4 * MIB, 0));
+        // Names the backends did not report (a log from another machine) follow ggml's naming.
+        MeasuredBuffers other = BufferLogParser.parse("""
+                load_tensors:   CUDA0 model buffer size =   100.00 MiB
+                load_tensors:   CUDA_Host model buffer size =   10.00 MiB
+                """, List.of());
+        assertThat(other.modelGpu()).isEqualTo(100 * MIB);
+        assertThat(other.modelCpu()).isEqualTo(10 * MIB);
     }
 }

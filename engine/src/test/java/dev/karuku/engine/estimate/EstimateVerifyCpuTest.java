@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /// `--verify` on the CPU: the estimate of every part llama.cpp reports is within 3% of what it logs, and the total
-/// is never underestimated by more than 2%, across shapes, quants, contexts, cache types and flash-attention modes.
+/// is never underestimated by more than 2%, across shapes, quants, contexts, cache types and flash-attention modes, with
+/// the extra buffer types (AMX, CPU_REPACK) that the CPU running the test offers, as ggml reports them.
 class EstimateVerifyCpuTest {
 
     static final List<String> ALL_PARTS = List.of("weights.cpu", "weights.repack", "kv.cpu", "compute.cpu", "output");
@@ -33,7 +34,10 @@ class EstimateVerifyCpuTest {
                 Arguments.of("qwen2", VerifyModels.QWEN2, FileType.MOSTLY_Q4_K_M, 4096, FlashAttention.AUTO, KvCacheType.F16),
                 Arguments.of("qwen3", VerifyModels.QWEN3, FileType.MOSTLY_Q4_K_M, 2048, FlashAttention.OFF, KvCacheType.F16),
                 Arguments.of("qwen3moe", VerifyModels.QWEN3MOE, FileType.MOSTLY_Q4_K_M, 4096, FlashAttention.AUTO, KvCacheType.F16),
-                Arguments.of("qwen3moe", VerifyModels.QWEN3MOE, FileType.MOSTLY_Q4_K_M, 2048, FlashAttention.OFF, KvCacheType.F16));
+                Arguments.of("qwen3moe", VerifyModels.QWEN3MOE, FileType.MOSTLY_Q4_K_M, 2048, FlashAttention.OFF, KvCacheType.F16),
+                // the model and options recorded on a Xeon with AMX (CpuExtraBuffersTest), here on this machine's CPU
+                Arguments.of("mid", VerifyModels.MID, FileType.MOSTLY_Q4_0, 2048, FlashAttention.AUTO, KvCacheType.F16),
+                Arguments.of("mid", VerifyModels.MID, FileType.MOSTLY_Q8_0, 2048, FlashAttention.AUTO, KvCacheType.F16));
     }
 
     @ParameterizedTest(name = "{0} {2} ctx {3} fa {4} kv {5}")
@@ -42,7 +46,7 @@ class EstimateVerifyCpuTest {
                                           KvCacheType kv) throws Exception {
         Path model = VerifyModels.get(name, shape, type);
         var o = new EstimateOptions(0, ctx, kv, fa, 512, 2048, true, true, true);
-        var r = Verifier.verify(model, o, HardwareProbe.withoutGpus().snapshot());
+        var r = Verifier.verify(model, o, HardwareProbe.withLlamaCpuOnly().snapshot());
         VerifyTable.check(String.format("%s %s ctx %d fa %s kv %s ngl 0 (CPU)", name, type.label(), ctx, fa, kv), r,
                 ALL_PARTS, TABLE);
     }

@@ -12,6 +12,7 @@ import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufValue;
 import dev.karuku.engine.gguf.TensorInfo;
 import dev.karuku.engine.hardware.GpuDevice;
+import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.Hardware;
 import java.util.List;
 import java.util.Map;
@@ -264,7 +265,7 @@ class MemoryEstimatorTest {
     @Test
     void unifiedMemoryCountsVramAsPartOfRam() {
         Hardware mac = new Hardware(16 * GIB, 12 * GIB, 8, List.of(new GpuDevice("MTL0", "Apple M2", 10 * GIB, 10 * GIB)),
-                true, true, "Mac OS X", "aarch64");
+                true, CpuBackend.guess("aarch64", ""), "Mac OS X", "aarch64");
         MemoryEstimate e = at(LLAMA, 17, mac);
         assertThat(e.ramBytes()).isGreaterThanOrEqualTo(e.vramBytes() + e.weights().cpu());
     }

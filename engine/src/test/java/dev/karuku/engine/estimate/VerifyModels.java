@@ -30,6 +30,10 @@ final class VerifyModels {
     /// tied.
     static final ModelShape QWEN3 = new ModelShape("qwen3", 3, 1024, 3072, 16, 8, 128, 32000, 40960, true, 0);
 
+    /// The model recorded on an Intel Xeon with AMX (test resources `estimate/cpu-amx/`): 8 blocks of 1024, 16 heads / 4
+    /// KV heads of 64, feed-forward 4096, untied.
+    static final ModelShape MID = new ModelShape("llama", 8, 1024, 4096, 16, 4, 64, 32000, 4096, false, 0);
+
     /// Qwen3-30B-A3B proportions scaled down: qwen3's attention (16 heads / 4 KV heads of 128, q/k norms) and a
     /// mixture-of-experts feed-forward of 8 experts of width 768, 2 used per token (router `ffn_gate_inp`, experts in
     /// 3-D `ffn_{gate,up,down}_exps`), untied.

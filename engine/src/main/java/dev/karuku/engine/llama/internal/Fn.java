@@ -106,4 +106,19 @@ public final class Fn {
     public static final MethodHandle ggml_backend_dev_type = fn("ggml_backend_dev_type", JAVA_INT, C_POINTER);
     public static final MethodHandle ggml_backend_dev_backend_reg = fn("ggml_backend_dev_backend_reg", C_POINTER, C_POINTER);
     public static final MethodHandle ggml_backend_reg_name = fn("ggml_backend_reg_name", C_POINTER, C_POINTER);
+
+    // Buffer types: which device and which memory each buffer llama.cpp logs belongs to, and the CPU backend's extra
+    // (repacking) buffer types and features, reached through its registry's proc addresses.
+    public static final MethodHandle ggml_backend_dev_buffer_type = fn("ggml_backend_dev_buffer_type", C_POINTER, C_POINTER);
+    public static final MethodHandle ggml_backend_dev_host_buffer_type = fn("ggml_backend_dev_host_buffer_type", C_POINTER, C_POINTER);
+    public static final MethodHandle ggml_backend_dev_buffer_from_host_ptr = fn("ggml_backend_dev_buffer_from_host_ptr", C_POINTER, C_POINTER, C_POINTER, C_SIZE_T, C_SIZE_T);
+    public static final MethodHandle ggml_backend_buft_name = fn("ggml_backend_buft_name", C_POINTER, C_POINTER);
+    public static final MethodHandle ggml_backend_buft_is_host = fn("ggml_backend_buft_is_host", JAVA_BOOLEAN, C_POINTER);
+    public static final MethodHandle ggml_backend_buft_get_device = fn("ggml_backend_buft_get_device", C_POINTER, C_POINTER);
+    public static final MethodHandle ggml_backend_buffer_get_type = fn("ggml_backend_buffer_get_type", C_POINTER, C_POINTER);
+    public static final MethodHandle ggml_backend_buffer_free = fnVoid("ggml_backend_buffer_free", C_POINTER);
+    public static final MethodHandle ggml_backend_reg_get_proc_address = fn("ggml_backend_reg_get_proc_address", C_POINTER, C_POINTER, C_POINTER);
+    /// `ggml_backend_dev_get_extra_bufts_t` / `ggml_backend_get_features_t`: both take one pointer and return one,
+    /// called at an address from [#ggml_backend_reg_get_proc_address].
+    public static final MethodHandle POINTER_TO_POINTER = LINKER.downcallHandle(FunctionDescriptor.of(C_POINTER, C_POINTER));
 }
