@@ -115,4 +115,13 @@ class HubCommandsTest {
         assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("karuku:")).findFirst().orElse(""))
                 .contains("This model is gated: accept its licence on the Hub and add your token");
     }
+
+    @Test
+    void pullWritesPlainProgressLinesWhenStderrIsNotATerminal() {
+        // surefire's stderr is a pipe or a file, as in `karuku pull … 2>log`
+        run(0, "pull", TestRepos.TINY + ":Q8_0");
+        String progress = err.toString(StandardCharsets.UTF_8);
+        assertThat(progress).doesNotContain("\r").contains("100.0%").contains("verified");
+        assertThat(progress.lines().filter(l -> l.contains("%"))).allMatch(l -> l.matches("\\s*\\d+\\.\\d%.*"));
+    }
 }
