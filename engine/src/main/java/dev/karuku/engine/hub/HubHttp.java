@@ -17,6 +17,7 @@ import java.util.Objects;
 public final class HubHttp {
 
     private static final int MAX_REDIRECTS = 10;
+    private static final int BODY_RETRIES = 2;
 
     private volatile HubConfig config;
     private final RetryPolicy retry;
@@ -48,6 +49,10 @@ public final class HubHttp {
         return config;
     }
 
+    RetryPolicy retryPolicy() {
+        return retry;
+    }
+
     /// Sends `next`'s token from the next request on (requests in flight keep the one they started with). The
     /// endpoint and timeout stay as they were: only who we are to the Hub changes.
     void useToken(java.util.Optional<String> token) {
@@ -74,6 +79,31 @@ public final class HubHttp {
     /// GET following all redirects (the token is dropped when a redirect leaves the Hub's origin).
     public HubResponse get(URI uri, Map<String, String> headers) throws IOException {
         return send("GET", uri, headers, true);
+    }
+
+    /// GET whose body is read whole, at most `cap` bytes, with the request sent again when the body breaks off (a
+    /// dropped connection, or a server silent for the timeout) as for any other network failure. A longer body
+    /// fails with [HubException.Reason#BAD_RESPONSE], or with `truncate` is cut at `cap`. The answer comes back
+    /// with its body in memory, whatever its status.
+    public HubResponse getBuffered(URI uri, Map<String, String> headers, int cap, boolean truncate) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            HubResponse r = get(uri, headers);
+            try (r) {
+                int limit = r.status() / 100 == 2 ? cap : Math.min(cap, 64 * 1024);
+                byte[] body = r.body().readNBytes(limit);
+                if (body.length == limit && r.status() / 100 == 2 && !truncate && r.body().read() >= 0) {
+                    throw new HubException(HubException.Reason.BAD_RESPONSE, r.status(),
+                            "the Hub's answer is larger than " + (cap >> 20) + " MiB (" + uri.getPath() + ")");
+                }
+                return new HubResponse(r.status(), r.headers(), r.uri(), new java.io.ByteArrayInputStream(body));
+            } catch (HubException | java.io.InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                // a body that broke off is asked for twice more at most: each silent try costs a whole timeout
+                if (attempt >= Math.min(BODY_RETRIES, retry.maxRetries())) throw network(e);
+                pause(retry.delay(attempt, 0, null));
+            }
+        }
     }
 
     /// Sends a request with retries. With `followRedirects` false, a redirect answer is returned as is.
@@ -122,7 +152,7 @@ public final class HubHttp {
         if (isHubOrigin(uri)) config.token().ifPresent(t -> b.header("Authorization", "Bearer " + t));
         try {
             HttpResponse<InputStream> r = client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new HubResponse(r.statusCode(), r.headers(), uri, r.body());
+            return new HubResponse(r.statusCode(), r.headers(), uri, new IdleTimeoutStream(r.body(), config.timeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while talking to " + uri.getHost());

@@ -124,4 +124,11 @@ class HubCommandsTest {
         assertThat(progress).doesNotContain("\r").contains("100.0%").contains("verified");
         assertThat(progress.lines().filter(l -> l.contains("%"))).allMatch(l -> l.matches("\\s*\\d+\\.\\d%.*"));
     }
+
+    @Test
+    void filesEstimatesEveryQuantWhenAConnectionDropsWhileAHeaderIsRead() {
+        hub.faults().cutAfter(100, 1);
+        String json = run(0, "files", TestRepos.TINY, "--json");
+        assertThat(json.split("\"verdict\"", -1)).hasSize(6); // Q4_K_M, Q5_K_S, IQ3_S, Q8_0, BF16: one estimate each
+    }
 }
