@@ -28,7 +28,9 @@ final class CliEnvironment {
     }
 
     static HubClient hub() {
-        return new HubClient(HubConfig.fromEnvironment(env(), home()));
+        Map<String, String> env = env();
+        return new HubClient(HubConfig.fromEnvironment(env, home()), dev.karuku.engine.hub.RetryPolicy.standard(),
+                dev.karuku.engine.hub.HubProxies.fromEnvironment(env));
     }
 
     static KarukuPaths paths() {

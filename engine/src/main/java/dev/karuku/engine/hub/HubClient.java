@@ -36,7 +36,13 @@ public final class HubClient {
     }
 
     public HubClient(HubConfig config, RetryPolicy retry) {
-        this.http = new HubHttp(config, retry);
+        this(config, retry, HubProxies.fromEnvironment(System.getenv()));
+    }
+
+    /// @param proxies how to reach the Hub: [HubProxies#fromEnvironment] for the environment's proxy variables,
+    ///                else the operating system's settings
+    public HubClient(HubConfig config, RetryPolicy retry, java.net.ProxySelector proxies) {
+        this.http = new HubHttp(config, retry, proxies);
         this.initialToken = config.token();
     }
 

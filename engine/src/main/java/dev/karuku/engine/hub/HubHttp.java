@@ -21,11 +21,18 @@ public final class HubHttp {
 
     private volatile HubConfig config;
     private final RetryPolicy retry;
+    private final java.net.ProxySelector proxies;
     private volatile HttpClient client;
 
     public HubHttp(HubConfig config, RetryPolicy retry) {
+        this(config, retry, HubProxies.fromEnvironment(System.getenv()));
+    }
+
+    /// @param proxies how to reach the Hub ([HubProxies#fromEnvironment])
+    public HubHttp(HubConfig config, RetryPolicy retry, java.net.ProxySelector proxies) {
         this.config = config;
         this.retry = retry;
+        this.proxies = proxies;
     }
 
     /// Made at the first request: building an `HttpClient` sets up TLS and reads the trusted certificates
@@ -35,11 +42,13 @@ public final class HubHttp {
         if (c != null) return c;
         synchronized (this) {
             if (client == null) {
-                client = HttpClient.newBuilder()
+                HttpClient.Builder b = HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
-                        .connectTimeout(config.timeout())
-                        .build();
+                        .connectTimeout(config.timeout());
+                if (proxies != null) b.proxy(proxies);
+                HubProxies.authenticator(proxies).ifPresent(b::authenticator);
+                client = b.build();
             }
             return client;
         }

@@ -131,4 +131,17 @@ class HubCommandsTest {
         String json = run(0, "files", TestRepos.TINY, "--json");
         assertThat(json.split("\"verdict\"", -1)).hasSize(6); // Q4_K_M, Q5_K_S, IQ3_S, Q8_0, BF16: one estimate each
     }
+
+    @Test
+    void searchGoesThroughTheProxyNamedByHttpProxy() {
+        try (var proxy = new dev.karuku.engine.hub.LoopbackProxy()) {
+            System.setProperty("karuku.env.HTTP_PROXY", proxy.url());
+            try {
+                assertThat(run(0, "search", "Tiny", "--json")).contains("\"id\" : \"" + TestRepos.TINY + "\"");
+            } finally {
+                System.clearProperty("karuku.env.HTTP_PROXY");
+            }
+            assertThat(proxy.requests()).isNotEmpty().allSatisfy(r -> assertThat(r).startsWith("GET " + hub.endpoint() + "/api/models"));
+        }
+    }
 }
