@@ -94,8 +94,7 @@ public final class DownloadManager implements AutoCloseable {
         long total = files.stream().mapToLong(f -> Math.max(0, f.size())).sum();
         List<String> wanted = files.stream().map(RepoFile::path).toList();
         DownloadJob[] chosen = new DownloadJob[1];
-        merge(queue.update(saved -> {
-            cleanStaging(saved);
+        DownloadQueue.Change add = saved -> {
             DownloadJob same = saved.stream().filter(j -> j.repo().equals(repo) && open(j.state())
                     && j.files().stream().map(RepoFile::path).toList().equals(wanted)).findFirst().orElse(null);
             if (same != null && threads.containsKey(same.id())) {
@@ -106,7 +105,17 @@ public final class DownloadManager implements AutoCloseable {
             chosen[0] = new DownloadJob(id, repo, commit, quant, files, DownloadJob.State.QUEUED,
                     same != null && same.commit().equals(commit) ? same.bytesDone() : 0, total, null, null, null);
             return DownloadQueue.upsert(saved, chosen[0]);
-        }));
+        };
+        try {
+            merge(queue.update(saved -> {
+                cleanStaging(saved);
+                return add.apply(saved);
+            }));
+        } catch (IOException e) {
+            // the data folder cannot be written: the download still runs, from this process's view of the queue
+            add.apply(new ArrayList<>(jobs.values()));
+            if (!threads.containsKey(chosen[0].id())) jobs.put(chosen[0].id(), chosen[0]);
+        }
         DownloadJob job = jobs.get(chosen[0].id());
         listeners.forEach(l -> l.changed(job));
         launch(job.id());
