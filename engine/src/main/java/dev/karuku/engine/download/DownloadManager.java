@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 /// Downloads models into the library, one virtual thread per job, and remembers the queue in the data folder:
 /// after the app restarts, [#start()] continues every job that was queued or running.
@@ -47,6 +45,7 @@ public final class DownloadManager implements AutoCloseable {
     private final List<DownloadListener> listeners = new CopyOnWriteArrayList<>();
     private final java.util.Set<Thread> waitingForLock = ConcurrentHashMap.newKeySet();
     private final DownloadQueue queue;
+    private final Staging staging;
     private volatile boolean closing;
 
     public DownloadManager(HubClient hub, ModelLibrary library, DownloadOptions options) {
@@ -55,6 +54,7 @@ public final class DownloadManager implements AutoCloseable {
         this.paths = library.paths();
         this.options = options;
         this.queue = new DownloadQueue(paths.downloadQueue());
+        this.staging = new Staging(paths);
     }
 
     public void addListener(DownloadListener l) {
@@ -156,12 +156,12 @@ public final class DownloadManager implements AutoCloseable {
         }
         DownloadJob j = jobs.get(id);
         if (j == null || j.state().finished() && j.state() != DownloadJob.State.FAILED) return;
-        try (LockFile held = LockFile.tryAcquire(jobLock(id)).orElseThrow(() -> new DownloadException(
+        try (LockFile held = LockFile.tryAcquire(staging.lock(id)).orElseThrow(() -> new DownloadException(
                 DownloadException.Reason.SERVER, "another Karuku window or `karuku pull` is downloading this model; cancel it there"))) {
-            deleteStaging(id);
+            staging.delete(id);
             update(j.with(DownloadJob.State.CANCELLED, null, null, null));
         }
-        Files.deleteIfExists(jobLock(id));
+        staging.deleteLock(id);
     }
 
     /// Waits until the job is finished or paused; returns its last state.
@@ -187,7 +187,7 @@ public final class DownloadManager implements AutoCloseable {
         LockFile held;
         waitingForLock.add(Thread.currentThread());
         try {
-            held = LockFile.acquire(jobLock(id)); // waits while another process downloads this job
+            held = LockFile.acquire(staging.lock(id)); // waits while another process downloads this job
         } catch (IOException e) {
             synchronized (this) { // interrupted by close(): the job stays as saved, for the next start
                 controls.remove(id);
@@ -235,7 +235,7 @@ public final class DownloadManager implements AutoCloseable {
             end = switch (e.reason()) {
                 case PAUSED -> started.withBytes(meter.done()).with(closing ? DownloadJob.State.RUNNING : DownloadJob.State.PAUSED, null, null, null);
                 case CANCELLED -> {
-                    deleteStaging(id);
+                    staging.delete(id);
                     yield started.withBytes(0).with(DownloadJob.State.CANCELLED, null, null, null);
                 }
                 default -> started.withBytes(meter.done()).with(DownloadJob.State.FAILED, e.getMessage(), e.reason().messageKey(), null);
@@ -253,11 +253,7 @@ public final class DownloadManager implements AutoCloseable {
             update(end);
         }
         if (end.state() == DownloadJob.State.DONE || end.state() == DownloadJob.State.CANCELLED) {
-            try {
-                Files.deleteIfExists(jobLock(id));
-            } catch (IOException ignored) {
-                // an empty lock file left behind is harmless
-            }
+            staging.deleteLock(id);
         }
     }
 
@@ -281,29 +277,23 @@ public final class DownloadManager implements AutoCloseable {
             }
         }
         if (ahead == 0) return; // alone: each file checks its own need, counting what is already on disk
-        long onDisk = 0;
-        Path staging = paths.downloadStaging().resolve(job.id());
-        if (Files.isDirectory(staging)) {
-            try (Stream<Path> s = Files.walk(staging)) {
-                for (Path p : s.filter(p -> p.toString().endsWith(".part") || p.toString().endsWith(".gguf")).toList()) onDisk += Files.size(p);
-            }
-        }
-        DiskSpace.ensure(options.disk(), paths.modelsDir(), ahead + Math.max(0, job.totalBytes() - onDisk), options.spaceMargin());
+        long needed = ahead + Math.max(0, job.totalBytes() - staging.bytesOnDisk(job.id()));
+        DiskSpace.ensure(options.disk(), paths.modelsDir(), needed, options.spaceMargin());
     }
 
     private String install(DownloadJob job, DownloadControl control, ProgressMeter meter) throws IOException {
-        Path staging = paths.downloadStaging().resolve(job.id());
+        Path dir = staging.dir(job.id());
         Path target = SafePaths.resolve(paths.modelsDir(), job.repo());
         List<Path> installed = new ArrayList<>();
         List<String> shas = new ArrayList<>();
         List<Path[]> moves = new ArrayList<>();
         for (RepoFile f : job.files()) {
-            Path dest = SafePaths.resolve(staging, f.path());
+            Path dest = SafePaths.resolve(dir, f.path());
             Path to = SafePaths.resolve(target, f.path());
             if (Files.isRegularFile(dest) && Files.size(dest) == f.size()) {
                 meter.add(f.size()); // verified and renamed before a restart
                 moves.add(new Path[]{dest, to});
-            } else if (!Files.exists(dest) && alreadyInstalled(to, f)) {
+            } else if (!Files.exists(dest) && Staging.holds(to, f)) {
                 meter.add(f.size()); // installed by an earlier try whose registration failed
             } else {
                 new FileDownload(hub, options, job.repo(), job.commit(), f, dest, control, meter::add).run();
@@ -317,62 +307,17 @@ public final class DownloadManager implements AutoCloseable {
             // one atomic rename: an older copy at the same place stays usable until the new file replaces it
             Files.move(m[0], m[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        deleteStaging(job.id());
+        staging.delete(job.id());
         // A failure here leaves the verified files where they are (never deleted): Retry registers them.
         return library.addDownloaded(new InstalledModel.HubSource(job.repo(), job.commit(), job.quant(),
                 job.files().stream().map(RepoFile::path).toList()), installed, shas).id();
     }
 
-    /// Whether `to` already holds exactly `f` (same size and SHA-256).
-    private static boolean alreadyInstalled(Path to, RepoFile f) throws IOException {
-        if (f.sha256().isEmpty() || !Files.isRegularFile(to) || Files.size(to) != f.size()) return false;
-        try (java.io.InputStream in = Files.newInputStream(to)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return java.util.HexFormat.of().formatHex(md.digest()).equalsIgnoreCase(f.sha256().get());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void deleteStaging(String id) {
-        Path dir = paths.downloadStaging().resolve(id);
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // leftovers in the staging folder are harmless and retried on the next cancel
-        }
-    }
-
-    /// Held by the process downloading the job; in the data folder, shared by every process using it.
-    private Path jobLock(String id) {
-        return paths.downloadQueue().resolveSibling("download-locks").resolve(id + ".lock");
-    }
-
-    /// Deletes staging folders of jobs that are done, cancelled or unknown (a crashed older version's), unless
-    /// another process holds them. Runs under the queue's lock, so no job can be added meanwhile.
+    /// Removes the staging folders no saved or running job needs (see [Staging#clean]).
     private void cleanStaging(List<DownloadJob> saved) {
-        Path root = paths.downloadStaging();
-        if (!Files.isDirectory(root)) return;
-        java.util.Set<String> keep = new java.util.HashSet<>();
+        List<String> keep = new ArrayList<>(threads.keySet());
         for (DownloadJob j : saved) if (open(j.state())) keep.add(j.id());
-        keep.addAll(threads.keySet());
-        try (Stream<Path> s = Files.list(root)) {
-            for (Path dir : s.filter(Files::isDirectory).toList()) {
-                String id = dir.getFileName().toString();
-                if (keep.contains(id)) continue;
-                Optional<LockFile> held = LockFile.tryAcquire(jobLock(id));
-                if (held.isEmpty()) continue;
-                try (LockFile l = held.get()) {
-                    deleteStaging(id);
-                }
-                Files.deleteIfExists(jobLock(id));
-            }
-        } catch (IOException e) {
-            // leftovers are retried at the next start
-        }
+        staging.clean(keep);
     }
 
     /// Takes the saved jobs into this manager's view; jobs this process is running keep their fresher progress.
