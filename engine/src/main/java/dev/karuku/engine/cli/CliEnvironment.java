@@ -28,11 +28,30 @@ final class CliEnvironment {
     }
 
     static HubClient hub() {
-        return new HubClient(HubConfig.fromEnvironment(env(), home()));
+        Map<String, String> env = env();
+        return new HubClient(HubConfig.fromEnvironment(env, home()), dev.karuku.engine.hub.RetryPolicy.standard(),
+                dev.karuku.engine.hub.HubProxies.fromEnvironment(env));
     }
 
     static KarukuPaths paths() {
         return KarukuPaths.fromEnvironment(env(), home(), System.getProperty("os.name")).withChosenModelsDir();
+    }
+
+    /// Whether stderr is a terminal, where progress may redraw one line with `\r`. `System.console()` answers for
+    /// stdin and stdout, so `karuku pull 2>log` would still look like a terminal; on Linux the descriptor itself
+    /// says where it goes.
+    static boolean stderrIsTerminal() {
+        Path fd = Path.of("/proc/self/fd/2");
+        if (java.nio.file.Files.exists(fd, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
     }
 
     static String bytes(long b) {

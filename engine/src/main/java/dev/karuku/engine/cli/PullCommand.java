@@ -64,12 +64,25 @@ final class PullCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ModelLibrary library = new ModelLibrary(CliEnvironment.paths());
         try (DownloadManager downloads = new DownloadManager(hub, library, DownloadOptions.defaults())) {
+            boolean terminal = CliEnvironment.stderrIsTerminal();
+            int[] lastTenth = {-1};
             downloads.addListener(new DownloadListener() {
                 @Override
                 public void progress(String id, DownloadProgress p) {
-                    err.printf("\r%5.1f%%  %s of %s  %s/s%s   ", p.fraction() * 100, CliEnvironment.bytes(p.bytesDone()),
-                            CliEnvironment.bytes(p.totalBytes()), CliEnvironment.bytes((long) p.bytesPerSecond()),
-                            p.eta().map(d -> "  " + d.toSeconds() + " s left").orElse(""));
+                    String line = String.format(Locale.ROOT, "%5.1f%%  %s of %s  %s/s%s", p.fraction() * 100,
+                            CliEnvironment.bytes(p.bytesDone()), CliEnvironment.bytes(p.totalBytes()),
+                            CliEnvironment.bytes((long) p.bytesPerSecond()), p.eta().map(d -> "  " + d.toSeconds() + " s left").orElse(""));
+                    if (terminal) {
+                        err.print("\r" + line + "   "); // one line that updates in place
+                    } else {
+                        // a log file or a pipe: a plain line every tenth, no carriage returns
+                        int tenth = (int) (p.fraction() * 10);
+                        synchronized (lastTenth) {
+                            if (tenth <= lastTenth[0]) return;
+                            lastTenth[0] = tenth;
+                        }
+                        err.println(line);
+                    }
                     err.flush();
                 }
             });
@@ -77,8 +90,8 @@ final class PullCommand implements Callable<Integer> {
             DownloadJob job = downloads.enqueue(repo, commit, label, files);
             DownloadJob end = downloads.await(job.id());
             if (end.state() == DownloadJob.State.DONE) {
-                err.printf("\r100.0%%  %s verified%n", CliEnvironment.bytes(end.totalBytes()));
-            } else {
+                err.printf("%s100.0%%  %s verified%n", terminal ? "\r" : "", CliEnvironment.bytes(end.totalBytes()));
+            } else if (terminal) {
                 err.println();
             }
             if (end.state() != DownloadJob.State.DONE) throw new IllegalStateException(end.error() == null ? "download " + end.state() : end.error());

@@ -14,13 +14,58 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/// The download queue as JSON in the data folder (`downloads.json`), written atomically on every change.
+/// The download queue as JSON in the data folder (`downloads.json`), shared by every Karuku process that uses the
+/// folder (the app, `karuku pull`, a second app started by a double-clicked `.gguf`).
+///
+/// Every change is a read-modify-write under `downloads.lock`: a process re-reads the file, changes only the jobs it
+/// means to change, and writes it back atomically, so one process never drops another's jobs.
 final class DownloadQueue {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger("dev.karuku.engine.download");
 
-    private DownloadQueue() {}
+    private final Path file;
+    private final Path lock;
+
+    DownloadQueue(Path file) {
+        this.file = file;
+        this.lock = file.resolveSibling(file.getFileName() + ".lock");
+    }
+
+    /// The jobs as saved now.
+    List<DownloadJob> read() throws IOException {
+        try (LockFile l = LockFile.acquire(lock)) {
+            return load(file);
+        }
+    }
+
+    /// Applies `change` to the saved jobs and saves the result, with no other process in between; returns it.
+    List<DownloadJob> update(Change change) throws IOException {
+        try (LockFile l = LockFile.acquire(lock)) {
+            List<DownloadJob> jobs = change.apply(new ArrayList<>(load(file)));
+            save(file, jobs);
+            return jobs;
+        }
+    }
+
+    /// A change to the saved jobs, made while no other process can change them.
+    @FunctionalInterface
+    interface Change {
+        List<DownloadJob> apply(List<DownloadJob> saved) throws IOException;
+    }
+
+    /// `jobs` with `j` in place of the job with its id (or added at the end).
+    static List<DownloadJob> upsert(List<DownloadJob> jobs, DownloadJob j) {
+        List<DownloadJob> out = new ArrayList<>(jobs);
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).id().equals(j.id())) {
+                out.set(i, j);
+                return out;
+            }
+        }
+        out.add(j);
+        return out;
+    }
 
     /// The saved jobs. A job this version cannot read (a state of a newer version) is skipped, and a file with such a
     /// job, or a torn one, is kept aside as `downloads.json.broken` before the next save replaces it.

@@ -23,6 +23,11 @@ public final class HubClient {
     private static final String SEARCH_FIELDS = String.join("&", List.of("author", "downloads", "likes", "trendingScore",
             "gated", "lastModified", "pipeline_tag", "tags").stream().map(f -> "expand%5B%5D=" + f).toList());
 
+    /// The most an API answer (search page, model info, file list page) may hold; real ones are well under 1 MiB.
+    static final int MAX_API_BYTES = 32 << 20;
+    /// The most of a model card that is read; a longer one is cut there.
+    static final int MAX_CARD_BYTES = 4 << 20;
+
     private final HubHttp http;
     private final Optional<String> initialToken;
 
@@ -31,7 +36,13 @@ public final class HubClient {
     }
 
     public HubClient(HubConfig config, RetryPolicy retry) {
-        this.http = new HubHttp(config, retry);
+        this(config, retry, HubProxies.fromEnvironment(System.getenv()));
+    }
+
+    /// @param proxies how to reach the Hub: [HubProxies#fromEnvironment] for the environment's proxy variables,
+    ///                else the operating system's settings
+    public HubClient(HubConfig config, RetryPolicy retry, java.net.ProxySelector proxies) {
+        this.http = new HubHttp(config, retry, proxies);
         this.initialToken = config.token();
     }
 
@@ -64,7 +75,7 @@ public final class HubClient {
     }
 
     private SearchPage searchPage(URI uri) throws IOException {
-        try (HubResponse r = ok(http.get(uri, json()), "search")) {
+        try (HubResponse r = ok(api(uri), "search")) {
             Optional<URI> next = Links.next(r, http);
             return new SearchPage(ModelSummary.parseList(Json.parse(r.readAll(), "search results")), next);
         }
@@ -78,7 +89,7 @@ public final class HubClient {
     /// Model info at a revision (branch, tag or commit); `null` for the default branch.
     public ModelInfo modelInfo(String repo, String revision) throws IOException {
         String path = "/api/models/" + checkRepo(repo) + (revision == null ? "" : "/revision/" + enc(revision)) + "?blobs=true";
-        try (HubResponse r = ok(http.get(api(path), json()), repo)) {
+        try (HubResponse r = ok(api(api(path)), repo)) {
             return ModelInfo.parse(Json.parse(r.readAll(), repo));
         }
     }
@@ -88,7 +99,7 @@ public final class HubClient {
         List<RepoFile> files = new ArrayList<>();
         Optional<URI> page = Optional.of(api("/api/models/" + checkRepo(repo) + "/tree/" + enc(commit) + "?recursive=true&expand=false"));
         while (page.isPresent()) {
-            try (HubResponse r = ok(http.get(page.get(), json()), repo)) {
+            try (HubResponse r = ok(api(page.get()), repo)) {
                 page = Links.next(r, http);
                 for (JsonNode e : Json.parse(r.readAll(), repo + " file list")) {
                     RepoFile f = RepoFile.fromTreeEntry(e);
@@ -100,14 +111,14 @@ public final class HubClient {
     }
 
     public Refs refs(String repo) throws IOException {
-        try (HubResponse r = ok(http.get(api("/api/models/" + checkRepo(repo) + "/refs"), json()), repo)) {
+        try (HubResponse r = ok(api(api("/api/models/" + checkRepo(repo) + "/refs")), repo)) {
             return Refs.parse(Json.parse(r.readAll(), repo + " refs"));
         }
     }
 
     /// Whether this token may download the repo's files (gated repos show their info to everyone).
     public Access authCheck(String repo) throws IOException {
-        try (HubResponse r = http.get(api("/api/models/" + checkRepo(repo) + "/auth-check"), json())) {
+        try (HubResponse r = api(api("/api/models/" + checkRepo(repo) + "/auth-check"))) {
             if (r.status() / 100 == 2) return Access.GRANTED;
             HubException e = HubErrors.from(r, tokenSent(), repo);
             return switch (e.reason()) {
@@ -118,9 +129,9 @@ public final class HubClient {
         }
     }
 
-    /// The model card (`README.md`) at `commit`, or empty when the repo has none.
+    /// The model card (`README.md`) at `commit` (its first 4 MiB), or empty when the repo has none.
     public Optional<String> readme(String repo, String commit) throws IOException {
-        try (HubResponse r = http.get(resolveUrl(repo, commit, "README.md"), Map.of())) {
+        try (HubResponse r = http.getBuffered(resolveUrl(repo, commit, "README.md"), Map.of(), MAX_CARD_BYTES, true)) {
             if (r.status() == 404) {
                 r.close();
                 return Optional.empty();
@@ -175,6 +186,11 @@ public final class HubClient {
         StringBuilder p = new StringBuilder("/").append(checkRepo(repo)).append("/resolve/").append(enc(commit));
         for (String seg : path.split("/")) p.append('/').append(enc(seg).replace("+", "%20"));
         return api(p.toString());
+    }
+
+    /// An API answer, read whole (at most [#MAX_API_BYTES]).
+    private HubResponse api(URI uri) throws IOException {
+        return http.getBuffered(uri, json(), MAX_API_BYTES, false);
     }
 
     private HubResponse ok(HubResponse r, String what) throws HubException {

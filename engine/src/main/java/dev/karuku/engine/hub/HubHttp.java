@@ -17,14 +17,22 @@ import java.util.Objects;
 public final class HubHttp {
 
     private static final int MAX_REDIRECTS = 10;
+    private static final int BODY_RETRIES = 2;
 
     private volatile HubConfig config;
     private final RetryPolicy retry;
+    private final java.net.ProxySelector proxies;
     private volatile HttpClient client;
 
     public HubHttp(HubConfig config, RetryPolicy retry) {
+        this(config, retry, HubProxies.fromEnvironment(System.getenv()));
+    }
+
+    /// @param proxies how to reach the Hub ([HubProxies#fromEnvironment])
+    public HubHttp(HubConfig config, RetryPolicy retry, java.net.ProxySelector proxies) {
         this.config = config;
         this.retry = retry;
+        this.proxies = proxies;
     }
 
     /// Made at the first request: building an `HttpClient` sets up TLS and reads the trusted certificates
@@ -34,11 +42,13 @@ public final class HubHttp {
         if (c != null) return c;
         synchronized (this) {
             if (client == null) {
-                client = HttpClient.newBuilder()
+                HttpClient.Builder b = HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
-                        .connectTimeout(config.timeout())
-                        .build();
+                        .connectTimeout(config.timeout());
+                if (proxies != null) b.proxy(proxies);
+                HubProxies.authenticator(proxies).ifPresent(b::authenticator);
+                client = b.build();
             }
             return client;
         }
@@ -46,6 +56,10 @@ public final class HubHttp {
 
     public HubConfig config() {
         return config;
+    }
+
+    RetryPolicy retryPolicy() {
+        return retry;
     }
 
     /// Sends `next`'s token from the next request on (requests in flight keep the one they started with). The
@@ -74,6 +88,31 @@ public final class HubHttp {
     /// GET following all redirects (the token is dropped when a redirect leaves the Hub's origin).
     public HubResponse get(URI uri, Map<String, String> headers) throws IOException {
         return send("GET", uri, headers, true);
+    }
+
+    /// GET whose body is read whole, at most `cap` bytes, with the request sent again when the body breaks off (a
+    /// dropped connection, or a server silent for the timeout) as for any other network failure. A longer body
+    /// fails with [HubException.Reason#BAD_RESPONSE], or with `truncate` is cut at `cap`. The answer comes back
+    /// with its body in memory, whatever its status.
+    public HubResponse getBuffered(URI uri, Map<String, String> headers, int cap, boolean truncate) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            HubResponse r = get(uri, headers);
+            try (r) {
+                int limit = r.status() / 100 == 2 ? cap : Math.min(cap, 64 * 1024);
+                byte[] body = r.body().readNBytes(limit);
+                if (body.length == limit && r.status() / 100 == 2 && !truncate && r.body().read() >= 0) {
+                    throw new HubException(HubException.Reason.BAD_RESPONSE, r.status(),
+                            "the Hub's answer is larger than " + (cap >> 20) + " MiB (" + uri.getPath() + ")");
+                }
+                return new HubResponse(r.status(), r.headers(), r.uri(), new java.io.ByteArrayInputStream(body));
+            } catch (HubException | java.io.InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                // a body that broke off is asked for twice more at most: each silent try costs a whole timeout
+                if (attempt >= Math.min(BODY_RETRIES, retry.maxRetries())) throw network(e);
+                pause(retry.delay(attempt, 0, null));
+            }
+        }
     }
 
     /// Sends a request with retries. With `followRedirects` false, a redirect answer is returned as is.
@@ -122,7 +161,7 @@ public final class HubHttp {
         if (isHubOrigin(uri)) config.token().ifPresent(t -> b.header("Authorization", "Bearer " + t));
         try {
             HttpResponse<InputStream> r = client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new HubResponse(r.statusCode(), r.headers(), uri, r.body());
+            return new HubResponse(r.statusCode(), r.headers(), uri, new IdleTimeoutStream(r.body(), config.timeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while talking to " + uri.getHost());

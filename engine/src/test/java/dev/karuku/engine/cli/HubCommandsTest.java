@@ -159,4 +159,33 @@ class HubCommandsTest {
         assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("karuku:")).findFirst().orElse(""))
                 .contains("This model is gated: accept its licence on the Hub and add your token");
     }
+
+    @Test
+    void pullWritesPlainProgressLinesWhenStderrIsNotATerminal() {
+        // surefire's stderr is a pipe or a file, as in `karuku pull … 2>log`
+        run(0, "pull", TestRepos.TINY + ":Q8_0");
+        String progress = err.toString(StandardCharsets.UTF_8);
+        assertThat(progress).doesNotContain("\r").contains("100.0%").contains("verified");
+        assertThat(progress.lines().filter(l -> l.contains("%"))).allMatch(l -> l.matches("\\s*\\d+\\.\\d%.*"));
+    }
+
+    @Test
+    void filesEstimatesEveryQuantWhenAConnectionDropsWhileAHeaderIsRead() {
+        hub.faults().cutAfter(100, 1);
+        String json = run(0, "files", TestRepos.TINY, "--json");
+        assertThat(json.split("\"verdict\"", -1)).hasSize(6); // Q4_K_M, Q5_K_S, IQ3_S, Q8_0, BF16: one estimate each
+    }
+
+    @Test
+    void searchGoesThroughTheProxyNamedByHttpProxy() {
+        try (var proxy = new dev.karuku.engine.hub.LoopbackProxy()) {
+            System.setProperty("karuku.env.HTTP_PROXY", proxy.url());
+            try {
+                assertThat(run(0, "search", "Tiny", "--json")).contains("\"id\" : \"" + TestRepos.TINY + "\"");
+            } finally {
+                System.clearProperty("karuku.env.HTTP_PROXY");
+            }
+            assertThat(proxy.requests()).isNotEmpty().allSatisfy(r -> assertThat(r).startsWith("GET " + hub.endpoint() + "/api/models"));
+        }
+    }
 }

@@ -297,4 +297,185 @@ class DownloadManagerTest {
             assertThat(events).anySatisfy(p -> assertThat(p.bytesPerSecond()).isPositive());
         }
     }
+
+    // One queue for every Karuku process (issue 17): a manager that is not started stands for `karuku pull`.
+
+    DownloadManager unstarted() {
+        return new DownloadManager(client, new ModelLibrary(paths), options);
+    }
+
+    List<DownloadJob> savedQueue() {
+        return DownloadQueue.load(paths.downloadQueue());
+    }
+
+    @Test
+    void askingAgainForAnUnfinishedQuantContinuesItsJobFromTheBytesOnDisk() throws Exception {
+        hub.faults().cdnBytesPerSecond(400_000);
+        FakeFile f = hub.repo(BIG).file("Big-Q4_K_M.gguf");
+        DownloadManager first = unstarted();
+        DownloadJob j = first.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+        while (first.job(j.id()).orElseThrow().bytesDone() < 250_000) Thread.sleep(20);
+        first.close(); // the process stops mid-download (kill -9 is LauncherIT's)
+        hub.faults().cdnBytesPerSecond(0);
+        long before = hub.cdnBytesServed();
+
+        try (DownloadManager second = unstarted()) {
+            DownloadJob again = second.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            assertThat(again.id()).isEqualTo(j.id());
+            DownloadJob end = second.await(again.id());
+            assertThat(end.state()).isEqualTo(DownloadJob.State.DONE);
+            assertThat(sha256(new ModelLibrary(paths).find(end.modelId()).orElseThrow().primaryFile())).isEqualTo(f.sha256());
+        }
+        assertThat(hub.cdnBytesServed() - before).isLessThanOrEqualTo(f.size() - 250_000);
+        assertThat(hub.requests()).filteredOn(RequestLog::cdn).extracting(RequestLog::range).last().asString()
+                .matches("bytes=\\d+-").isNotEqualTo("bytes=0-");
+        assertThat(savedQueue()).hasSize(1);
+        assertThat(filesUnder(paths.downloadStaging())).noneMatch(p -> p.toString().endsWith(".part"));
+    }
+
+    @Test
+    void theSameQuantIsNeverQueuedTwice() throws Exception {
+        hub.faults().cdnBytesPerSecond(400_000);
+        try (DownloadManager m = manager()) {
+            DownloadJob a = m.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            DownloadJob b = m.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            assertThat(b.id()).isEqualTo(a.id());
+            assertThat(m.jobs()).hasSize(1);
+            hub.faults().cdnBytesPerSecond(0);
+            assertThat(m.await(a.id()).state()).isEqualTo(DownloadJob.State.DONE);
+        }
+        assertThat(hub.cdnBytesServed()).isEqualTo(hub.repo(BIG).file("Big-Q4_K_M.gguf").size());
+    }
+
+    @Test
+    void savingTheQueueKeepsTheJobsOfAnotherProcess() throws Exception {
+        hub.faults().cdnBytesPerSecond(400_000);
+        try (DownloadManager app = manager()) {
+            DownloadJob paused = app.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            while (app.job(paused.id()).orElseThrow().bytesDone() < 100_000) Thread.sleep(20);
+            app.pause(paused.id());
+            assertThat(app.await(paused.id()).state()).isEqualTo(DownloadJob.State.PAUSED);
+            hub.faults().cdnBytesPerSecond(0);
+
+            DownloadJob pulled;
+            try (DownloadManager pull = unstarted()) {
+                pulled = pull.await(pull.enqueue(TestRepos.TINY, commit, choice(TestRepos.TINY, "Q8_0")).id());
+                assertThat(pulled.state()).isEqualTo(DownloadJob.State.DONE);
+            }
+            assertThat(savedQueue()).extracting(DownloadJob::id, DownloadJob::state).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(paused.id(), DownloadJob.State.PAUSED),
+                    org.assertj.core.groups.Tuple.tuple(pulled.id(), DownloadJob.State.DONE));
+            app.resume(paused.id());
+            assertThat(app.await(paused.id()).state()).isEqualTo(DownloadJob.State.DONE);
+        }
+        assertThat(savedQueue()).extracting(DownloadJob::state).containsOnly(DownloadJob.State.DONE);
+    }
+
+    @Test
+    void twoProcessesDownloadingOneQuantShareOneJobAndOnePartFile() throws Exception {
+        hub.faults().cdnBytesPerSecond(600_000);
+        FakeFile f = hub.repo(BIG).file("Big-Q4_K_M.gguf");
+        try (DownloadManager app = manager(); DownloadManager pull = unstarted()) {
+            DownloadJob a = app.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            while (app.job(a.id()).orElseThrow().bytesDone() < 100_000) Thread.sleep(20);
+            DownloadJob b = pull.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            assertThat(b.id()).isEqualTo(a.id());
+            DownloadJob pulled = pull.await(b.id()); // waits for the app's download, then finds it installed
+            assertThat(app.await(a.id()).state()).isEqualTo(DownloadJob.State.DONE);
+            assertThat(pulled.state()).isEqualTo(DownloadJob.State.DONE);
+            assertThat(pulled.modelId()).isNotNull();
+        }
+        assertThat(hub.cdnBytesServed()).as("each byte fetched once, by one process").isEqualTo(f.size());
+        assertThat(sha256(paths.modelsDir().resolve(BIG).resolve("Big-Q4_K_M.gguf"))).isEqualTo(f.sha256());
+        assertThat(savedQueue()).hasSize(1);
+    }
+
+    @Test
+    void stagingFoldersOfFinishedCancelledAndForgottenJobsAreRemoved() throws Exception {
+        hub.faults().cdnBytesPerSecond(400_000);
+        DownloadJob failed;
+        try (DownloadManager m = manager()) {
+            DownloadJob c = m.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            while (m.job(c.id()).orElseThrow().bytesDone() < 100_000) Thread.sleep(20);
+            m.pause(c.id());
+            m.await(c.id());
+            hub.faults().cdnBytesPerSecond(0);
+            hub.faults().corruptByte(10, 1);
+            failed = m.await(m.enqueue(TestRepos.TINY, commit, choice(TestRepos.TINY, "Q8_0")).id());
+            assertThat(failed.state()).isEqualTo(DownloadJob.State.FAILED);
+        }
+        // an older Karuku's job that never made it into the queue, with its partial file
+        Path orphan = Files.createDirectories(paths.downloadStaging().resolve("0ld0b5ed"));
+        Files.write(orphan.resolve("Model-Q4_K_M.gguf.part"), new byte[1000]);
+        Path pausedPart;
+        try (DownloadManager m = unstarted()) {
+            m.start();
+            DownloadJob paused = m.jobs().stream().filter(j -> j.state() == DownloadJob.State.PAUSED).findFirst().orElseThrow();
+            pausedPart = paths.downloadStaging().resolve(paused.id()).resolve("Big-Q4_K_M.gguf.part");
+            assertThat(orphan).doesNotExist();
+            assertThat(pausedPart).exists();
+            m.cancel(paused.id());
+            m.cancel(failed.id());
+        }
+        assertThat(pausedPart).doesNotExist();
+        assertThat(filesUnder(paths.downloadStaging())).isEmpty();
+    }
+
+    @Test
+    void freeSpaceCheckCountsWhatTheJobsQueuedBeforeStillNeed() throws Exception {
+        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(100_000_000);
+        options = options.withDisk(dir -> free.get(), 0);
+        hub.faults().cdnBytesPerSecond(400_000);
+        try (DownloadManager m = manager()) {
+            DownloadJob big = m.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M"));
+            while (m.job(big.id()).orElseThrow().bytesDone() < 100_000) Thread.sleep(20);
+            m.pause(big.id());
+            assertThat(m.await(big.id()).state()).isEqualTo(DownloadJob.State.PAUSED);
+            hub.faults().cdnBytesPerSecond(0);
+            free.set(300_000); // enough for the small model alone, not for it and the rest of the paused one
+            DownloadJob small = m.await(m.enqueue(TestRepos.TINY, commit, choice(TestRepos.TINY, "Q8_0")).id());
+            assertThat(small.state()).isEqualTo(DownloadJob.State.FAILED);
+            assertThat(small.errorKey()).isEqualTo("download.error.diskFull");
+        }
+    }
+
+    @Test
+    void aVerifiedDownloadIsKeptWhenRegisteringItFailsAndRetryRegistersItWithoutFetchingAgain() throws Exception {
+        Path index = paths.modelIndex();
+        Files.createDirectories(index.resolve("blocked")); // models.json cannot be replaced: registering fails
+        FakeFile f = hub.repo(BIG).file("Big-Q4_K_M.gguf");
+        Path installed = paths.modelsDir().resolve(BIG).resolve("Big-Q4_K_M.gguf");
+        try (DownloadManager m = manager()) {
+            DownloadJob j = m.await(m.enqueue(BIG, hub.repo(BIG).sha(), choice(BIG, "Q4_K_M")).id());
+            assertThat(j.state()).isEqualTo(DownloadJob.State.FAILED);
+            assertThat(installed).exists();
+            assertThat(sha256(installed)).isEqualTo(f.sha256());
+
+            Files.delete(index.resolve("blocked"));
+            Files.delete(index);
+            long served = hub.cdnBytesServed();
+            m.resume(j.id());
+            DownloadJob retried = m.await(j.id());
+            assertThat(retried.state()).isEqualTo(DownloadJob.State.DONE);
+            assertThat(hub.cdnBytesServed()).isEqualTo(served);
+            assertThat(new ModelLibrary(paths).find(retried.modelId()).orElseThrow().primaryFile()).isEqualTo(installed.toAbsolutePath());
+        }
+    }
+
+    @Test
+    void aFailedReDownloadLeavesTheWorkingCopyInPlace() throws Exception {
+        FakeFile f = hub.repo(BIG).file("Big-Q4_K_M.gguf");
+        assertThat(download(BIG, "Q4_K_M").state()).isEqualTo(DownloadJob.State.DONE);
+        Path installed = paths.modelsDir().resolve(BIG).resolve("Big-Q4_K_M.gguf");
+        Path index = paths.modelIndex();
+        Path saved = Files.move(index, tmp.resolve("models.json.saved"));
+        Files.createDirectories(index.resolve("blocked"));
+        assertThat(download(BIG, "Q4_K_M").state()).isEqualTo(DownloadJob.State.FAILED);
+        assertThat(installed).exists();
+        assertThat(sha256(installed)).isEqualTo(f.sha256());
+        Files.delete(index.resolve("blocked"));
+        Files.delete(index);
+        Files.move(saved, index);
+        assertThat(new ModelLibrary(paths).list()).singleElement().satisfies(m -> assertThat(m.primaryFile()).exists());
+    }
 }

@@ -259,4 +259,44 @@ class HubClientTest {
         assertThat(c.toString()).doesNotContain("hf_env");
         assertThat(c.withToken("hf_settings").token()).contains("hf_settings");
     }
+
+    HubClient clientWithTimeout(Duration timeout) {
+        return new HubClient(new HubConfig(java.net.URI.create(hub.endpoint()), java.util.Optional.empty(), timeout),
+                RetryPolicy.standard(sleeps::add));
+    }
+
+    @Test
+    void anAnswerThatStopsAfterItsHeadersIsGivenUpOnAndAskedForAgain() throws Exception {
+        HubClient c = clientWithTimeout(Duration.ofMillis(300));
+        hub.faults().stallApiBody(1);
+        assertThat(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> c.search(new SearchQuery("Tiny", SearchSort.DOWNLOADS, 5))).models()).extracting(ModelSummary::id).contains(TestRepos.TINY);
+
+        hub.faults().stallApiBody(100);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> c.modelInfo(TestRepos.TINY)))
+                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo(HubException.Reason.NETWORK))
+                .hasMessageContaining("no data from the server");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void anAnswerLargerThanTheCapIsRefusedWithoutReadingItAll() {
+        HubClient c = client(null);
+        hub.faults().endlessApiBody(1);
+        assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> c.search(new SearchQuery("Tiny", SearchSort.DOWNLOADS, 5))))
+                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.reason()).isEqualTo(HubException.Reason.BAD_RESPONSE))
+                .hasMessageContaining("larger than 32 MiB");
+        assertThat(hub.faults().endlessBytesSent()).isLessThan(48L << 20);
+    }
+
+    @Test
+    void aHugeModelCardIsCutAtFourMebibytes() throws Exception {
+        hub.repo(TestRepos.TINY).addFile("README.md", "# Tiny Chat\n" + "x".repeat(6 << 20));
+        HubClient c = client(null);
+        String card = c.readme(TestRepos.TINY, hub.repo(TestRepos.TINY).sha()).orElseThrow();
+        assertThat(card).startsWith("# Tiny Chat").hasSize(4 << 20);
+    }
 }

@@ -61,4 +61,40 @@ class RemoteGgufTest {
             }
         }
     }
+
+    @Test
+    void headerReadContinuesWhenTheConnectionDropsMidHeader() throws Exception {
+        Path local = TestRepos.gguf(dir.resolve("vocab.gguf"), "Q4_K_M", 3, 256, 5_000);
+        try (FakeHub hub = FakeHub.start()) {
+            hub.addRepo("org/Vocab-GGUF").addFile("Vocab-Q4_K_M.gguf", local);
+            HubClient c = new HubClient(HubConfig.of(hub.endpoint(), null), RetryPolicy.standard(d -> {}));
+            RepoFile file = c.tree("org/Vocab-GGUF", "main").getFirst();
+            hub.faults().cutAfter(1000, 1); // the first read of the file loses its connection
+            GgufFile remote = new RemoteGguf(c).header("org/Vocab-GGUF", "main", file);
+            assertThat(remote.metadata().asMap()).isEqualTo(GgufReader.read(local).metadata().asMap());
+            assertThat(hub.requests()).filteredOn(r -> r.cdn()).extracting(r -> r.range())
+                    .as("continued from the byte the cut stopped at").anySatisfy(r -> assertThat(r).startsWith("bytes=1000-"));
+        }
+    }
+
+    @Test
+    void atMostFourHeadersAreReadAtOnceHoweverManyQuantsAPageShows() throws Exception {
+        try (FakeHub hub = FakeHub.start()) {
+            var repo = hub.addRepo("org/Many-GGUF");
+            String[] labels = {"Q2_K", "Q3_K_S", "Q3_K_M", "Q4_0", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0"};
+            for (String l : labels) repo.addFile("Many-" + l + ".gguf", TestRepos.gguf(dir.resolve(l + ".gguf"), l, 2, 32, 200));
+            HubClient c = new HubClient(HubConfig.of(hub.endpoint(), null), RetryPolicy.standard(d -> {}));
+            String commit = c.modelInfo("org/Many-GGUF").sha().orElseThrow();
+            GgufRepoFiles files = GgufRepoFiles.group(c.tree("org/Many-GGUF", commit));
+            hub.faults().cdnBytesPerSecond(20_000); // each header read takes a while, so reads overlap
+            RemoteGguf remote = new RemoteGguf(c);
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<QuantHeaders>> all = new java.util.ArrayList<>();
+                for (QuantChoice q : files.models()) all.add(pool.submit(() -> remote.headers("org/Many-GGUF", commit, q)));
+                for (var f : all) assertThat(f.get().shards()).hasSize(1);
+            }
+            assertThat(files.models()).hasSize(labels.length);
+            assertThat(hub.maxConcurrentCdnRequests()).isBetween(2, RemoteGguf.MAX_CONCURRENT_READS);
+        }
+    }
 }

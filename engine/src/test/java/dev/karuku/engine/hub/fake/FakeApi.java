@@ -37,6 +37,10 @@ final class FakeApi {
             return FakeHub.error(ex, 429, null, "You have been rate-limited");
         }
         if (FakeFaults.take(f.serverErrors)) return FakeHub.error(ex, f.serverErrorStatus, null, "Internal Error");
+        if (ex.getRequestURI().getPath().startsWith("/api/")) {
+            if (FakeFaults.take(f.apiStalls)) return stall(ex);
+            if (FakeFaults.take(f.endlessApi)) return endless(ex, f);
+        }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip() : null;
         if (auth != null && (token == null || !hub.tokenKnown(token))) {
@@ -52,6 +56,32 @@ final class FakeApi {
             return resolve(ex, seg.get(0) + "/" + seg.get(1), seg.get(3), String.join("/", seg.subList(4, seg.size())), token);
         }
         return FakeHub.error(ex, 404, null, "Not Found");
+    }
+
+    private static int stall(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(200, 4096);
+        ex.getResponseBody().write('[');
+        ex.getResponseBody().flush();
+        try {
+            Thread.sleep(600_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IOException("fake Hub: stalled answer given up");
+    }
+
+    private static int endless(HttpExchange ex, FakeFaults f) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(200, 0);
+        byte[] chunk = "{\"id\":\"someone/Endless-GGUF\",\"downloads\":1},".repeat(1500).getBytes(StandardCharsets.UTF_8);
+        var out = ex.getResponseBody();
+        out.write('[');
+        for (long sent = 0; sent < (1L << 30); sent += chunk.length) { // until the client hangs up (1 GiB at most)
+            out.write(chunk);
+            f.endlessBytesSent.addAndGet(chunk.length);
+        }
+        throw new IOException("fake Hub: endless answer stopped");
     }
 
     private static List<String> segments(String rawPath) {

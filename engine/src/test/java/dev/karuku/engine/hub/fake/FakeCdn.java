@@ -23,6 +23,8 @@ final class FakeCdn {
 
     final AtomicLong bytesServed = new AtomicLong();
     final AtomicInteger tokenLeaks = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
     private final Map<String, Signed> signatures = new ConcurrentHashMap<>();
     private final FakeHub hub;
 
@@ -56,7 +58,12 @@ final class FakeCdn {
         if (FakeFaults.take(hub.faults.serverErrors)) return FakeHub.send(ex, hub.faults.serverErrorStatus, "text/plain", "error".getBytes(StandardCharsets.UTF_8));
         FakeFile f = findBySha(s.sha256());
         if (f == null) return FakeHub.send(ex, 404, "text/plain", "gone".getBytes(StandardCharsets.UTF_8));
-        return serve(ex, f, true);
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            return serve(ex, f, true);
+        } finally {
+            inFlight.decrementAndGet();
+        }
     }
 
     private FakeFile findBySha(String sha) {
@@ -112,10 +119,10 @@ final class FakeCdn {
                 int n = in.read(buf, 0, (int) Math.min(buf.length, Math.min(length - sent, cutAt - sent)));
                 if (n <= 0) break;
                 if (corrupting && corrupt >= from + sent && corrupt < from + sent + n) buf[(int) (corrupt - from - sent)] ^= 0x5A;
+                throttle(n); // before the write: a body ends with its last byte, not with a wait after it
                 out.write(buf, 0, n);
                 sent += n;
                 bytesServed.addAndGet(n);
-                throttle(n);
                 if (sent >= cutAt) {
                     out.flush();
                     if (stall) silence();

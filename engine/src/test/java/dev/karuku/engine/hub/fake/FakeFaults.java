@@ -24,6 +24,9 @@ public final class FakeFaults {
     volatile long cdnBytesPerSecond;
     final AtomicInteger cdnStalls = new AtomicInteger();
     volatile long stallAfterBytes;
+    final AtomicInteger apiStalls = new AtomicInteger();
+    final AtomicInteger endlessApi = new AtomicInteger();
+    final AtomicLong endlessBytesSent = new AtomicLong();
 
     /// The next `times` API and resolve requests answer `429` with `RateLimit: "api";r=0;t=<seconds>` and
     /// `Retry-After: <seconds>`.
@@ -39,6 +42,24 @@ public final class FakeFaults {
         stallAfterBytes = bytes;
         cdnStalls.set(times);
         return this;
+    }
+
+    /// The next `times` API answers (`/api/…`) send their headers and a first byte, then nothing more while the
+    /// connection stays open, until the client gives up (or the hub stops).
+    public FakeFaults stallApiBody(int times) {
+        apiStalls.set(times);
+        return this;
+    }
+
+    /// The next `times` API answers are `200` with a JSON array that never ends (sent until the client hangs up).
+    public FakeFaults endlessApiBody(int times) {
+        endlessApi.set(times);
+        return this;
+    }
+
+    /// Bytes sent in endless API answers so far.
+    public long endlessBytesSent() {
+        return endlessBytesSent.get();
     }
 
     /// The next `times` API, resolve and CDN requests answer `status` (500, 502, 503, 504, 408).

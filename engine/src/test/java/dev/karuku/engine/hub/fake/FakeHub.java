@@ -128,6 +128,11 @@ public final class FakeHub implements AutoCloseable {
         return cdn.bytesServed.get();
     }
 
+    /// The most CDN bodies that were being sent at the same time.
+    public int maxConcurrentCdnRequests() {
+        return cdn.maxInFlight.get();
+    }
+
     /// CDN requests that carried an `Authorization` header (each was refused).
     public int tokenLeaks() {
         return cdn.tokenLeaks.get();
