@@ -7,7 +7,7 @@ import dev.karuku.engine.bench.BandwidthBound;
 import dev.karuku.engine.bench.BenchOptions;
 import dev.karuku.engine.bench.EngineResult;
 import dev.karuku.engine.bench.KarukuBench;
-import dev.karuku.engine.bench.MemoryBandwidth;
+import dev.karuku.engine.hardware.MemoryBandwidth;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.CpuInfo;
 import java.io.PrintWriter;
