@@ -14,7 +14,7 @@
 #   6. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
 # Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
-# TYPES ("Q4_K_M Q5_K_S IQ3_S"), PROMPT_TOKENS (256), TOKENS (128), RUNS (6: measured runs per engine and model,
+# TYPES ("Q4_K_M Q5_K_S IQ3_S"; empty runs only the busy case), PROMPT_TOKENS (256), TOKENS (128), RUNS (6: measured runs per engine and model,
 # over all rounds), ROUNDS (2), WARMUP (1: unmeasured runs at the start of every round), THREADS (physical
 # cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900), NATIVE (1; 0
 # skips the C reference loop, which needs gcc, git and the node peer's package), UI (1; 0 skips the Chat screen
@@ -27,7 +27,7 @@ root=$(pwd)
 
 OUT=${OUT:-target/bench}
 MODELS=${MODELS:-$OUT/models}
-TYPES=${TYPES:-"Q4_K_M Q5_K_S IQ3_S"}
+TYPES=${TYPES-"Q4_K_M Q5_K_S IQ3_S"}
 read -ra types <<< "$TYPES" # the list, one word per quantization
 PROMPT_TOKENS=${PROMPT_TOKENS:-256}
 TOKENS=${TOKENS:-128}
