@@ -85,7 +85,9 @@ public record BusyReport(String model, List<Case> cases) {
                         e.fastestDecodeTokensPerSecond(), c.loadAverageAfter()));
             }
         }
-        md.append("\n\"of idle\" divides by the same engine's idle figure; \"vs Karuku\" is Karuku's speed divided by that row's.\n\n");
+        md.append("\n\"of idle\" divides by the same engine's idle figure; \"vs Karuku\" is Karuku's speed divided by that row's."
+                + " The load average counts the engines' own threads and the `yes` processes too: in the idle case a"
+                + " figure well above the threads used means other work ran, and the targets then say little.\n\n");
         md.append("| case | target | measured | verdict |\n|---|---|---:|---|\n");
         for (TargetCheck t : targets()) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", t.model(), t.target(),
