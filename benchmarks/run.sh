@@ -8,15 +8,18 @@
 #      its close() hangs), same prompt ids, threads, context and batch. Each engine runs in ROUNDS processes: the
 #      rounds go in mirrored order (A B C D, then D C B A), so a drift in the host's speed falls on every engine
 #      alike, and the first engine rotates from model to model;
-#   4. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json;
-#   5. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
+#   4. the busy-CPU case: on BUSY_TYPE, Karuku (as it ships, and with --fixed-threads) and node-llama-cpp while
+#      0, 1, 2 … cores (BUSY_CORES) are kept busy by `yes`, one pinned to each, in mirrored rounds under the same load;
+#   5. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json (the busy case appended);
+#   6. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
 # Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
-# TYPES ("Q4_K_M Q5_K_S IQ3_S"), PROMPT_TOKENS (256), TOKENS (128), RUNS (6: measured runs per engine and model,
+# TYPES ("Q4_K_M Q5_K_S IQ3_S"; empty runs only the busy case), PROMPT_TOKENS (256), TOKENS (128), RUNS (6: measured runs per engine and model,
 # over all rounds), ROUNDS (2), WARMUP (1: unmeasured runs at the start of every round), THREADS (physical
 # cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900), NATIVE (1; 0
 # skips the C reference loop, which needs gcc, git and the node peer's package), UI (1; 0 skips the Chat screen
-# benchmark, whose own settings are in benchmarks/ui.sh).
+# benchmark, whose own settings are in benchmarks/ui.sh), BUSY_TYPE (Q4_K_M; must be one of TYPES unless MODELS
+# already holds it), BUSY_CORES ("0 1 2"; empty skips the busy case; 0 is its idle reference).
 # Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +27,7 @@ root=$(pwd)
 
 OUT=${OUT:-target/bench}
 MODELS=${MODELS:-$OUT/models}
-TYPES=${TYPES:-"Q4_K_M Q5_K_S IQ3_S"}
+TYPES=${TYPES-"Q4_K_M Q5_K_S IQ3_S"}
 read -ra types <<< "$TYPES" # the list, one word per quantization
 PROMPT_TOKENS=${PROMPT_TOKENS:-256}
 TOKENS=${TOKENS:-128}
@@ -35,6 +38,8 @@ PER_ROUND=$(( (RUNS + ROUNDS - 1) / ROUNDS ))
 RUNS=$(( PER_ROUND * ROUNDS ))
 PEERS=${PEERS-"node kherud"}
 PEER_TIMEOUT=${PEER_TIMEOUT:-900}
+BUSY_TYPE=${BUSY_TYPE:-Q4_K_M}
+BUSY_CORES=${BUSY_CORES-"0 1 2"}
 BATCH=512
 CONTEXT=$(( (PROMPT_TOKENS + TOKENS + 64 + 255) / 256 * 256 ))   # = BenchOptions.contextFor
 mkdir -p "$OUT" "$MODELS"
@@ -55,7 +60,7 @@ THREADS=${THREADS:-$(sed -n 's/.*"physicalCores" *: *\([0-9]*\).*/\1/p' "$OUT/ma
 log "threads: $THREADS; load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 log "models in $MODELS"
-suite prepare "$MODELS" "${types[@]}"
+suite prepare "$MODELS" "${types[@]}" $([ -n "$BUSY_CORES" ] && echo "$BUSY_TYPE")
 
 log "memory bandwidth"
 suite bandwidth "$THREADS" > "$OUT/bandwidth-java.json"
@@ -126,6 +131,7 @@ engines=(karuku)
 declare -A engine_name=([karuku]="karuku" [native]="the C reference loop" [node]="node-llama-cpp" [kherud]="de.kherud:llama")
 # A run replaces what an earlier one left in OUT: the report reads every model folder there.
 for d in "$OUT"/*/; do if [ -f "$d/model" ]; then rm -rf "$d"; fi; done
+rm -rf "$OUT/busy"
 turn=0
 for type in "${types[@]}"; do
   model="$MODELS/llama-1b-shape-$type.gguf"
@@ -144,6 +150,39 @@ for type in "${types[@]}"; do
     done
   done
   turn=$((turn + 1))
+done
+
+# The busy-CPU case. Each `yes` is pinned to its own core (taskset), so the load is the same for every engine.
+run_karuku_fixed() {
+  "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json --fixed-threads \
+      > "$dir/karuku-fixed.round$round.json" 2> "$dir/karuku-fixed.round$round.log"
+}
+busy_pids=()
+stop_busy() { for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null || true; done; busy_pids=(); }
+trap stop_busy EXIT
+busy_engines=(karuku karuku_fixed)
+[[ " $PEERS " == *" node "* ]] && busy_engines+=(node)
+engine_name[karuku_fixed]="karuku --fixed-threads"
+for cores in $BUSY_CORES; do
+  model="$MODELS/llama-1b-shape-$BUSY_TYPE.gguf"
+  dir="$OUT/busy/$cores"
+  mkdir -p "$dir"
+  echo "$model" > "$dir/model"
+  echo "$cores" > "$dir/cores"
+  cat "$model" > /dev/null
+  for ((c = 0; c < cores; c++)); do
+    if command -v taskset >/dev/null; then taskset -c "$c" yes > /dev/null & else yes > /dev/null & fi
+    busy_pids+=($!)
+  done
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for ((i = 0; i < ${#busy_engines[@]}; i++)); do
+      if (( round % 2 )); then engine=${busy_engines[$i]}; else engine=${busy_engines[$(( ${#busy_engines[@]} - 1 - i ))]}; fi
+      log "$BUSY_TYPE with $cores busy cores, round $round of $ROUNDS: ${engine_name[$engine]}"
+      "run_$engine"
+    done
+  done
+  stop_busy
+  cut -d' ' -f1-3 /proc/loadavg > "$dir/loadavg" 2>/dev/null || true
 done
 
 log "report"

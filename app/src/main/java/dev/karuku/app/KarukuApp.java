@@ -34,6 +34,7 @@ import dev.karuku.engine.conversation.ConversationStore;
 import dev.karuku.engine.download.DownloadManager;
 import dev.karuku.engine.download.DownloadOptions;
 import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.estimate.MeasuredSpeeds;
 import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.hub.HubClient;
 import dev.karuku.engine.hub.HubConfig;
@@ -76,6 +77,7 @@ public final class KarukuApp extends Application {
     private DownloadManager downloadManager;
     private java.util.concurrent.ExecutorService io;
     private HubClient hubClient;
+    private MeasuredSpeeds speeds;
     private Stage stage;
     private Scene scene;
     private SingleInstance instance;
@@ -125,8 +127,9 @@ public final class KarukuApp extends Application {
         downloadManager.start();
         downloads = new DownloadsViewModel(downloadManager, io, ui, models::refresh);
         discover = new DiscoverViewModel(() -> hubClient, io, ui);
-        ModelLoader loader = new LlamaModelLoader();
-        MemoryPlanner planner = EstimatorPlanner.forThisMachine();
+        speeds = MeasuredSpeeds.open(home);
+        ModelLoader loader = new LlamaModelLoader(speeds);
+        MemoryPlanner planner = EstimatorPlanner.forThisMachine(speeds);
         load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json")),
                 new SerialExecutor("karuku-estimate"), ui);
         stage.setTitle("Karuku");
@@ -217,7 +220,7 @@ public final class KarukuApp extends Application {
             view[0] = new DiscoverView(discover, messages, repo -> {
                 ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, HardwareProbe.withLlamaDevices()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
-                        downloadManager::enqueue, headerCache, io, ui);
+                        downloadManager::enqueue, headerCache, io, ui, speeds::cpuBytesPerSecond);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
                         () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
             });

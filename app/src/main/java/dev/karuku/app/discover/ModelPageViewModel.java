@@ -3,9 +3,11 @@ package dev.karuku.app.discover;
 import dev.karuku.app.ui.NativesProblem;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.estimate.MeasuredSpeeds;
 import dev.karuku.engine.estimate.QuantChoices;
 import dev.karuku.engine.estimate.QuantFile;
 import dev.karuku.engine.estimate.QuantStop;
+import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hub.Access;
 import dev.karuku.engine.hub.GgufRepoFiles;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -46,6 +49,8 @@ public final class ModelPageViewModel {
     private final HeaderCache cache;
     private final Executor io;
     private final UiThread ui;
+    private final DoubleSupplier cpuSpeed;
+    private double cpuBytesPerSecond = SpeedEstimate.CPU_BYTES_PER_SECOND;
     private final ObservableList<StopItem> stops = FXCollections.observableArrayList();
     // one read-only view, held here: FX's unmodifiable list listens to the backing list weakly, so a fresh one per
     // call could be collected with the views' listeners on it (a page then missed its stops)
@@ -65,6 +70,14 @@ public final class ModelPageViewModel {
 
     public ModelPageViewModel(String repo, Supplier<HubClient> hub, Supplier<Hardware> hardware, EstimateOptions options,
                               ModelDownloads downloads, HeaderCache cache, Executor io, UiThread ui) {
+        this(repo, hub, hardware, options, downloads, cache, io, ui, () -> SpeedEstimate.CPU_BYTES_PER_SECOND);
+    }
+
+    /// @param cpuSpeed how fast this machine reads weights from RAM (bytes/s, [MeasuredSpeeds#cpuBytesPerSecond()]);
+    ///                 asked once per page, off the UI thread
+    public ModelPageViewModel(String repo, Supplier<HubClient> hub, Supplier<Hardware> hardware, EstimateOptions options,
+                              ModelDownloads downloads, HeaderCache cache, Executor io, UiThread ui, DoubleSupplier cpuSpeed) {
+        this.cpuSpeed = cpuSpeed;
         this.repo = repo;
         this.cache = cache;
         this.hub = hub;
@@ -114,12 +127,14 @@ public final class ModelPageViewModel {
                 Access a = info.gated().gated() ? client.authCheck(repo) : Access.GRANTED;
                 String card = client.readme(repo, sha).map(ModelPageViewModel::withoutFrontMatter).orElse("");
                 Hardware hw = hardware.get();
+                double cpu = cpuSpeed.getAsDouble();
                 List<QuantChoice> sorted = new ArrayList<>(files.models());
                 sorted.sort(Comparator.comparingLong(QuantChoice::totalBytes));
                 int preselect = files.defaultChoice().map(sorted::indexOf).orElse(sorted.isEmpty() ? -1 : 0);
                 ui.execute(() -> {
                     commit = sha;
                     machine.set(hw);
+                    cpuBytesPerSecond = cpu;
                     access.set(a);
                     readme.set(card);
                     stops.setAll(sorted.stream().map(StopItem::new).toList());
@@ -184,7 +199,7 @@ public final class ModelPageViewModel {
     private void estimate() {
         List<QuantStop> computed;
         try {
-            computed = QuantChoices.stops(List.copyOf(headers.values()), options, machine.get());
+            computed = QuantChoices.stops(List.copyOf(headers.values()), options, machine.get(), cpuBytesPerSecond);
         } catch (RuntimeException e) {
             int before = headers.size();
             for (QuantFile q : List.copyOf(headers.values())) {

@@ -6,6 +6,7 @@ import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.Fit;
 import dev.karuku.engine.estimate.MemoryEstimate;
 import dev.karuku.engine.estimate.MemoryEstimator;
+import dev.karuku.engine.estimate.MeasuredSpeeds;
 import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
@@ -19,15 +20,22 @@ import java.util.function.Supplier;
 /// and compares with a hardware snapshot (taken once per plan: free VRAM changes as models load).
 public final class EstimatorPlanner implements MemoryPlanner {
     private final Supplier<Hardware> hardware;
+    private final MeasuredSpeeds speeds;
 
     public EstimatorPlanner(Supplier<Hardware> hardware) {
-        this.hardware = hardware;
+        this(hardware, null);
     }
 
-    /// The planner for this machine, with GPUs as llama.cpp lists them.
-    public static EstimatorPlanner forThisMachine() {
+    /// @param speeds this machine's measured speeds for the speed estimate (null: the estimate's constants)
+    public EstimatorPlanner(Supplier<Hardware> hardware, MeasuredSpeeds speeds) {
+        this.hardware = hardware;
+        this.speeds = speeds;
+    }
+
+    /// The planner for this machine, with GPUs as llama.cpp lists them and speeds measured here.
+    public static EstimatorPlanner forThisMachine(MeasuredSpeeds speeds) {
         HardwareProbe probe = HardwareProbe.withLlamaDevices();
-        return new EstimatorPlanner(probe::snapshot);
+        return new EstimatorPlanner(probe::snapshot, speeds);
     }
 
     @Override
@@ -42,7 +50,8 @@ public final class EstimatorPlanner implements MemoryPlanner {
         else if (r.gpuLayers() == 0 || vramHave == 0) verdict = fit.verdict().name().equals("DOES_NOT_FIT") ? "WONT_FIT" : "CPU_ONLY";
         else if (r.gpuLayers() >= e.layers() + 1) verdict = "FITS_ON_GPU";
         else verdict = "PARTLY_ON_GPU";
-        double speed = verdict.equals("WONT_FIT") ? 0 : SpeedEstimate.tokensPerSecond(gguf, e, hw);
+        double speed = verdict.equals("WONT_FIT") ? 0 : speeds == null ? SpeedEstimate.tokensPerSecond(gguf, e, hw)
+                : speeds.tokensPerSecond(gguf, file, r.gpuLayers(), e, hw);
         return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed,
                 e.approximate() ? e.reasons() : java.util.List.of(), EstimateCaveat.unmeasuredGpu(hw));
     }

@@ -13,6 +13,7 @@ import dev.karuku.engine.llama.StopReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /// [ChatBackend] over the engine's [ChatSession]: the model's own chat template (or the engine's fallback rule),
 /// and the KV cache reused across turns. The app's conversation store stays the record of what was said: when the
@@ -21,10 +22,17 @@ import java.util.concurrent.CompletableFuture;
 final class LlamaChatBackend implements ChatBackend {
     private final ChatSession session;
     private final int contextLength;
+    private final Consumer<GenerationStats> replied;
 
     LlamaChatBackend(dev.karuku.engine.llama.LoadedModel model, int contextLength) {
+        this(model, contextLength, null);
+    }
+
+    /// @param replied told every finished reply's timings (null: nobody)
+    LlamaChatBackend(dev.karuku.engine.llama.LoadedModel model, int contextLength, Consumer<GenerationStats> replied) {
         this.session = new ChatSession(model, null);
         this.contextLength = contextLength;
+        this.replied = replied;
     }
 
     @Override
@@ -47,6 +55,7 @@ final class LlamaChatBackend implements ChatBackend {
                 return;
             }
             GenerationStats st = r.stats();
+            if (replied != null) replied.accept(st);
             listener.done(new Result(st.generatedTokens(), st.tokensPerSecond(), Math.round(st.timeToFirstTokenMillis()),
                     r.stopReason() == StopReason.CANCELLED, session.contextUsed(), switch (r.stopReason()) {
                         case MAX_TOKENS -> MessageStats.Limit.REPLY_LENGTH;

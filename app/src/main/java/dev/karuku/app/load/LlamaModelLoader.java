@@ -2,6 +2,9 @@ package dev.karuku.app.load;
 
 import dev.karuku.engine.estimate.BufferLogParser;
 import dev.karuku.engine.estimate.MeasuredBuffers;
+import dev.karuku.engine.estimate.MeasuredSpeeds;
+import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.KvCacheType;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
@@ -16,6 +19,17 @@ import java.util.function.DoubleConsumer;
 /// [ModelLoader] over the engine's llama binding. llama.cpp's log during the load is read for the buffer sizes
 /// it allocated, so the status bar shows the RAM and VRAM really in use, not an estimate.
 public final class LlamaModelLoader implements ModelLoader {
+    private final MeasuredSpeeds speeds;
+
+    public LlamaModelLoader() {
+        this(null);
+    }
+
+    /// @param speeds where each reply's generation speed is recorded for the estimate (null: nowhere)
+    public LlamaModelLoader(MeasuredSpeeds speeds) {
+        this.speeds = speeds;
+    }
+
     @Override
     public Loading load(Path file, LoadRequest r, DoubleConsumer progress) {
         AtomicBoolean cancelled = new AtomicBoolean();
@@ -47,7 +61,8 @@ public final class LlamaModelLoader implements ModelLoader {
                 long ram = b.ram() > 0 ? b.ram() : model.info().sizeBytes();
                 var info = new dev.karuku.app.load.LoadedModel(file.getFileName().toString(), backend, onGpu, layers,
                         ram, b.vram(), r.contextLength());
-                result.complete(new Loaded(info, new LlamaChatBackend(model, r.contextLength()), model));
+                result.complete(new Loaded(info, new LlamaChatBackend(model, r.contextLength(), speeds == null ? null
+                        : st -> speeds.recordReply(file, r.gpuLayers(), st.generatedTokens(), st.generationNanos())), model));
             } catch (Throwable e) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (cancelled.get() || cause instanceof dev.karuku.engine.llama.LoadCancelledException) {

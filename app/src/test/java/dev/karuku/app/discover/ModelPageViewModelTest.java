@@ -44,6 +44,23 @@ class ModelPageViewModelTest {
         return vm;
     }
 
+    @Test
+    void theSpeedOnEachStopComesFromThisMachinesMeasuredMemorySpeed() {
+        TestRepos.addTinyRepo(hub, dir);
+        var slow = new ModelPageViewModel(TestRepos.TINY, () -> client, () -> pc, EstimateOptions.defaults(),
+                (r, c, q) -> {}, cache, Runnable::run, UiThread.direct(), () -> 10e9);
+        slow.open();
+        var fast = new ModelPageViewModel(TestRepos.TINY, () -> client, () -> pc, EstimateOptions.defaults(),
+                (r, c, q) -> {}, cache, Runnable::run, UiThread.direct(), () -> 30e9);
+        fast.open();
+
+        assertThat(fast.stops()).hasSizeGreaterThan(2).hasSameSizeAs(slow.stops());
+        for (int i = 0; i < fast.stops().size(); i++) { // CPU only: three times the bandwidth, three times the speed
+            double ratio = fast.stops().get(i).estimate().get().tokensPerSecond() / slow.stops().get(i).estimate().get().tokensPerSecond();
+            assertThat(ratio).isCloseTo(3.0, org.assertj.core.api.Assertions.within(1e-6));
+        }
+    }
+
     long cdnRequests() {
         return hub.requests().stream().filter(RequestLog::cdn).count();
     }

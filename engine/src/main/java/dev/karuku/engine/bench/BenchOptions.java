@@ -8,8 +8,10 @@ import java.util.Objects;
 ///
 /// @param contextLength the context created for the runs: the prompt, the reply and a little room
 /// @param batchSize     prompt tokens per decode call (`n_batch` = `n_ubatch`); the peers get the same
+/// @param adaptThreads  let generation use fewer than `threads` when that is faster (the chat's default); false
+///                      keeps `threads` for every token, as the peers do
 public record BenchOptions(Path model, int promptTokens, int tokens, int threads, int gpuLayers, int runs, int warmup,
-                           int batchSize, int contextLength) {
+                           int batchSize, int contextLength, boolean adaptThreads) {
 
     public BenchOptions {
         Objects.requireNonNull(model, "model");

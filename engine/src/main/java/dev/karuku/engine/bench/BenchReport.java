@@ -1,5 +1,6 @@
 package dev.karuku.engine.bench;
 
+import dev.karuku.engine.hardware.MemoryBandwidth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

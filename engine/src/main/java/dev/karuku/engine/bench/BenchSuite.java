@@ -1,5 +1,6 @@
 package dev.karuku.engine.bench;
 
+import dev.karuku.engine.hardware.MemoryBandwidth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
 /// - `bandwidth THREADS` prints the Java bandwidth measurement.
 /// - `report DIR PROMPT_TOKENS TOKENS RUNS WARMUP [ROUNDS]` reads what the run wrote under DIR and writes
 ///   `DIR/benchmarks.md` and `DIR/benchmarks.json`; RUNS counts every engine's measured runs over its ROUNDS
-///   processes (default 1).
+///   processes (default 1). The busy-CPU case, when `run.sh` ran it (`DIR/busy/`), is appended ([BusyReport]).
 public final class BenchSuite {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -49,9 +51,13 @@ public final class BenchSuite {
             case "report" -> {
                 BenchReport report = read(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                         Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 1);
-                Files.writeString(Path.of(args[1], "benchmarks.md"), report.markdown());
-                Files.writeString(Path.of(args[1], "benchmarks.json"), JSON.writeValueAsString(report.toJson(JSON)));
-                System.out.print(report.markdown());
+                Optional<BusyReport> busy = readBusy(Path.of(args[1], "busy"));
+                String md = report.markdown() + busy.map(BusyReport::markdown).orElse("");
+                var json = report.toJson(JSON);
+                busy.ifPresent(b -> json.set("busy", b.toJson(JSON)));
+                Files.writeString(Path.of(args[1], "benchmarks.md"), md);
+                Files.writeString(Path.of(args[1], "benchmarks.json"), JSON.writeValueAsString(json));
+                System.out.print(md);
             }
             default -> usage();
         }
@@ -65,7 +71,9 @@ public final class BenchSuite {
     static void prepare(Path dir, String[] types) throws IOException {
         Files.createDirectories(dir);
         Path f16 = dir.resolve("llama-1b-shape-F16.gguf");
-        if (!Files.exists(f16)) {
+        boolean allThere = Arrays.stream(types).allMatch(t -> FileType.fromLabel(t)
+                .map(type -> Files.exists(dir.resolve("llama-1b-shape-" + type.label() + ".gguf"))).orElse(false));
+        if (!Files.exists(f16) && !allThere) { // the F16 source is only needed to quantize what is missing
             System.err.println("writing " + f16 + " (Llama-3.2-1B shape, random weights)");
             TestModels.write(f16, ModelShape.llama1b(true), GgmlType.F16);
         }
@@ -107,6 +115,42 @@ public final class BenchSuite {
                     BandwidthBound.of(GgufReader.read(gguf), promptTokens, tokens, gbs), engines));
         }
         return new BenchReport(machine, Machine.currentLoadAverage(), bandwidth, promptTokens, tokens, runs, warmup, rounds, models);
+    }
+
+    /// The busy-CPU case: `DIR` holds one folder per busy-core count, each with `model` (the GGUF), `cores`,
+    /// `loadavg` (as the case ended) and the engines' round files (`karuku`, `karuku-fixed`, `node-llama-cpp`).
+    static Optional<BusyReport> readBusy(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return Optional.empty();
+        List<BusyReport.Case> cases = new ArrayList<>();
+        String model = "";
+        try (var files = Files.list(dir)) {
+            for (Path c : files.filter(p -> Files.isRegularFile(p.resolve("cores"))).toList()) {
+                model = label(Path.of(Files.readString(c.resolve("model")).strip()));
+                List<EngineResult> engines = new ArrayList<>();
+                for (String[] e : new String[][] {{"karuku", BusyReport.KARUKU}, {"karuku-fixed", BusyReport.KARUKU_FIXED},
+                        {"node-llama-cpp", BusyReport.NODE}}) {
+                    List<EngineResult> found = rounds(c, e[0]);
+                    if (!found.isEmpty()) engines.add(named(EngineResult.merge(found), e[1]));
+                }
+                Path load = c.resolve("loadavg");
+                double after = Files.exists(load) ? Double.parseDouble(Files.readString(load).strip().split("\\s+")[0]) : -1;
+                cases.add(new BusyReport.Case(Integer.parseInt(Files.readString(c.resolve("cores")).strip()), after, engines));
+            }
+        }
+        if (cases.isEmpty()) return Optional.empty();
+        cases.sort(java.util.Comparator.comparingInt(BusyReport.Case::busyCores));
+        return Optional.of(new BusyReport(model, cases));
+    }
+
+    /// `llama-1b-shape-Q4_K_M.gguf` → `Q4_K_M`.
+    private static String label(Path gguf) {
+        String name = gguf.getFileName().toString().replaceFirst("\\.gguf$", "");
+        return name.substring(name.lastIndexOf('-') + 1);
+    }
+
+    private static EngineResult named(EngineResult r, String engine) {
+        return new EngineResult(engine, r.version(), r.build(), r.threads(), r.contextSize(), r.batchSize(), r.gpuLayers(),
+                r.loadSeconds(), r.peakRssBytes(), r.samples());
     }
 
     /// An engine's results in a model's folder, in round order: `NAME.round1.json`, `NAME.round2.json` … as

@@ -32,6 +32,7 @@ public final class KarukuBench {
         long t0 = System.nanoTime();
         try (Model model = llama.loadModel(o.model(), load); Context ctx = model.newContext(load)) {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            ctx.adaptThreads(o.adaptThreads());
             int[] prompt = PromptTokens.ids(o.promptTokens(), model.info().vocabSize());
             GenerateOptions gen = GenerateOptions.defaults().withMaxTokens(o.tokens()).withSampling(SamplingParams.greedy());
             List<RunSample> samples = new ArrayList<>();
@@ -41,9 +42,9 @@ public final class KarukuBench {
                 RunSample s = sample(r.stats());
                 boolean warm = i < o.warmup();
                 if (!warm) samples.add(s);
-                progress.accept(String.format("%s %d: prompt %.1f tok/s, generation %.2f tok/s (%d tokens, %s)",
+                progress.accept(String.format("%s %d: prompt %.1f tok/s, generation %.2f tok/s (%d tokens, %s; %d threads at the end)",
                         warm ? "warm-up" : "run", warm ? i + 1 : i - o.warmup() + 1, s.promptTokensPerSecond(),
-                        s.decodeTokensPerSecond(), s.generatedTokens(), r.stopReason()));
+                        s.decodeTokensPerSecond(), s.generatedTokens(), r.stopReason(), ctx.generationThreads()));
                 if (r.stopReason() != StopReason.MAX_TOKENS) {
                     progress.accept("note: generation stopped early (" + r.stopReason() + "); rates use the tokens made");
                 }

@@ -7,7 +7,7 @@ import dev.karuku.engine.bench.BandwidthBound;
 import dev.karuku.engine.bench.BenchOptions;
 import dev.karuku.engine.bench.EngineResult;
 import dev.karuku.engine.bench.KarukuBench;
-import dev.karuku.engine.bench.MemoryBandwidth;
+import dev.karuku.engine.hardware.MemoryBandwidth;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.CpuInfo;
 import java.io.PrintWriter;
@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "prompt tokens per decode call (default ${DEFAULT-VALUE})")
     int batch = 512;
 
+    @Option(names = "--fixed-threads", negatable = false,
+            description = "generate every token with --threads threads, as other engines do; by default Karuku uses"
+                    + " fewer when other programs keep the cores busy and that is faster")
+    boolean fixedThreads;
+
     @Option(names = "--no-bandwidth", negatable = false,
             description = "skip measuring memory bandwidth (and the bound it gives) after the runs")
     boolean noBandwidth;
@@ -68,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions o;
         try {
             o = new BenchOptions(model, promptTokens, tokens, threads == null ? CpuInfo.physicalCores() : threads,
-                    gpuLayers, runs, warmup, batch, BenchOptions.contextFor(promptTokens, tokens));
+                    gpuLayers, runs, warmup, batch, BenchOptions.contextFor(promptTokens, tokens), !fixedThreads);
         } catch (IllegalArgumentException e) {
             throw new CliErrors.UsageProblem(e.getMessage());
         }

@@ -21,6 +21,11 @@ public final class QuantChoices {
     private QuantChoices() {}
 
     public static List<QuantStop> stops(List<QuantFile> quants, EstimateOptions options, Hardware hw) {
+        return stops(quants, options, hw, SpeedEstimate.CPU_BYTES_PER_SECOND);
+    }
+
+    /// The same with RAM read at `cpuBytesPerSecond` (this machine's, [MeasuredSpeeds#cpuBytesPerSecond()]).
+    public static List<QuantStop> stops(List<QuantFile> quants, EstimateOptions options, Hardware hw, double cpuBytesPerSecond) {
         List<QuantFile> sorted = new ArrayList<>(quants);
         sorted.sort(Comparator.comparingLong(QuantFile::sizeBytes));
         List<Fit> fits = new ArrayList<>();
@@ -29,7 +34,7 @@ public final class QuantChoices {
             var file = q.merged();
             Fit f = Fit.of(file, options, hw);
             fits.add(f);
-            speeds.add(SpeedEstimate.tokensPerSecond(file, f.best(), hw));
+            speeds.add(SpeedEstimate.tokensPerSecond(file, f.best(), hw, cpuBytesPerSecond));
         }
         int pick = recommend(fits, speeds);
         List<QuantStop> out = new ArrayList<>();

@@ -54,12 +54,17 @@ public final class Context implements AutoCloseable {
     private int[] cached;
     private int cachedCount;
     private volatile Cancellation active = Cancellation.none();
+    private final ThreadTuner tuner;
+    private boolean adaptThreads = true;
+    private int threadsSet;
 
     private Context(Model model, LoadOptions options) {
         this.model = model;
         this.options = options;
         this.arena = Arena.ofShared();
         this.pieceBuf = arena.allocate(256);
+        this.tuner = new ThreadTuner(options.threads());
+        this.threadsSet = options.threads();
     }
 
     static Context create(Model model, LoadOptions o) {
@@ -170,17 +175,45 @@ public final class Context implements AutoCloseable {
         }
     }
 
-    /// Evaluates one token (a generated one) without allocating.
+    /// Evaluates one token (a generated one) without allocating, with the threads [ThreadTuner] chooses.
     boolean evaluateOne(int token, Cancellation cancel) {
         if (cachedCount + 1 > size) throw new ContextOverflowException(cachedCount + 1, size);
         tokenBuf.setAtIndex(JAVA_INT, 0, token);
         cached[cachedCount] = token;
+        int threads = adaptThreads ? tuner.next() : options.threads();
+        if (threads != threadsSet) setThreads(threads);
         active = cancel;
+        long t0 = System.nanoTime();
         try {
-            return decode(1);
+            boolean done = decode(1);
+            if (done && adaptThreads) tuner.record(threads, System.nanoTime() - t0);
+            return done;
         } finally {
             active = Cancellation.none();
         }
+    }
+
+    /// Whether generation adapts its thread count to the load on the machine (on by default): between
+    /// [LoadOptions#threads()] and one, whichever recent tokens show to be fastest. Off, it always uses
+    /// [LoadOptions#threads()] (benchmarks compare the two).
+    public void adaptThreads(boolean on) {
+        handle();
+        adaptThreads = on;
+        if (!on && threadsSet != options.threads()) setThreads(options.threads());
+    }
+
+    /// Threads generation uses now (outside a probe of another count).
+    public int generationThreads() {
+        return adaptThreads ? tuner.current() : options.threads();
+    }
+
+    private void setThreads(int n) {
+        try {
+            Fn.llama_set_n_threads.invokeExact(handle(), n, options.batchThreads());
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+        threadsSet = n;
     }
 
     private boolean decode(int n) {

@@ -12,7 +12,8 @@ import java.util.Objects;
 ///
 /// @param gpuLayers       layers to offload to the GPU: 0 = none, [#ALL_LAYERS] (-1) = all; ignored without a GPU
 /// @param contextLength   tokens the context holds (prompt + reply + history); 0 = the model's training context
-/// @param threads         threads for generating tokens; default: physical cores (more only makes ggml spin)
+/// @param threads         the most threads for generating tokens; default: physical cores (more only makes ggml
+///                        spin); a context uses fewer while that is faster ([Context#adaptThreads])
 /// @param batchThreads    threads for evaluating prompts; default: physical cores
 /// @param batchSize       logical batch (`n_batch`): the most prompt tokens handed to one decode call
 /// @param ubatchSize      physical batch (`n_ubatch`): sizes the compute buffer

@@ -1,5 +1,6 @@
 package dev.karuku.engine.bench;
 
+import dev.karuku.engine.hardware.MemoryBandwidth;
 import dev.karuku.engine.gguf.GgmlType;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufMetadata;

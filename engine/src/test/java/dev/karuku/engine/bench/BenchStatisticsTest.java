@@ -1,5 +1,6 @@
 package dev.karuku.engine.bench;
 
+import dev.karuku.engine.hardware.MemoryBandwidth;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

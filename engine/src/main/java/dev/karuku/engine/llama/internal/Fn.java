@@ -80,6 +80,8 @@ public final class Fn {
     public static final MethodHandle llama_memory_clear = fnVoid("llama_memory_clear", C_POINTER, JAVA_BOOLEAN);
     public static final MethodHandle llama_memory_seq_pos_max = fn("llama_memory_seq_pos_max", JAVA_INT, C_POINTER, JAVA_INT);
     public static final MethodHandle llama_memory_seq_rm = fn("llama_memory_seq_rm", JAVA_BOOLEAN, C_POINTER, JAVA_INT, JAVA_INT, JAVA_INT);
+    public static final MethodHandle llama_set_n_threads = fnVoid("llama_set_n_threads", C_POINTER, JAVA_INT, JAVA_INT);
+    public static final MethodHandle llama_n_threads = fn("llama_n_threads", JAVA_INT, C_POINTER);
 
     // Sampling.
     public static final MethodHandle llama_sampler_chain_init = fn("llama_sampler_chain_init", C_POINTER, SAMPLER_CHAIN_PARAMS);

@@ -1,4 +1,4 @@
-package dev.karuku.engine.bench;
+package dev.karuku.engine.hardware;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,8 +11,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /// counts (a pass disturbed by another process is slower, never faster).
 ///
 /// Generation reads every weight once per token, so tokens/s can never exceed bandwidth ÷ bytes read per token
-/// ([BandwidthBound]). `benchmarks/bandwidth.c` measures the same with C and `-O3 -march=native`; the report
-/// shows both.
+/// (the benchmark's `BandwidthBound`; the speed estimate's CPU figure, see `MeasuredSpeeds`).
+/// `benchmarks/bandwidth.c` measures the same with C and `-O3 -march=native`; the benchmark report shows both.
 public final class MemoryBandwidth {
 
     /// The result of a measurement.
