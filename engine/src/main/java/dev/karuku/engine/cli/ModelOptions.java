@@ -7,6 +7,7 @@ import dev.karuku.engine.gguf.GgufMetadata;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.SamplingParams;
@@ -73,8 +74,8 @@ final class ModelOptions {
         }
     }
 
-    /// [BestFit] for `model` on this PC asking for `context` tokens; null when the header cannot be read (the
-    /// load then fails with llama.cpp's own reason).
+    /// [BestFit] for `model` on this PC asking for `context` tokens; null when the header cannot be read or holds
+    /// metadata the load check refuses (the load then fails with that reason, on one line).
     private static EstimateOptions bestFit(Path model, int context) {
         GgufFile file;
         try {
@@ -82,6 +83,7 @@ final class ModelOptions {
         } catch (Exception e) {
             return null;
         }
+        if (LoadCheck.problem(file).isPresent()) return null;
         Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
         return BestFit.of(file, EstimateOptions.defaults().withContextLength(context), hw).options();
     }
