@@ -1,0 +1,49 @@
+package dev.karuku.engine.serve;
+
+import dev.karuku.engine.chat.ChatMessage;
+import dev.karuku.engine.llama.GenerateOptions;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/// One completion asked of a model: either a chat (`messages`, formatted with the model's own template and an
+/// assistant prompt) or a raw `prompt` (continued as it is). Exactly one of the two is set.
+///
+/// @param model     a library id, a file the host was started with, or an alias ([ModelHost#models])
+/// @param messages  the conversation so far, or null for a raw prompt
+/// @param prompt    raw text to continue, or null for a chat
+/// @param generate  token limit (0 = until the context is full), sampling, stop strings
+/// @param grammar   a GBNF grammar the output must match (llama.cpp's grammar sampler, root rule `root`), or null
+/// @param keepAlive how long the model stays loaded after this request when idle; null = the host's default
+public record CompletionRequest(String model, List<ChatMessage> messages, String prompt, GenerateOptions generate,
+                                String grammar, Duration keepAlive) {
+
+    public CompletionRequest {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(generate, "generate");
+        if ((messages == null) == (prompt == null)) throw new IllegalArgumentException("give either messages or a prompt");
+        messages = messages == null ? null : List.copyOf(messages);
+        if (keepAlive != null && keepAlive.isNegative()) throw new IllegalArgumentException("keep-alive must not be negative");
+    }
+
+    public static CompletionRequest chat(String model, List<ChatMessage> messages, GenerateOptions generate) {
+        return new CompletionRequest(model, messages, null, generate, null, null);
+    }
+
+    public static CompletionRequest text(String model, String prompt, GenerateOptions generate) {
+        return new CompletionRequest(model, null, prompt, generate, null, null);
+    }
+
+    public boolean isChat() {
+        return messages != null;
+    }
+
+    public CompletionRequest withGrammar(String gbnf) {
+        return new CompletionRequest(model, messages, prompt, generate, gbnf, keepAlive);
+    }
+
+    public CompletionRequest withKeepAlive(Duration d) {
+        return new CompletionRequest(model, messages, prompt, generate, grammar, d);
+    }
+}
