@@ -192,18 +192,27 @@ public final class DownloadManager implements AutoCloseable {
             synchronized (this) { // interrupted by close(): the job stays as saved, for the next start
                 controls.remove(id);
                 threads.remove(id);
+                if (!closing) { // the lock could not be taken at all: say so rather than show a job forever running
+                    DownloadJob j = jobs.get(id);
+                    if (j != null) update(j.with(DownloadJob.State.FAILED, String.valueOf(e.getMessage()), "download.error.io", null));
+                }
             }
             return;
         } finally {
             waitingForLock.remove(Thread.currentThread());
             Thread.interrupted(); // an interrupt meant for the wait must not break the download's channels
         }
+        boolean finished;
         try (held) {
-            runLocked(id, control);
+            finished = runLocked(id, control);
         }
+        // only once the lock is released: a lock file unlinked while still locked lets the OS hand its inode to a
+        // new file, which the JVM then takes for the same, still locked, file
+        if (finished) staging.deleteLock(id);
     }
 
-    private void runLocked(String id, DownloadControl control) {
+    /// Runs the job under its lock; true when it ended done or cancelled (its lock file is no longer needed).
+    private boolean runLocked(String id, DownloadControl control) {
         DownloadJob job;
         synchronized (this) {
             job = saved(id).orElse(jobs.get(id));
@@ -213,7 +222,7 @@ public final class DownloadManager implements AutoCloseable {
                 jobs.put(id, job);
                 DownloadJob end = job;
                 listeners.forEach(l -> l.changed(end));
-                return;
+                return false;
             }
             job = job.with(DownloadJob.State.RUNNING, null, null, null);
             update(job);
@@ -252,9 +261,7 @@ public final class DownloadManager implements AutoCloseable {
             threads.remove(id);
             update(end);
         }
-        if (end.state() == DownloadJob.State.DONE || end.state() == DownloadJob.State.CANCELLED) {
-            staging.deleteLock(id);
-        }
+        return end.state() == DownloadJob.State.DONE || end.state() == DownloadJob.State.CANCELLED;
     }
 
     /// The job as the shared queue has it now (another process may have changed it).
