@@ -137,7 +137,12 @@ public final class KarukuApp extends Application {
             var icon = KarukuApp.class.getResource("/dev/karuku/app/icons/karuku-" + size + ".png");
             if (icon != null) stage.getIcons().add(new javafx.scene.image.Image(icon.toExternalForm()));
         }
-        scene = new Scene(new javafx.scene.layout.StackPane(), 1280, 820);
+        // 1280 x 820 where the screen has room; a smaller screen (a 1366 x 768 laptop) gets a window that fits,
+        // maximised, so the status bar is never below the screen's edge
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        boolean small = screen.getWidth() < 1280 || screen.getHeight() < 820 + 40;
+        scene = new Scene(new javafx.scene.layout.StackPane(), Math.min(1280, screen.getWidth()), Math.min(820, screen.getHeight()));
+        if (small) stage.setMaximized(true);
         buildViews(Page.CHAT);
         installShortcuts();
         settings.settings().addListener((o, a, s) -> {
