@@ -18,6 +18,8 @@ import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /// A `llama_context *`: the KV cache and compute buffers for one sequence, plus the exact token sequence that is
@@ -216,7 +218,73 @@ public final class Context implements AutoCloseable {
         threadsSet = n;
     }
 
+    /// Told the next-token logits of one evaluated position.
+    @FunctionalInterface
+    public interface LogitsSink {
+        /// @param index  the position's index in the token array given to [#evaluateWithLogits]
+        /// @param logits `n_vocab` raw logits; the same array is reused for the next position
+        void accept(int index, float[] logits);
+    }
+
+    /// Evaluates `tokens[from, to)` after what is cached, like [#evaluate], and hands `sink` the logits of every
+    /// position from `outputFrom` on, in order (the logits at index `i` score the token at `i + 1`): how perplexity
+    /// and KL divergence are measured. Returns false when cancelled.
+    public boolean evaluateWithLogits(int[] tokens, int from, int to, int outputFrom, LogitsSink sink, Cancellation cancel) {
+        handle();
+        if (cachedCount + (to - from) > size) throw new ContextOverflowException(cachedCount + (to - from), size);
+        int nVocab = model.info().vocabSize();
+        float[] row = new float[nVocab];
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment full = a.allocate(Abi.BATCH);
+            MemorySegment pos = a.allocate(JAVA_INT, batchSize);
+            MemorySegment nSeq = a.allocate(JAVA_INT, batchSize);
+            MemorySegment seqZero = a.allocate(JAVA_INT); // every entry is in sequence 0
+            MemorySegment seqIds = a.allocate(ADDRESS, batchSize);
+            MemorySegment wants = a.allocate(JAVA_BYTE, batchSize);
+            for (int k = 0; k < batchSize; k++) {
+                nSeq.setAtIndex(JAVA_INT, k, 1);
+                seqIds.setAtIndex(ADDRESS, k, seqZero);
+            }
+            full.set(ADDRESS, Abi.BATCH_TOKEN, tokenBuf);
+            full.set(ADDRESS, Abi.BATCH_POS, pos);
+            full.set(ADDRESS, Abi.BATCH_N_SEQ_ID, nSeq);
+            full.set(ADDRESS, Abi.BATCH_SEQ_ID, seqIds);
+            full.set(ADDRESS, Abi.BATCH_LOGITS, wants);
+            active = cancel;
+            for (int i = from; i < to; i += batchSize) {
+                if (cancel.isCancelled()) return false;
+                int n = Math.min(batchSize, to - i);
+                MemorySegment.copy(tokens, i, tokenBuf, JAVA_INT, 0, n);
+                for (int k = 0; k < n; k++) {
+                    pos.setAtIndex(JAVA_INT, k, cachedCount + k);
+                    wants.set(JAVA_BYTE, k, (byte) (i + k >= outputFrom ? 1 : 0));
+                }
+                System.arraycopy(tokens, i, cached, cachedCount, n);
+                if (!decode(full, n)) return false;
+                for (int k = 0; k < n; k++) {
+                    if (i + k < outputFrom) continue;
+                    MemorySegment logits;
+                    try {
+                        logits = (MemorySegment) Fn.llama_get_logits_ith.invokeExact(handle(), k);
+                    } catch (Throwable t) {
+                        throw Model.rethrow(t);
+                    }
+                    if (logits.equals(MemorySegment.NULL)) throw new LlamaException("llama.cpp kept no logits for position " + (i + k), List.of());
+                    MemorySegment.copy(logits.reinterpret(4L * nVocab), JAVA_FLOAT, 0, row, 0, nVocab);
+                    sink.accept(i + k, row);
+                }
+            }
+            return true;
+        } finally {
+            active = Cancellation.none();
+        }
+    }
+
     private boolean decode(int n) {
+        return decode(batch, n);
+    }
+
+    private boolean decode(MemorySegment batch, int n) {
         batch.set(JAVA_INT, Abi.BATCH_N_TOKENS, n);
         long mark = LogBridge.mark();
         int rc;

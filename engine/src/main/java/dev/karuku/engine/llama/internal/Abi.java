@@ -154,4 +154,8 @@ public final class Abi {
 
     public static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens");
     public static final long BATCH_TOKEN = offset(BATCH, "token");
+    public static final long BATCH_POS = offset(BATCH, "pos");
+    public static final long BATCH_N_SEQ_ID = offset(BATCH, "n_seq_id");
+    public static final long BATCH_SEQ_ID = offset(BATCH, "seq_id");
+    public static final long BATCH_LOGITS = offset(BATCH, "logits");
 }

@@ -82,6 +82,8 @@ public final class Fn {
     public static final MethodHandle llama_memory_seq_rm = fn("llama_memory_seq_rm", JAVA_BOOLEAN, C_POINTER, JAVA_INT, JAVA_INT, JAVA_INT);
     public static final MethodHandle llama_set_n_threads = fnVoid("llama_set_n_threads", C_POINTER, JAVA_INT, JAVA_INT);
     public static final MethodHandle llama_n_threads = fn("llama_n_threads", JAVA_INT, C_POINTER);
+    /// The next-token logits (`n_vocab` floats) of batch entry `i`, which must have asked for them.
+    public static final MethodHandle llama_get_logits_ith = fn("llama_get_logits_ith", C_POINTER, C_POINTER, JAVA_INT);
 
     // Sampling.
     public static final MethodHandle llama_sampler_chain_init = fn("llama_sampler_chain_init", C_POINTER, SAMPLER_CHAIN_PARAMS);
