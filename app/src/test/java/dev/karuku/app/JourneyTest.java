@@ -113,8 +113,14 @@ class JourneyTest {
             assertThat(verdict.getText()).isNotBlank();
         }
         assertThat(stops().getFirst().sizeBytes()).isLessThan(stops().getLast().sizeBytes()); // ordered by size
+        // each stop says its exact bits per weight and llama.cpp's typical figure for its type, or that there is none
+        robot.clickOn(robot.lookup((Node n) -> "model-stop-IQ3_S".equals(n.getId())).<Node>query());
+        assertThat(robot.lookup("#model-quality").queryAs(Label.class).getText()).contains("bits per weight")
+                .contains("llama.cpp publishes no typical quality figure for IQ3_S");
         robot.clickOn(robot.lookup((Node n) -> "model-stop-Q4_K_M".equals(n.getId())).<Node>query());
         assertThat(robot.lookup("#model-verdict").queryAs(Label.class).getText()).isNotBlank();
+        assertThat(robot.lookup("#model-quality").queryAs(Label.class).getText())
+                .matches("\\d+\\.\\d\\d bits per weight · Typical quality loss of Q4_K_M: perplexity \\+0\\.18 .*Llama-3-8B.*");
         Screenshots.writeNow("model-en-light");
         robot.clickOn("#model-download");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> app.shell().page().get() == Page.DOWNLOADS);

@@ -49,6 +49,7 @@ public final class ModelPageView {
     @FXML private Slider quantSlider;
     @FXML private HBox stopLabels;
     @FXML private Label stopTitle;
+    @FXML private Label qualityLabel;
     @FXML private Label verdictLabel;
     @FXML private Label speedLabel;
     @FXML private Label caveatLabel;
@@ -214,12 +215,14 @@ public final class ModelPageView {
             caveatLabel.setVisible(false);
             caveatLabel.setManaged(false);
             stopTitle.setText("");
+            qualityLabel.setText("");
             downloadButton.setText(messages.get("model.download.none"));
             return;
         }
         stopTitle.setText(s.label() + " · " + Formats.bytes(s.sizeBytes()));
         downloadButton.setText(messages.get("model.download", s.label(), Formats.bytes(s.sizeBytes())));
         QuantStop q = s.estimate().get();
+        showQuality(s.label(), q);
         String caveat = q == null ? "" : dev.karuku.app.ui.EstimateCaveat.text(messages,
                 q.estimate().approximate() ? q.estimate().reasons() : java.util.List.of(),
                 dev.karuku.app.ui.EstimateCaveat.unmeasuredGpu(vm.machine().get()));
@@ -245,6 +248,20 @@ public final class ModelPageView {
         long vramHave = hw == null ? 0 : hw.primaryGpu().map(g -> g.totalBytes()).orElse(0L);
         bar(ramBar, ramLabel, q.estimate().ramBytes(), ramHave);
         bar(vramBar, vramLabel, q.estimate().vramBytes(), vramHave);
+    }
+
+    /// The stop's bits per weight (exact, from its header) and the typical quality cost llama.cpp publishes for its
+    /// type, labelled as typical, with the source in the tooltip.
+    private void showQuality(String label, QuantStop q) {
+        java.util.Locale locale = messages.locale();
+        String typical = dev.karuku.engine.quality.TypicalQuality.of(label)
+                .map(f -> f.perplexityIncrease() > 0
+                        ? messages.get("model.quality.typical", label, String.format(locale, "%.2f", f.perplexityIncrease()), f.referenceModel())
+                        : messages.get("model.quality.typicalBetter", label, String.format(locale, "%+.3f", f.perplexityIncrease()), f.referenceModel()))
+                .orElse(messages.get("model.quality.none", label));
+        String bpw = q == null || q.bitsPerWeight() <= 0 ? "" : messages.get("model.stop.bpw", String.format(locale, "%.2f", q.bitsPerWeight())) + " · ";
+        qualityLabel.setText(bpw + typical);
+        LazyTooltip.install(qualityLabel, messages.get("model.quality.source", dev.karuku.engine.quality.TypicalQuality.SOURCE));
     }
 
     private void bar(ProgressBar bar, Label label, long need, long have) {

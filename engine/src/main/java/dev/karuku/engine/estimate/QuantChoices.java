@@ -41,7 +41,7 @@ public final class QuantChoices {
         for (int i = 0; i < sorted.size(); i++) {
             QuantFile q = sorted.get(i);
             out.add(new QuantStop(q.label(), q.sizeBytes(), fits.get(i), speeds.get(i),
-                    PINNED.contains(q.label().toUpperCase(Locale.ROOT)), i == pick));
+                    PINNED.contains(q.label().toUpperCase(Locale.ROOT)), i == pick, q.merged().bitsPerWeight()));
         }
         return out;
     }

@@ -8,7 +8,9 @@ package dev.karuku.engine.estimate;
 /// @param tokensPerSecond generation-speed estimate at the best offload
 /// @param pinned         one of the quants always shown (Q4_K_M, Q5_K_S, IQ3_S)
 /// @param recommended    the one Karuku suggests
-public record QuantStop(String label, long sizeBytes, Fit fit, double tokensPerSecond, boolean pinned, boolean recommended) {
+/// @param bitsPerWeight  tensor bytes × 8 ÷ parameters, from the remote header
+public record QuantStop(String label, long sizeBytes, Fit fit, double tokensPerSecond, boolean pinned, boolean recommended,
+                        double bitsPerWeight) {
 
     public Verdict verdict() {
         return fit.verdict();

@@ -26,6 +26,19 @@ public record GgufFile(int version, GgufMetadata metadata, List<TensorInfo> tens
         return sum;
     }
 
+    /// Weights in all tensors (their element counts).
+    public long parameters() {
+        long sum = 0;
+        for (TensorInfo t : tensors) sum = Math.addExact(sum, t.elements());
+        return sum;
+    }
+
+    /// Bits per weight: tensor bytes × 8 ÷ parameters, exact for the file (0 when it holds no tensors).
+    public double bitsPerWeight() {
+        long p = parameters();
+        return p == 0 ? 0 : tensorBytes() * 8.0 / p;
+    }
+
     public Optional<TensorInfo> tensor(String name) {
         for (TensorInfo t : tensors) if (t.name().equals(name)) return Optional.of(t);
         return Optional.empty();
