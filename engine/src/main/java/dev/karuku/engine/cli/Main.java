@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 DevicesCommand.class,
                 EstimateCommand.class,
                 BenchCommand.class,
+                ServeCommand.class,
         })
 public final class Main {
     private static final System.Logger LOG = System.getLogger("dev.karuku.engine.cli");
