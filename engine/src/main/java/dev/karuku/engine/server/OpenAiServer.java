@@ -87,7 +87,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         RequestRecord record = new RequestRecord(ex.getRequestMethod(), ex.getRequestURI().getPath());
-        try (ex) {
+        try {
             cors(ex.getResponseHeaders());
             route(ex, record);
         } catch (ApiError e) {
@@ -101,6 +101,7 @@ public final class OpenAiServer implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "request " + record.method + " " + record.path + " failed", e);
             sendError(ex, record, ApiError.internal());
         } finally {
+            ex.close();
             options.requestLog().accept(record.line());
         }
     }
