@@ -20,7 +20,8 @@ public record ServerOptions(String host, int port, String apiKey, String corsOri
                             JsonGrammars grammars, Consumer<String> requestLog) {
 
     public static final String LOOPBACK = "127.0.0.1";
-    public static final int DEFAULT_PORT = 8080;
+    /// Not llama-server's 8080: Open WebUI listens on 8080 itself, and often runs beside this server.
+    public static final int DEFAULT_PORT = 8090;
     /// Room for a prompt that fills a 128k-token context several times over.
     public static final long DEFAULT_MAX_BODY = 8L << 20;
 
