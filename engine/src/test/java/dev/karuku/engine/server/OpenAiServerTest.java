@@ -6,6 +6,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
@@ -24,6 +25,7 @@ import dev.karuku.engine.serve.HostedModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -230,6 +232,24 @@ class OpenAiServerTest {
                     assertThat(e.param()).contains("model");
                     assertThat(e.getMessage()).contains("gpt-4o");
                 });
+    }
+
+    @Test
+    void aModelThatCannotLoadIs500WithLlamaCppsReason(@TempDir Path dir) throws Exception {
+        byte[] all = java.nio.file.Files.readAllBytes(TestFixtures.successor());
+        Path truncated = java.nio.file.Files.write(dir.resolve("truncated.gguf"), java.util.Arrays.copyOf(all, all.length / 2));
+        HostedModel broken = new HostedModel("broken", truncated, List.of(), HostedModel.State.UNLOADED, null);
+        try (InProcessHost h = new InProcessHost(LlamaRuntime.load(), List.of(broken), f -> TestFixtures.tinyOptions(), 0, null);
+             OpenAiServer s = OpenAiServer.start(h, ServerOptions.defaults().withPort(0))) {
+            assertThatThrownBy(() -> client(s, "k").completions().create(CompletionCreateParams.builder().model("broken")
+                    .prompt("abc").maxTokens(2).build()))
+                    .isInstanceOfSatisfying(InternalServerException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(500);
+                        assertThat(e.code()).contains("model_load_failed");
+                        assertThat(e.getMessage()).contains("could not load 'broken'", "data is not within the file bounds");
+                    });
+            assertThat(h.models().getFirst().state()).isEqualTo(HostedModel.State.FAILED);
+        }
     }
 
     @Test
