@@ -129,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /// The host the server asks: models loaded in this process, one request at a time each.
+    /// The host the server asks: models loaded in this process, one request at a time each. The server depends on
+    /// [ModelHost] only, so a host of worker processes with batching (`--parallel`) takes this one's place here.
     private ModelHost host(List<HostedModel> hosted, Duration idle) {
         ModelOptions load = new ModelOptions();
         load.ctx = ctx;

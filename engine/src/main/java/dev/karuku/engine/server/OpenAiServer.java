@@ -39,6 +39,12 @@ public final class OpenAiServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.karuku.engine.server");
 
+    static {
+        // Each streamed chunk is a small write: with Nagle's algorithm (the JDK server's default) it would wait for
+        // the client's delayed ACK, up to 40 ms a token. Read once, when the JDK's server first starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final ModelHost host;
     private final ServerOptions options;
     private final HttpServer http;
