@@ -305,6 +305,12 @@ class OpenAiServerTest {
             HttpResponse<String> models = RawHttp.get(s.baseUri(), "/models", "Authorization", "Bearer k2");
             assertThat(models.statusCode()).isEqualTo(200);
             assertThat(models.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:3000");
+            // a browser's preflight carries no key and must still learn that Authorization may be sent
+            HttpResponse<String> preflight = RawHttp.options(s.baseUri(), "/chat/completions", "Origin", "http://localhost:3000",
+                    "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type");
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(h ->
+                    assertThat(h).contains("Authorization", "Content-Type"));
         }
     }
 }

@@ -33,6 +33,13 @@ final class RawHttp {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> options(URI base, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /// A streamed request over a plain socket that the test closes whenever it likes (after the first chunk).
     static final class Stream implements AutoCloseable {
         private final Socket socket;
