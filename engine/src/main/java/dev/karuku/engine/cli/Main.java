@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 EstimateCommand.class,
                 BenchCommand.class,
                 QualityCommand.class,
+                ServeCommand.class,
         })
 public final class Main {
     private static final System.Logger LOG = System.getLogger("dev.karuku.engine.cli");
