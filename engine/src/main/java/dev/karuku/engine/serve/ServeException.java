@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /// Why a completion could not be given, with what a client needs to react: the HTTP server maps [Kind] to a status
-/// (INVALID 400, UNKNOWN_MODEL 404, BUSY 429 with `Retry-After`, TOO_LARGE 413, the rest 500/503).
+/// (INVALID 400, UNKNOWN_MODEL 404, BUSY 429 with `Retry-After`, the rest 500/503; a body over its limit is the
+/// server's own 413).
 public final class ServeException extends Exception {
 
     public enum Kind {
