@@ -118,6 +118,7 @@ public final class KarukuApp extends Application {
                 ui, new FramePulse(), session.backend());
         io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
         models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
+        models.useQualityResults(new dev.karuku.engine.quality.QualityResults(new KarukuPaths(home, home.resolve("models")).qualityResults()));
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
         // downloads of the last session continue now.
         ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));

@@ -122,7 +122,15 @@ public final class ModelsView {
             a.initOwner(root.getScene().getWindow());
             a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(m));
         });
-        HBox row = new HBox(10, text, spacer, loadButton, revealButton);
+        HBox row = new HBox(10, text, spacer, loadButton);
+        vm.compare(m).ifPresent(compare -> {
+            Button compareButton = new Button(null, new FontIcon(Feather.BAR_CHART_2));
+            LazyTooltip.install(compareButton, messages.get("models.compare"));
+            compareButton.setId("models-compare-" + m.name().replaceAll("[^A-Za-z0-9]", "-"));
+            compareButton.setOnAction(e -> new QualityCompareView(compare, messages, root.getScene().getWindow()).show());
+            row.getChildren().add(compareButton);
+        });
+        row.getChildren().add(revealButton);
         if (!m.readOnly()) row.getChildren().add(deleteButton); // other apps' models are theirs to delete
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().add("card");

@@ -45,6 +45,19 @@ public final class ModelsViewModel {
         this.ui = ui;
     }
 
+    private volatile dev.karuku.engine.quality.QualityResults qualityResults;
+
+    /// Where quality comparisons are kept (the data folder's `quality.json`); without it Compare quality is hidden.
+    public void useQualityResults(dev.karuku.engine.quality.QualityResults results) {
+        this.qualityResults = results;
+    }
+
+    /// A comparison of `m` with another file of the same model, or empty when there is none to compare with.
+    public Optional<QualityCompareViewModel> compare(ModelEntry m) {
+        if (qualityResults == null || !m.problem().isEmpty() || QualityCompareViewModel.references(m, models).isEmpty()) return Optional.empty();
+        return Optional.of(new QualityCompareViewModel(m, List.copyOf(models), qualityResults, ui));
+    }
+
     public ObservableList<ModelEntry> models() { return modelsReadOnly; }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
     public Path dir() { return modelsDir.get(); }

@@ -73,6 +73,11 @@ public record KarukuPaths(Path dataDir, Path modelsDir) {
     }
 
     /// The persisted download queue.
+    /// Quality comparisons measured on this PC (`karuku quality`, My Models' Compare quality).
+    public Path qualityResults() {
+        return dataDir.resolve("quality.json");
+    }
+
     public Path downloadQueue() {
         return dataDir.resolve("downloads.json");
     }

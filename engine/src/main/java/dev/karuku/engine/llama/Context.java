@@ -60,8 +60,11 @@ public final class Context implements AutoCloseable {
     private boolean adaptThreads = true;
     private int threadsSet;
 
-    private Context(Model model, LoadOptions options) {
+    private final boolean cpuOnly;
+
+    private Context(Model model, LoadOptions options, boolean cpuOnly) {
         this.model = model;
+        this.cpuOnly = cpuOnly;
         this.options = options;
         this.arena = Arena.ofShared();
         this.pieceBuf = arena.allocate(256);
@@ -70,7 +73,11 @@ public final class Context implements AutoCloseable {
     }
 
     static Context create(Model model, LoadOptions o) {
-        Context c = new Context(model, o);
+        return create(model, o, false);
+    }
+
+    static Context create(Model model, LoadOptions o, boolean cpuOnly) {
+        Context c = new Context(model, o, cpuOnly);
         try {
             c.init();
             return c;
@@ -91,6 +98,10 @@ public final class Context implements AutoCloseable {
             p.set(JAVA_INT, Abi.CP_FLASH_ATTN_TYPE, options.flashAttention().nativeValue());
             p.set(JAVA_INT, Abi.CP_TYPE_K, options.kvCacheType().ggmlType());
             p.set(JAVA_INT, Abi.CP_TYPE_V, options.kvCacheType().ggmlType());
+            if (cpuOnly) { // no KV cache or batch matmuls on a GPU either
+                p.set(JAVA_BOOLEAN, Abi.CP_OFFLOAD_KQV, false);
+                p.set(JAVA_BOOLEAN, Abi.CP_OP_OFFLOAD, false);
+            }
             MemorySegment abort = Linker.nativeLinker().upcallStub(ABORT_TARGET.bindTo(this),
                     FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
             p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, abort);

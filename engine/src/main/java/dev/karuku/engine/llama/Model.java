@@ -206,6 +206,15 @@ public final class Model implements AutoCloseable {
         return c;
     }
 
+    /// A context that computes everything on the CPU, even where a GPU backend is loaded (no KV cache and no batch
+    /// matrix products on the GPU): for measurements that compare two models, which must run on the same backend,
+    /// and that must not depend on a GPU's own numerics. Load the model with 0 GPU layers.
+    public Context newCpuContext(LoadOptions options) {
+        Context c = Context.create(this, options, true);
+        contexts.add(c);
+        return c;
+    }
+
     void forget(Context c) {
         contexts.remove(c);
     }

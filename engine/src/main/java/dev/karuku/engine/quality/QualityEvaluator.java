@@ -15,7 +15,8 @@ import java.util.concurrent.CancellationException;
 /// model, the KL divergence of the model's distribution from the reference's, and whether both rank the same token
 /// first. Each chunk runs on the reference first (its log-probabilities kept for that chunk only), then on the model.
 ///
-/// Both models must share a vocabulary (the same tokens for the text); runs on the calling thread.
+/// Both models must share a vocabulary (the same tokens for the text) and be loaded with 0 GPU layers: both are
+/// evaluated on the CPU, so the comparison measures the files, not two backends. Runs on the calling thread.
 public final class QualityEvaluator {
 
     /// Told after each chunk.
@@ -55,7 +56,7 @@ public final class QualityEvaluator {
         float[][] refRows = new float[scored][];
         double[] lpRef = new double[nVocab];
         double[] lpModel = new double[nVocab];
-        try (Context refCtx = reference.newContext(load); Context ctx = model.newContext(load)) {
+        try (Context refCtx = reference.newCpuContext(load); Context ctx = model.newCpuContext(load)) {
             for (int c = 0; c < chunks; c++) {
                 int[] chunk = Arrays.copyOfRange(tokens, c * n, (c + 1) * n);
                 if (model.addsBos()) chunk[0] = tokens[0]; // tokenized with BOS first

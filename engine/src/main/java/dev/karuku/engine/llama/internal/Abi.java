@@ -147,6 +147,8 @@ public final class Abi {
     public static final long CP_TYPE_V = offset(CONTEXT_PARAMS, "type_v");
     public static final long CP_ABORT_CALLBACK = offset(CONTEXT_PARAMS, "abort_callback");
     public static final long CP_NO_PERF = offset(CONTEXT_PARAMS, "no_perf");
+    public static final long CP_OFFLOAD_KQV = offset(CONTEXT_PARAMS, "offload_kqv");
+    public static final long CP_OP_OFFLOAD = offset(CONTEXT_PARAMS, "op_offload");
 
     public static final long QP_NTHREAD = offset(QUANTIZE_PARAMS, "nthread");
     public static final long QP_FTYPE = offset(QUANTIZE_PARAMS, "ftype");
