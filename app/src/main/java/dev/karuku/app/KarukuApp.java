@@ -1,5 +1,6 @@
 package dev.karuku.app;
 
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.app.chat.ChatView;
 import dev.karuku.app.chat.ChatViewModel;
 import dev.karuku.app.load.EstimatorPlanner;
@@ -218,7 +219,7 @@ public final class KarukuApp extends Application {
         views.put(Page.DISCOVER, () -> {
             DiscoverView[] view = new DiscoverView[1];
             view[0] = new DiscoverView(discover, messages, repo -> {
-                ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, HardwareProbe.withLlamaDevices()::snapshot,
+                ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, LlamaHardware.probe()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
                         downloadManager::enqueue, headerCache, io, ui, speeds::cpuBytesPerSecond);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),

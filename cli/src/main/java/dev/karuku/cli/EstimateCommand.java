@@ -1,17 +1,18 @@
 package dev.karuku.cli;
 
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.verify.Verifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.karuku.engine.estimate.DeviceBytes;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.Fit;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.estimate.MemoryEstimate;
 import dev.karuku.engine.estimate.MemoryEstimator;
 import dev.karuku.engine.estimate.PartError;
 import dev.karuku.engine.estimate.SpeedEstimate;
-import dev.karuku.engine.estimate.Verifier;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
@@ -81,8 +82,8 @@ final class EstimateCommand implements Callable<Integer> {
         }
         GgufFile file = CliErrors.readHeader(model);
         // --verify loads llama.cpp anyway, so even with --cpu-only its CPU backend describes itself.
-        HardwareProbe probe = !cpuOnly ? HardwareProbe.withLlamaDevices()
-                : verify ? HardwareProbe.withLlamaCpuOnly() : HardwareProbe.withoutGpus();
+        HardwareProbe probe = !cpuOnly ? LlamaHardware.probe()
+                : verify ? LlamaHardware.cpuOnlyProbe() : HardwareProbe.withoutGpus();
         Hardware hw = probe.snapshot();
         if (cpuOnly) o = o.withGpuLayers(0);
         MemoryEstimate e = MemoryEstimator.estimate(file, o, hw);

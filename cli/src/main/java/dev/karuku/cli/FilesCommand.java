@@ -1,5 +1,6 @@
 package dev.karuku.cli;
 
+import dev.karuku.engine.llama.LlamaHardware;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -109,7 +110,7 @@ final class FilesCommand implements Callable<Integer> {
     /// This machine, with its GPUs when llama.cpp's libraries can be loaded, else CPU and RAM only.
     private static Hardware hardware() {
         try {
-            return HardwareProbe.withLlamaDevices().snapshot();
+            return LlamaHardware.probe().snapshot();
         } catch (LlamaException e) {
             return HardwareProbe.withoutGpus().snapshot();
         }

@@ -1,5 +1,6 @@
 package dev.karuku.cli;
 
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.gguf.GgufFile;
@@ -84,7 +85,7 @@ final class ModelOptions {
             return null;
         }
         if (LoadCheck.problem(file).isPresent()) return null;
-        Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
+        Hardware hw = LlamaHardware.probe().snapshot();
         return BestFit.of(file, EstimateOptions.defaults().withContextLength(context), hw).options();
     }
 

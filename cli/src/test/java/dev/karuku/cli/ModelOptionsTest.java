@@ -1,5 +1,6 @@
 package dev.karuku.cli;
 
+import dev.karuku.engine.llama.LlamaHardware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.karuku.engine.estimate.BestFit;
@@ -8,8 +9,8 @@ import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.TestModels;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.llama.LoadOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class ModelOptionsTest {
         Path model = TestModels.successor(dir.resolve("successor.gguf"));
         LoadOptions o = parse(model.toString(), "--prompt", "abc").loadOptions(model);
 
-        Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
+        Hardware hw = LlamaHardware.probe().snapshot();
         EstimateOptions best = BestFit.of(GgufReader.read(model), EstimateOptions.defaults().withContextLength(4096), hw).options();
         assertThat(o.gpuLayers()).as("not 'all layers' whatever the GPU").isEqualTo(best.gpuLayers()).isNotEqualTo(LoadOptions.ALL_LAYERS);
         assertThat((long) o.contextLength()).isEqualTo(best.contextLength());

@@ -1,5 +1,6 @@
 package dev.karuku.app.load;
 
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.app.ui.EstimateCaveat;
 import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.estimate.EstimateOptions;
@@ -34,7 +35,7 @@ public final class EstimatorPlanner implements MemoryPlanner {
 
     /// The planner for this machine, with GPUs as llama.cpp lists them and speeds measured here.
     public static EstimatorPlanner forThisMachine(MeasuredSpeeds speeds) {
-        HardwareProbe probe = HardwareProbe.withLlamaDevices();
+        HardwareProbe probe = LlamaHardware.probe();
         return new EstimatorPlanner(probe::snapshot, speeds);
     }
 

@@ -1,10 +1,10 @@
 package dev.karuku.app.load;
 
-import dev.karuku.engine.estimate.BufferLogParser;
+import dev.karuku.engine.verify.BufferLogParser;
 import dev.karuku.engine.estimate.MeasuredBuffers;
 import dev.karuku.engine.estimate.MeasuredSpeeds;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;

@@ -1,7 +1,7 @@
 package dev.karuku.app.load;
 
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.util.Objects;
 
 /// The load options picked on the Load screen.

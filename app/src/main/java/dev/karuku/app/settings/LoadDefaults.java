@@ -1,8 +1,8 @@
 package dev.karuku.app.settings;
 
 import dev.karuku.engine.estimate.BestFit;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.util.Objects;
 
 /// The load options a model starts from on the Load screen, before the best fit for this PC sets its GPU layers

@@ -29,9 +29,9 @@ public final class SettingsView {
     @FXML private ComboBox<LanguageChoice> languageBox;
     @FXML private ComboBox<ThemeChoice> themeBox;
     @FXML private Spinner<Integer> contextSpinner;
-    @FXML private ComboBox<dev.karuku.engine.llama.KvCacheType> kvBox;
+    @FXML private ComboBox<dev.karuku.engine.settings.KvCacheType> kvBox;
     @FXML private Spinner<Integer> threadsSpinner;
-    @FXML private ComboBox<dev.karuku.engine.llama.FlashAttention> flashBox;
+    @FXML private ComboBox<dev.karuku.engine.settings.FlashAttention> flashBox;
     @FXML private Button saveButton;
     @FXML private Label statusLabel;
     @FXML private Button openLogsButton;

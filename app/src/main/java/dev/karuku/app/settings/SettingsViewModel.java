@@ -1,8 +1,8 @@
 package dev.karuku.app.settings;
 
 import dev.karuku.app.ui.UiThread;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import javafx.beans.property.IntegerProperty;

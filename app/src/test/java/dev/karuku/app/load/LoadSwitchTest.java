@@ -1,5 +1,6 @@
 package dev.karuku.app.load;
 
+import dev.karuku.engine.llama.LlamaHardware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.karuku.app.chat.ChatBackend;
@@ -8,8 +9,8 @@ import dev.karuku.app.settings.LoadDefaults;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.conversation.Role;
 import dev.karuku.engine.gguf.TestModels;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +101,7 @@ class LoadSwitchTest {
         dev.karuku.engine.gguf.HostileModels hostile = dev.karuku.engine.gguf.HostileModels.all().getFirst();
         Path file = hostile.write(dir);
         LoadViewModel vm = onUi(() -> new LoadViewModel(recording, new EstimatorPlanner(
-                dev.karuku.engine.hardware.HardwareProbe.withLlamaDevices()::snapshot), session,
+                LlamaHardware.probe()::snapshot), session,
                 () -> new LoadDefaults(256, KvCacheType.F16, FlashAttention.AUTO, 1), null, Runnable::run, ui));
         onUi(() -> { vm.file().set(file); return null; });
         assertThat(onUi(() -> vm.error().get())).as("said on picking the file").contains(hostile.key());

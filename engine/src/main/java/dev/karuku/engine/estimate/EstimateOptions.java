@@ -1,7 +1,7 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.KvCacheType;
-import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
 
 /// How the model would be loaded: the same knobs as `llama_model_params` / `llama_context_params`.
 ///

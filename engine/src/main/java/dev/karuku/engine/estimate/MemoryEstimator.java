@@ -5,7 +5,7 @@ import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.TensorInfo;
 import dev.karuku.engine.hardware.GpuBackend;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.settings.FlashAttention;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.karuku.engine.llama;
 
 import dev.karuku.engine.hardware.CpuInfo;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 
 import java.util.Objects;
 

@@ -1,13 +1,15 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.verify.Verifier;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,7 +30,7 @@ class ComputeSweepTest {
     @Test
     void computeBuffersFollowTheAcceptanceRuleAcrossTheSweep() throws Exception {
         assumeTrue(Boolean.getBoolean("karuku.sweep"), "sweep not requested (-Dkaruku.sweep=true)");
-        Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
+        Hardware hw = LlamaHardware.probe().snapshot();
         assumeTrue(hw.hasGpu(), "no Vulkan device");
         String shapes = System.getProperty("karuku.sweep.shapes", "llama,tied,gemma3,qwen2,qwen3,qwen3moe");
         String ctxs = System.getProperty("karuku.sweep.ctx", "512,2048,4096,8192");

@@ -1,7 +1,9 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.KvCacheType;
-import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.verify.Verifier;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
 
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
@@ -46,7 +48,7 @@ class EstimateVerifyCpuTest {
                                           KvCacheType kv) throws Exception {
         Path model = VerifyModels.get(name, shape, type);
         var o = new EstimateOptions(0, ctx, kv, fa, 512, 2048, true, true, true);
-        var r = Verifier.verify(model, o, HardwareProbe.withLlamaCpuOnly().snapshot());
+        var r = Verifier.verify(model, o, LlamaHardware.cpuOnlyProbe().snapshot());
         VerifyTable.check(String.format("%s %s ctx %d fa %s kv %s ngl 0 (CPU)", name, type.label(), ctx, fa, kv), r,
                 ALL_PARTS, TABLE);
     }

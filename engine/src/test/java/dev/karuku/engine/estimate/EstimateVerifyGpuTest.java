@@ -1,7 +1,9 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.KvCacheType;
-import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.verify.Verifier;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -71,7 +73,7 @@ class EstimateVerifyGpuTest {
     @MethodSource("cases")
     void estimateMatchesLlamaCppOnTheSoftwareVulkanDevice(String name, ModelShape shape, FileType type, int ngl, int ctx,
                                                            FlashAttention fa) throws Exception {
-        Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
+        Hardware hw = LlamaHardware.probe().snapshot();
         assumeTrue(hw.hasGpu(), "no Vulkan device (set GGML_VK_VISIBLE_DEVICES=0 with lavapipe installed)");
         Path model = VerifyModels.get(name, shape, type);
         var o = new EstimateOptions(ngl, ctx, KvCacheType.F16, fa, 512, 2048, true, true, true);

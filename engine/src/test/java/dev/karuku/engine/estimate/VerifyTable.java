@@ -1,5 +1,6 @@
 package dev.karuku.engine.estimate;
 
+import dev.karuku.engine.verify.Verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

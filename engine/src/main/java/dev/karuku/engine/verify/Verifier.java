@@ -1,8 +1,10 @@
-package dev.karuku.engine.estimate;
+package dev.karuku.engine.verify;
 
-import dev.karuku.engine.llama.KvCacheType;
-import dev.karuku.engine.llama.FlashAttention;
-
+import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.estimate.MeasuredBuffers;
+import dev.karuku.engine.estimate.MemoryEstimate;
+import dev.karuku.engine.estimate.MemoryEstimator;
+import dev.karuku.engine.estimate.PartError;
 import dev.karuku.engine.gguf.GgufException;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
@@ -35,7 +37,7 @@ public final class Verifier {
     }
 
     /// Loads the model and creates a context as the estimate assumes; returns llama.cpp's log of both.
-    static String loadAndLog(Path model, EstimateOptions o) {
+    public static String loadAndLog(Path model, EstimateOptions o) {
         LlamaRuntime rt = LlamaRuntime.load();
         LoadOptions lo = loadOptions(o);
         List<LogLine> lines = LlamaLog.capture(() -> {
@@ -49,7 +51,6 @@ public final class Verifier {
     static LoadOptions loadOptions(EstimateOptions o) {
         return LoadOptions.defaults().withGpuLayers(o.gpuLayers()).withContextLength(Math.toIntExact(o.contextLength()))
                 .withBatchSize(o.batch()).withUbatchSize(o.ubatch()).withMmap(o.mmap())
-                .withFlashAttention(dev.karuku.engine.llama.FlashAttention.valueOf(o.flashAttention().name()))
-                .withKvCacheType(dev.karuku.engine.llama.KvCacheType.valueOf(o.kvType().name()));
+                .withFlashAttention(o.flashAttention()).withKvCacheType(o.kvType());
     }
 }

@@ -1,7 +1,10 @@
-package dev.karuku.engine.estimate;
+package dev.karuku.engine.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.engine.estimate.DeviceBytes;
+import dev.karuku.engine.estimate.MeasuredBuffers;
+import dev.karuku.engine.estimate.RecordedCpus;
 import dev.karuku.engine.llama.BufferType;
 import dev.karuku.engine.llama.DeviceType;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.karuku.engine.llama;
+package dev.karuku.engine.settings;
 
 import dev.karuku.engine.gguf.GgmlType;
 

@@ -1,5 +1,7 @@
-package dev.karuku.engine.estimate;
+package dev.karuku.engine.verify;
 
+import dev.karuku.engine.estimate.DeviceBytes;
+import dev.karuku.engine.estimate.MeasuredBuffers;
 import dev.karuku.engine.llama.BufferType;
 import java.util.HashMap;
 import java.util.List;
