@@ -1,6 +1,5 @@
 package dev.karuku.app;
 
-import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.app.chat.ChatView;
 import dev.karuku.app.chat.ChatViewModel;
 import dev.karuku.app.load.EstimatorPlanner;
@@ -43,6 +42,7 @@ import dev.karuku.engine.install.ArchiveJarTimes;
 import dev.karuku.engine.library.KarukuPaths;
 import dev.karuku.engine.library.ModelLibrary;
 import dev.karuku.engine.library.OtherAppsModels;
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.logging.LogFile;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -157,7 +157,6 @@ public final class KarukuApp extends Application {
         stage.show();
         io.execute(ArchiveJarTimes::restore); // installed: the next start uses the class archive (see there)
     }
-
 
     public DiscoverViewModel discover() {
         return discover;

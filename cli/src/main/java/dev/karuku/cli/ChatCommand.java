@@ -1,11 +1,11 @@
 package dev.karuku.cli;
 
 import dev.karuku.engine.chat.ChatSession;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.llama.Generation;
 import dev.karuku.engine.llama.GenerationResult;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadedModel;
-import dev.karuku.engine.llama.StopReason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

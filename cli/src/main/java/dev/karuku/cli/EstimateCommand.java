@@ -1,14 +1,10 @@
 package dev.karuku.cli;
 
-import dev.karuku.engine.llama.LlamaHardware;
-import dev.karuku.engine.verify.Verifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.karuku.engine.estimate.DeviceBytes;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.Fit;
-import dev.karuku.engine.settings.FlashAttention;
-import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.estimate.MemoryEstimate;
 import dev.karuku.engine.estimate.MemoryEstimator;
 import dev.karuku.engine.estimate.PartError;
@@ -16,6 +12,10 @@ import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.verify.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

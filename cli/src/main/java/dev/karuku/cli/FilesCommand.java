@@ -1,6 +1,5 @@
 package dev.karuku.cli;
 
-import dev.karuku.engine.llama.LlamaHardware;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +15,7 @@ import dev.karuku.engine.hub.ModelInfo;
 import dev.karuku.engine.hub.QuantChoice;
 import dev.karuku.engine.hub.RemoteGguf;
 import dev.karuku.engine.llama.LlamaException;
+import dev.karuku.engine.llama.LlamaHardware;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.karuku.cli;
 
+import dev.karuku.engine.generation.GenerationStats;
 import dev.karuku.engine.llama.GenerationResult;
-import dev.karuku.engine.llama.GenerationStats;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadedModel;
 import picocli.CommandLine.Command;

@@ -1,17 +1,17 @@
 package dev.karuku.cli;
 
-import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufMetadata;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.LoadCheck;
-import dev.karuku.engine.llama.GenerateOptions;
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.llama.LoadOptions;
-import dev.karuku.engine.llama.SamplingParams;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

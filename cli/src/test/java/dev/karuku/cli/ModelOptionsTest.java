@@ -1,6 +1,5 @@
 package dev.karuku.cli;
 
-import dev.karuku.engine.llama.LlamaHardware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.karuku.engine.estimate.BestFit;
@@ -9,9 +8,10 @@ import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.TestModels;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
-import dev.karuku.engine.llama.LoadOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

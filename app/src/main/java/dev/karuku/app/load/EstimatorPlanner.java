@@ -1,6 +1,5 @@
 package dev.karuku.app.load;
 
-import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.app.ui.EstimateCaveat;
 import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.estimate.EstimateOptions;
@@ -14,6 +13,7 @@ import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 

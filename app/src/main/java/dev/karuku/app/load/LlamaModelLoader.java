@@ -1,14 +1,14 @@
 package dev.karuku.app.load;
 
-import dev.karuku.engine.verify.BufferLogParser;
 import dev.karuku.engine.estimate.MeasuredBuffers;
 import dev.karuku.engine.estimate.MeasuredSpeeds;
-import dev.karuku.engine.settings.FlashAttention;
-import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.LoadedModel;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.verify.BufferLogParser;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;

@@ -1,5 +1,6 @@
 package dev.karuku.app.settings;
 
+import dev.karuku.app.ui.ThemeChoice;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -3,6 +3,7 @@ package dev.karuku.app.settings;
 import dev.karuku.app.ui.Fxml;
 import dev.karuku.app.ui.LoadSettingFields;
 import dev.karuku.app.ui.Messages;
+import dev.karuku.app.ui.ThemeChoice;
 import java.io.File;
 import java.util.Locale;
 import javafx.beans.binding.Bindings;

@@ -1,5 +1,6 @@
 package dev.karuku.app.settings;
 
+import dev.karuku.app.ui.ThemeChoice;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;

@@ -1,6 +1,5 @@
 package dev.karuku.app.load;
 
-import dev.karuku.engine.llama.LlamaHardware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.karuku.app.chat.ChatBackend;
@@ -9,6 +8,7 @@ import dev.karuku.app.settings.LoadDefaults;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.conversation.Role;
 import dev.karuku.engine.gguf.TestModels;
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
 import java.nio.file.Path;

@@ -1,16 +1,16 @@
 package dev.karuku.cli.bench;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.generation.SamplingParams;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.llama.Context;
-import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.GenerationListener;
 import dev.karuku.engine.llama.GenerationResult;
-import dev.karuku.engine.llama.GenerationStats;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.Model;
-import dev.karuku.engine.llama.SamplingParams;
-import dev.karuku.engine.llama.StopReason;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 
 /// How the model would be loaded: the same knobs as `llama_model_params` / `llama_context_params`.
 ///

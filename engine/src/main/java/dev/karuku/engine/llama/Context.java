@@ -1,5 +1,6 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.GenerateOptions;
 import dev.karuku.engine.llama.internal.Abi;
 import dev.karuku.engine.llama.internal.Fn;
 import dev.karuku.engine.llama.internal.LogBridge;

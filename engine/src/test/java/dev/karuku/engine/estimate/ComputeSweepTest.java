@@ -1,15 +1,15 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.LlamaHardware;
-import dev.karuku.engine.verify.Verifier;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

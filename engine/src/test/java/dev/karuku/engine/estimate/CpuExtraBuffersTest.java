@@ -1,7 +1,5 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.verify.BufferLogParser;
-import dev.karuku.engine.verify.Verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.karuku.engine.gguf.GgmlType;
@@ -11,6 +9,8 @@ import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.verify.BufferLogParser;
+import dev.karuku.engine.verify.Verifier;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,13 +1,12 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.LlamaHardware;
-import dev.karuku.engine.verify.Verifier;
-import dev.karuku.engine.settings.KvCacheType;
-import dev.karuku.engine.settings.FlashAttention;
-
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
 import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.verify.Verifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,8 +1,8 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.verify.Verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.engine.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

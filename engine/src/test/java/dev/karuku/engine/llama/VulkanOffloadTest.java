@@ -1,5 +1,7 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.gguf.FileType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

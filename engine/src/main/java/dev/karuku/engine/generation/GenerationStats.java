@@ -1,4 +1,4 @@
-package dev.karuku.engine.llama;
+package dev.karuku.engine.generation;
 
 /// Timings of one generation.
 ///

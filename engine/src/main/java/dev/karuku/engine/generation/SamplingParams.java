@@ -1,4 +1,4 @@
-package dev.karuku.engine.llama;
+package dev.karuku.engine.generation;
 
 /// How the next token is chosen. `temperature` 0 means greedy (always the most likely token: reproducible);
 /// otherwise the chain is: repeat penalty → top-k → top-p → min-p → temperature → random draw with `seed`.

@@ -1,4 +1,4 @@
-package dev.karuku.app.settings;
+package dev.karuku.app.ui;
 
 /// Light, dark, or whatever the operating system uses.
 public enum ThemeChoice {

@@ -1,4 +1,4 @@
-package dev.karuku.engine.llama;
+package dev.karuku.engine.generation;
 
 /// Why a generation ended.
 public enum StopReason {
