@@ -35,7 +35,6 @@ import dev.karuku.engine.download.DownloadManager;
 import dev.karuku.engine.download.DownloadOptions;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.MeasuredSpeeds;
-import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.hub.HubClient;
 import dev.karuku.engine.hub.HubConfig;
 import dev.karuku.engine.install.ArchiveJarTimes;

@@ -15,6 +15,7 @@ import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import dev.karuku.engine.verify.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class EstimateCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--ctx", paramLabel = "N", description = "context length (0 = the model's training context; default ${DEFAULT-VALUE})", defaultValue = "4096")
-    long ctx;
+    int ctx;
 
     @Option(names = {"--gpu-layers", "-ngl"}, paramLabel = "N", description = "units offloaded to the GPU, 0…layers+1; -1 = all (default ${DEFAULT-VALUE})", defaultValue = "-1")
     int gpuLayers;
@@ -75,8 +76,8 @@ final class EstimateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EstimateOptions o;
         try {
-            o = new EstimateOptions(gpuLayers, ctx, KvCacheType.parse(kvType), FlashAttention.parse(flashAttn), ubatch,
-                    Math.max(batch, ubatch), !noMmap, true, true);
+            o = EstimateOptions.of(new LoadSettings(gpuLayers, ctx, KvCacheType.parse(kvType), FlashAttention.parse(flashAttn),
+                    LoadSettings.AUTO_THREADS, LoadSettings.AUTO_THREADS, Math.max(batch, ubatch), ubatch, !noMmap));
         } catch (IllegalArgumentException e) {
             throw new CliErrors.UsageProblem(e.getMessage());
         }

@@ -7,11 +7,11 @@ import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufMetadata;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.settings.LoadSettings;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -59,25 +59,29 @@ final class ModelOptions {
 
     LoadOptions loadOptions(Path model) {
         try {
-            LoadOptions o = LoadOptions.defaults();
-            if (gpuLayers != null) {
-                o = o.withGpuLayers(gpuLayers).withContextLength(ctx != null ? ctx : contextFor(model));
-            } else {
-                // no --gpu-layers: the plan that fits best here, as the app starts from (--ctx still wins)
-                EstimateOptions best = bestFit(model, ctx != null ? ctx : DEFAULT_CONTEXT);
-                o = o.withGpuLayers(best == null ? LoadOptions.ALL_LAYERS : best.gpuLayers())
-                        .withContextLength(ctx != null ? ctx : best == null ? contextFor(model) : (int) best.contextLength());
-            }
-            if (threads != null) o = o.withThreads(threads);
-            return o;
+            return LoadOptions.of(loadSettings(model));
         } catch (IllegalArgumentException e) {
             throw new CliErrors.UsageProblem(e.getMessage());
         }
     }
 
+    /// `--gpu-layers`, `--ctx` and `--threads` over [LoadSettings#DEFAULTS]; without `--gpu-layers`, the plan that fits
+    /// best here, as the app starts from (`--ctx` still wins).
+    LoadSettings loadSettings(Path model) {
+        LoadSettings s = LoadSettings.DEFAULTS;
+        if (gpuLayers != null) {
+            s = s.withGpuLayers(gpuLayers).withContextLength(ctx != null ? ctx : contextFor(model));
+        } else {
+            LoadSettings best = bestFit(model, ctx != null ? ctx : DEFAULT_CONTEXT);
+            s = s.withGpuLayers(best == null ? LoadSettings.ALL_LAYERS : best.gpuLayers())
+                    .withContextLength(ctx != null ? ctx : best == null ? contextFor(model) : best.contextLength());
+        }
+        return threads != null ? s.withThreads(threads) : s;
+    }
+
     /// [BestFit] for `model` on this PC asking for `context` tokens; null when the header cannot be read or holds
     /// metadata the load check refuses (the load then fails with that reason, on one line).
-    private static EstimateOptions bestFit(Path model, int context) {
+    private static LoadSettings bestFit(Path model, int context) {
         GgufFile file;
         try {
             file = GgufReader.read(model);
@@ -86,7 +90,7 @@ final class ModelOptions {
         }
         if (LoadCheck.problem(file).isPresent()) return null;
         Hardware hw = LlamaHardware.probe().snapshot();
-        return BestFit.of(file, EstimateOptions.defaults().withContextLength(context), hw).options();
+        return BestFit.of(file, EstimateOptions.defaults().withContextLength(context), hw).options().load();
     }
 
     /// The model's training context capped at [#DEFAULT_CONTEXT], read from the GGUF header; the default when the

@@ -7,11 +7,10 @@ import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.TestModels;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.llama.LlamaHardware;
-import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,22 +29,22 @@ class ModelOptionsTest {
     @Test
     void withoutGpuLayersTheModelLoadsWithTheBestFitForThisPc() throws Exception {
         Path model = TestModels.successor(dir.resolve("successor.gguf"));
-        LoadOptions o = parse(model.toString(), "--prompt", "abc").loadOptions(model);
+        LoadSettings o = parse(model.toString(), "--prompt", "abc").loadOptions(model).settings();
 
         Hardware hw = LlamaHardware.probe().snapshot();
-        EstimateOptions best = BestFit.of(GgufReader.read(model), EstimateOptions.defaults().withContextLength(4096), hw).options();
-        assertThat(o.gpuLayers()).as("not 'all layers' whatever the GPU").isEqualTo(best.gpuLayers()).isNotEqualTo(LoadOptions.ALL_LAYERS);
-        assertThat((long) o.contextLength()).isEqualTo(best.contextLength());
+        LoadSettings best = BestFit.of(GgufReader.read(model), EstimateOptions.defaults().withContextLength(4096), hw).options().load();
+        assertThat(o.gpuLayers()).as("not 'all layers' whatever the GPU").isEqualTo(best.gpuLayers()).isNotEqualTo(LoadSettings.ALL_LAYERS);
+        assertThat(o.contextLength()).isEqualTo(best.contextLength());
         assertThat(o.flashAttention()).isEqualTo(FlashAttention.AUTO);
-        assertThat(o.kvCacheType()).isEqualTo(KvCacheType.F16);
+        assertThat(o.kvType()).isEqualTo(KvCacheType.F16);
     }
 
     @Test
     void gpuLayersAndContextGivenAreKept() throws Exception {
         Path model = TestModels.successor(dir.resolve("successor.gguf"));
-        LoadOptions o = parse(model.toString(), "--prompt", "abc", "--gpu-layers", "-1", "--ctx", "300").loadOptions(model);
-        assertThat(o.gpuLayers()).isEqualTo(LoadOptions.ALL_LAYERS);
+        LoadSettings o = parse(model.toString(), "--prompt", "abc", "--gpu-layers", "-1", "--ctx", "300").loadOptions(model).settings();
+        assertThat(o.gpuLayers()).isEqualTo(LoadSettings.ALL_LAYERS);
         assertThat(o.contextLength()).isEqualTo(300);
-        assertThat(parse(model.toString(), "--prompt", "abc", "--ctx", "300").loadOptions(model).contextLength()).isEqualTo(300);
+        assertThat(parse(model.toString(), "--prompt", "abc", "--ctx", "300").loadOptions(model).settings().contextLength()).isEqualTo(300);
     }
 }

@@ -14,6 +14,7 @@ import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -40,7 +41,7 @@ public final class EstimatorPlanner implements MemoryPlanner {
     }
 
     @Override
-    public Plan plan(Path file, LoadRequest r) {
+    public Plan plan(Path file, LoadSettings r) {
         GgufFile gguf = read(file);
         Hardware hw = hardware.get();
         MemoryEstimate e = MemoryEstimator.estimate(gguf, options(r), hw);
@@ -58,19 +59,17 @@ public final class EstimatorPlanner implements MemoryPlanner {
     }
 
     @Override
-    public int autoLayers(Path file, LoadRequest r) {
+    public int autoLayers(Path file, LoadSettings r) {
         return Fit.of(read(file), options(r), hardware.get()).maxGpuLayers();
     }
 
     @Override
-    public LoadRequest bestFit(Path file, LoadRequest base) {
-        EstimateOptions best = BestFit.of(read(file), options(base), hardware.get()).options();
-        return new LoadRequest(best.gpuLayers(), (int) best.contextLength(), best.kvType(), best.flashAttention(), base.threads());
+    public LoadSettings bestFit(Path file, LoadSettings base) {
+        return BestFit.of(read(file), options(base), hardware.get()).options().load();
     }
 
-    private static EstimateOptions options(LoadRequest r) {
-        return EstimateOptions.defaults().withGpuLayers(r.gpuLayers()).withContextLength(r.contextLength())
-                .withKvType(r.kvCacheType()).withFlashAttention(r.flashAttention());
+    private static EstimateOptions options(LoadSettings r) {
+        return EstimateOptions.of(r);
     }
 
     /// The header, refused when llama.cpp would crash on the file: the Load screen says why before Load is pressed.

@@ -12,6 +12,7 @@ import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.Model;
 
+import dev.karuku.engine.settings.LoadSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,8 +28,8 @@ public final class KarukuBench {
     /// per run (for a person watching a slow machine).
     public static EngineResult run(BenchOptions o, Consumer<String> progress) {
         LlamaRuntime llama = LlamaRuntime.load();
-        LoadOptions load = LoadOptions.defaults().withGpuLayers(o.gpuLayers()).withThreads(o.threads())
-                .withContextLength(o.contextLength()).withBatchSize(o.batchSize()).withUbatchSize(o.batchSize());
+        LoadOptions load = LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(o.gpuLayers()).withThreads(o.threads())
+                .withContextLength(o.contextLength()).withBatch(o.batchSize()).withUbatch(o.batchSize()));
         long t0 = System.nanoTime();
         try (Model model = llama.loadModel(o.model(), load); Context ctx = model.newContext(load)) {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;

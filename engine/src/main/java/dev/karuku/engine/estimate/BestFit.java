@@ -28,7 +28,7 @@ public record BestFit(EstimateOptions options, Verdict verdict, MemoryEstimate e
     public static BestFit of(GgufFile file, EstimateOptions base, Hardware hw) {
         ModelGeometry g = ModelGeometry.of(file);
         long train = g.contextTrain();
-        long wanted = base.contextLength() == 0 ? train : train > 0 ? Math.min(base.contextLength(), train) : base.contextLength();
+        long wanted = base.load().contextLength() == 0 ? train : train > 0 ? Math.min(base.load().contextLength(), train) : base.load().contextLength();
         EstimateOptions o = base.withContextLength(wanted);
         Fit fit = Fit.of(file, o, hw);
         o = o.withGpuLayers(fit.maxGpuLayers());

@@ -49,8 +49,6 @@ public final class Verifier {
     }
 
     static LoadOptions loadOptions(EstimateOptions o) {
-        return LoadOptions.defaults().withGpuLayers(o.gpuLayers()).withContextLength(Math.toIntExact(o.contextLength()))
-                .withBatchSize(o.batch()).withUbatchSize(o.ubatch()).withMmap(o.mmap())
-                .withFlashAttention(o.flashAttention()).withKvCacheType(o.kvType());
+        return LoadOptions.of(o.load());
     }
 }

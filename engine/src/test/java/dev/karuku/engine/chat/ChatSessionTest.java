@@ -10,6 +10,7 @@ import dev.karuku.engine.llama.Generation;
 import dev.karuku.engine.llama.GenerationListener;
 import dev.karuku.engine.llama.GenerationResult;
 import dev.karuku.engine.llama.LlamaRuntime;
+import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.LoadedModel;
 import dev.karuku.engine.llama.TestFixtures;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,7 @@ class ChatSessionTest {
     @BeforeAll
     static void load() {
         model = LoadedModel.open(LlamaRuntime.load(), TestFixtures.successor(FileType.MOSTLY_Q4_K_M),
-                TestFixtures.tinyOptions().withContextLength(512)).join();
+                LoadOptions.of(TestFixtures.tinySettings().withContextLength(512))).join();
     }
 
     @AfterAll
