@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Karuku's benchmark against its peers, in one run, with public tools only (see docs/benchmarks.md):
-#   1. builds the engine (./mvnw), writes a Llama-3.2-1B-shape model with random weights (our GGUF writer) and
+#   1. builds the engine and its command line (./mvnw), writes a Llama-3.2-1B-shape model with random weights (our GGUF writer) and
 #      quantizes it with the engine to Q4_K_M, Q5_K_S and IQ3_S;
 #   2. measures memory read bandwidth (Java MemorySegment reduction, and a C reduction when gcc is present);
 #   3. per model: `karuku bench`, the same loop in C against the same libraries (a reference, not a peer),
@@ -46,13 +46,13 @@ mkdir -p "$OUT" "$MODELS"
 OUT=$(cd "$OUT" && pwd); MODELS=$(cd "$MODELS" && pwd)
 log() { echo "[bench] $*" >&2; }
 
-log "building the engine"
-./mvnw -B -q package -pl engine -am -Dmaven.test.skip=true
-karuku=$root/engine/target/karuku
+log "building the engine and its command line"
+./mvnw -B -q package -pl cli -am -Dmaven.test.skip=true
+karuku=$root/cli/target/karuku
 java_bin=$(sed -n 's/^elif \[ -x "\(.*\)\/bin\/java" \].*/\1/p' "$karuku" | head -n 1)/bin/java
 [ -x "$java_bin" ] || java_bin=java
-cp="$root/engine/target/karuku-engine.jar:$root/engine/target/lib/*"
-suite() { "$java_bin" --enable-native-access=ALL-UNNAMED -Dkaruku.natives="$root/engine/target/natives" -cp "$cp" dev.karuku.engine.bench.BenchSuite "$@"; }
+cp="$root/cli/target/karuku-cli.jar:$root/cli/target/lib/*"
+suite() { "$java_bin" --enable-native-access=ALL-UNNAMED -Dkaruku.natives="$root/engine/target/natives" -cp "$cp" dev.karuku.cli.bench.BenchSuite "$@"; }
 # The CPU build of llama.cpp v0.4.0, the very libraries node-llama-cpp's linux-x64 package ships.
 export KARUKU_BACKEND=${KARUKU_BACKEND:-cpu}
 suite machine > "$OUT/machine.json"

@@ -13,7 +13,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 echo "[bench-ui] load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" >&2
 # The benchmark is a JUnit class whose name matches none of surefire's test patterns, so `verify` never runs it;
-# naming it here runs it alone (the engine's and ui-resources' tests are skipped by the same filter).
+# naming it here runs it alone (the engine's, the command line's and ui-resources' tests are skipped by the same filter).
 ./mvnw -B -q test -pl app -am -Dtest=ChatStreamBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -Dkaruku.bench.ui.out="$OUT" -Dkaruku.bench.ui.rate="${UI_RATE:-2000}" \
     -Dkaruku.bench.ui.seconds="${UI_SECONDS:-10}" -Dkaruku.bench.ui.runs="${UI_RUNS:-3}" -Dkaruku.bench.ui.replyTokens="${UI_REPLY_TOKENS:-1000}"

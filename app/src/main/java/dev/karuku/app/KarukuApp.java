@@ -35,13 +35,13 @@ import dev.karuku.engine.download.DownloadManager;
 import dev.karuku.engine.download.DownloadOptions;
 import dev.karuku.engine.estimate.EstimateOptions;
 import dev.karuku.engine.estimate.MeasuredSpeeds;
-import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.hub.HubClient;
 import dev.karuku.engine.hub.HubConfig;
 import dev.karuku.engine.install.ArchiveJarTimes;
 import dev.karuku.engine.library.KarukuPaths;
 import dev.karuku.engine.library.ModelLibrary;
 import dev.karuku.engine.library.OtherAppsModels;
+import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.logging.LogFile;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -163,7 +163,6 @@ public final class KarukuApp extends Application {
         io.execute(ArchiveJarTimes::restore); // installed: the next start uses the class archive (see there)
     }
 
-
     public DiscoverViewModel discover() {
         return discover;
     }
@@ -224,7 +223,7 @@ public final class KarukuApp extends Application {
         views.put(Page.DISCOVER, () -> {
             DiscoverView[] view = new DiscoverView[1];
             view[0] = new DiscoverView(discover, messages, repo -> {
-                ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, HardwareProbe.withLlamaDevices()::snapshot,
+                ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, LlamaHardware.probe()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
                         downloadManager::enqueue, headerCache, io, ui, speeds::cpuBytesPerSecond);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),

@@ -39,7 +39,7 @@ class OpenFileArgumentTest {
         assertThat(app.load().file().get()).isEqualTo(model.toAbsolutePath());
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#load-start").tryQuery()
                 .map(n -> ((Label) n).getText()).orElse("").equals("The best fit for this PC")));
-        assertThat(app.load().flashAttention().get()).isEqualTo(dev.karuku.engine.llama.FlashAttention.AUTO);
+        assertThat(app.load().flashAttention().get()).isEqualTo(dev.karuku.engine.settings.FlashAttention.AUTO);
         // the plan comes from the background (the first one also measures this machine's memory speed)
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Waits.onFx(() -> app.load().maxGpuLayers().get() == 3));
     }

@@ -3,8 +3,8 @@ package dev.karuku.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.karuku.app.settings.LanguageChoice;
-import dev.karuku.app.settings.ThemeChoice;
 import dev.karuku.app.shell.Page;
+import dev.karuku.app.ui.ThemeChoice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -12,7 +12,7 @@ final class AppImage {
 
     static final String NAME = "Karuku";
     static final String APP_MAIN = "dev.karuku.app.KarukuApp";
-    static final String CLI_MAIN = "dev.karuku.engine.cli.Main";
+    static final String CLI_MAIN = "dev.karuku.cli.Main";
 
     /// Options both launchers start the JVM with. The engine calls llama.cpp through FFM, JavaFX loads its own
     /// natives; `karuku.natives` points the engine's loader at the natives shipped in the image. `gcGoal` (the root

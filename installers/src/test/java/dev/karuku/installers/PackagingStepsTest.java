@@ -48,7 +48,7 @@ class PackagingStepsTest {
         }
         assertThat(Platform.WINDOWS.cliLauncherName()).isEqualTo("karuku-cli");
         assertThat(AppImage.cliLauncherProperties(Platform.WINDOWS, "-XX:MaxGCPauseMillis=8")).contains("win-console=true")
-                .contains("main-class=dev.karuku.engine.cli.Main").contains("-Dkaruku.natives=$APPDIR/natives")
+                .contains("main-class=dev.karuku.cli.Main").contains("-Dkaruku.natives=$APPDIR/natives")
                 .contains(" -XX:MaxGCPauseMillis=8 ");
     }
 }

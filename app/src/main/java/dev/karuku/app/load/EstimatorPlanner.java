@@ -13,6 +13,8 @@ import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -34,12 +36,12 @@ public final class EstimatorPlanner implements MemoryPlanner {
 
     /// The planner for this machine, with GPUs as llama.cpp lists them and speeds measured here.
     public static EstimatorPlanner forThisMachine(MeasuredSpeeds speeds) {
-        HardwareProbe probe = HardwareProbe.withLlamaDevices();
+        HardwareProbe probe = LlamaHardware.probe();
         return new EstimatorPlanner(probe::snapshot, speeds);
     }
 
     @Override
-    public Plan plan(Path file, LoadRequest r) {
+    public Plan plan(Path file, LoadSettings r) {
         GgufFile gguf = read(file);
         Hardware hw = hardware.get();
         MemoryEstimate e = MemoryEstimator.estimate(gguf, options(r), hw);
@@ -57,19 +59,17 @@ public final class EstimatorPlanner implements MemoryPlanner {
     }
 
     @Override
-    public int autoLayers(Path file, LoadRequest r) {
+    public int autoLayers(Path file, LoadSettings r) {
         return Fit.of(read(file), options(r), hardware.get()).maxGpuLayers();
     }
 
     @Override
-    public LoadRequest bestFit(Path file, LoadRequest base) {
-        EstimateOptions best = BestFit.of(read(file), options(base), hardware.get()).options();
-        return new LoadRequest(best.gpuLayers(), (int) best.contextLength(), best.kvType(), best.flashAttention(), base.threads());
+    public LoadSettings bestFit(Path file, LoadSettings base) {
+        return BestFit.of(read(file), options(base), hardware.get()).options().load();
     }
 
-    private static EstimateOptions options(LoadRequest r) {
-        return EstimateOptions.defaults().withGpuLayers(r.gpuLayers()).withContextLength(r.contextLength())
-                .withKvType(r.kvCacheType()).withFlashAttention(r.flashAttention());
+    private static EstimateOptions options(LoadSettings r) {
+        return EstimateOptions.of(r);
     }
 
     /// The header, refused when llama.cpp would crash on the file: the Load screen says why before Load is pressed.

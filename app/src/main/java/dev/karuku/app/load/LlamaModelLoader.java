@@ -1,14 +1,13 @@
 package dev.karuku.app.load;
 
-import dev.karuku.engine.estimate.BufferLogParser;
 import dev.karuku.engine.estimate.MeasuredBuffers;
 import dev.karuku.engine.estimate.MeasuredSpeeds;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.LoadedModel;
+import dev.karuku.engine.settings.LoadSettings;
+import dev.karuku.engine.verify.BufferLogParser;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
@@ -31,21 +30,17 @@ public final class LlamaModelLoader implements ModelLoader {
     }
 
     @Override
-    public Loading load(Path file, LoadRequest r, DoubleConsumer progress) {
+    public Loading load(Path file, LoadSettings r, DoubleConsumer progress) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CompletableFuture<Loaded> result = new CompletableFuture<>();
         Thread.ofVirtual().name("karuku-load").start(() -> {
             StringBuilder log = new StringBuilder();
             try (var sub = LlamaLog.subscribe(line -> { synchronized (log) { log.append(line.text()).append('\n'); } })) {
                 LlamaRuntime runtime = LlamaRuntime.load();
-                LoadOptions o = LoadOptions.defaults().withGpuLayers(r.gpuLayers()).withContextLength(r.contextLength())
-                        .withKvCacheType(r.kvCacheType())
-                        .withFlashAttention(r.flashAttention())
-                        .withProgress(f -> {
-                            progress.accept(f);
-                            return !cancelled.get();
-                        });
-                if (r.threads() > 0) o = o.withThreads(r.threads());
+                LoadOptions o = new LoadOptions(r, f -> {
+                    progress.accept(f);
+                    return !cancelled.get();
+                });
                 LoadedModel model = LoadedModel.open(runtime, file, o).join();
                 if (cancelled.get()) {
                     model.close();

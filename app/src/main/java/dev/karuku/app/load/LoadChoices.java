@@ -3,8 +3,9 @@ package dev.karuku.app.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,20 +24,20 @@ public final class LoadChoices {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private Map<String, LoadRequest> choices;
+    private Map<String, LoadSettings> choices;
 
     public LoadChoices(Path file) {
         this.file = file;
     }
 
     /// What was chosen for `model` (threads are 0: they are a setting of this PC).
-    public synchronized Optional<LoadRequest> get(Path model) {
+    public synchronized Optional<LoadSettings> get(Path model) {
         return Optional.ofNullable(all().get(key(model)));
     }
 
     /// Remembers `chosen` for `model`, or forgets the model when `chosen` is its best fit.
-    public synchronized void remember(Path model, LoadRequest chosen, LoadRequest bestFit) {
-        LoadRequest c = chosen.withThreads(0);
+    public synchronized void remember(Path model, LoadSettings chosen, LoadSettings bestFit) {
+        LoadSettings c = chosen.withThreads(0);
         String k = key(model);
         boolean changed;
         if (bestFit != null && c.equals(bestFit.withThreads(0))) changed = all().remove(k) != null;
@@ -44,7 +45,7 @@ public final class LoadChoices {
         if (changed) save();
     }
 
-    private Map<String, LoadRequest> all() {
+    private Map<String, LoadSettings> all() {
         if (choices == null) choices = read();
         return choices;
     }
@@ -53,15 +54,15 @@ public final class LoadChoices {
         return model.toAbsolutePath().normalize().toString();
     }
 
-    private Map<String, LoadRequest> read() {
-        Map<String, LoadRequest> out = new LinkedHashMap<>();
+    private Map<String, LoadSettings> read() {
+        Map<String, LoadSettings> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return out;
         try {
             JsonNode models = JSON.readTree(file.toFile()).path("models");
             for (var it = models.properties().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 JsonNode n = e.getValue();
-                out.put(e.getKey(), new LoadRequest(n.path("gpuLayers").asInt(0), n.path("contextLength").asInt(4096),
+                out.put(e.getKey(), LoadSettings.of(n.path("gpuLayers").asInt(0), n.path("contextLength").asInt(4096),
                         KvCacheType.parse(n.path("kvCacheType").asText("f16")), FlashAttention.parse(n.path("flashAttention").asText("auto")), 0));
             }
         } catch (IOException | RuntimeException e) {
@@ -78,7 +79,7 @@ public final class LoadChoices {
             ObjectNode n = models.putObject(k);
             n.put("gpuLayers", r.gpuLayers());
             n.put("contextLength", r.contextLength());
-            n.put("kvCacheType", r.kvCacheType().name().toLowerCase(Locale.ROOT));
+            n.put("kvCacheType", r.kvType().name().toLowerCase(Locale.ROOT));
             n.put("flashAttention", r.flashAttention().name().toLowerCase(Locale.ROOT));
         });
         try {

@@ -35,9 +35,9 @@ public final class LoadView {
     @FXML private Label approximateLabel;
     @FXML private Label startLabel;
     @FXML private Spinner<Integer> contextSpinner;
-    @FXML private ComboBox<dev.karuku.engine.llama.KvCacheType> kvBox;
+    @FXML private ComboBox<dev.karuku.engine.settings.KvCacheType> kvBox;
     @FXML private Spinner<Integer> threadsSpinner;
-    @FXML private ComboBox<dev.karuku.engine.llama.FlashAttention> flashBox;
+    @FXML private ComboBox<dev.karuku.engine.settings.FlashAttention> flashBox;
     @FXML private Button loadButton;
     @FXML private ProgressBar progressBar;
     @FXML private Button cancelButton;

@@ -1,10 +1,10 @@
 package dev.karuku.app.load;
 
-import dev.karuku.app.settings.LoadDefaults;
 import dev.karuku.app.ui.NativesProblem;
 import dev.karuku.app.ui.UiThread;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -34,7 +34,7 @@ public final class LoadViewModel {
     private final ModelLoader loader;
     private final MemoryPlanner planner;
     private final ModelSession session;
-    private final Supplier<LoadDefaults> defaults;
+    private final Supplier<LoadSettings> defaults;
     private final LoadChoices choices;
     private final Executor background;
     private final UiThread ui;
@@ -58,14 +58,14 @@ public final class LoadViewModel {
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
     private ModelLoader.Loading loading;
     /// The best fit of the file shown (null until computed); a load with other options is remembered.
-    private LoadRequest bestFit;
+    private LoadSettings bestFit;
     /// True while options are being set together (one plan afterwards, not one per option).
     private boolean applying;
     private long loadTicket;
 
     /// @param defaults the Settings' load options, as they are now
     /// @param choices  the options chosen per model (null: nothing is remembered)
-    public LoadViewModel(ModelLoader loader, MemoryPlanner planner, ModelSession session, Supplier<LoadDefaults> defaults,
+    public LoadViewModel(ModelLoader loader, MemoryPlanner planner, ModelSession session, Supplier<LoadSettings> defaults,
                          LoadChoices choices, Executor background, UiThread ui) {
         this.loader = loader;
         this.planner = planner;
@@ -74,9 +74,9 @@ public final class LoadViewModel {
         this.choices = choices;
         this.background = background;
         this.ui = ui;
-        LoadDefaults d = defaults.get();
+        LoadSettings d = defaults.get();
         contextLength.set(d.contextLength());
-        kvCacheType.set(d.kvCacheType());
+        kvCacheType.set(d.kvType());
         flashAttention.set(d.flashAttention());
         threads.set(d.threads());
         file.addListener((o, a, f) -> { state.set(LoadState.IDLE); setError("", ""); startFromBestFit(f); });
@@ -109,8 +109,8 @@ public final class LoadViewModel {
     /// The message key for [#error] ("" for the plain "could not be loaded" message).
     public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }
 
-    public LoadRequest request() {
-        return new LoadRequest(gpuLayers.get(), contextLength.get(), kvCacheType.get(), flashAttention.get(), threads.get());
+    public LoadSettings request() {
+        return LoadSettings.of(gpuLayers.get(), contextLength.get(), kvCacheType.get(), flashAttention.get(), threads.get());
     }
 
     // Commands
@@ -119,11 +119,11 @@ public final class LoadViewModel {
     public void auto() {
         Path f = file.get();
         if (f == null) return;
-        LoadRequest base = baseRequest();
+        LoadSettings base = baseRequest();
         long gen = fitGeneration.incrementAndGet();
         background.execute(() -> {
             try {
-                LoadRequest best = planner.bestFit(f, base);
+                LoadSettings best = planner.bestFit(f, base);
                 ui.execute(() -> {
                     if (gen != fitGeneration.get() || !f.equals(file.get())) return;
                     bestFit = best;
@@ -143,15 +143,15 @@ public final class LoadViewModel {
         state.set(LoadState.LOADING);
         progress.set(0);
         setError("", "");
-        LoadRequest r = request();
-        LoadRequest best = bestFit;
+        LoadSettings r = request();
+        LoadSettings best = bestFit;
         long ticket = ++loadTicket;
         session.unload().whenComplete((v, e) -> ui.execute(() -> {
             if (ticket == loadTicket && state.get() == LoadState.LOADING) start(f, r, best);
         }));
     }
 
-    private void start(Path f, LoadRequest r, LoadRequest best) {
+    private void start(Path f, LoadSettings r, LoadSettings best) {
         ModelLoader.Loading l = loader.load(f, r, p -> ui.execute(() -> progress.set(p)));
         loading = l;
         l.result().whenComplete((loaded, failure) -> ui.execute(() -> {
@@ -185,9 +185,9 @@ public final class LoadViewModel {
     }
 
     /// The options a file starts from before the best fit sets layers and context: the Settings defaults.
-    private LoadRequest baseRequest() {
-        LoadDefaults d = defaults.get();
-        return new LoadRequest(0, d.contextLength(), d.kvCacheType(), d.flashAttention(), threads.get());
+    private LoadSettings baseRequest() {
+        LoadSettings d = defaults.get();
+        return LoadSettings.of(0, d.contextLength(), d.kvType(), d.flashAttention(), threads.get());
     }
 
     /// Opens `f` on what was chosen for it last time, else on its best fit (computed in the background; the
@@ -197,17 +197,17 @@ public final class LoadViewModel {
         bestFitShown.set(false);
         remembered.set(false);
         if (f == null) return;
-        LoadRequest base = baseRequest();
+        LoadSettings base = baseRequest();
         long gen = fitGeneration.incrementAndGet();
         background.execute(() -> {
-            LoadRequest best;
+            LoadSettings best;
             try {
                 best = planner.bestFit(f, base);
             } catch (RuntimeException | LinkageError e) {
                 ui.execute(() -> { if (gen == fitGeneration.get()) { fail(e); replan(); } });
                 return;
             }
-            LoadRequest chosen = choices == null ? null : choices.get(f).orElse(null);
+            LoadSettings chosen = choices == null ? null : choices.get(f).orElse(null);
             ui.execute(() -> {
                 if (gen != fitGeneration.get() || !f.equals(file.get())) return;
                 bestFit = best;
@@ -216,11 +216,11 @@ public final class LoadViewModel {
         });
     }
 
-    private void apply(LoadRequest r) {
+    private void apply(LoadSettings r) {
         applying = true;
         try {
             flashAttention.set(r.flashAttention());
-            kvCacheType.set(r.kvCacheType());
+            kvCacheType.set(r.kvType());
             contextLength.set(r.contextLength());
             gpuLayers.set(r.gpuLayers());
         } finally {
@@ -231,14 +231,14 @@ public final class LoadViewModel {
 
     private void changed() {
         if (applying) return;
-        LoadRequest r = request();
+        LoadSettings r = request();
         bestFitShown.set(bestFit != null && r.withThreads(0).equals(bestFit.withThreads(0)));
         remembered.set(!bestFitShown.get() && choices != null && file.get() != null
                 && choices.get(file.get()).map(c -> c.equals(r.withThreads(0))).orElse(false));
         replan();
     }
 
-    private void remember(Path f, LoadRequest chosen, LoadRequest best) {
+    private void remember(Path f, LoadSettings chosen, LoadSettings best) {
         background.execute(() -> {
             try {
                 choices.remember(f, chosen, best);
@@ -263,7 +263,7 @@ public final class LoadViewModel {
     private void replan() {
         Path f = file.get();
         if (f == null) return;
-        LoadRequest r = request();
+        LoadSettings r = request();
         long gen = planGeneration.incrementAndGet();
         background.execute(() -> {
             try {

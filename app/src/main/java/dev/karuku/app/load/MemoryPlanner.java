@@ -1,19 +1,20 @@
 package dev.karuku.app.load;
 
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.List;
 
 /// What the Load screen needs from the estimator: memory needed for a file and options, against this machine.
 public interface MemoryPlanner {
     /// The plan for `file` loaded with `request`. Reads only the file's header.
-    Plan plan(Path file, LoadRequest request);
+    Plan plan(Path file, LoadSettings request);
 
     /// The most GPU layers that fit with `request`'s other options.
-    int autoLayers(Path file, LoadRequest request);
+    int autoLayers(Path file, LoadSettings request);
 
     /// The options that fit best on this PC: `base`'s KV cache type, flash attention and threads, the most GPU
     /// layers that fit with a safety margin, and `file`'s context — at most `base`'s — cut to what fits.
-    LoadRequest bestFit(Path file, LoadRequest base);
+    LoadSettings bestFit(Path file, LoadSettings base);
 
     /// @param layers     blocks in the model (the slider runs 0…layers+1)
     /// @param ramNeeded  main memory needed

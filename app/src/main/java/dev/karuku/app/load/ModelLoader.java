@@ -1,6 +1,7 @@
 package dev.karuku.app.load;
 
 import dev.karuku.app.chat.ChatBackend;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleConsumer;
@@ -8,7 +9,7 @@ import java.util.function.DoubleConsumer;
 /// What the Load screen needs from the engine: load a model file with options, report progress, allow cancel.
 public interface ModelLoader {
     /// Starts loading `file`; `progress` (0…1) is called from the loading thread.
-    Loading load(Path file, LoadRequest request, DoubleConsumer progress);
+    Loading load(Path file, LoadSettings request, DoubleConsumer progress);
 
     /// A load in progress.
     interface Loading {

@@ -5,6 +5,7 @@ import dev.karuku.engine.hardware.CpuInfo;
 import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.settings.LoadSettings;
 import dev.karuku.engine.llama.Model;
 import dev.karuku.engine.quality.QualityEvaluator;
 import dev.karuku.engine.quality.QualityOptions;
@@ -115,7 +116,7 @@ public final class QualityCompareViewModel {
     private QualityReport measure(Path referenceFile, String text, Cancellation c) {
         LlamaRuntime llama = LlamaRuntime.load();
         QualityOptions options = QualityOptions.defaults(CpuInfo.physicalCores());
-        LoadOptions load = LoadOptions.defaults().withGpuLayers(0).withContextLength(options.contextLength());
+        LoadOptions load = LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(0).withContextLength(options.contextLength()));
         try (Model ref = llama.loadModel(referenceFile, load); Model m = llama.loadModel(model.path(), load)) {
             return QualityEvaluator.evaluate(m, ref, text, options,
                     (done, total) -> ui.execute(() -> progress.set((double) done / total)), c);

@@ -1,5 +1,7 @@
 package dev.karuku.app.settings;
 
+import dev.karuku.app.ui.ThemeChoice;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -9,8 +11,8 @@ import java.util.Objects;
 /// @param hfToken     the Hugging Face access token for gated models ("" for none); kept on this machine only
 /// @param language    UI language
 /// @param theme       light, dark or follow the system
-/// @param loadDefaults the load options new loads start from
-public record Settings(Path modelsDir, String hfToken, LanguageChoice language, ThemeChoice theme, LoadDefaults loadDefaults) {
+/// @param loadDefaults the load settings new loads start from (not their GPU layers: the best fit for the PC sets those)
+public record Settings(Path modelsDir, String hfToken, LanguageChoice language, ThemeChoice theme, LoadSettings loadDefaults) {
     public Settings {
         Objects.requireNonNull(modelsDir, "modelsDir");
         hfToken = hfToken == null ? "" : hfToken.strip();
@@ -20,7 +22,7 @@ public record Settings(Path modelsDir, String hfToken, LanguageChoice language, 
     }
 
     public static Settings defaults(Path modelsDir) {
-        return new Settings(modelsDir, "", LanguageChoice.SYSTEM, ThemeChoice.SYSTEM, LoadDefaults.STANDARD);
+        return new Settings(modelsDir, "", LanguageChoice.SYSTEM, ThemeChoice.SYSTEM, LoadSettings.DEFAULTS);
     }
 
     public Settings withModelsDir(Path dir) {
@@ -39,7 +41,7 @@ public record Settings(Path modelsDir, String hfToken, LanguageChoice language, 
         return new Settings(modelsDir, hfToken, language, t, loadDefaults);
     }
 
-    public Settings withLoadDefaults(LoadDefaults d) {
+    public Settings withLoadDefaults(LoadSettings d) {
         return new Settings(modelsDir, hfToken, language, theme, d);
     }
 

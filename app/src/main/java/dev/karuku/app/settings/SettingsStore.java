@@ -3,9 +3,11 @@ package dev.karuku.app.settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.karuku.app.ui.ThemeChoice;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import dev.karuku.engine.store.PrivateFiles;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,11 +43,12 @@ public final class SettingsStore {
         }
         if (n == null || !n.isObject()) return d;
         JsonNode l = n.path("load");
-        LoadDefaults ld = new LoadDefaults(
-                l.path("contextLength").asInt(LoadDefaults.STANDARD.contextLength()),
+        // the best fit sets the GPU layers; a negative count in a hand-edited file reads as the default
+        LoadSettings ld = LoadSettings.of(LoadSettings.ALL_LAYERS,
+                Math.max(0, l.path("contextLength").asInt(LoadSettings.DEFAULTS.contextLength())),
                 kvType(l.path("kvCacheType").asText("")),
                 flashAttention(l.path("flashAttention")),
-                l.path("threads").asInt(LoadDefaults.STANDARD.threads()));
+                Math.max(0, l.path("threads").asInt(LoadSettings.DEFAULTS.threads())));
         String dir = n.path("modelsDir").asText("");
         return new Settings(dir.isBlank() ? defaultModelsDir : Path.of(dir), n.path("hfToken").asText(""),
                 parse(LanguageChoice.class, n.path("language").asText(""), LanguageChoice.SYSTEM),
@@ -60,7 +63,7 @@ public final class SettingsStore {
         n.put("theme", s.theme().name());
         ObjectNode l = n.putObject("load");
         l.put("contextLength", s.loadDefaults().contextLength());
-        l.put("kvCacheType", s.loadDefaults().kvCacheType().name().toLowerCase(java.util.Locale.ROOT));
+        l.put("kvCacheType", s.loadDefaults().kvType().name().toLowerCase(java.util.Locale.ROOT));
         l.put("flashAttention", s.loadDefaults().flashAttention().name().toLowerCase(java.util.Locale.ROOT));
         l.put("threads", s.loadDefaults().threads());
         try {
@@ -74,7 +77,7 @@ public final class SettingsStore {
         try {
             return KvCacheType.parse(text);
         } catch (IllegalArgumentException e) {
-            return LoadDefaults.STANDARD.kvCacheType();
+            return LoadSettings.DEFAULTS.kvType();
         }
     }
 
@@ -85,7 +88,7 @@ public final class SettingsStore {
         try {
             return FlashAttention.parse(n.asText(""));
         } catch (IllegalArgumentException e) {
-            return LoadDefaults.STANDARD.flashAttention();
+            return LoadSettings.DEFAULTS.flashAttention();
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.karuku.app.settings;
 
+import dev.karuku.app.ui.ThemeChoice;
 import dev.karuku.app.ui.UiThread;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import javafx.beans.property.IntegerProperty;
@@ -67,7 +69,7 @@ public final class SettingsViewModel {
     public void save() {
         Settings s = new Settings(Path.of(modelsDir.get().isBlank() ? settings.get().modelsDir().toString() : modelsDir.get().strip()),
                 hfToken.get(), language.get(), theme.get(),
-                new LoadDefaults(Math.max(256, contextLength.get()), kvCacheType.get(), flashAttention.get(), Math.max(0, threads.get())));
+                LoadSettings.of(LoadSettings.ALL_LAYERS, Math.max(256, contextLength.get()), kvCacheType.get(), flashAttention.get(), Math.max(0, threads.get())));
         settings.set(s);
         disk.execute(() -> {
             try {
@@ -92,7 +94,7 @@ public final class SettingsViewModel {
         language.set(s.language());
         theme.set(s.theme());
         contextLength.set(s.loadDefaults().contextLength());
-        kvCacheType.set(s.loadDefaults().kvCacheType());
+        kvCacheType.set(s.loadDefaults().kvType());
         flashAttention.set(s.loadDefaults().flashAttention());
         threads.set(s.loadDefaults().threads());
     }

@@ -2,8 +2,8 @@ package dev.karuku.app.ui;
 
 import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.hardware.CpuInfo;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.util.List;
 import java.util.Locale;
 import javafx.beans.property.IntegerProperty;

@@ -2,7 +2,6 @@ package dev.karuku.app.ui;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
-import dev.karuku.app.settings.ThemeChoice;
 import javafx.application.Application;
 import javafx.application.ColorScheme;
 import javafx.application.Platform;

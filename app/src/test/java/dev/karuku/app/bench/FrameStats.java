@@ -1,6 +1,6 @@
 package dev.karuku.app.bench;
 
-import dev.karuku.engine.bench.Stats;
+import dev.karuku.cli.bench.Stats;
 import java.util.List;
 
 /// What one streamed reply did to the frame rate. Frame time = the interval between two consecutive pulses. A pulse

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.karuku.app.chat.ChatBackend;
 import dev.karuku.app.chat.Sampling;
-import dev.karuku.app.settings.LoadDefaults;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.conversation.Role;
 import dev.karuku.engine.gguf.TestModels;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,7 @@ class LoadSwitchTest {
         final LlamaModelLoader real = new LlamaModelLoader();
 
         @Override
-        public Loading load(Path file, LoadRequest request, DoubleConsumer progress) {
+        public Loading load(Path file, LoadSettings request, DoubleConsumer progress) {
             String name = file.getFileName().toString();
             events.add("load " + name);
             Loading l = real.load(file, request, progress);
@@ -64,7 +65,7 @@ class LoadSwitchTest {
     void switchingModelsWhileOneAnswersStopsTheAnswerAndFreesItBeforeTheNextLoads() throws Exception {
         Path first = TestModels.successor(dir.resolve("first.gguf"));
         Path second = TestModels.successor(dir.resolve("second.gguf"));
-        LoadViewModel vm = onUi(() -> new LoadViewModel(recording, new NoPlan(), session, () -> new LoadDefaults(256, KvCacheType.F16, FlashAttention.AUTO, 1),
+        LoadViewModel vm = onUi(() -> new LoadViewModel(recording, new NoPlan(), session, () -> LoadSettings.of(LoadSettings.ALL_LAYERS, 256, KvCacheType.F16, FlashAttention.AUTO, 1),
                 null, Runnable::run, ui));
         onUi(() -> { vm.file().set(first); vm.load(); return null; });
         await(() -> vm.state().get() == LoadState.LOADED);
@@ -100,8 +101,8 @@ class LoadSwitchTest {
         dev.karuku.engine.gguf.HostileModels hostile = dev.karuku.engine.gguf.HostileModels.all().getFirst();
         Path file = hostile.write(dir);
         LoadViewModel vm = onUi(() -> new LoadViewModel(recording, new EstimatorPlanner(
-                dev.karuku.engine.hardware.HardwareProbe.withLlamaDevices()::snapshot), session,
-                () -> new LoadDefaults(256, KvCacheType.F16, FlashAttention.AUTO, 1), null, Runnable::run, ui));
+                LlamaHardware.probe()::snapshot), session,
+                () -> LoadSettings.of(LoadSettings.ALL_LAYERS, 256, KvCacheType.F16, FlashAttention.AUTO, 1), null, Runnable::run, ui));
         onUi(() -> { vm.file().set(file); return null; });
         assertThat(onUi(() -> vm.error().get())).as("said on picking the file").contains(hostile.key());
 
@@ -133,13 +134,13 @@ class LoadSwitchTest {
 
     /// No estimate needed here: the test picks the options itself.
     private static final class NoPlan implements MemoryPlanner {
-        @Override public Plan plan(Path file, LoadRequest request) {
+        @Override public Plan plan(Path file, LoadSettings request) {
             return new Plan(2, 0, 0, 1, 0, "CPU_ONLY", 0, List.of(), "");
         }
-        @Override public LoadRequest bestFit(Path file, LoadRequest base) {
+        @Override public LoadSettings bestFit(Path file, LoadSettings base) {
             return base;
         }
-        @Override public int autoLayers(Path file, LoadRequest request) {
+        @Override public int autoLayers(Path file, LoadSettings request) {
             return 0;
         }
     }

@@ -2,7 +2,6 @@ package dev.karuku.app.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.karuku.app.settings.LoadDefaults;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.estimate.BestFit;
 import dev.karuku.engine.estimate.EstimateOptions;
@@ -10,8 +9,9 @@ import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.TestModels;
 import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +44,7 @@ class LoadViewModelTest {
     }
 
     LoadViewModel open(Hardware hw) {
-        var vm = new LoadViewModel(new LlamaModelLoader(), new EstimatorPlanner(() -> hw), session, () -> LoadDefaults.STANDARD,
+        var vm = new LoadViewModel(new LlamaModelLoader(), new EstimatorPlanner(() -> hw), session, () -> LoadSettings.DEFAULTS,
                 choices, Runnable::run, UiThread.direct());
         vm.file().set(model);
         return vm;
@@ -62,9 +62,9 @@ class LoadViewModelTest {
     void aModelOpensOnTheBestFitForThisPc() throws Exception {
         var vm = open(vulkanPc);
 
-        var best = BestFit.of(GgufReader.read(model), EstimateOptions.defaults().withContextLength(4096), vulkanPc).options();
+        var best = BestFit.of(GgufReader.read(model), EstimateOptions.defaults().withContextLength(4096), vulkanPc).options().load();
         assertThat(vm.gpuLayers().get()).as("every layer fits the GPU").isEqualTo(vm.maxGpuLayers().get()).isEqualTo(best.gpuLayers()).isPositive();
-        assertThat((long) vm.contextLength().get()).isEqualTo(best.contextLength());
+        assertThat(vm.contextLength().get()).isEqualTo(best.contextLength());
         assertThat(vm.flashAttention().get()).isEqualTo(FlashAttention.AUTO);
         assertThat(vm.kvCacheType().get()).isEqualTo(KvCacheType.F16);
         assertThat(vm.plan().get().verdict()).isEqualTo("FITS_ON_GPU");

@@ -2,15 +2,15 @@ package dev.karuku.app.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.karuku.app.settings.LoadDefaults;
 import dev.karuku.app.ui.FxUiThread;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.app.ui.SerialExecutor;
 import dev.karuku.engine.gguf.TestModels;
 import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +40,7 @@ class LoadViewTest {
     LoadViewModel show(Hardware hw) throws Exception {
         FxToolkit.registerPrimaryStage();
         var vm = new LoadViewModel(new LlamaModelLoader(), new EstimatorPlanner(() -> hw), new ModelSession(),
-                () -> LoadDefaults.STANDARD, null, new SerialExecutor("test-estimate"), new FxUiThread());
+                () -> LoadSettings.DEFAULTS, null, new SerialExecutor("test-estimate"), new FxUiThread());
         FxToolkit.setupSceneRoot(() -> new LoadView(vm, new Messages(Locale.ENGLISH), () -> {}).root());
         FxToolkit.showStage();
         return vm;
@@ -77,7 +77,7 @@ class LoadViewTest {
 
         assertThat(kv.getItems()).containsExactly(KvCacheType.F16);
         assertThat(kv.getValue()).isEqualTo(KvCacheType.F16);
-        assertThat(vm.request().kvCacheType()).isEqualTo(KvCacheType.F16);
+        assertThat(vm.request().kvType()).isEqualTo(KvCacheType.F16);
         robot.interact(() -> flash.setValue(FlashAttention.ON));
         assertThat(kv.getItems()).containsExactly(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0);
     }

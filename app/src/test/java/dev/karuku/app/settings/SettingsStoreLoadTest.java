@@ -2,8 +2,9 @@ package dev.karuku.app.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,32 +15,32 @@ import org.junit.jupiter.api.io.TempDir;
 class SettingsStoreLoadTest {
     @TempDir Path dir;
 
-    LoadDefaults read(String load) throws Exception {
+    LoadSettings read(String load) throws Exception {
         Path file = Files.writeString(dir.resolve("settings.json"), "{\"load\": " + load + "}");
         return new SettingsStore(file, dir.resolve("models")).load().loadDefaults();
     }
 
     @Test
     void aNewPcStartsWithFlashAttentionAutoAndAnF16Cache() {
-        LoadDefaults d = new SettingsStore(dir.resolve("none.json"), dir).load().loadDefaults();
+        LoadSettings d = new SettingsStore(dir.resolve("none.json"), dir).load().loadDefaults();
         assertThat(d.flashAttention()).isEqualTo(FlashAttention.AUTO);
-        assertThat(d.kvCacheType()).isEqualTo(KvCacheType.F16);
+        assertThat(d.kvType()).isEqualTo(KvCacheType.F16);
     }
 
     @Test
     void theOldTickBoxReadsAsAutoOrOn() throws Exception {
         assertThat(read("{\"flashAttention\": false, \"kvCacheType\": \"q8_0\"}").flashAttention()).isEqualTo(FlashAttention.AUTO);
-        assertThat(read("{\"flashAttention\": false, \"kvCacheType\": \"q8_0\"}").kvCacheType()).isEqualTo(KvCacheType.Q8_0);
+        assertThat(read("{\"flashAttention\": false, \"kvCacheType\": \"q8_0\"}").kvType()).isEqualTo(KvCacheType.Q8_0);
         assertThat(read("{\"flashAttention\": true}").flashAttention()).isEqualTo(FlashAttention.ON);
     }
 
     @Test
     void offIsKeptAndNeverWithAQuantizedCache() throws Exception {
         var store = new SettingsStore(dir.resolve("settings.json"), dir.resolve("models"));
-        store.save(Settings.defaults(dir.resolve("models")).withLoadDefaults(new LoadDefaults(2048, KvCacheType.Q4_0, FlashAttention.OFF, 3)));
-        LoadDefaults d = store.load().loadDefaults();
+        store.save(Settings.defaults(dir.resolve("models")).withLoadDefaults(LoadSettings.of(LoadSettings.ALL_LAYERS, 2048, KvCacheType.Q4_0, FlashAttention.OFF, 3)));
+        LoadSettings d = store.load().loadDefaults();
         assertThat(d.flashAttention()).isEqualTo(FlashAttention.OFF);
-        assertThat(d.kvCacheType()).as("llama.cpp refuses a quantized V cache without flash attention").isEqualTo(KvCacheType.F16);
+        assertThat(d.kvType()).as("llama.cpp refuses a quantized V cache without flash attention").isEqualTo(KvCacheType.F16);
         assertThat(d.contextLength()).isEqualTo(2048);
         assertThat(Files.readString(dir.resolve("settings.json"))).contains("\"flashAttention\" : \"off\"");
     }

@@ -1,13 +1,13 @@
 package dev.karuku.engine.chat;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.GenerationStats;
 import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.llama.Context;
 import dev.karuku.engine.llama.ContextOverflowException;
-import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.Generation;
 import dev.karuku.engine.llama.GenerationListener;
 import dev.karuku.engine.llama.GenerationResult;
-import dev.karuku.engine.llama.GenerationStats;
 import dev.karuku.engine.llama.LoadedModel;
 import dev.karuku.engine.llama.Model;
 

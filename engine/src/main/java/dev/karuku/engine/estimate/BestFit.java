@@ -2,8 +2,8 @@ package dev.karuku.engine.estimate;
 
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +28,7 @@ public record BestFit(EstimateOptions options, Verdict verdict, MemoryEstimate e
     public static BestFit of(GgufFile file, EstimateOptions base, Hardware hw) {
         ModelGeometry g = ModelGeometry.of(file);
         long train = g.contextTrain();
-        long wanted = base.contextLength() == 0 ? train : train > 0 ? Math.min(base.contextLength(), train) : base.contextLength();
+        long wanted = base.load().contextLength() == 0 ? train : train > 0 ? Math.min(base.load().contextLength(), train) : base.load().contextLength();
         EstimateOptions o = base.withContextLength(wanted);
         Fit fit = Fit.of(file, o, hw);
         o = o.withGpuLayers(fit.maxGpuLayers());

@@ -1,6 +1,6 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.KvCacheType;
 
 /// KV cache bytes, exactly as llama.cpp v0.4.0 allocates them: per layer
 /// `cells · (row(type, head_k · n_head_kv) + row(type, head_v · n_head_kv))`, where cells is the padded context

@@ -1,6 +1,6 @@
 package dev.karuku.engine.estimate;
 
-/// llama.cpp's own account of what it allocated, parsed from its log by [BufferLogParser] (bytes, from MiB with two
+/// llama.cpp's own account of what it allocated, parsed from its log by `verify.BufferLogParser` (bytes, from MiB with two
 /// decimals, so each figure is ±5 KiB).
 ///
 /// @param modelCpu   `CPU_Mapped` / `CPU` / `*_Host` model buffers (host memory; with mmap, the mapped file span)

@@ -5,7 +5,7 @@ import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.TensorInfo;
 import dev.karuku.engine.hardware.GpuBackend;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.settings.FlashAttention;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,18 +39,18 @@ public final class MemoryEstimator {
     static MemoryEstimate estimate(GgufFile file, ModelGeometry g, EstimateOptions o, Hardware hw) {
         int units = g.layers() + 1;
         boolean hasGpu = hw.hasGpu();
-        int ngl = !hasGpu ? 0 : (o.gpuLayers() < 0 || o.gpuLayers() > units ? units : o.gpuLayers());
+        int ngl = !hasGpu ? 0 : (o.load().gpuLayers() < 0 || o.load().gpuLayers() > units ? units : o.load().gpuLayers());
         int gpuStart = Math.max(units - ngl, 0);
-        long nCtx = KvCache.pad(o.contextLength() == 0 ? g.contextTrain() : o.contextLength());
-        long ub = Math.min(o.ubatch(), Math.min(o.batch(), nCtx));
-        boolean fa = o.flashAttention() != FlashAttention.OFF;
+        long nCtx = KvCache.pad(o.load().contextLength() == 0 ? g.contextTrain() : o.load().contextLength());
+        long ub = Math.min(o.load().ubatch(), Math.min(o.load().batch(), nCtx));
+        boolean fa = o.load().flashAttention() != FlashAttention.OFF;
         // CPU weights go to the first GPU's host buffer type when it has one (Vulkan_Host, CUDA_Host; the plain CPU buffer
         // with mmap) before the CPU's extra types are tried; Metal has none (make_cpu_buft_list, select_weight_buft).
         boolean gpuHostBuffer = hw.primaryGpu().map(d -> d.backend() != GpuBackend.METAL).orElse(false);
         CpuExtraBuffers extra = o.cpuRepack() && !gpuHostBuffer ? CpuExtraBuffers.of(hw.cpu()) : CpuExtraBuffers.NONE;
 
         WeightPlacement w = WeightPlacement.of(file, g, ngl, hasGpu, extra);
-        DeviceBytes kv = KvCache.bytes(g, nCtx, ub, o.kvType(), o.swaFull(), gpuStart, hasGpu);
+        DeviceBytes kv = KvCache.bytes(g, nCtx, ub, o.load().kvType(), o.swaFull(), gpuStart, hasGpu);
         int cpuBlocks = Math.min(g.layers(), gpuStart);
         long swaMaskCells = g.swaLayerCount() == 0 ? 0 : o.swaFull() ? nCtx : KvCache.swaCells(g, nCtx, ub);
         ComputeBuffers.Sizes c = ComputeBuffers.of(g, nCtx, swaMaskCells, ub, fa, hasGpu, cpuBlocks, w.largestCpuBlockWeight(),
@@ -99,7 +99,7 @@ public final class MemoryEstimator {
                     + "more in RAM than estimated (turn flash attention on to avoid it)", kq >> 20));
         }
         return new MemoryEstimate(g.layers(), ngl, nCtx, fa, weights, kv, compute, output, overhead, w.repack(),
-                o.mmap() ? w.cpu() : 0, o.mmap() ? w.mappedSpan() : w.kept(), ram, vram,
+                o.load().mmap() ? w.cpu() : 0, o.load().mmap() ? w.mappedSpan() : w.kept(), ram, vram,
                 !reasons.isEmpty(), reasons);
     }
 }

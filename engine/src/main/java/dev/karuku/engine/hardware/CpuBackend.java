@@ -1,7 +1,5 @@
 package dev.karuku.engine.hardware;
 
-import dev.karuku.engine.llama.BufferType;
-import dev.karuku.engine.llama.LlamaRuntime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +10,7 @@ import java.util.Map;
 /// `CPU_REPACK` alone on other AVX2/AVX-512 x86 CPUs and on ARM), and its features (`AVX2`, `AVX512`, `NEON`,
 /// `DOTPROD`, `MATMUL_INT8`, `SVE`, `SVE_CNT`, `AMX_INT8`, …), which decide the types `CPU_REPACK` takes.
 ///
-/// Taken from ggml's API ([#of(LlamaRuntime)]), never from the CPU's brand, so the estimator stays a pure function
+/// Taken from ggml's API (`llama.LlamaHardware.cpuBackend`), never from the CPU's brand, so the estimator stays a pure function
 /// that tests can hand a recorded description (an AMX Xeon, an ARM board, none).
 ///
 /// @param extraBufferTypes the names of `ggml_backend_dev_get_extra_bufts`, in ggml's order
@@ -31,12 +29,6 @@ public record CpuBackend(List<String> extraBufferTypes, Map<String, String> feat
     public CpuBackend {
         extraBufferTypes = List.copyOf(extraBufferTypes);
         features = Map.copyOf(features);
-    }
-
-    /// The CPU backend llama.cpp loaded, as it describes itself.
-    public static CpuBackend of(LlamaRuntime rt) {
-        List<String> extra = rt.bufferTypes().stream().filter(BufferType::cpuExtra).map(BufferType::name).toList();
-        return new CpuBackend(extra, rt.cpuFeatures(), "ggml");
     }
 
     /// A guess for when llama.cpp's libraries are not loaded (`--cpu-only`, or before the first load), from the

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /// The CPU backend llama.cpp would load here, guessed from the CPU flags in `/proc/cpuinfo` for when its libraries
-/// are not loaded (see [CpuBackend#guess]). With them loaded, [CpuBackend#of] asks ggml instead.
+/// are not loaded (see [CpuBackend#guess]). With them loaded, `llama.LlamaHardware.cpuBackend` asks ggml instead.
 final class CpuTraits {
 
     private CpuTraits() {}

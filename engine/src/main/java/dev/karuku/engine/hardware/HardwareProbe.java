@@ -1,13 +1,12 @@
 package dev.karuku.engine.hardware;
 
-import dev.karuku.engine.llama.Device;
-import dev.karuku.engine.llama.LlamaRuntime;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /// Takes [Hardware] snapshots: RAM and CPU from the OS, GPUs from an injected device lister (the llama
-/// binding's `ggml_backend_dev_*` listing in the app; a fixed list in tests). Call [#snapshot()] again to refresh
+/// binding's `ggml_backend_dev_*` listing in the app, `llama.LlamaHardware`; a fixed list in tests). Call
+/// [#snapshot()] again to refresh
 /// (free VRAM and RAM change while other programs run).
 public final class HardwareProbe {
 
@@ -30,20 +29,6 @@ public final class HardwareProbe {
     /// backend is guessed from the OS's CPU flags.
     public static HardwareProbe withoutGpus() {
         return new HardwareProbe(List::of);
-    }
-
-    /// A probe whose GPUs are the GPU devices llama.cpp lists and whose CPU backend is the one it loaded (loads the
-    /// natives on first use).
-    public static HardwareProbe withLlamaDevices() {
-        return new HardwareProbe(() -> LlamaRuntime.load().devices().stream().filter(Device::isGpu)
-                .map(d -> new GpuDevice(d.name(), d.description(), d.freeBytes(), d.totalBytes())).toList(),
-                () -> CpuBackend.of(LlamaRuntime.load()));
-    }
-
-    /// A probe that ignores GPUs but describes the CPU backend llama.cpp loaded (for runs on the CPU alone that load
-    /// the natives anyway, such as `estimate --cpu-only --verify`).
-    public static HardwareProbe withLlamaCpuOnly() {
-        return new HardwareProbe(List::of, () -> CpuBackend.of(LlamaRuntime.load()));
     }
 
     /// A fresh snapshot of RAM, cores and GPUs.

@@ -1,5 +1,6 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.GenerateOptions;
 import dev.karuku.engine.llama.internal.Abi;
 import dev.karuku.engine.llama.internal.Fn;
 import dev.karuku.engine.llama.internal.LogBridge;
@@ -90,14 +91,14 @@ public final class Context implements AutoCloseable {
     private void init() {
         try (Arena tmp = Arena.ofConfined(); ThreadLog log = ThreadLog.start()) {
             MemorySegment p = (MemorySegment) Fn.llama_context_default_params.invokeExact((SegmentAllocator) tmp);
-            p.set(JAVA_INT, Abi.CP_N_CTX, options.contextLength());
-            p.set(JAVA_INT, Abi.CP_N_BATCH, options.batchSize());
-            p.set(JAVA_INT, Abi.CP_N_UBATCH, Math.min(options.ubatchSize(), options.batchSize()));
+            p.set(JAVA_INT, Abi.CP_N_CTX, options.settings().contextLength());
+            p.set(JAVA_INT, Abi.CP_N_BATCH, options.settings().batch());
+            p.set(JAVA_INT, Abi.CP_N_UBATCH, Math.min(options.settings().ubatch(), options.settings().batch()));
             p.set(JAVA_INT, Abi.CP_N_THREADS, options.threads());
             p.set(JAVA_INT, Abi.CP_N_THREADS_BATCH, options.batchThreads());
-            p.set(JAVA_INT, Abi.CP_FLASH_ATTN_TYPE, options.flashAttention().nativeValue());
-            p.set(JAVA_INT, Abi.CP_TYPE_K, options.kvCacheType().ggmlType());
-            p.set(JAVA_INT, Abi.CP_TYPE_V, options.kvCacheType().ggmlType());
+            p.set(JAVA_INT, Abi.CP_FLASH_ATTN_TYPE, options.settings().flashAttention().nativeValue());
+            p.set(JAVA_INT, Abi.CP_TYPE_K, options.settings().kvType().ggmlType());
+            p.set(JAVA_INT, Abi.CP_TYPE_V, options.settings().kvType().ggmlType());
             if (cpuOnly) { // no KV cache or batch matmuls on a GPU either
                 p.set(JAVA_BOOLEAN, Abi.CP_OFFLOAD_KQV, false);
                 p.set(JAVA_BOOLEAN, Abi.CP_OP_OFFLOAD, false);
@@ -118,7 +119,7 @@ public final class Context implements AutoCloseable {
         } catch (Throwable t) {
             throw Model.rethrow(t);
         }
-        batchSize = Math.max(1, Math.min(options.batchSize(), size));
+        batchSize = Math.max(1, Math.min(options.settings().batch(), size));
         tokenBuf = arena.allocate(JAVA_INT, batchSize);
         batch = arena.allocate(Abi.BATCH); // zeroed: pos, seq ids and logits NULL = llama_batch_get_one
         batch.set(ADDRESS, Abi.BATCH_TOKEN, tokenBuf);

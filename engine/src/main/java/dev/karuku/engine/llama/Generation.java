@@ -1,5 +1,6 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.StopReason;
 import java.util.concurrent.CompletableFuture;
 
 /// A generation running (or queued) on an [InferenceWorker]: cancel it from any thread, or wait for its result.

@@ -1,5 +1,9 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.generation.StopReason;
+
 /// One generation on a [Context]: evaluate the prompt (reusing the cached prefix), then sample, stream and
 /// evaluate token by token until end-of-generation, a stop string, the token limit, a full context, or a cancel.
 final class Generator {

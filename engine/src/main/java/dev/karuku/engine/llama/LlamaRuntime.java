@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 ///
 /// ```java
 /// LlamaRuntime llama = LlamaRuntime.load();                   // finds engine/target/natives or lib/natives
-/// try (Model model = llama.loadModel(file, LoadOptions.defaults().withContextLength(2048));
+/// try (Model model = llama.loadModel(file, LoadOptions.of(LoadSettings.DEFAULTS.withContextLength(2048)));
 ///      Context ctx = model.newContext(options)) { … }
 /// ```
 /// Most callers want [LoadedModel] instead, which owns a model, a context and the thread that drives them.

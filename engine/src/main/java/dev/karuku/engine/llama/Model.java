@@ -57,8 +57,8 @@ public final class Model implements AutoCloseable {
         ProgressUpcall progress = new ProgressUpcall(options.progress());
         try (Arena tmp = Arena.ofConfined(); ThreadLog log = ThreadLog.start()) {
             MemorySegment params = (MemorySegment) Fn.llama_model_default_params.invokeExact((SegmentAllocator) tmp);
-            params.set(JAVA_INT, Abi.MP_N_GPU_LAYERS, options.gpuLayers());
-            if (!options.mmap()) params.set(JAVA_INT, Abi.MP_LOAD_MODE, 0); // LLAMA_LOAD_MODE_NONE: read into memory
+            params.set(JAVA_INT, Abi.MP_N_GPU_LAYERS, options.settings().gpuLayers());
+            if (!options.settings().mmap()) params.set(JAVA_INT, Abi.MP_LOAD_MODE, 0); // LLAMA_LOAD_MODE_NONE: read into memory
             params.set(ADDRESS, Abi.MP_PROGRESS_CALLBACK, progress.stub(tmp));
             MemorySegment path = tmp.allocateFrom(file.toAbsolutePath().toString());
             MemorySegment raw = (MemorySegment) Fn.llama_model_load_from_file.invokeExact(path, params);

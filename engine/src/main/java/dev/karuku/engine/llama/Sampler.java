@@ -1,5 +1,6 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.llama.internal.Fn;
 
 import java.lang.foreign.Arena;

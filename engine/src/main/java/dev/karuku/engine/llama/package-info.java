@@ -6,8 +6,8 @@
 /// - [dev.karuku.engine.llama.LoadedModel#open] — the usual way in: model + context + the platform thread that owns
 ///   them ([dev.karuku.engine.llama.InferenceWorker]); `generate(prompt, options, listener)` returns a
 ///   [dev.karuku.engine.llama.Generation] to cancel or wait on. Chat: [dev.karuku.engine.chat.ChatSession].
-/// - [dev.karuku.engine.llama.LoadOptions] (GPU layers, context, threads, batch, flash attention, KV type, mmap,
-///   progress/cancel), [dev.karuku.engine.llama.GenerateOptions] + [dev.karuku.engine.llama.SamplingParams].
+/// - [dev.karuku.engine.llama.LoadOptions]: a [dev.karuku.engine.settings.LoadSettings] (GPU layers, context, threads,
+///   batch, flash attention, KV type, mmap) and progress/cancel, [dev.karuku.engine.generation.GenerateOptions] + [dev.karuku.engine.generation.SamplingParams].
 /// - [dev.karuku.engine.llama.LlamaLog] — llama.cpp's log as lines: `capture(work)` for one thread's lines during
 ///   some work (e.g. a load, to read buffer sizes and offloaded layers), `subscribe(listener)` for all.
 ///

@@ -4,6 +4,7 @@ import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.llama.Context;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.Model;
+import dev.karuku.engine.settings.LoadSettings;
 
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
@@ -47,8 +48,8 @@ public final class QualityEvaluator {
         int nVocab = model.info().vocabSize();
         if (reference.info().vocabSize() != nVocab) throw new IllegalArgumentException("the two models have vocabularies of different sizes");
 
-        LoadOptions load = LoadOptions.defaults().withGpuLayers(0).withContextLength(n).withThreads(options.threads())
-                .withBatchSize(Math.min(n, 2048)).withUbatchSize(Math.min(n, 512));
+        LoadOptions load = LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(0).withContextLength(n).withThreads(options.threads())
+                .withBatch(Math.min(n, 2048)).withUbatch(Math.min(n, 512)));
         double nllModel = 0, nllRef = 0;
         int agree = 0;
         double[] klds = new double[chunks * scored];

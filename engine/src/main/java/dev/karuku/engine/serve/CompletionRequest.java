@@ -1,7 +1,7 @@
 package dev.karuku.engine.serve;
 
 import dev.karuku.engine.chat.ChatMessage;
-import dev.karuku.engine.llama.GenerateOptions;
+import dev.karuku.engine.generation.GenerateOptions;
 
 import java.time.Duration;
 import java.util.List;

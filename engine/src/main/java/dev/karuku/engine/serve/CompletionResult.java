@@ -1,7 +1,7 @@
 package dev.karuku.engine.serve;
 
-import dev.karuku.engine.llama.GenerationStats;
-import dev.karuku.engine.llama.StopReason;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.generation.StopReason;
 
 /// How a completion ended: why it stopped and what it counted (`usage` in OpenAI's terms).
 ///

@@ -1,16 +1,17 @@
 package dev.karuku.engine.chat;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.generation.SamplingParams;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.llama.ContextOverflowException;
-import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.Generation;
 import dev.karuku.engine.llama.GenerationListener;
 import dev.karuku.engine.llama.GenerationResult;
-import dev.karuku.engine.llama.GenerationStats;
 import dev.karuku.engine.llama.LlamaRuntime;
+import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.LoadedModel;
-import dev.karuku.engine.llama.SamplingParams;
-import dev.karuku.engine.llama.StopReason;
 import dev.karuku.engine.llama.TestFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class ChatSessionTest {
     @BeforeAll
     static void load() {
         model = LoadedModel.open(LlamaRuntime.load(), TestFixtures.successor(FileType.MOSTLY_Q4_K_M),
-                TestFixtures.tinyOptions().withContextLength(512)).join();
+                LoadOptions.of(TestFixtures.tinySettings().withContextLength(512))).join();
     }
 
     @AfterAll

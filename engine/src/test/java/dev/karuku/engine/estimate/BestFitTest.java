@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,17 +25,17 @@ class BestFitTest {
     @Test
     void aRoomyGpuGetsEveryLayerAndTheContextAskedFor() {
         BestFit b = BestFit.of(LLAMA, ASK_4096, gpu(8 * GIB));
-        assertThat(b.options().gpuLayers()).isEqualTo(17);
-        assertThat(b.options().contextLength()).isEqualTo(4096);
-        assertThat(b.options().flashAttention()).isEqualTo(FlashAttention.AUTO);
-        assertThat(b.options().kvType()).isEqualTo(KvCacheType.F16);
+        assertThat(b.options().load().gpuLayers()).isEqualTo(17);
+        assertThat(b.options().load().contextLength()).isEqualTo(4096);
+        assertThat(b.options().load().flashAttention()).isEqualTo(FlashAttention.AUTO);
+        assertThat(b.options().load().kvType()).isEqualTo(KvCacheType.F16);
         assertThat(b.verdict()).isEqualTo(Verdict.FITS_ON_GPU);
     }
 
     @Test
     void theContextIsTheModelsWhenItIsShorterOrWhenNoneIsAsked() {
-        assertThat(BestFit.of(LLAMA, ASK_4096.withContextLength(32768), gpu(8 * GIB)).options().contextLength()).isEqualTo(8192);
-        assertThat(BestFit.of(LLAMA, ASK_4096.withContextLength(0), gpu(8 * GIB)).options().contextLength()).isEqualTo(8192);
+        assertThat(BestFit.of(LLAMA, ASK_4096.withContextLength(32768), gpu(8 * GIB)).options().load().contextLength()).isEqualTo(8192);
+        assertThat(BestFit.of(LLAMA, ASK_4096.withContextLength(0), gpu(8 * GIB)).options().load().contextLength()).isEqualTo(8192);
     }
 
     @Test
@@ -43,7 +43,7 @@ class BestFitTest {
         Hardware hw = gpu(400 * MIB + Fit.safetyMargin(new GpuDevice("Vulkan0", "t", 0, 8 * GIB)) + MemoryEstimator.GPU_OVERHEAD);
         BestFit b = BestFit.of(LLAMA, ASK_4096, hw);
         assertThat(b.verdict()).isEqualTo(Verdict.PARTLY_ON_GPU);
-        assertThat(b.options().gpuLayers()).isBetween(1, 16).isEqualTo(Fit.of(LLAMA, ASK_4096, hw).maxGpuLayers());
+        assertThat(b.options().load().gpuLayers()).isBetween(1, 16).isEqualTo(Fit.of(LLAMA, ASK_4096, hw).maxGpuLayers());
         long budget = hw.gpus().getFirst().freeBytes() - Fit.safetyMargin(hw.gpus().getFirst());
         assertThat(b.estimate().vramBytes()).isLessThanOrEqualTo(budget);
     }
@@ -52,9 +52,9 @@ class BestFitTest {
     void withLittleRamTheContextIsCutToWhatFits() {
         Hardware hw = Hardware.cpuOnly(4 * GIB, 1300 * MIB, 4);
         BestFit b = BestFit.of(LLAMA, ASK_4096.withContextLength(8192), hw);
-        assertThat(b.options().gpuLayers()).isZero();
+        assertThat(b.options().load().gpuLayers()).isZero();
         assertThat(b.verdict()).isEqualTo(Verdict.CPU_ONLY);
-        assertThat(b.options().contextLength()).isPositive().isLessThan(8192);
+        assertThat(b.options().load().contextLength()).isPositive().isLessThan(8192);
         assertThat(b.estimate().ramBytes()).isLessThanOrEqualTo(1300 * MIB);
     }
 

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.hardware.HardwareProbe;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,7 +29,7 @@ class ComputeSweepTest {
     @Test
     void computeBuffersFollowTheAcceptanceRuleAcrossTheSweep() throws Exception {
         assumeTrue(Boolean.getBoolean("karuku.sweep"), "sweep not requested (-Dkaruku.sweep=true)");
-        Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
+        Hardware hw = LlamaHardware.probe().snapshot();
         assumeTrue(hw.hasGpu(), "no Vulkan device");
         String shapes = System.getProperty("karuku.sweep.shapes", "llama,tied,gemma3,qwen2,qwen3,qwen3moe");
         String ctxs = System.getProperty("karuku.sweep.ctx", "512,2048,4096,8192");
@@ -53,8 +54,8 @@ class ComputeSweepTest {
                 for (String ctx : ctxs.split(",")) {
                     for (int ngl = 0; ngl <= shape.blocks() + 1; ngl++) {
                         if (!ngls.isEmpty() && !(("," + ngls + ",").contains("," + ngl + ","))) continue;
-                        var o = new EstimateOptions(ngl, Integer.parseInt(ctx), KvCacheType.F16, FlashAttention.valueOf(fa),
-                                512, 2048, true, true, true);
+                        var o = EstimateOptions.defaults().withGpuLayers(ngl).withContextLength(Integer.parseInt(ctx))
+                                .withKvType(KvCacheType.F16).withFlashAttention(FlashAttention.valueOf(fa));
                         if (Boolean.getBoolean("karuku.sweep.dump")) {
                             Files.writeString(csv.resolveSibling(name + "-" + ngl + "-" + ctx + "-" + fa + ".log"),
                                     Verifier.loadAndLog(model, o));

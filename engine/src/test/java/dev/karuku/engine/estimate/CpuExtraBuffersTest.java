@@ -7,8 +7,8 @@ import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.TensorInfo;
 import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.verify.BufferLogParser;
+import dev.karuku.engine.verify.Verifier;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,8 +26,7 @@ class CpuExtraBuffersTest {
     static final long MIB = 1L << 20;
     static final Pattern AMX_REPACK = Pattern.compile("amx repack tensor (\\S+) of type");
     /// `karuku estimate FILE --ctx 2048 --gpu-layers 0 --flash-attn auto --verify`, as recorded.
-    static final EstimateOptions RECORDED = new EstimateOptions(0, 2048, KvCacheType.F16, FlashAttention.AUTO, 512, 2048,
-            true, true, true);
+    static final EstimateOptions RECORDED = EstimateOptions.defaults().withContextLength(2048);
     static final Hardware PC = Hardware.cpuOnly(64L << 30, 48L << 30, 8);
     static final Path AMX_TABLE = Path.of("target", "estimate-verify", "cpu-amx.md");
 

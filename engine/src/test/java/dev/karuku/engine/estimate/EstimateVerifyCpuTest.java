@@ -1,11 +1,11 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.KvCacheType;
-import dev.karuku.engine.llama.FlashAttention;
-
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
-import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
+import dev.karuku.engine.verify.Verifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -45,8 +45,8 @@ class EstimateVerifyCpuTest {
     void estimateMatchesLlamaCppOnTheCpu(String name, ModelShape shape, FileType type, int ctx, FlashAttention fa,
                                           KvCacheType kv) throws Exception {
         Path model = VerifyModels.get(name, shape, type);
-        var o = new EstimateOptions(0, ctx, kv, fa, 512, 2048, true, true, true);
-        var r = Verifier.verify(model, o, HardwareProbe.withLlamaCpuOnly().snapshot());
+        var o = EstimateOptions.defaults().withContextLength(ctx).withFlashAttention(fa).withKvType(kv);
+        var r = Verifier.verify(model, o, LlamaHardware.cpuOnlyProbe().snapshot());
         VerifyTable.check(String.format("%s %s ctx %d fa %s kv %s ngl 0 (CPU)", name, type.label(), ctx, fa, kv), r,
                 ALL_PARTS, TABLE);
     }

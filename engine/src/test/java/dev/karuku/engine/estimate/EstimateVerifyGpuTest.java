@@ -1,14 +1,13 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.KvCacheType;
-import dev.karuku.engine.llama.FlashAttention;
-
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.ModelShape;
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.llama.LlamaHardware;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.verify.Verifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -71,10 +70,10 @@ class EstimateVerifyGpuTest {
     @MethodSource("cases")
     void estimateMatchesLlamaCppOnTheSoftwareVulkanDevice(String name, ModelShape shape, FileType type, int ngl, int ctx,
                                                            FlashAttention fa) throws Exception {
-        Hardware hw = HardwareProbe.withLlamaDevices().snapshot();
+        Hardware hw = LlamaHardware.probe().snapshot();
         assumeTrue(hw.hasGpu(), "no Vulkan device (set GGML_VK_VISIBLE_DEVICES=0 with lavapipe installed)");
         Path model = VerifyModels.get(name, shape, type);
-        var o = new EstimateOptions(ngl, ctx, KvCacheType.F16, fa, 512, 2048, true, true, true);
+        var o = EstimateOptions.defaults().withGpuLayers(ngl).withContextLength(ctx).withFlashAttention(fa);
         var r = Verifier.verify(model, o, hw);
         VerifyTable.check(String.format("%s %s ctx %d fa %s ngl %d/%d (Vulkan)", name, type.label(), ctx, fa, ngl, shape.blocks() + 1),
                 r, PARTS, TABLE);

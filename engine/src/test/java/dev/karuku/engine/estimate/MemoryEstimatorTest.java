@@ -1,8 +1,5 @@
 package dev.karuku.engine.estimate;
 
-import dev.karuku.engine.llama.KvCacheType;
-import dev.karuku.engine.llama.FlashAttention;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +11,8 @@ import dev.karuku.engine.gguf.TensorInfo;
 import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.settings.KvCacheType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

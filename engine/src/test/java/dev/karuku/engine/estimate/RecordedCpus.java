@@ -23,33 +23,33 @@ import java.util.regex.Pattern;
 /// CPU backends and buffer types as ggml reports them on the kinds of machine Karuku runs on, and the recordings made on
 /// an Intel Xeon with AMX (test resources `estimate/cpu-amx/`: every tensor of a synthetic 8-block model at six types,
 /// and llama.cpp's whole log of loading each on the CPU).
-final class RecordedCpus {
+public final class RecordedCpus {
 
     /// Intel Xeon with AMX (Sapphire Rapids): ggml loads `libggml-cpu-sapphirerapids.so`, which offers AMX first.
-    static final CpuBackend XEON_AMX = new CpuBackend(List.of("AMX", "CPU_REPACK"), CpuBackend.features("SSE3", "SSSE3",
+    public static final CpuBackend XEON_AMX = new CpuBackend(List.of("AMX", "CPU_REPACK"), CpuBackend.features("SSE3", "SSSE3",
             "AVX", "AVX_VNNI", "AVX2", "F16C", "FMA", "BMI2", "AVX512", "AVX512_VBMI", "AVX512_VNNI", "AVX512_BF16",
             "AMX_INT8", "LLAMAFILE", "REPACK"), "recorded: sapphirerapids");
     /// AMD EPYC Zen 4 (`libggml-cpu-zen4.so`), as this project's build machine reports it.
-    static final CpuBackend ZEN4 = new CpuBackend(List.of("CPU_REPACK"), CpuBackend.features("SSE3", "SSSE3", "AVX",
+    public static final CpuBackend ZEN4 = new CpuBackend(List.of("CPU_REPACK"), CpuBackend.features("SSE3", "SSSE3", "AVX",
             "AVX2", "F16C", "FMA", "BMI2", "AVX512", "AVX512_VBMI", "AVX512_VNNI", "AVX512_BF16", "LLAMAFILE", "REPACK"),
             "recorded: zen4");
     /// An ARM CPU with the dot product but no i8mm (Apple M1, Cortex-A76).
-    static final CpuBackend ARM_DOTPROD = new CpuBackend(List.of("CPU_REPACK"),
+    public static final CpuBackend ARM_DOTPROD = new CpuBackend(List.of("CPU_REPACK"),
             CpuBackend.features("NEON", "ARM_FMA", "FP16_VA", "DOTPROD", "REPACK"), "ARM v8.2");
     /// An ARM CPU with i8mm and 256-bit SVE (AWS Graviton3).
-    static final CpuBackend ARM_SVE256 = new CpuBackend(List.of("CPU_REPACK"), withSve(CpuBackend.features("NEON",
+    public static final CpuBackend ARM_SVE256 = new CpuBackend(List.of("CPU_REPACK"), withSve(CpuBackend.features("NEON",
             "ARM_FMA", "FP16_VA", "MATMUL_INT8", "SVE", "DOTPROD", "REPACK")), "Graviton3");
 
-    static final BufferType CPU = new BufferType("CPU", "", DeviceType.CPU, true, false);
-    static final BufferType CPU_MAPPED = new BufferType("CPU_Mapped", "", DeviceType.CPU, true, false);
-    static final BufferType CPU_REPACK = new BufferType("CPU_REPACK", "CPU", DeviceType.CPU, false, true);
-    static final BufferType AMX = new BufferType("AMX", "CPU", DeviceType.CPU, false, true);
-    static final List<BufferType> AMX_TYPES = List.of(CPU, AMX, CPU_REPACK, CPU_MAPPED);
+    public static final BufferType CPU = new BufferType("CPU", "", DeviceType.CPU, true, false);
+    public static final BufferType CPU_MAPPED = new BufferType("CPU_Mapped", "", DeviceType.CPU, true, false);
+    public static final BufferType CPU_REPACK = new BufferType("CPU_REPACK", "CPU", DeviceType.CPU, false, true);
+    public static final BufferType AMX = new BufferType("AMX", "CPU", DeviceType.CPU, false, true);
+    public static final List<BufferType> AMX_TYPES = List.of(CPU, AMX, CPU_REPACK, CPU_MAPPED);
     /// The Vulkan build with a GPU (lavapipe here).
-    static final List<BufferType> VULKAN_TYPES = List.of(new BufferType("Vulkan0", "Vulkan0", DeviceType.GPU, false, false),
+    public static final List<BufferType> VULKAN_TYPES = List.of(new BufferType("Vulkan0", "Vulkan0", DeviceType.GPU, false, false),
             new BufferType("Vulkan_Host", "Vulkan0", DeviceType.GPU, true, false), CPU, CPU_REPACK, CPU_MAPPED);
 
-    static final List<String> AMX_RECORDED = List.of("IQ3_S", "Q4_0", "Q4_K_M", "Q5_K_S", "Q6_K", "Q8_0");
+    public static final List<String> AMX_RECORDED = List.of("IQ3_S", "Q4_0", "Q4_K_M", "Q5_K_S", "Q6_K", "Q8_0");
 
     private static final Pattern KV = Pattern.compile("llama_model_loader: - kv +\\d+: +(\\S+) (u32|f32|str) += (.*)");
 
@@ -61,13 +61,13 @@ final class RecordedCpus {
     }
 
     /// llama.cpp's log of `karuku estimate mid-TYPE.gguf --ctx 2048 --gpu-layers 0 --verify` on the AMX Xeon.
-    static String amxLog(String type) {
+    public static String amxLog(String type) {
         return resource("mid-" + type + ".verify.log");
     }
 
     /// The header of `mid-TYPE.gguf`: metadata from the log's key/value dump, tensors from the recorded list, laid out
     /// in file order with GGUF's 32-byte alignment.
-    static GgufFile amxModel(String type) {
+    public static GgufFile amxModel(String type) {
         Map<String, GgufValue> m = new LinkedHashMap<>();
         for (String line : amxLog(type).split("\\R")) {
             Matcher k = KV.matcher(line);

@@ -2,6 +2,7 @@ package dev.karuku.engine.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.engine.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

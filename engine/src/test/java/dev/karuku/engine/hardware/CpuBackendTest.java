@@ -2,23 +2,11 @@ package dev.karuku.engine.hardware;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.karuku.engine.llama.LlamaRuntime;
 import org.junit.jupiter.api.Test;
 
-/// Which extra buffer types llama.cpp's CPU backend offers: asked of ggml when its libraries are loaded, guessed from
-/// the OS's CPU flags when they are not.
+/// Which extra buffer types llama.cpp's CPU backend offers, guessed from the OS's CPU flags when its libraries are not
+/// loaded (`llama.LlamaHardwareTest` asks the loaded ones).
 class CpuBackendTest {
-
-    @Test
-    void theLoadedBackendDescribesItself() {
-        CpuBackend cpu = CpuBackend.of(LlamaRuntime.load());
-        assertThat(cpu.source()).isEqualTo("ggml");
-        assertThat(cpu.extraBufferTypes()).doesNotContain("CPU", "CPU_Mapped");
-        // On an x86 CPU with AVX2 or any ARM one the build offers CPU_REPACK; AMX only where the CPU has it.
-        if (cpu.has("AVX2") || cpu.has("NEON")) assertThat(cpu.extraBufferTypes()).contains("CPU_REPACK");
-        if (!cpu.has("AMX_INT8")) assertThat(cpu.extraBufferTypes()).doesNotContain("AMX");
-        else assertThat(cpu.extraBufferTypes().indexOf("AMX")).isLessThan(cpu.extraBufferTypes().indexOf("CPU_REPACK"));
-    }
 
     @Test
     void withoutTheLibrariesAXeonWithAmxIsGuessedToOfferAmxBeforeCpuRepack() {

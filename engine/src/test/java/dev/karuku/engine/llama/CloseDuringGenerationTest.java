@@ -1,5 +1,8 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
+import dev.karuku.engine.generation.StopReason;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;

@@ -1,5 +1,6 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.SamplingParams;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

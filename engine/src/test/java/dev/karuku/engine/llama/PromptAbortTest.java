@@ -1,5 +1,8 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
+import dev.karuku.engine.generation.StopReason;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -15,7 +18,7 @@ class PromptAbortTest {
 
     @Test
     void cancellingDuringALongPromptStopsTheDecodeAndLeavesTheContextUsable() {
-        LoadOptions big = TestFixtures.tinyOptions().withContextLength(6144).withBatchSize(6144).withUbatchSize(256);
+        LoadOptions big = LoadOptions.of(TestFixtures.tinySettings().withContextLength(6144).withBatch(6144).withUbatch(256));
         try (Model model = LlamaRuntime.load().loadModel(TestFixtures.successor(), big);
              Context ctx = model.newContext(big)) {
             int[] prompt = new int[6000];

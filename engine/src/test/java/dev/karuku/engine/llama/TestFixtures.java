@@ -3,6 +3,7 @@ package dev.karuku.engine.llama;
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.TestModels;
 
+import dev.karuku.engine.settings.LoadSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +24,11 @@ public final class TestFixtures {
     private static final Map<FileType, Path> MODELS = new ConcurrentHashMap<>();
 
     public static LoadOptions tinyOptions() {
-        return LoadOptions.defaults().withGpuLayers(0).withContextLength(256).withThreads(1)
-                .withBatchSize(256).withUbatchSize(256);
+        return LoadOptions.of(tinySettings());
+    }
+
+    public static LoadSettings tinySettings() {
+        return LoadSettings.DEFAULTS.withGpuLayers(0).withContextLength(256).withThreads(1).withBatch(256).withUbatch(256);
     }
 
     public static synchronized Path tempDir() {

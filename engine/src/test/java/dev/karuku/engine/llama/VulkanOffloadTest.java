@@ -1,5 +1,7 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.gguf.FileType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class VulkanOffloadTest {
         assumeTrue(gpu != null, "no GPU device (install mesa-vulkan-drivers and set GGML_VK_VISIBLE_DEVICES=0)");
         assertThat(gpu.totalBytes()).isPositive();
 
-        LoadOptions options = TestFixtures.tinyOptions().withGpuLayers(2);
+        LoadOptions options = LoadOptions.of(TestFixtures.tinySettings().withGpuLayers(2));
         var captured = LlamaLog.capture(() -> llama.loadModel(TestFixtures.successor(FileType.MOSTLY_Q4_K_M), options));
         try (Model model = captured.value(); Context ctx = model.newContext(options)) {
             List<String> lines = captured.lines().stream().map(LogLine::text).toList();

@@ -6,6 +6,7 @@ import dev.karuku.engine.gguf.TestModels;
 import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.settings.LoadSettings;
 import dev.karuku.engine.llama.Model;
 import dev.karuku.engine.llama.QuantizeListener;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ class QualityEvaluatorTest {
     @TempDir
     static Path dir;
     static Path f16;
-    static final LoadOptions LOAD = LoadOptions.defaults().withGpuLayers(0).withContextLength(128).withThreads(2);
+    static final LoadOptions LOAD = LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(0).withContextLength(128).withThreads(2));
     static final QualityOptions OPTIONS = new QualityOptions(128, 6, 2);
 
     @BeforeAll

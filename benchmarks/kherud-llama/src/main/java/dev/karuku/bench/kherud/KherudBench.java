@@ -77,7 +77,7 @@ public final class KherudBench {
                 + ",\"generatedTokens\":" + count + ",\"decodeSeconds\":" + (last - first) / 1e9 + "}";
     }
 
-    /// The same ids every engine feeds (see `dev.karuku.engine.bench.PromptTokens`).
+    /// The same ids every engine feeds (see `dev.karuku.cli.bench.PromptTokens`).
     static String promptIds(int n, int vocab) {
         StringJoiner j = new StringJoiner(",", "[", "]");
         for (int i = 0; i < n; i++) j.add(String.valueOf(vocab >= 30300 ? 300 + (i * 7919L + 13) % 30000 : 3 + i % (vocab - 3)));

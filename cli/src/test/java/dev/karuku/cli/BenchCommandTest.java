@@ -1,0 +1,86 @@
+package dev.karuku.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.karuku.engine.gguf.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/// `karuku bench` as a user runs it, on the tiny successor model (a speed benchmark proper is benchmarks/run.sh).
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {}
+
+    private static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void jsonReportsEveryMeasuredRunAndItsMedians() throws Exception {
+        Path model = TestModels.successor(dir.resolve("s.gguf"));
+        Result r = run("bench", model.toString(), "--prompt-tokens", "16", "--tokens", "8", "--runs", "3",
+                "--warmup", "1", "--threads", "1", "--no-bandwidth", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("engine").asText()).isEqualTo("karuku");
+        assertThat(j.get("samples")).hasSize(3);
+        assertThat(j.get("samples").get(0).get("promptTokens").asInt()).isEqualTo(16);
+        assertThat(j.get("generatedTokens").asInt()).isEqualTo(8);
+        assertThat(j.get("decodeTokensPerSecond").asDouble()).isPositive();
+        assertThat(j.get("promptTokensPerSecond").asDouble()).isPositive();
+        assertThat(j.get("timeToFirstTokenMillis").asDouble()).isPositive();
+        assertThat(j.get("peakRssBytes").asLong()).isGreaterThan(model.toFile().length());
+        assertThat(j.get("threads").asInt()).isEqualTo(1);
+        assertThat(j.get("vocab").asInt()).isEqualTo(285);
+        assertThat(j.has("bandwidth")).isFalse();
+        assertThat(r.err()).contains("warm-up 1:").contains("run 3:");
+    }
+
+    @Test
+    void humanOutputNamesTheBoundWhenBandwidthIsMeasured() throws Exception {
+        Path model = TestModels.successor(dir.resolve("s.gguf"));
+        Result r = run("bench", model.toString(), "--prompt-tokens", "8", "--tokens", "4", "--runs", "1", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("prompt processing").contains("generation").contains("time to first token")
+                .contains("load time").contains("peak memory").contains("bandwidth bound").contains("% reached");
+    }
+
+    @Test
+    void badInputIsOneLineAndANonZeroExit() throws Exception {
+        Result missing = run("bench", dir.resolve("nope.gguf").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().strip()).startsWith("karuku: no such file").doesNotContain("\n");
+
+        Path model = TestModels.successor(dir.resolve("s.gguf"));
+        Result zeroRuns = run("bench", model.toString(), "--runs", "0");
+        assertThat(zeroRuns.code()).isEqualTo(2);
+        assertThat(zeroRuns.err().strip()).isEqualTo("karuku: --runs must be at least 1: 0");
+
+        Path notGguf = Files.writeString(dir.resolve("notes.gguf"), "hello, not a model");
+        Result garbage = run("bench", notGguf.toString());
+        assertThat(garbage.code()).isNotZero();
+        assertThat(garbage.err().strip()).startsWith("karuku: ").doesNotContain("\n");
+    }
+}
