@@ -25,20 +25,18 @@ final class LogTail {
         return List.copyOf(lines);
     }
 
-    /// The line that best says why the process failed: the last `GGML_ASSERT` or `GGML_ABORT` line, else the last error line, else the last line;
-    /// null when it wrote nothing.
+    /// The line that says why the process failed: the last `GGML_ASSERT` or `GGML_ABORT` line, else the last error
+    /// line; null when there is none (a process killed from outside says nothing).
     synchronized String reason() {
-        String last = null;
         String telling = null;
         String assertion = null;
         for (String l : lines) {
             if (l.isBlank()) continue;
-            last = l;
             String low = l.toLowerCase(Locale.ROOT);
             if (l.contains("GGML_ASSERT") || l.contains("GGML_ABORT")) assertion = l;
             else if (low.contains("error") || low.contains("terminate called") || low.contains("exception")) telling = l;
         }
-        String best = assertion != null ? assertion : telling != null ? telling : last;
+        String best = assertion != null ? assertion : telling;
         return best == null ? null : best.strip();
     }
 }

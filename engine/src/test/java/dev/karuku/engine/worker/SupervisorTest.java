@@ -214,4 +214,33 @@ class SupervisorTest {
         assertThat(ProcessHandle.current().children().filter(p -> p.pid() == pidA || p.pid() == pidB)).isEmpty();
         assertThat(s.models()).allMatch(m -> m.state() == HostedModel.State.UNLOADED);
     }
+
+    @Test
+    void aCancelledCompletionEndsCancelledAndTheModelGoesOnAnswering() throws Exception {
+        Supervisor s = supervisor(List.of(Supervisor.model("successor", TestFixtures.successor(), List.of())),
+                SupervisorOptions.defaults().withLoadOptions(m -> TestFixtures.tinyOptions().withContextLength(16384)));
+        Collector running = new Collector();
+        var completion = s.submit(CompletionRequest.text("successor", "abc",
+                new GenerateOptions(0, SamplingParams.greedy(), List.of())), running);
+        running.firstPiece.get(120, TimeUnit.SECONDS);
+        long pid = s.workerPid("successor");
+
+        completion.cancel();
+
+        assertThat(running.result().reason()).isEqualTo(StopReason.CANCELLED);
+        assertThat(running.text().length()).isLessThan(16000);
+        Collector next = ask(s, CompletionRequest.text("successor", "abc", TEN));
+        assertThat(next.result().reason()).isEqualTo(StopReason.MAX_TOKENS);
+        assertThat(next.text()).startsWith("defghij");
+        assertThat(s.workerPid("successor")).isEqualTo(pid);
+    }
+
+    @Test
+    void anUnknownModelIsReportedAsSuchWithoutStartingAWorker() throws Exception {
+        Supervisor s = supervisor(List.of(Supervisor.model("successor", TestFixtures.successor(), List.of())), tiny());
+        ServeException e = ask(s, CompletionRequest.text("nope", "abc", TEN)).error();
+        assertThat(e.kind()).isEqualTo(ServeException.Kind.UNKNOWN_MODEL);
+        assertThat(e.getMessage()).contains("nope").contains("successor");
+        assertThat(state(s, "successor")).isEqualTo(HostedModel.State.UNLOADED);
+    }
 }
