@@ -19,7 +19,9 @@ final class WorkerCommand {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-XX:+DisplayVMOutputToStderr"); // a JVM crash report must not land in the frames on stdout
+        cmd.add("-XX:+DisplayVMOutputToStderr"); // a JVM crash report must not land in the frames on stdout,
+        cmd.add("-Xlog:disable");                // nor the JVM's own warnings (unified logging writes to stdout)
+        cmd.add("-Xlog:all=warning:stderr");
         cmd.add("-XX:+UseSerialGC");             // one model, little Java heap: the smallest, fastest-starting GC
         cmd.add("-XX:TieredStopAtLevel=1");      // the work is native; C1 is enough for the Java around it
         cmd.add("-Xss4m");
