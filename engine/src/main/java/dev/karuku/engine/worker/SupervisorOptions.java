@@ -1,7 +1,6 @@
 package dev.karuku.engine.worker;
 
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.serve.HostedModel;
 
@@ -18,9 +17,9 @@ import java.util.function.Supplier;
 /// @param parallel      completions a model answers at once
 /// @param queueLimit    completions that may wait per model beyond those; more get BUSY
 /// @param loadOptions   the options for a model, or null for the best-fit plan on this machine
-/// @param hardware      the machine the best-fit plan and the memory budget are for. The supervisor loads no
-///                      natives: pass `HardwareProbe.withLlamaDevices()::snapshot` where the process may list GPUs
-///                      through llama.cpp (listing loads no model), or a probe without GPUs
+/// @param hardware      the machine the best-fit plan and the memory budget are for (asked once, before the first
+///                      load); by default a short-lived worker lists the GPUs llama.cpp sees, so the supervisor's
+///                      process loads no natives
 /// @param budget        memory that loaded models may fill together, or null for [MemoryBudget#of] the first
 ///                      hardware snapshot
 /// @param workerJvmArgs extra JVM options for each worker (a test's system property)
@@ -29,7 +28,7 @@ public record SupervisorOptions(Duration keepAlive, int parallel, int queueLimit
                                 Function<HostedModel, LoadOptions> loadOptions, Supplier<Hardware> hardware,
                                 MemoryBudget budget, List<String> workerJvmArgs, Duration stopGrace) {
 
-    /// Ollama's default: a model stays loaded five minutes after use; the issue asks for ten.
+    /// How long a model stays loaded after its last request when neither the request nor the server says.
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(10);
 
     public SupervisorOptions {
@@ -43,12 +42,11 @@ public record SupervisorOptions(Duration keepAlive, int parallel, int queueLimit
         Objects.requireNonNull(stopGrace, "stopGrace");
     }
 
-    /// Ten minutes' keep-alive, one completion at a time with eight waiting, best-fit load options on a machine
-    /// seen without GPUs, the budget from its free memory.
+    /// Ten minutes' keep-alive, one completion at a time with eight waiting, best-fit load options for this
+    /// machine as a worker process sees it, the budget from its free memory.
     public static SupervisorOptions defaults() {
-        HardwareProbe probe = HardwareProbe.withoutGpus();
-        return new SupervisorOptions(DEFAULT_KEEP_ALIVE, 1, 8, m -> null, probe::snapshot, null, List.of(),
-                Duration.ofSeconds(10));
+        return new SupervisorOptions(DEFAULT_KEEP_ALIVE, 1, 8, m -> null, () -> WorkerHardware.snapshot(List.of()),
+                null, List.of(), Duration.ofSeconds(10));
     }
 
     public SupervisorOptions withKeepAlive(Duration d) {

@@ -15,7 +15,7 @@ final class WorkerCommand {
 
     private WorkerCommand() {}
 
-    static List<String> forThisProcess(List<String> extraJvmArgs) {
+    static List<String> forThisProcess(List<String> extraJvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -33,6 +33,7 @@ final class WorkerCommand {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(MAIN_CLASS);
+        cmd.addAll(List.of(args));
         return cmd;
     }
 

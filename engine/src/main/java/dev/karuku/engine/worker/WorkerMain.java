@@ -1,5 +1,7 @@
 package dev.karuku.engine.worker;
 
+import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.hardware.HardwareProbe;
 import dev.karuku.engine.llama.Completers;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
@@ -30,6 +32,9 @@ import java.util.logging.Logger;
 /// on [WorkerMessage.Shutdown] or when stdin closes, so it never outlives its supervisor, even one killed with -9.
 public final class WorkerMain {
 
+    /// The argument that makes the worker report [WorkerMessage.Devices] and exit instead of hosting a model.
+    static final String DEVICES = "--devices";
+
     private final OutputStream out;
     private final Map<Long, Pending> completions = new ConcurrentHashMap<>();
     private volatile Completer completer;
@@ -42,6 +47,9 @@ public final class WorkerMain {
         OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(System.err);
         Logger.getLogger("llama.cpp").setLevel(Level.OFF); // its lines reach stderr once, below, as plain text
+        if (args.length > 0 && args[0].equals(DEVICES)) {
+            System.exit(new WorkerMain(protocol).devices());
+        }
         InputStream in = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
         int code = new WorkerMain(protocol).serve(in);
         System.exit(code);
@@ -73,6 +81,13 @@ public final class WorkerMain {
                 default -> System.err.println("karuku worker: unexpected " + m.getClass().getSimpleName());
             }
         }
+    }
+
+    private int devices() {
+        HardwareProbe probe = HardwareProbe.withLlamaDevices();
+        Hardware hw = probe.snapshot();
+        send(new WorkerMessage.Devices(hw.gpus(), hw.cpu()));
+        return 0;
     }
 
     private void load(WorkerMessage.Load l) {

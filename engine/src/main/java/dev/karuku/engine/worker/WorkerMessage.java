@@ -1,5 +1,7 @@
 package dev.karuku.engine.worker;
 
+import dev.karuku.engine.hardware.CpuBackend;
+import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.llama.GenerationStats;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.StopReason;
@@ -7,6 +9,7 @@ import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.ServeException;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /// What the supervisor and a worker process say to each other ([WorkerProtocol] writes them on the child's stdin
 /// and stdout). The supervisor sends [Load], [Submit], [Cancel] and [Shutdown]; the worker answers [Loaded] or
@@ -34,4 +37,7 @@ public sealed interface WorkerMessage {
 
     /// Close the model and exit (closing the worker's stdin means the same).
     record Shutdown() implements WorkerMessage {}
+
+    /// What a worker started with `--devices` reports before it exits: the GPUs llama.cpp sees and its CPU backend.
+    record Devices(List<GpuDevice> gpus, CpuBackend cpu) implements WorkerMessage {}
 }

@@ -2,6 +2,8 @@ package dev.karuku.engine.worker;
 
 import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.chat.ChatRole;
+import dev.karuku.engine.hardware.CpuBackend;
+import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.llama.FlashAttention;
 import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.GenerationStats;
@@ -23,7 +25,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /// The wire format between supervisor and worker: each [WorkerMessage] is one frame, a 4-byte big-endian length
 /// followed by that many bytes (a type byte, then the message's fields with [DataOutputStream]'s encoding; strings
@@ -37,7 +41,7 @@ public final class WorkerProtocol {
     static final int MAX_FRAME = 64 << 20;
 
     private static final byte LOAD = 1, LOADED = 2, LOAD_FAILED = 3, SUBMIT = 4, TEXT = 5, COMPLETE = 6, ERROR = 7,
-            CANCEL = 8, SHUTDOWN = 9;
+            CANCEL = 8, SHUTDOWN = 9, DEVICES = 10;
 
     private WorkerProtocol() {}
 
@@ -91,6 +95,24 @@ public final class WorkerProtocol {
                 d.writeLong(c.id());
             }
             case WorkerMessage.Shutdown s -> d.writeByte(SHUTDOWN);
+            case WorkerMessage.Devices v -> {
+                d.writeByte(DEVICES);
+                d.writeInt(v.gpus().size());
+                for (GpuDevice g : v.gpus()) {
+                    str(d, g.name());
+                    str(d, g.description());
+                    d.writeLong(g.freeBytes());
+                    d.writeLong(g.totalBytes());
+                }
+                d.writeInt(v.cpu().extraBufferTypes().size());
+                for (String t : v.cpu().extraBufferTypes()) str(d, t);
+                d.writeInt(v.cpu().features().size());
+                for (Map.Entry<String, String> f : v.cpu().features().entrySet()) {
+                    str(d, f.getKey());
+                    str(d, f.getValue());
+                }
+                str(d, v.cpu().source());
+            }
         }
         d.flush();
         DataOutputStream o = new DataOutputStream(out);
@@ -126,8 +148,22 @@ public final class WorkerProtocol {
             case ERROR -> new WorkerMessage.Error(d.readLong(), ServeException.Kind.values()[d.readByte()], str(d));
             case CANCEL -> new WorkerMessage.Cancel(d.readLong());
             case SHUTDOWN -> new WorkerMessage.Shutdown();
+            case DEVICES -> devices(d);
             default -> throw new IOException("not a worker frame (type " + type + ")");
         };
+    }
+
+    private static WorkerMessage.Devices devices(DataInputStream d) throws IOException {
+        int n = d.readInt();
+        List<GpuDevice> gpus = new ArrayList<>();
+        for (int i = 0; i < n; i++) gpus.add(new GpuDevice(str(d), str(d), d.readLong(), d.readLong()));
+        int m = d.readInt();
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < m; i++) extra.add(str(d));
+        int k = d.readInt();
+        Map<String, String> features = new LinkedHashMap<>();
+        for (int i = 0; i < k; i++) features.put(str(d), str(d));
+        return new WorkerMessage.Devices(gpus, new CpuBackend(extra, features, str(d)));
     }
 
     private static void options(DataOutputStream d, LoadOptions o) throws IOException {

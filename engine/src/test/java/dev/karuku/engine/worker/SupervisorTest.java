@@ -176,7 +176,8 @@ class SupervisorTest {
         // room for two of them, not three
         MemoryBudget budget = new MemoryBudget(one.ramBytes() * 5 / 2, 0);
         Supervisor s = supervisor(List.of(Supervisor.model("a", a, List.of()), Supervisor.model("b", b, List.of()),
-                Supervisor.model("c", c, List.of())), tiny().withBudget(budget));
+                Supervisor.model("c", c, List.of())),
+                tiny().withBudget(budget).withHardware(HardwareProbe.withoutGpus()::snapshot));
 
         ask(s, CompletionRequest.text("a", "abc", TEN)).result();
         ask(s, CompletionRequest.text("b", "abc", TEN)).result();

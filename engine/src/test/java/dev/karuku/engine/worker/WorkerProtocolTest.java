@@ -1,6 +1,8 @@
 package dev.karuku.engine.worker;
 
 import dev.karuku.engine.chat.ChatMessage;
+import dev.karuku.engine.hardware.CpuBackend;
+import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.llama.FlashAttention;
 import dev.karuku.engine.llama.GenerateOptions;
 import dev.karuku.engine.llama.GenerationStats;
@@ -41,7 +43,9 @@ class WorkerProtocolTest {
                 new WorkerMessage.Complete(7, StopReason.STOP_STRING, new GenerationStats(1, 2, 3, 4, 5, 6)),
                 new WorkerMessage.Error(8, ServeException.Kind.BUSY, "busy"),
                 new WorkerMessage.Cancel(9),
-                new WorkerMessage.Shutdown());
+                new WorkerMessage.Shutdown(),
+                new WorkerMessage.Devices(List.of(new GpuDevice("Vulkan0", "llvmpipe", 1L << 30, 2L << 30)),
+                        new CpuBackend(List.of("CPU_REPACK"), java.util.Map.of("AVX2", "1"), "ggml")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (WorkerMessage m : messages) WorkerProtocol.write(out, m);
         ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
