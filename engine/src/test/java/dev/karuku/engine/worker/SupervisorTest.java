@@ -114,6 +114,23 @@ class SupervisorTest {
     }
 
     @Test
+    void anIdleModelIsUnloadedAfterTheServersKeepAliveAndLoadedAgainOnTheNextRequest() throws Exception {
+        Supervisor s = supervisor(List.of(Supervisor.model("successor", TestFixtures.successor(), List.of())),
+                tiny().withKeepAlive(Duration.ofSeconds(3)));
+        ask(s, CompletionRequest.text("successor", "abc", TEN)).result();
+        long pid = s.workerPid("successor");
+        assertThat(alive(pid)).isTrue(); // not unloaded right after the request
+
+        awaitExit(pid);
+
+        assertThat(state(s, "successor")).isEqualTo(HostedModel.State.UNLOADED);
+        Collector again = ask(s, CompletionRequest.text("successor", "abc", TEN));
+        again.result();
+        assertThat(again.text()).startsWith("defghij");
+        assertThat(s.workerPid("successor")).isPositive().isNotEqualTo(pid);
+    }
+
+    @Test
     void aWorkerKilledMidCompletionEndsItWithWorkerDiedAndTheNextRequestLoadsTheModelAgain() throws Exception {
         // a context far larger than the answer so far: the completion is still running when the worker is killed
         Supervisor s = supervisor(List.of(Supervisor.model("successor", TestFixtures.successor(), List.of())),
