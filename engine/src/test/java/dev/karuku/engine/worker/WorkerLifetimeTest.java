@@ -20,7 +20,7 @@ class WorkerLifetimeTest {
         Process host = new ProcessBuilder(List.of(WorkerCommand.javaExecutable(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), OrphanHost.class.getName(),
                 TestFixtures.successor().toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        long worker;
+        long worker = -1;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
             assertThat(line).startsWith("worker ");
@@ -36,8 +36,7 @@ class WorkerLifetimeTest {
             assertThat(w.isAlive()).isFalse();
         } finally {
             host.destroyForcibly();
-            ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains(WorkerCommand.MAIN_CLASS))
-                    .forEach(ProcessHandle::destroyForcibly);
+            if (worker > 0) ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly); // a failed test leaves no orphan
         }
     }
 }
