@@ -54,4 +54,22 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("dev.karuku.engine.llama.internal..")
                 .check(ENGINE);
     }
+
+    /// The supervisor side of the worker processes loads no native code, so nothing a model does can end the
+    /// process that serves: only `WorkerMain`, the child, touches llama.cpp.
+    @Test
+    void theSupervisorNeverTouchesNativeCode() {
+        noClasses().that().resideInAPackage("dev.karuku.engine.worker..")
+                .and().haveNameNotMatching("dev\\.karuku\\.engine\\.worker\\.WorkerMain(\\$.*)?")
+                .should().dependOnClassesThat().resideInAnyPackage("java.lang.foreign..", "dev.karuku.engine.llama.internal..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.karuku.engine.worker.WorkerMain")
+                .orShould().dependOnClassesThat().haveSimpleName("LlamaRuntime")
+                .orShould().dependOnClassesThat().haveSimpleName("LlamaLog")
+                .orShould().dependOnClassesThat().haveSimpleName("Model")
+                .orShould().dependOnClassesThat().haveSimpleName("Context")
+                .orShould().dependOnClassesThat().haveSimpleName("LoadedModel")
+                .orShould().dependOnClassesThat().haveSimpleName("Completers")
+                .orShould().dependOnClassesThat().haveSimpleName("SerialCompleter")
+                .check(ENGINE);
+    }
 }

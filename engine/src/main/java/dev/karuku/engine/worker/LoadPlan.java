@@ -1,0 +1,55 @@
+package dev.karuku.engine.worker;
+
+import dev.karuku.engine.estimate.BestFit;
+import dev.karuku.engine.estimate.EstimateOptions;
+import dev.karuku.engine.estimate.MemoryEstimate;
+import dev.karuku.engine.estimate.MemoryEstimator;
+import dev.karuku.engine.gguf.GgufFile;
+import dev.karuku.engine.gguf.GgufReader;
+import dev.karuku.engine.gguf.LoadCheck;
+import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.llama.LoadOptions;
+
+import java.nio.file.Path;
+
+/// How a model will be loaded and what the estimate says it needs: the supervisor's basis for loading two models
+/// side by side or unloading one first. Pure Java: reads the GGUF header, never native code.
+///
+/// @param options   the load options the worker gets
+/// @param ramBytes  estimated host memory
+/// @param vramBytes estimated GPU memory
+public record LoadPlan(LoadOptions options, long ramBytes, long vramBytes) {
+
+    /// The plan for `file`: `chosen` when given (its memory estimated), else [BestFit]'s plan for this machine with
+    /// at most [BestFit#DEFAULT_CONTEXT] tokens of context, as `generate` and `chat` choose. A header that cannot
+    /// be read or that the load check refuses gets llama.cpp's defaults and no estimate: the worker then says what
+    /// is wrong with the file.
+    public static LoadPlan of(Path file, LoadOptions chosen, Hardware hw) {
+        LoadOptions fallback = chosen != null ? chosen : LoadOptions.defaults().withContextLength(BestFit.DEFAULT_CONTEXT);
+        GgufFile gguf;
+        try {
+            gguf = GgufReader.read(file);
+            if (LoadCheck.problem(gguf).isPresent()) return new LoadPlan(fallback, 0, 0);
+        } catch (Exception e) {
+            return new LoadPlan(fallback, 0, 0);
+        }
+        try {
+            if (chosen == null) {
+                BestFit best = BestFit.of(gguf, EstimateOptions.defaults().withContextLength(BestFit.DEFAULT_CONTEXT), hw);
+                LoadOptions o = LoadOptions.defaults().withGpuLayers(best.options().gpuLayers())
+                        .withContextLength((int) best.options().contextLength());
+                return new LoadPlan(o, best.estimate().ramBytes(), best.estimate().vramBytes());
+            }
+            MemoryEstimate e = MemoryEstimator.estimate(gguf, estimateOptions(chosen), hw);
+            return new LoadPlan(chosen, e.ramBytes(), e.vramBytes());
+        } catch (RuntimeException e) {
+            return new LoadPlan(fallback, 0, 0);
+        }
+    }
+
+    static EstimateOptions estimateOptions(LoadOptions o) {
+        EstimateOptions d = EstimateOptions.defaults();
+        return new EstimateOptions(o.gpuLayers(), o.contextLength(), o.kvCacheType(), o.flashAttention(),
+                o.ubatchSize(), o.batchSize(), o.mmap(), d.cpuRepack(), d.swaFull());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.karuku.engine.worker;
+
+import dev.karuku.engine.chat.ChatMessage;
+import dev.karuku.engine.hardware.CpuBackend;
+import dev.karuku.engine.hardware.GpuDevice;
+import dev.karuku.engine.llama.FlashAttention;
+import dev.karuku.engine.llama.GenerateOptions;
+import dev.karuku.engine.llama.GenerationStats;
+import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.llama.SamplingParams;
+import dev.karuku.engine.llama.StopReason;
+import dev.karuku.engine.serve.CompletionRequest;
+import dev.karuku.engine.serve.ServeException;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/// Every message crosses the pipe unchanged, text of any length and script included; a foreign stream is refused.
+class WorkerProtocolTest {
+
+    @Test
+    void everyMessageSurvivesTheRoundTrip() throws IOException {
+        String longText = "日本語のテキスト、かるく ".repeat(10_000); // beyond writeUTF's 64 KiB
+        List<WorkerMessage> messages = List.of(
+                new WorkerMessage.Load(Path.of("/models/日本.gguf"), new LoadOptions(12, 8192, 3, 4, 1024, 256,
+                        FlashAttention.ON, KvCacheType.Q8_0, false, null), 4, 16),
+                new WorkerMessage.Loaded(),
+                new WorkerMessage.LoadFailed("cannot load x: llama.cpp could not load it"),
+                new WorkerMessage.Submit(7, new CompletionRequest("m", List.of(ChatMessage.system("be brief"),
+                        ChatMessage.user(longText), ChatMessage.assistant("ok")), null,
+                        new GenerateOptions(99, SamplingParams.defaults().withSeed(42).withTopK(5), List.of("\n\n", "</s>")),
+                        "root ::= \"a\"", null)),
+                new WorkerMessage.Submit(8, CompletionRequest.text("m", "abc", GenerateOptions.defaults())),
+                new WorkerMessage.Text(7, "é"),
+                new WorkerMessage.Complete(7, StopReason.STOP_STRING, new GenerationStats(1, 2, 3, 4, 5, 6)),
+                new WorkerMessage.Error(8, ServeException.Kind.BUSY, "busy"),
+                new WorkerMessage.Cancel(9),
+                new WorkerMessage.Shutdown(),
+                new WorkerMessage.Devices(List.of(new GpuDevice("Vulkan0", "llvmpipe", 1L << 30, 2L << 30)),
+                        new CpuBackend(List.of("CPU_REPACK"), java.util.Map.of("AVX2", "1"), "ggml")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (WorkerMessage m : messages) WorkerProtocol.write(out, m);
+        ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
+
+        for (WorkerMessage m : messages) assertThat(WorkerProtocol.read(in)).isEqualTo(m);
+        assertThat(WorkerProtocol.read(in)).isNull();
+    }
+
+    @Test
+    void textThatIsNotAFrameIsRefused() {
+        var in = new ByteArrayInputStream("ggml_vulkan: Found 1 Vulkan devices\n".getBytes());
+        assertThatThrownBy(() -> WorkerProtocol.read(in)).isInstanceOf(IOException.class).hasMessageContaining("not a worker frame");
+    }
+}
