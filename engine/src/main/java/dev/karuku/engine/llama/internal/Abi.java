@@ -147,6 +147,8 @@ public final class Abi {
     public static final long CP_TYPE_V = offset(CONTEXT_PARAMS, "type_v");
     public static final long CP_ABORT_CALLBACK = offset(CONTEXT_PARAMS, "abort_callback");
     public static final long CP_NO_PERF = offset(CONTEXT_PARAMS, "no_perf");
+    public static final long CP_N_SEQ_MAX = offset(CONTEXT_PARAMS, "n_seq_max");
+    public static final long CP_KV_UNIFIED = offset(CONTEXT_PARAMS, "kv_unified");
 
     public static final long QP_NTHREAD = offset(QUANTIZE_PARAMS, "nthread");
     public static final long QP_FTYPE = offset(QUANTIZE_PARAMS, "ftype");
@@ -154,4 +156,8 @@ public final class Abi {
 
     public static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens");
     public static final long BATCH_TOKEN = offset(BATCH, "token");
+    public static final long BATCH_POS = offset(BATCH, "pos");
+    public static final long BATCH_N_SEQ_ID = offset(BATCH, "n_seq_id");
+    public static final long BATCH_SEQ_ID = offset(BATCH, "seq_id");
+    public static final long BATCH_LOGITS = offset(BATCH, "logits");
 }
