@@ -24,8 +24,9 @@ import java.util.function.Consumer;
 
 /// The batched case (issue 18): `N` completions at once on one model through [BatchedCompleter] (`--parallel N`),
 /// for each N asked, and the aggregate generation speed they reach together. Each run submits N short prompts at
-/// the same moment and times from there to the last token: with prompts of a few dozen tokens that is generation,
-/// one `llama_decode` per step for every stream, so the weights are read once per step however many streams share it.
+/// the same moment (all evaluated in the first step) and counts every token after each stream's first over the time
+/// from the first to the last token: generation, one `llama_decode` per step for every stream, so the weights are
+/// read once per step however many streams share it.
 ///
 /// @param model        the file's name
 /// @param threads      threads of every decode
@@ -41,7 +42,7 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
     ///
     /// @param streams               completions running together
     /// @param promptTokens          tokens of one stream's prompt
-    /// @param tokensPerSecond       every stream's generated tokens over the run's wall time
+    /// @param tokensPerSecond       every stream's tokens after its first, over the time from first to last token
     /// @param timeToFirstTokenMillis  from submitting to a stream's first token (median over streams and runs)
     /// @param generatedTokens       tokens all streams generated in one run (less than streams × tokens when one
     ///                              met an end-of-generation token)
@@ -89,7 +90,6 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
     private static Run once(BatchedCompleter c, int n, int tokens) {
         List<CompletableFuture<CompletionResult>> done = new ArrayList<>();
         GenerateOptions gen = new GenerateOptions(tokens, SamplingParams.greedy(), List.of());
-        long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             CompletableFuture<CompletionResult> f = new CompletableFuture<>();
             c.submit(CompletionRequest.text("bench", prompt(i), gen), new CompletionListener() {
@@ -100,8 +100,12 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
             done.add(f);
         }
         List<CompletionResult> results = done.stream().map(CompletableFuture::join).toList();
-        long nanos = System.nanoTime() - t0;
-        int generated = results.stream().mapToInt(r -> r.stats().generatedTokens()).sum();
+        // From each stream's first token to its last, as KarukuBench times generation; the streams run in step, so
+        // the longest of these spans is the time in which all their later tokens were made.
+        long nanos = Math.max(1, results.stream()
+                .mapToLong(r -> r.stats().promptNanos() + r.stats().generationNanos() - r.stats().firstTokenNanos())
+                .max().orElse(1));
+        int generated = results.stream().mapToInt(r -> Math.max(0, r.stats().generatedTokens() - 1)).sum();
         double ttft = Stats.median(results.stream().mapToDouble(r -> r.stats().firstTokenNanos() / 1e6).toArray());
         boolean early = results.stream().anyMatch(r -> r.reason() != StopReason.MAX_TOKENS);
         return new Run(results.getFirst().stats().promptTokens(), nanos, generated, ttft, early);
@@ -132,7 +136,8 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
         s.append("\n## Many chats at once (continuous batching)\n\n");
         s.append(String.format(Locale.ROOT, "%s, %d threads, %d tokens per stream, greedy; medians of %d runs after a warm-up. "
                 + "N streams share one context (`--parallel N`) and every step decodes all of them in one call; tokens/s counts "
-                + "every stream's tokens over the wall time from submitting them to the last one.%n%n", model, threads, tokens, runs));
+                + "every stream's tokens after its first over the time from the first token to the last (prompts excluded, "
+                + "as in the rows above).%n%n", model, threads, tokens, runs));
         s.append("| streams | tokens/s together | per stream | vs 1 stream | time to first token | tokens |\n");
         s.append("|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {

@@ -151,7 +151,7 @@ public final class BatchedCompleter implements Completer {
             }
             if (inFlight >= parallel + queueLimit) {
                 job.sampler.close();
-                out.fail(new ServeException(Kind.BUSY, "all " + parallel + " sequences are busy and " + queueLimit
+                out.fail(new ServeException(Kind.BUSY, "every sequence (" + parallel + ") is busy and " + queueLimit
                         + " requests are waiting: try again later", retryAfter(), List.of(), null));
                 return job;
             }
@@ -290,8 +290,8 @@ public final class BatchedCompleter implements Completer {
             s.job.sampler.close();
             GenerationStats stats = s.stats();
             averageNanos = 0.8 * averageNanos + 0.2 * (stats.promptNanos() + stats.generationNanos());
+            release(); // before the listener hears of the end: a client that asks again at once finds room
             s.job.out.complete(new CompletionResult(reason, stats));
-            release();
         }
     }
 
@@ -300,8 +300,8 @@ public final class BatchedCompleter implements Completer {
             if (s == null) continue;
             slots[s.seq] = null;
             s.job.sampler.close();
-            s.job.out.fail(error);
             release();
+            s.job.out.fail(error);
             try {
                 ctx.removeSequence(s.seq);
             } catch (RuntimeException ignored) {

@@ -147,6 +147,17 @@ class BatchedCompleterTest {
     }
 
     @Test
+    void aClientThatAsksAgainAsSoonAsItsAnswerEndsIsNeverTurnedAway() {
+        try (BatchedCompleter c = BatchedCompleter.open(model, options(), 1, 0)) {
+            for (int i = 0; i < 20; i++) {
+                Recorder r = new Recorder();
+                c.submit(text("abc", 2), r);
+                assertThat(r.await().reason()).as("request " + i).isEqualTo(StopReason.MAX_TOKENS);
+            }
+        }
+    }
+
+    @Test
     void aPromptLongerThanASequenceIsInvalid() {
         try (BatchedCompleter c = BatchedCompleter.open(model, options(), 2, 0)) {
             Recorder r = new Recorder();
