@@ -44,8 +44,8 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
     /// @param promptTokens          tokens of one stream's prompt
     /// @param tokensPerSecond       every stream's tokens after its first, over the time from first to last token
     /// @param timeToFirstTokenMillis  from submitting to a stream's first token (median over streams and runs)
-    /// @param generatedTokens       tokens all streams generated in one run (less than streams × tokens when one
-    ///                              met an end-of-generation token)
+    /// @param generatedTokens       tokens all streams generated in one run after their first (less than
+    ///                              streams × (tokens - 1) when one met an end-of-generation token)
     public record Row(int streams, int promptTokens, double tokensPerSecond, double timeToFirstTokenMillis,
                       int generatedTokens) {}
 

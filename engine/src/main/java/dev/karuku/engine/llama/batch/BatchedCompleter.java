@@ -234,7 +234,14 @@ public final class BatchedCompleter implements Completer {
             LOG.log(Level.SEVERE, "the batch scheduler failed", e);
             fail(ctx, slots, new ServeException(Kind.INTERNAL, String.valueOf(e.getMessage()), null, List.of(), e));
         } finally {
-            for (Slot s : slots) if (s != null) end(ctx, slots, s, StopReason.CANCELLED);
+            for (Slot s : slots) {
+                if (s == null) continue;
+                try {
+                    end(ctx, slots, s, StopReason.CANCELLED);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not drop sequence " + s.seq + " while closing", e);
+                }
+            }
             ctx.close();
         }
     }
