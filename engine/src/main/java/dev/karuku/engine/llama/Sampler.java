@@ -61,7 +61,9 @@ public final class Sampler implements AutoCloseable {
     private void addStages(Model model, SamplingParams params) throws Throwable {
         if (params.hasPenalties()) {
             int nVocab = model.info().vocabSize();
-            add((MemorySegment) Fn.llama_sampler_init_penalties.invokeExact(nVocab, params.repeatLastN(),
+            // llama.cpp reads a negative window as 0 (off): "the whole context" is the most a context can hold.
+            int window = params.repeatLastN() < 0 ? Math.max(1, model.info().trainingContext()) : params.repeatLastN();
+            add((MemorySegment) Fn.llama_sampler_init_penalties.invokeExact(nVocab, window,
                     params.repeatPenalty(), params.frequencyPenalty(), params.presencePenalty()));
         }
         if (params.isGreedy()) {

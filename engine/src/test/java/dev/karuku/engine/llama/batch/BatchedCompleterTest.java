@@ -263,6 +263,17 @@ class BatchedCompleterTest {
     }
 
     @Test
+    void aPenaltyOverTheWholeContextPenalises() {
+        try (BatchedCompleter c = BatchedCompleter.open(model, options(), 1, 0)) {
+            Recorder r = new Recorder();
+            c.submit(CompletionRequest.text("successor", "abc", new GenerateOptions(30,
+                    SamplingParams.greedy().withRepeatPenalty(1.0f, -1).withPenalties(0, 20), List.of())), r);
+            r.await();
+            assertThat(r.text.toString()).startsWith(successorOf("abc", 26)).doesNotStartWith(successorOf("abc", 27));
+        }
+    }
+
+    @Test
     void closeEndsRunningAndQueuedCompletions() throws Exception {
         Recorder running = new Recorder();
         Recorder queued = new Recorder();
