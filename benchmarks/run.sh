@@ -10,8 +10,9 @@
 #      alike, and the first engine rotates from model to model;
 #   4. the busy-CPU case: on BUSY_TYPE, Karuku (as it ships, and with --fixed-threads) and node-llama-cpp while
 #      0, 1, 2 … cores (BUSY_CORES) are kept busy by `yes`, one pinned to each, in mirrored rounds under the same load;
-#   5. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json (the busy case appended);
-#   6. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
+#   5. the batched case: on BUSY_TYPE, STREAMS completions at once (`karuku bench --streams`), tokens/s together;
+#   6. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json (the busy and batched cases appended);
+#   7. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
 # Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
 # TYPES ("Q4_K_M Q5_K_S IQ3_S"; empty runs only the busy case), PROMPT_TOKENS (256), TOKENS (128), RUNS (6: measured runs per engine and model,
@@ -19,7 +20,8 @@
 # cores), PEERS ("node kherud"; empty for Karuku alone), PEER_TIMEOUT seconds per peer and model (900), NATIVE (1; 0
 # skips the C reference loop, which needs gcc, git and the node peer's package), UI (1; 0 skips the Chat screen
 # benchmark, whose own settings are in benchmarks/ui.sh), BUSY_TYPE (Q4_K_M; must be one of TYPES unless MODELS
-# already holds it), BUSY_CORES ("0 1 2"; empty skips the busy case; 0 is its idle reference).
+# already holds it), BUSY_CORES ("0 1 2"; empty skips the busy case; 0 is its idle reference), STREAMS ("1 2 4 8";
+# empty skips the batched case).
 # Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,7 @@ PEERS=${PEERS-"node kherud"}
 PEER_TIMEOUT=${PEER_TIMEOUT:-900}
 BUSY_TYPE=${BUSY_TYPE:-Q4_K_M}
 BUSY_CORES=${BUSY_CORES-"0 1 2"}
+STREAMS=${STREAMS-"1 2 4 8"}
 BATCH=512
 CONTEXT=$(( (PROMPT_TOKENS + TOKENS + 64 + 255) / 256 * 256 ))   # = BenchOptions.contextFor
 mkdir -p "$OUT" "$MODELS"
@@ -184,6 +187,16 @@ for cores in $BUSY_CORES; do
   stop_busy
   cut -d' ' -f1-3 /proc/loadavg > "$dir/loadavg" 2>/dev/null || true
 done
+
+# The batched case: N completions at once on one model (continuous batching), their tokens/s together.
+rm -f "$OUT/batched.json"
+if [ -n "$STREAMS" ]; then
+  model="$MODELS/llama-1b-shape-$BUSY_TYPE.gguf"
+  log "$BUSY_TYPE with ${STREAMS// /, } streams at once"
+  "$karuku" bench "$model" --tokens "$TOKENS" --runs "$PER_ROUND" --warmup "$WARMUP" --threads "$THREADS" \
+      --batch "$BATCH" --streams "${STREAMS// /,}" --json > "$OUT/batched.json" 2> "$OUT/batched.log" \
+      || { log "the batched case failed: see $OUT/batched.log"; rm -f "$OUT/batched.json"; }
+fi
 
 log "report"
 suite report "$OUT" "$PROMPT_TOKENS" "$TOKENS" "$RUNS" "$WARMUP" "$ROUNDS"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.karuku.cli.bench.BandwidthBound;
+import dev.karuku.cli.bench.BatchedBench;
 import dev.karuku.cli.bench.BenchOptions;
 import dev.karuku.cli.bench.EngineResult;
 import dev.karuku.cli.bench.KarukuBench;
@@ -61,6 +62,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "skip measuring memory bandwidth (and the bound it gives) after the runs")
     boolean noBandwidth;
 
+    @Option(names = "--streams", paramLabel = "N,N…", split = ",",
+            description = "instead: the batched case, N completions at once on the model (e.g. 1,2,4,8), and the"
+                    + " tokens/s they reach together")
+    int[] streams;
+
     @Option(names = "--json", description = "print machine-readable JSON")
     boolean json;
 
@@ -79,6 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (streams != null) return batched(o, out, err);
         if (!json) {
             out.printf(Locale.ROOT, "%s: %s, %s; %d threads, %d GPU layers%n", model.getFileName(), gguf.fileTypeLabel(),
                     InfoCommand.bytes(Files.size(model)), o.threads(), o.gpuLayers());
@@ -109,6 +116,18 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             out.print(human(r, o, bound, bw));
         }
+        out.flush();
+        return 0;
+    }
+
+    private int batched(BenchOptions o, PrintWriter out, PrintWriter err) throws Exception {
+        for (int n : streams) if (n < 1) throw new CliErrors.UsageProblem("--streams must list counts of 1 or more");
+        BatchedBench b = BatchedBench.run(o, streams, line -> {
+            err.println(line);
+            err.flush();
+        });
+        out.println(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(b.toJson(new ObjectMapper()))
+                : b.markdown());
         out.flush();
         return 0;
     }

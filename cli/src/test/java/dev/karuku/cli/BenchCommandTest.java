@@ -59,6 +59,25 @@ class BenchCommandTest {
     }
 
     @Test
+    void streamsMeasuresCompletionsRunningTogether() throws Exception {
+        Path model = TestModels.successor(dir.resolve("s.gguf"));
+        Result r = run("bench", model.toString(), "--tokens", "16", "--runs", "2", "--warmup", "1", "--threads", "1",
+                "--streams", "1,3", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("rows")).hasSize(2);
+        assertThat(j.get("rows").get(0).get("streams").asInt()).isEqualTo(1);
+        assertThat(j.get("rows").get(1).get("streams").asInt()).isEqualTo(3);
+        assertThat(j.get("rows").get(1).get("generatedTokens").asInt()).isEqualTo(3 * 15); // after each first token
+        assertThat(j.get("rows").get(1).get("tokensPerSecond").asDouble()).isPositive();
+        assertThat(j.get("rows").get(0).get("speedup").asDouble()).isEqualTo(1.0);
+        assertThat(r.err()).contains("3 streams, run 2:");
+
+        Result human = run("bench", model.toString(), "--tokens", "4", "--runs", "1", "--threads", "1", "--streams", "1,2");
+        assertThat(human.out()).contains("| streams | tokens/s together").contains("Target: 4 streams at least 2.5x");
+    }
+
+    @Test
     void humanOutputNamesTheBoundWhenBandwidthIsMeasured() throws Exception {
         Path model = TestModels.successor(dir.resolve("s.gguf"));
         Result r = run("bench", model.toString(), "--prompt-tokens", "8", "--tokens", "4", "--runs", "1", "--threads", "1");

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 /// - `bandwidth THREADS` prints the Java bandwidth measurement.
 /// - `report DIR PROMPT_TOKENS TOKENS RUNS WARMUP [ROUNDS]` reads what the run wrote under DIR and writes
 ///   `DIR/benchmarks.md` and `DIR/benchmarks.json`; RUNS counts every engine's measured runs over its ROUNDS
-///   processes (default 1). The busy-CPU case, when `run.sh` ran it (`DIR/busy/`), is appended ([BusyReport]).
+///   processes (default 1). The busy-CPU case, when `run.sh` ran it (`DIR/busy/`), is appended ([BusyReport]),
+///   and so is the batched case (`DIR/batched.json`, [BatchedBench]).
 public final class BenchSuite {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -52,9 +53,14 @@ public final class BenchSuite {
                 BenchReport report = read(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                         Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 1);
                 Optional<BusyReport> busy = readBusy(Path.of(args[1], "busy"));
-                String md = report.markdown() + busy.map(BusyReport::markdown).orElse("");
+                Path batchedFile = Path.of(args[1], "batched.json");
+                Optional<BatchedBench> batched = Files.isRegularFile(batchedFile) && Files.size(batchedFile) > 0
+                        ? Optional.of(BatchedBench.fromJson(JSON.readTree(batchedFile.toFile()))) : Optional.empty();
+                String md = report.markdown() + busy.map(BusyReport::markdown).orElse("")
+                        + batched.map(BatchedBench::markdown).orElse("");
                 var json = report.toJson(JSON);
                 busy.ifPresent(b -> json.set("busy", b.toJson(JSON)));
+                batched.ifPresent(b -> json.set("batched", b.toJson(JSON)));
                 Files.writeString(Path.of(args[1], "benchmarks.md"), md);
                 Files.writeString(Path.of(args[1], "benchmarks.json"), JSON.writeValueAsString(json));
                 System.out.print(md);

@@ -35,7 +35,7 @@ public final class Model implements AutoCloseable {
     private final MemorySegment vocab;
     private final List<LogLine> loadLog;
     private final ModelInfo info;
-    private final Set<Context> contexts = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> contexts = ConcurrentHashMap.newKeySet();
 
     private Model(Path file, MemorySegment raw, List<LogLine> loadLog) {
         this.file = file;
@@ -215,7 +215,15 @@ public final class Model implements AutoCloseable {
         return c;
     }
 
-    void forget(Context c) {
+    /// A context for `sequences` sequences decoded together (see [BatchContext]), each of `options.contextLength()`
+    /// tokens. Closed with the model at the latest.
+    public BatchContext newBatchContext(LoadOptions options, int sequences) {
+        BatchContext c = BatchContext.create(this, options, sequences);
+        contexts.add(c);
+        return c;
+    }
+
+    void forget(AutoCloseable c) {
         contexts.remove(c);
     }
 
@@ -224,7 +232,13 @@ public final class Model implements AutoCloseable {
     public void close() {
         synchronized (this) {
             if (!arena.scope().isAlive()) return;
-            for (Context c : List.copyOf(contexts)) c.close();
+            for (AutoCloseable c : List.copyOf(contexts)) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // contexts close without checked exceptions
+                }
+            }
             arena.close();
         }
     }

@@ -1,5 +1,6 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.*;
 import dev.karuku.engine.chat.ChatTemplate;
 import dev.karuku.engine.serve.Completer;
 import dev.karuku.engine.serve.Completion;

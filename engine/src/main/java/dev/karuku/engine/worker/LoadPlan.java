@@ -9,6 +9,7 @@ import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.settings.LoadSettings;
 
 import java.nio.file.Path;
 
@@ -25,7 +26,7 @@ public record LoadPlan(LoadOptions options, long ramBytes, long vramBytes) {
     /// be read or that the load check refuses gets llama.cpp's defaults and no estimate: the worker then says what
     /// is wrong with the file.
     public static LoadPlan of(Path file, LoadOptions chosen, Hardware hw) {
-        LoadOptions fallback = chosen != null ? chosen : LoadOptions.defaults().withContextLength(BestFit.DEFAULT_CONTEXT);
+        LoadOptions fallback = chosen != null ? chosen : LoadOptions.of(LoadSettings.DEFAULTS.withContextLength(BestFit.DEFAULT_CONTEXT));
         GgufFile gguf;
         try {
             gguf = GgufReader.read(file);
@@ -36,8 +37,8 @@ public record LoadPlan(LoadOptions options, long ramBytes, long vramBytes) {
         try {
             if (chosen == null) {
                 BestFit best = BestFit.of(gguf, EstimateOptions.defaults().withContextLength(BestFit.DEFAULT_CONTEXT), hw);
-                LoadOptions o = LoadOptions.defaults().withGpuLayers(best.options().gpuLayers())
-                        .withContextLength((int) best.options().contextLength());
+                LoadOptions o = LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(best.options().load().gpuLayers())
+                        .withContextLength(best.options().load().contextLength()));
                 return new LoadPlan(o, best.estimate().ramBytes(), best.estimate().vramBytes());
             }
             MemoryEstimate e = MemoryEstimator.estimate(gguf, estimateOptions(chosen), hw);
@@ -48,8 +49,6 @@ public record LoadPlan(LoadOptions options, long ramBytes, long vramBytes) {
     }
 
     static EstimateOptions estimateOptions(LoadOptions o) {
-        EstimateOptions d = EstimateOptions.defaults();
-        return new EstimateOptions(o.gpuLayers(), o.contextLength(), o.kvCacheType(), o.flashAttention(),
-                o.ubatchSize(), o.batchSize(), o.mmap(), d.cpuRepack(), d.swaFull());
+        return EstimateOptions.of(o.settings());
     }
 }

@@ -1,8 +1,8 @@
 package dev.karuku.engine.worker;
 
 import dev.karuku.engine.hardware.Hardware;
-import dev.karuku.engine.llama.GenerationStats;
-import dev.karuku.engine.llama.StopReason;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.serve.Completion;
 import dev.karuku.engine.serve.CompletionListener;
 import dev.karuku.engine.serve.CompletionRequest;

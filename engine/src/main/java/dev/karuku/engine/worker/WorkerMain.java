@@ -84,7 +84,7 @@ public final class WorkerMain {
     }
 
     private int devices() {
-        HardwareProbe probe = HardwareProbe.withLlamaDevices();
+        HardwareProbe probe = dev.karuku.engine.llama.LlamaHardware.probe();
         Hardware hw = probe.snapshot();
         send(new WorkerMessage.Devices(hw.gpus(), hw.cpu()));
         return 0;

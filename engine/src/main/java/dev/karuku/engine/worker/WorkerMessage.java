@@ -2,9 +2,9 @@ package dev.karuku.engine.worker;
 
 import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.GpuDevice;
-import dev.karuku.engine.llama.GenerationStats;
+import dev.karuku.engine.generation.GenerationStats;
 import dev.karuku.engine.llama.LoadOptions;
-import dev.karuku.engine.llama.StopReason;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.ServeException;
 

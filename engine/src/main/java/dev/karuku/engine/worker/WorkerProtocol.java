@@ -4,14 +4,15 @@ import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.chat.ChatRole;
 import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.GpuDevice;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.GenerateOptions;
-import dev.karuku.engine.llama.GenerationStats;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.settings.LoadSettings;
 import dev.karuku.engine.llama.LoadProgressListener;
-import dev.karuku.engine.llama.SamplingParams;
-import dev.karuku.engine.llama.StopReason;
+import dev.karuku.engine.generation.SamplingParams;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.ServeException;
 
@@ -167,21 +168,23 @@ public final class WorkerProtocol {
     }
 
     private static void options(DataOutputStream d, LoadOptions o) throws IOException {
-        d.writeInt(o.gpuLayers());
-        d.writeInt(o.contextLength());
+        d.writeInt(o.settings().gpuLayers());
+        d.writeInt(o.settings().contextLength());
         d.writeInt(o.threads());
         d.writeInt(o.batchThreads());
-        d.writeInt(o.batchSize());
-        d.writeInt(o.ubatchSize());
-        d.writeByte(o.flashAttention().ordinal());
-        d.writeByte(o.kvCacheType().ordinal());
-        d.writeBoolean(o.mmap());
+        d.writeInt(o.settings().batch());
+        d.writeInt(o.settings().ubatch());
+        d.writeByte(o.settings().flashAttention().ordinal());
+        d.writeByte(o.settings().kvType().ordinal());
+        d.writeBoolean(o.settings().mmap());
     }
 
     private static LoadOptions options(DataInputStream d) throws IOException {
-        return new LoadOptions(d.readInt(), d.readInt(), d.readInt(), d.readInt(), d.readInt(), d.readInt(),
-                FlashAttention.values()[d.readByte()], KvCacheType.values()[d.readByte()], d.readBoolean(),
-                LoadProgressListener.NONE);
+        int gpuLayers = d.readInt(), context = d.readInt(), threads = d.readInt(), batchThreads = d.readInt();
+        int batch = d.readInt(), ubatch = d.readInt();
+        FlashAttention fa = FlashAttention.values()[d.readByte()];
+        KvCacheType kv = KvCacheType.values()[d.readByte()];
+        return LoadOptions.of(new LoadSettings(gpuLayers, context, kv, fa, threads, batchThreads, batch, ubatch, d.readBoolean()));
     }
 
     private static void request(DataOutputStream d, CompletionRequest r) throws IOException {

@@ -1,5 +1,6 @@
 package dev.karuku.engine.llama;
 
+import dev.karuku.engine.generation.*;
 import dev.karuku.engine.serve.CompletionListener;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.CompletionResult;
@@ -47,7 +48,7 @@ class SerialCompleterTest {
     @Test
     void completionsBeyondTheRunningOneAndItsQueueAreRefusedAsBusy() throws Exception {
         try (var c = Completers.open(LlamaRuntime.load(), TestFixtures.successor(),
-                TestFixtures.tinyOptions().withContextLength(16384), 1, 1)) {
+                LoadOptions.of(TestFixtures.tinySettings().withContextLength(16384)), 1, 1)) {
             Ending running = new Ending(), queued = new Ending(), refused = new Ending();
             var first = c.submit(CompletionRequest.text("m", "abc", new GenerateOptions(0, SamplingParams.greedy(), List.of())), running);
             running.started.get(120, TimeUnit.SECONDS);

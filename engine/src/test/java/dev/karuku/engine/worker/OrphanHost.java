@@ -1,7 +1,7 @@
 package dev.karuku.engine.worker;
 
-import dev.karuku.engine.llama.GenerateOptions;
-import dev.karuku.engine.llama.SamplingParams;
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.llama.TestFixtures;
 import dev.karuku.engine.serve.CompletionRequest;
 

@@ -1,11 +1,12 @@
 package dev.karuku.engine.worker;
 
+import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.gguf.HostileModels;
 import dev.karuku.engine.hardware.HardwareProbe;
-import dev.karuku.engine.llama.GenerateOptions;
-import dev.karuku.engine.llama.SamplingParams;
-import dev.karuku.engine.llama.StopReason;
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.llama.TestFixtures;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.CompletionResult;
@@ -134,7 +135,7 @@ class SupervisorTest {
     void aWorkerKilledMidCompletionEndsItWithWorkerDiedAndTheNextRequestLoadsTheModelAgain() throws Exception {
         // a context far larger than the answer so far: the completion is still running when the worker is killed
         Supervisor s = supervisor(List.of(Supervisor.model("successor", TestFixtures.successor(), List.of())),
-                SupervisorOptions.defaults().withLoadOptions(m -> TestFixtures.tinyOptions().withContextLength(16384)));
+                SupervisorOptions.defaults().withLoadOptions(m -> LoadOptions.of(TestFixtures.tinySettings().withContextLength(16384))));
         Collector running = ask(s, CompletionRequest.text("successor", "abc",
                 new GenerateOptions(0, SamplingParams.greedy(), List.of())));
         running.firstPiece.get(120, TimeUnit.SECONDS);
@@ -236,7 +237,7 @@ class SupervisorTest {
     @Test
     void aCancelledCompletionEndsCancelledAndTheModelGoesOnAnswering() throws Exception {
         Supervisor s = supervisor(List.of(Supervisor.model("successor", TestFixtures.successor(), List.of())),
-                SupervisorOptions.defaults().withLoadOptions(m -> TestFixtures.tinyOptions().withContextLength(16384)));
+                SupervisorOptions.defaults().withLoadOptions(m -> LoadOptions.of(TestFixtures.tinySettings().withContextLength(16384))));
         Collector running = new Collector();
         var completion = s.submit(CompletionRequest.text("successor", "abc",
                 new GenerateOptions(0, SamplingParams.greedy(), List.of())), running);

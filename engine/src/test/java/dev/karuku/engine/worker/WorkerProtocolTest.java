@@ -3,13 +3,13 @@ package dev.karuku.engine.worker;
 import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.GpuDevice;
-import dev.karuku.engine.llama.FlashAttention;
-import dev.karuku.engine.llama.GenerateOptions;
-import dev.karuku.engine.llama.GenerationStats;
-import dev.karuku.engine.llama.KvCacheType;
+import dev.karuku.engine.settings.FlashAttention;
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.llama.LoadOptions;
-import dev.karuku.engine.llama.SamplingParams;
-import dev.karuku.engine.llama.StopReason;
+import dev.karuku.engine.generation.SamplingParams;
+import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.ServeException;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,8 @@ class WorkerProtocolTest {
     void everyMessageSurvivesTheRoundTrip() throws IOException {
         String longText = "日本語のテキスト、かるく ".repeat(10_000); // beyond writeUTF's 64 KiB
         List<WorkerMessage> messages = List.of(
-                new WorkerMessage.Load(Path.of("/models/日本.gguf"), new LoadOptions(12, 8192, 3, 4, 1024, 256,
-                        FlashAttention.ON, KvCacheType.Q8_0, false, null), 4, 16),
+                new WorkerMessage.Load(Path.of("/models/日本.gguf"), LoadOptions.of(new dev.karuku.engine.settings.LoadSettings(12, 8192,
+                        KvCacheType.Q8_0, FlashAttention.ON, 3, 4, 1024, 256, false)), 4, 16),
                 new WorkerMessage.Loaded(),
                 new WorkerMessage.LoadFailed("cannot load x: llama.cpp could not load it"),
                 new WorkerMessage.Submit(7, new CompletionRequest("m", List.of(ChatMessage.system("be brief"),

@@ -149,6 +149,8 @@ public final class Abi {
     public static final long CP_NO_PERF = offset(CONTEXT_PARAMS, "no_perf");
     public static final long CP_OFFLOAD_KQV = offset(CONTEXT_PARAMS, "offload_kqv");
     public static final long CP_OP_OFFLOAD = offset(CONTEXT_PARAMS, "op_offload");
+    public static final long CP_N_SEQ_MAX = offset(CONTEXT_PARAMS, "n_seq_max");
+    public static final long CP_KV_UNIFIED = offset(CONTEXT_PARAMS, "kv_unified");
 
     public static final long QP_NTHREAD = offset(QUANTIZE_PARAMS, "nthread");
     public static final long QP_FTYPE = offset(QUANTIZE_PARAMS, "ftype");

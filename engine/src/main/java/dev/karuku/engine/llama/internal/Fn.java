@@ -76,6 +76,7 @@ public final class Fn {
     // Decoding and the KV cache.
     public static final MethodHandle llama_decode = fn("llama_decode", JAVA_INT, C_POINTER, BATCH);
     public static final MethodHandle llama_n_ctx = fn("llama_n_ctx", JAVA_INT, C_POINTER);
+    public static final MethodHandle llama_n_ctx_seq = fn("llama_n_ctx_seq", JAVA_INT, C_POINTER);
     public static final MethodHandle llama_get_memory = fn("llama_get_memory", C_POINTER, C_POINTER);
     public static final MethodHandle llama_memory_clear = fnVoid("llama_memory_clear", C_POINTER, JAVA_BOOLEAN);
     public static final MethodHandle llama_memory_seq_pos_max = fn("llama_memory_seq_pos_max", JAVA_INT, C_POINTER, JAVA_INT);
@@ -95,6 +96,7 @@ public final class Fn {
     public static final MethodHandle llama_sampler_init_min_p = fn("llama_sampler_init_min_p", C_POINTER, JAVA_FLOAT, C_SIZE_T);
     public static final MethodHandle llama_sampler_init_temp = fn("llama_sampler_init_temp", C_POINTER, JAVA_FLOAT);
     public static final MethodHandle llama_sampler_init_penalties = fn("llama_sampler_init_penalties", C_POINTER, JAVA_INT, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT);
+    public static final MethodHandle llama_sampler_init_grammar = fn("llama_sampler_init_grammar", C_POINTER, C_POINTER, C_POINTER, C_POINTER);
     public static final MethodHandle llama_sampler_sample = fn("llama_sampler_sample", JAVA_INT, C_POINTER, C_POINTER, JAVA_INT);
     public static final MethodHandle llama_sampler_reset = fnVoid("llama_sampler_reset", C_POINTER);
     public static final MethodHandle llama_sampler_free = fnVoid("llama_sampler_free", C_POINTER);

@@ -1,0 +1,364 @@
+package dev.karuku.engine.llama.batch;
+
+import dev.karuku.engine.chat.ChatTemplate;
+import dev.karuku.engine.llama.BatchContext;
+import dev.karuku.engine.llama.Cancellation;
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.llama.GrammarException;
+import dev.karuku.engine.llama.LlamaException;
+import dev.karuku.engine.llama.LlamaRuntime;
+import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.llama.Model;
+import dev.karuku.engine.llama.Sampler;
+import dev.karuku.engine.generation.StopReason;
+import dev.karuku.engine.serve.Completer;
+import dev.karuku.engine.serve.Completion;
+import dev.karuku.engine.serve.CompletionListener;
+import dev.karuku.engine.serve.CompletionRequest;
+import dev.karuku.engine.serve.CompletionResult;
+import dev.karuku.engine.serve.ServeException;
+import dev.karuku.engine.serve.ServeException.Kind;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/// Many completions at once on one loaded model (continuous batching): `parallel` sequences share one
+/// [BatchContext], and every step decodes all of them in one `llama_decode` — one token of each sequence that is
+/// generating plus prompt chunks of those just admitted (up to `n_batch`) — so the weights are read once per step
+/// for every client. A request joins or leaves between steps: when a sequence ends (or is cancelled) its tokens are
+/// dropped from the KV cache and the next queued request takes its id.
+///
+/// ```java
+/// try (BatchedCompleter c = BatchedCompleter.open(model, LoadOptions.defaults().withContextLength(4096), 4, 16)) {
+///     Completion done = c.submit(CompletionRequest.chat("m", messages, GenerateOptions.defaults()), listener);
+/// }
+/// ```
+///
+/// - **Context:** each sequence holds `options.settings().contextLength()` tokens (prompt and reply); the context is
+///   `parallel ×` that, in one unified KV pool (see [BatchContext]). A longer prompt is refused (INVALID).
+/// - **Queue:** beyond `parallel` running, up to `queueLimit` wait in order; past that a request is refused with
+///   BUSY and a `retryAfter` estimated from how long recent completions took.
+/// - **Threads:** one platform thread owns the context and makes every llama call on it; prompts are formatted,
+///   tokenized and their samplers built (a bad grammar is INVALID at once) on the submitting thread; listeners are
+///   called on virtual threads, in order per completion, so a slow client holds up nobody else.
+/// - **Cancel:** [Completion#cancel] frees the sequence at the next step (`CANCELLED`); [#close] cancels what runs,
+///   fails what waits, and frees the context (and the model, when [#load] loaded it).
+public final class BatchedCompleter implements Completer {
+
+    private static final Logger LOG = Logger.getLogger(BatchedCompleter.class.getName());
+
+    private final Model model;
+    private final boolean ownsModel;
+    private final LoadOptions options;
+    private final int parallel;
+    private final int queueLimit;
+    private final ChatTemplate template;
+    private final ExecutorService listeners = Executors.newVirtualThreadPerTaskExecutor();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private final Cancellation closing = new Cancellation();
+    private final CompletableFuture<BatchContext> started = new CompletableFuture<>();
+    private final Thread scheduler;
+    private int inFlight;                       // queued + running, under lock
+    private volatile double averageNanos = 5e9;          // of recent completions, for Retry-After (scheduler thread writes)
+    private volatile int sequenceSize;
+    private volatile boolean closed;
+
+    private BatchedCompleter(Model model, boolean ownsModel, LoadOptions options, int parallel, int queueLimit) {
+        if (parallel < 1) throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
+        if (queueLimit < 0) throw new IllegalArgumentException("the queue limit must be 0 or more: " + queueLimit);
+        this.model = model;
+        this.ownsModel = ownsModel;
+        this.options = options;
+        this.parallel = parallel;
+        this.queueLimit = queueLimit;
+        this.template = ChatTemplate.of(model);
+        this.scheduler = Thread.ofPlatform().name("karuku-batch-" + model.file().getFileName()).daemon(true)
+                .unstarted(this::run);
+    }
+
+    /// Serves `model` (loaded by the caller, who closes it after this) with `parallel` sequences of
+    /// `options.settings().contextLength()` tokens each and at most `queueLimit` waiting requests. Returns once the context
+    /// exists.
+    ///
+    /// @throws LlamaException when llama.cpp cannot create the context (its reason in the message)
+    public static BatchedCompleter open(Model model, LoadOptions options, int parallel, int queueLimit) {
+        return start(new BatchedCompleter(model, false, options, parallel, queueLimit));
+    }
+
+    /// Loads `file` with `options` and serves it like [#open]; [#close] frees the model too.
+    ///
+    /// @throws dev.karuku.engine.llama.ModelLoadException when the model cannot be loaded
+    public static BatchedCompleter load(LlamaRuntime runtime, Path file, LoadOptions options, int parallel, int queueLimit) {
+        Model model = runtime.loadModel(file, options);
+        try {
+            return start(new BatchedCompleter(model, true, options, parallel, queueLimit));
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static BatchedCompleter start(BatchedCompleter c) {
+        c.scheduler.start();
+        try {
+            c.sequenceSize = c.started.join().sequenceSize();
+            return c;
+        } catch (java.util.concurrent.CompletionException e) {
+            c.listeners.shutdown();
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    public int parallel() {
+        return parallel;
+    }
+
+    /// Tokens each completion may hold, prompt and reply together.
+    public int sequenceSize() {
+        return sequenceSize;
+    }
+
+    @Override
+    public Completion submit(CompletionRequest request, CompletionListener listener) {
+        Mailbox out = new Mailbox(listener, listeners);
+        Job job;
+        try {
+            job = prepare(request, out);
+        } catch (ServeException e) {
+            out.fail(e);
+            return () -> {};
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                job.sampler.close();
+                out.fail(new ServeException(Kind.INTERNAL, "the model is being unloaded"));
+                return job;
+            }
+            if (inFlight >= parallel + queueLimit) {
+                job.sampler.close();
+                out.fail(new ServeException(Kind.BUSY, "every sequence (" + parallel + ") is busy and " + queueLimit
+                        + " requests are waiting: try again later", retryAfter(), List.of(), null));
+                return job;
+            }
+            inFlight++;
+            queue.add(job);
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+        return job;
+    }
+
+    /// Formats, tokenizes and checks the request and builds its sampler, on the caller's thread.
+    private Job prepare(CompletionRequest request, Mailbox out) throws ServeException {
+        GenerateOptions generate = request.generate();
+        List<String> stops = generate.stopStrings();
+        int[] prompt;
+        try {
+            if (request.isChat()) {
+                prompt = model.tokenize(template.apply(request.messages(), true), true, true);
+                stops = Stream.concat(stops.stream(), template.stopStrings().stream()).distinct().toList();
+            } else {
+                prompt = model.tokenize(request.prompt(), true, true);
+            }
+        } catch (LlamaException | IllegalStateException e) {
+            throw new ServeException(Kind.INTERNAL, e.getMessage(), null, List.of(), e);
+        }
+        if (prompt.length == 0) throw new ServeException(Kind.INVALID, "the prompt is empty");
+        if (prompt.length > sequenceSize)
+            throw new ServeException(Kind.INVALID, "the prompt has " + prompt.length + " tokens but a sequence of this "
+                    + "server holds " + sequenceSize + ": shorten it, or start the server with a larger context");
+        Sampler sampler;
+        try {
+            sampler = Sampler.create(model, generate.sampling(), request.grammar());
+        } catch (GrammarException e) {
+            throw new ServeException(Kind.INVALID, e.getMessage(), null, List.of(), e);
+        } catch (LlamaException | IllegalStateException e) {
+            throw new ServeException(Kind.INTERNAL, e.getMessage(), null, List.of(), e);
+        }
+        return new Job(prompt, generate, stops, sampler, out, this::cancelled);
+    }
+
+    /// A queued job that is cancelled ends at once; a running one at the scheduler's next step.
+    private void cancelled(Job job) {
+        lock.lock();
+        try {
+            if (!queue.remove(job)) {
+                work.signal();
+                return;
+            }
+            inFlight--;
+        } finally {
+            lock.unlock();
+        }
+        job.sampler.close();
+        job.out.complete(new CompletionResult(StopReason.CANCELLED, new GenerationStats(0, 0, 0, 0, 0, 0)));
+    }
+
+    /// How long until a sequence is likely free: the recent average completion time, shared by the sequences.
+    private Duration retryAfter() {
+        double seconds = averageNanos / 1e9 * Math.max(1, queue.size()) / parallel;
+        return Duration.ofSeconds(Math.max(1, (long) Math.ceil(seconds)));
+    }
+
+    // The scheduler thread.
+
+    private void run() {
+        BatchContext ctx;
+        try {
+            ctx = model.newBatchContext(options, parallel);
+        } catch (RuntimeException | Error e) {
+            started.completeExceptionally(e);
+            return;
+        }
+        started.complete(ctx);
+        Slot[] slots = new Slot[parallel];
+        try {
+            while (admit(ctx, slots)) step(ctx, slots);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "the batch scheduler failed", e);
+            fail(ctx, slots, new ServeException(Kind.INTERNAL, String.valueOf(e.getMessage()), null, List.of(), e));
+        } finally {
+            for (Slot s : slots) {
+                if (s == null) continue;
+                try {
+                    end(ctx, slots, s, StopReason.CANCELLED);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not drop sequence " + s.seq + " while closing", e);
+                }
+            }
+            ctx.close();
+        }
+    }
+
+    /// Moves queued jobs into free sequences; waits while nothing runs. False when closing.
+    private boolean admit(BatchContext ctx, Slot[] slots) {
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) return false;
+                for (int i = 0; i < slots.length && !queue.isEmpty(); i++) {
+                    if (slots[i] == null) slots[i] = new Slot(i, queue.poll(), model);
+                }
+                for (Slot s : slots) if (s != null) return true;
+                work.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// One decode for every running sequence: generated tokens first, then prompt chunks in what room is left.
+    private void step(BatchContext ctx, Slot[] slots) {
+        for (Slot s : slots) if (s != null && s.job.cancelled()) end(ctx, slots, s, StopReason.CANCELLED);
+        int generating = 0;
+        for (Slot s : slots) if (s != null && s.generating()) generating++;
+        int room = ctx.batchCapacity() - generating;
+        for (Slot s : slots) {
+            if (s == null) continue;
+            if (s.generating()) s.addToken(ctx);
+            else if (s.promptLeft() > 0 && room > 0) room -= s.addPrompt(ctx, room);
+        }
+        if (ctx.pending() == 0) return;
+        try {
+            if (!ctx.decode(closing)) return; // closing: run() cancels every slot
+        } catch (LlamaException e) {
+            fail(ctx, slots, new ServeException(Kind.INTERNAL, e.getMessage(), null, List.of(), e));
+            return;
+        }
+        for (Slot s : slots) {
+            if (s == null) continue;
+            StopReason reason = s.afterDecode(ctx);
+            if (reason != null) end(ctx, slots, s, reason);
+        }
+    }
+
+    private void end(BatchContext ctx, Slot[] slots, Slot s, StopReason reason) {
+        slots[s.seq] = null;
+        try {
+            ctx.removeSequence(s.seq);
+        } finally {
+            if (reason != StopReason.STOP_STRING) s.flush();
+            s.job.sampler.close();
+            GenerationStats stats = s.stats();
+            averageNanos = 0.8 * averageNanos + 0.2 * (stats.promptNanos() + stats.generationNanos());
+            release(); // before the listener hears of the end: a client that asks again at once finds room
+            s.job.out.complete(new CompletionResult(reason, stats));
+        }
+    }
+
+    private void fail(BatchContext ctx, Slot[] slots, ServeException error) {
+        for (Slot s : slots) {
+            if (s == null) continue;
+            slots[s.seq] = null;
+            s.job.sampler.close();
+            release();
+            s.job.out.fail(error);
+            try {
+                ctx.removeSequence(s.seq);
+            } catch (RuntimeException ignored) {
+                // the context is in trouble already
+            }
+        }
+    }
+
+    private void release() {
+        lock.lock();
+        try {
+            inFlight--;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Cancels what runs (it ends with CANCELLED), fails what waits, frees the context (and the model when this
+    /// completer loaded it). Blocks until the memory is freed.
+    @Override
+    public void close() {
+        List<Job> waiting;
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            closing.cancel();
+            waiting = List.copyOf(queue);
+            queue.clear();
+            inFlight -= waiting.size();
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+        for (Job j : waiting) {
+            j.sampler.close();
+            j.out.fail(new ServeException(Kind.INTERNAL, "the model was unloaded before this request started"));
+        }
+        if (Thread.currentThread() != scheduler) {
+            boolean interrupted = false;
+            while (scheduler.isAlive()) {
+                try {
+                    scheduler.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        if (ownsModel) model.close();
+        listeners.shutdown(); // events already posted still reach their listeners; nobody waits for slow ones
+    }
+}
