@@ -2,10 +2,12 @@ package dev.karuku.cli;
 
 import dev.karuku.engine.library.InstalledModel;
 import dev.karuku.engine.library.ModelLibrary;
-import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.serve.HostedModel;
 import dev.karuku.engine.serve.ModelHost;
-import dev.karuku.cli.server.InProcessHost;
+import dev.karuku.cli.server.JsonGrammars;
+import dev.karuku.engine.serve.JsonGrammar;
+import dev.karuku.engine.worker.Supervisor;
+import dev.karuku.engine.worker.SupervisorOptions;
 import dev.karuku.cli.server.OpenAiServer;
 import dev.karuku.cli.server.ServerOptions;
 import picocli.CommandLine.Command;
@@ -77,8 +79,8 @@ final class ServeCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--keep-alive", paramLabel = "D", description = "unload a model idle this long: 30s, 5m, 1h, 0, "
-            + "or 'forever' (default 5m)")
-    String keepAlive = "5m";
+            + "or 'forever' (default 10m)")
+    String keepAlive = "10m";
 
     @Spec
     CommandSpec spec;
@@ -96,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         InetAddress address;
         try {
             options = ServerOptions.defaults().withHost(host).withPort(port).withApiKey(apiKey).withCorsOrigin(cors)
+                    .withGrammars(JsonGrammars.of(JsonGrammar::anyJson, JsonGrammar::fromSchema))
                     .withRequestLog(line -> logLine(err, line));
             address = options.bindAddress();
         } catch (IllegalArgumentException e) {
@@ -121,23 +124,30 @@ final class ServeCommand implements Callable<Integer> {
             err.println("Listening on " + host + ": other computers can reach this server; every request needs the API key.");
         err.println("Serving " + hosted.size() + (hosted.size() == 1 ? " model" : " models") + ": "
                 + String.join(", ", hosted.stream().map(HostedModel::id).toList()));
-        if (parallel > 1) err.println("Note: this build answers one request at a time per model; --parallel "
-                + parallel + " waits for batching, and the other requests queue meanwhile.");
         err.println("OpenAI-compatible API at " + server.baseUri() + "  (Ctrl-C stops)");
         err.flush();
         stopped.await();
         return 0;
     }
 
-    /// The host the server asks: models loaded in this process, one request at a time each. The server depends on
-    /// [ModelHost] only, so a host of worker processes with batching (`--parallel`) takes this one's place here.
+    /// The host the server asks: each model in its own worker process (a native fault costs that model, not the
+    /// server), loaded on the first request for it, `--parallel` sequences decoded together, `--queue` more waiting.
+    /// Without --gpu-layers, --ctx or --threads each model gets the plan that fits best on this PC.
     private ModelHost host(List<HostedModel> hosted, Duration idle) {
         ModelOptions load = new ModelOptions();
         load.ctx = ctx;
         load.gpuLayers = gpuLayers;
         load.threads = threads;
-        return new InProcessHost(LlamaRuntime.load(), hosted, load::loadOptions, queue, idle);
+        boolean chosen = ctx != null || gpuLayers != null || threads != null;
+        SupervisorOptions o = SupervisorOptions.defaults()
+                .withKeepAlive(idle == null ? FOREVER : idle)
+                .withParallel(parallel, queue)
+                .withLoadOptions(m -> chosen ? load.loadOptions(m.file()) : null);
+        return new Supervisor(hosted, o);
     }
+
+    /// `--keep-alive forever`: longer than any server runs.
+    private static final Duration FOREVER = Duration.ofDays(36500);
 
     /// Each name as a file (id: its name without `.gguf`; its path also answers) or a library model (id: the
     /// library's); no names: every installed model.

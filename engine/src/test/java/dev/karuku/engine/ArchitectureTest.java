@@ -69,7 +69,7 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().haveSimpleName("Context")
                 .orShould().dependOnClassesThat().haveSimpleName("LoadedModel")
                 .orShould().dependOnClassesThat().haveSimpleName("Completers")
-                .orShould().dependOnClassesThat().haveSimpleName("SerialCompleter")
+                .orShould().dependOnClassesThat().haveSimpleName("BatchedCompleter")
                 .check(ENGINE);
     }
 }

@@ -11,7 +11,7 @@ import dev.karuku.engine.settings.LoadSettings;
 import dev.karuku.engine.llama.Model;
 import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.generation.StopReason;
-import dev.karuku.engine.llama.batch.BatchedCompleter;
+import dev.karuku.engine.batch.BatchedCompleter;
 import dev.karuku.engine.serve.CompletionListener;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.CompletionResult;

@@ -34,6 +34,8 @@ record OpenAiRequest(CompletionRequest completion, boolean chat, boolean stream,
                 : CompletionRequest.text(model, prompt(body), generate);
         String grammar = grammar(body.get("response_format"), grammars);
         if (grammar != null) request = request.withGrammar(grammar);
+        java.time.Duration keepAlive = keepAlive(body.get("keep_alive"));
+        if (keepAlive != null) request = request.withKeepAlive(keepAlive);
         JsonNode n = body.get("n");
         if (present(n) && !(n.isIntegralNumber() && n.asLong() == 1))
             throw ApiError.invalid("n", "n must be 1: this server gives one choice per request");
@@ -158,6 +160,30 @@ record OpenAiRequest(CompletionRequest completion, boolean chat, boolean stream,
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid("response_format.json_schema.schema", e.getMessage());
         }
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+
+    /// Ollama's `keep_alive`: how long the model stays loaded after this request — seconds as a number, or `30s`,
+    /// `5m`, `1h`, `0` (unload right after); a negative value keeps it loaded for as long as the server runs.
+    static java.time.Duration keepAlive(JsonNode v) throws ApiError {
+        if (!present(v)) return null;
+        if (v.isNumber()) {
+            if (v.asDouble() < 0) return java.time.Duration.ofDays(36500);
+            return java.time.Duration.ofMillis(Math.round(v.asDouble() * 1000));
+        }
+        String t = v.isTextual() ? v.asText().strip() : "";
+        if (t.startsWith("-")) return java.time.Duration.ofDays(36500);
+        java.util.regex.Matcher m = DURATION.matcher(t);
+        if (!m.matches()) throw ApiError.invalid("keep_alive", "keep_alive must be seconds or a duration such as 30s, 5m, 1h, 0 or -1 (forever)");
+        double x = Double.parseDouble(m.group(1));
+        long ms = Math.round(switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> x;
+            case "m" -> x * 60_000;
+            case "h" -> x * 3_600_000;
+            default -> x * 1000;
+        });
+        return java.time.Duration.ofMillis(ms);
     }
 
     private static String requiredString(JsonNode body, String name) throws ApiError {

@@ -41,6 +41,18 @@ class OpenAiRequestTest {
         assertThat(r.stream()).isTrue();
         assertThat(r.includeUsage()).isTrue();
         assertThat(r.completion().grammar()).isNull();
+        assertThat(r.completion().generate().sampling().presencePenalty()).isEqualTo(0.5f); // reaches the sampler
+        assertThat(r.completion().keepAlive()).isNull(); // the server's own keep-alive
+    }
+
+    @Test
+    void keepAliveAsOllamaTakesIt() throws Exception {
+        String base = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"keep_alive\":";
+        assertThat(chat(base + "0}", null).completion().keepAlive()).isZero();
+        assertThat(chat(base + "\"90s\"}", null).completion().keepAlive()).hasSeconds(90);
+        assertThat(chat(base + "\"5m\"}", null).completion().keepAlive()).hasMinutes(5);
+        assertThat(chat(base + "-1}", null).completion().keepAlive()).isGreaterThan(java.time.Duration.ofDays(3650));
+        assertThatThrownBy(() -> chat(base + "\"soon\"}", null)).isInstanceOf(ApiError.class).hasMessageContaining("keep_alive");
     }
 
     @Test

@@ -8,7 +8,7 @@
 ///   [dev.karuku.engine.llama.Generation] to cancel or wait on. Chat: [dev.karuku.engine.chat.ChatSession].
 /// - [dev.karuku.engine.llama.LoadOptions]: a [dev.karuku.engine.settings.LoadSettings] (GPU layers, context, threads,
 ///   batch, flash attention, KV type, mmap) and progress/cancel, [dev.karuku.engine.generation.GenerateOptions] + [dev.karuku.engine.generation.SamplingParams].
-/// - [dev.karuku.engine.llama.batch.BatchedCompleter#open] — many completions at once on one model (a server's
+/// - [dev.karuku.engine.batch.BatchedCompleter#open] — many completions at once on one model (a server's
 ///   `--parallel N`): sequences of one [dev.karuku.engine.llama.BatchContext] decoded together, step by step.
 /// - [dev.karuku.engine.llama.LlamaLog] — llama.cpp's log as lines: `capture(work)` for one thread's lines during
 ///   some work (e.g. a load, to read buffer sizes and offloaded layers), `subscribe(listener)` for all.

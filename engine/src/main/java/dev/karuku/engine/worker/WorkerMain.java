@@ -2,7 +2,7 @@ package dev.karuku.engine.worker;
 
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
-import dev.karuku.engine.llama.Completers;
+import dev.karuku.engine.batch.Completers;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.serve.Completer;

@@ -1,4 +1,4 @@
-package dev.karuku.engine.llama.batch;
+package dev.karuku.engine.batch;
 
 import dev.karuku.engine.llama.BatchContext;
 import dev.karuku.engine.generation.GenerationStats;

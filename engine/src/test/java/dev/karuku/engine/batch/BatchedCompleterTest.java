@@ -1,4 +1,4 @@
-package dev.karuku.engine.llama.batch;
+package dev.karuku.engine.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
