@@ -58,6 +58,9 @@ public final class BatchContext implements AutoCloseable {
     private MemorySegment seqIds;
     private MemorySegment logits;
     private int count;
+    private boolean allOutputs = true;  // every token added asks for logits: a step of generated tokens only
+    private final ThreadTuner tuner;
+    private int threadsSet;
     private volatile Cancellation active = Cancellation.none();
 
     private BatchContext(Model model, LoadOptions options, int sequences, int sequenceSize) {
@@ -65,6 +68,8 @@ public final class BatchContext implements AutoCloseable {
         this.options = options;
         this.sequences = sequences;
         this.sequenceSize = sequenceSize;
+        this.tuner = new ThreadTuner(options.threads());
+        this.threadsSet = -1; // the context starts with (threads, batchThreads)
     }
 
     /// A context for `sequences` sequences of `options.settings().contextLength()` tokens each (0 = the model's training
@@ -183,6 +188,7 @@ public final class BatchContext implements AutoCloseable {
         positions.setAtIndex(JAVA_INT, count, pos);
         seqIds.setAtIndex(JAVA_INT, count, seq);
         logits.set(JAVA_BYTE, count, (byte) (wantLogits ? 1 : 0));
+        allOutputs &= wantLogits;
         return count++;
     }
 
@@ -193,9 +199,17 @@ public final class BatchContext implements AutoCloseable {
     public boolean decode(Cancellation cancel) {
         handle();
         if (count == 0) return true;
-        batch.set(JAVA_INT, Abi.BATCH_N_TOKENS, count);
+        int tokens = count;
+        boolean generation = allOutputs;
+        // Generation steps take the thread count ThreadTuner finds fastest (fewer than --threads while other programs
+        // keep the cores busy, as the chat does); llama.cpp uses n_threads_batch for any step of more than one token,
+        // so both are set. Steps with prompt chunks use the configured counts.
+        int threads = generation ? tuner.next() : -1;
+        setThreads(threads);
+        batch.set(JAVA_INT, Abi.BATCH_N_TOKENS, tokens);
         active = cancel;
         long mark = LogBridge.mark();
+        long t0 = System.nanoTime();
         int rc;
         try {
             rc = (int) Fn.llama_decode.invokeExact(handle, batch);
@@ -204,11 +218,31 @@ public final class BatchContext implements AutoCloseable {
         } finally {
             active = Cancellation.none();
             count = 0;
+            allOutputs = true;
         }
+        if (rc == 0 && generation) tuner.record(threads, (System.nanoTime() - t0) / tokens);
         if (rc == 0) return true;
         if (rc == 2) return false;
         List<LogLine> lines = LogBridge.linesSince(mark);
         throw new LlamaException("llama_decode failed (" + rc + "): " + ThreadLog.reason(lines, "no reason logged"), lines);
+    }
+
+    /// Threads generation steps use now (outside a probe of another count).
+    public int generationThreads() {
+        return tuner.current();
+    }
+
+    /// `n` threads for every step (a generation step's choice), or -1 for the configured counts.
+    private void setThreads(int n) {
+        if (n == threadsSet) return;
+        int gen = n < 0 ? options.threads() : n;
+        int batchThreads = n < 0 ? options.batchThreads() : n;
+        try {
+            Fn.llama_set_n_threads.invokeExact(handle, gen, batchThreads);
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+        threadsSet = n;
     }
 
     /// Drops every token of sequence `seq` from the KV cache, so the id can start a new sequence.
