@@ -184,6 +184,8 @@ class OpenAiServerTest {
             // hung up: the sequence is freed at its next step and the next request is served
             Completion next = retryWhileBusy(() -> c.completions().create(greedy("mno", 3).build()));
             assertThat(next.choices().getFirst().text()).isEqualTo("pqr");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // written once that request has ended
+            while (busyLog.stream().noneMatch(l -> l.contains("finish=cancelled")) && System.nanoTime() < deadline) Thread.sleep(20);
             String hungUp = busyLog.stream().filter(l -> l.contains("finish=cancelled")).findFirst()
                     .orElseThrow(() -> new AssertionError("no cancelled request in " + busyLog));
             int generated = Integer.parseInt(hungUp.replaceAll(".*completion_tokens=(\\d+).*", "$1"));
@@ -217,6 +219,8 @@ class OpenAiServerTest {
             Completion c = client(s, "sk-karuku-test-key").completions().create(greedy("abc zebra", 3).build());
             assertThat(c.choices().getFirst().text()).hasSize(3);
         }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // a line is written once its answer is sent
+        while (keyLog.size() < 3 && System.nanoTime() < deadline) Thread.sleep(20);
         assertThat(keyLog).hasSize(3);
         assertThat(keyLog.getLast()).contains("POST /v1/completions model=successor status=200", "completion_tokens=3");
         assertThat(keyLog).allSatisfy(line -> assertThat(line).doesNotContain("zebra", "sk-karuku", "sk-wrong", "Bearer"));

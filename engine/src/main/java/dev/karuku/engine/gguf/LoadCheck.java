@@ -92,6 +92,8 @@ public final class LoadCheck {
         }
         String experts = experts(layers);
         if (experts != null) return experts;
+        String draft = dflashStages();
+        if (draft != null) return draft;
         Optional<String> scaling = meta.string(key("rope.scaling.type"));
         if (scaling.isPresent() && !ROPE_SCALING_TYPES.contains(scaling.get())) {
             return key("rope.scaling.type") + " is \"" + scaling.get() + "\", not one of none, linear, yarn, longrope";
@@ -125,6 +127,18 @@ public final class LoadCheck {
             return groupsKey + " is " + groups + " but the model has no experts";
         }
         return null;
+    }
+
+    /// DFlash drafts built on DeepSeek-V4 stages (`hyper_connection.count` > 0): `load_hparams` asserts a non-zero
+    /// output group count (it divides by it) and a non-zero sliding window.
+    private String dflashStages() {
+        if (!arch.equals("dflash") || unsigned(key("hyper_connection.count"), 0) == 0) return null;
+        for (String suffix : List.of("attention.output_group_count", "attention.sliding_window")) {
+            if (meta.integer(key(suffix)).isPresent() && unsigned(key(suffix), 0) == 0) {
+                return key(suffix) + " is 0 in a draft with " + key("hyper_connection.count") + " > 0";
+            }
+        }
+        return null; // a missing key: llama.cpp says so itself
     }
 
     /// The graph builders' asserts on head sizes and RoPE (reached when a context is created).

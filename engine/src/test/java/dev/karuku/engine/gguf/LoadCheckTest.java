@@ -55,6 +55,20 @@ class LoadCheckTest {
     }
 
     @Test
+    void aDflashDraftOnDeepSeekV4StagesNeedsOutputGroupsAndAWindow() throws Exception {
+        ModelShape dflash = new ModelShape("dflash", 2, 64, 128, 4, 2, 16, 300, 256, false, 0);
+        Path zeroGroups = TestModels.write(dir.resolve("g.gguf"), dflash, GgmlType.F32,
+                w -> w.putU32("dflash.hyper_connection.count", 4).putU32("dflash.attention.output_group_count", 0));
+        assertThat(LoadCheck.problem(GgufReader.read(zeroGroups))).hasValueSatisfying(p -> assertThat(p).contains("dflash.attention.output_group_count is 0"));
+        Path zeroWindow = TestModels.write(dir.resolve("w.gguf"), dflash, GgmlType.F32,
+                w -> w.putU32("dflash.hyper_connection.count", 4).putU32("dflash.attention.output_group_count", 2)
+                        .putU32("dflash.attention.sliding_window", 0));
+        assertThat(LoadCheck.problem(GgufReader.read(zeroWindow))).hasValueSatisfying(p -> assertThat(p).contains("dflash.attention.sliding_window is 0"));
+        Path plain = TestModels.write(dir.resolve("p.gguf"), dflash, GgmlType.F32, w -> w.putU32("dflash.attention.sliding_window", 0));
+        assertThat(LoadCheck.problem(GgufReader.read(plain))).isEmpty(); // without V4 stages the window is not read
+    }
+
+    @Test
     void perLayerExpertCountsAreCheckedLayerByLayer() throws Exception {
         Path f = TestModels.write(dir.resolve("m.gguf"), HostileModels.QWEN3MOE, GgmlType.F32,
                 w -> w.putI32s("qwen3moe.expert_used_count", new int[] {2, 9}));
