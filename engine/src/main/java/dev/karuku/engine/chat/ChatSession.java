@@ -199,6 +199,6 @@ public final class ChatSession {
         List<ChatMessage> view = new ArrayList<>();
         if (system != null) view.add(ChatMessage.system(system));
         view.addAll(conversation.subList(start, conversation.size()));
-        return model.tokenize(template.apply(view, reply), true, true);
+        return template.tokens(model, view, reply);
     }
 }
