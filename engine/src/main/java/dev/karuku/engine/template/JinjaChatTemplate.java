@@ -159,6 +159,8 @@ public final class JinjaChatTemplate {
             throw new IllegalStateException(e);
         }
         j.getGlobalContext().registerFilter(new ToJson());
+        j.getGlobalContext().registerFilter(new Items());
+        j.getGlobalContext().registerFilter(new Trim());
         return j;
     }
 
@@ -182,6 +184,39 @@ public final class JinjaChatTemplate {
 
         RenderState(LocalDateTime now) {
             this.now = now;
+        }
+    }
+
+    /// `items`: a mapping's (key, value) pairs, as `dict.items()` gives them (Hermes and Qwen3-Coder list tool
+    /// parameters with it).
+    private static final class Items implements Filter {
+        @Override
+        public String getName() {
+            return "items";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return var instanceof Map<?, ?> m ? PyMethods.items(m) : List.of();
+        }
+    }
+
+    /// `trim` as Jinja2's: an undefined value trims to "" (Jinjava's gives null, which `+` writes as "null").
+    private static final class Trim implements Filter {
+        @Override
+        public String getName() {
+            return "trim";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) return "";
+            String s = var.toString();
+            if (args.length == 0 || args[0] == null) return s.strip();
+            int b = 0, e = s.length();
+            while (b < e && args[0].indexOf(s.charAt(b)) >= 0) b++;
+            while (e > b && args[0].indexOf(s.charAt(e - 1)) >= 0) e--;
+            return s.substring(b, e);
         }
     }
 

@@ -56,16 +56,24 @@ final class PyMethods extends ELResolver {
 
     private static Object map(Map<?, ?> m, String method, Object[] p) {
         return switch (method) {
-            case "items" -> {
-                List<List<Object>> items = new ArrayList<>();
-                for (Map.Entry<?, ?> e : m.entrySet()) items.add(List.of(e.getKey(), e.getValue() == null ? "" : e.getValue()));
-                yield items;
-            }
+            case "items" -> items(m);
             case "keys" -> new ArrayList<>(m.keySet());
             case "values" -> new ArrayList<>(m.values());
             case "get" -> m.containsKey(p[0]) ? m.get(p[0]) : p.length > 1 ? p[1] : null;
             default -> throw new NoSuchMethodError(method);
         };
+    }
+
+    /// A mapping's (key, value) pairs as two-element lists, which a `for k, v in …` loop unpacks.
+    static List<List<Object>> items(Map<?, ?> m) {
+        List<List<Object>> items = new ArrayList<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            List<Object> pair = new ArrayList<>(2);
+            pair.add(e.getKey());
+            pair.add(e.getValue());
+            items.add(pair);
+        }
+        return items;
     }
 
     private static boolean anyOf(Object arg, java.util.function.Predicate<String> test) {

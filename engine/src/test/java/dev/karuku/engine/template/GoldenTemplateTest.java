@@ -18,8 +18,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/// Real chat templates of many model families (Qwen3, Qwen2.5, Gemma 2, Llama 3.1/3.2, Mistral Nemo, Phi-3.5,
-/// DeepSeek-R1 distill, gpt-oss), rendered with fixed conversations and compared byte for byte with what Python's
+/// Real chat templates of many model families (Qwen3, Qwen2.5, QwQ, Qwen3-Coder, Gemma 2 and 4, Llama 3.1/3.2/3.3,
+/// Mistral Nemo and Small 3.2, Phi-3.5, DeepSeek-R1 distills, gpt-oss, SmolLM3, Granite 3.3, Hermes 3), rendered with fixed conversations and compared byte for byte with what Python's
 /// `jinja2`, set up as `transformers` sets it up, wrote (`make-goldens.py` beside the resources).
 class GoldenTemplateTest {
 

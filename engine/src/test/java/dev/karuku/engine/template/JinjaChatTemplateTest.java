@@ -39,6 +39,13 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void dictItemsUnpackIntoKeyAndValue() {
+        JinjaChatTemplate t = template("{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}={{ v }};{% endfor %}|"
+                + "{% for k, v in {'a': 1}|items %}{{ k }}={{ v }}{% endfor %}|{% for x in ['p', 'q'] %}{{ x }}{% endfor %}");
+        assertThat(t.render(List.of(), List.of(), true, Map.of())).isEqualTo("a=1;b=2;|a=1|pq");
+    }
+
+    @Test
     void extraVariablesReachTheTemplate() {
         JinjaChatTemplate t = template("{% if enable_thinking is defined and enable_thinking is false %}no-think{% endif %}");
         assertThat(t.render(List.of(), List.of(), true, Map.of("enable_thinking", false))).isEqualTo("no-think");
