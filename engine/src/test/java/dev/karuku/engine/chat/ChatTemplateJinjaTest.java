@@ -67,6 +67,12 @@ class ChatTemplateJinjaTest {
                     .isInstanceOf(TemplateException.Raised.class).hasMessage("System role not supported");
             ChatSession without = new ChatSession(m, null);
             assertThat(without.send("hi", two, GenerationListener.NONE).result().join().stats().generatedTokens()).isPositive();
+            // The way out the chat offers: the instructions open the first user message instead.
+            withSystem.setSystemPromptInFirstUserMessage(true);
+            assertThat(withSystem.send("hi", two, GenerationListener.NONE).result().join().stats().generatedTokens()).isPositive();
+            String prompt = withSystem.template().apply(List.of(ChatMessage.user("be brief\n\nhi")), false);
+            assertThat(withSystem.measure("be brief", List.of(ChatMessage.user("hi")), 2).join())
+                    .isEqualTo(m.model().tokenize(prompt, true, true).length);
         }
     }
 
