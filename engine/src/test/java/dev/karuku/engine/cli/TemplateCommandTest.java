@@ -85,6 +85,26 @@ class TemplateCommandTest {
     }
 
     @Test
+    void chatWhoseTemplateRefusesTheSystemPromptSaysSoAndOffersToMoveIt() throws IOException {
+        Path m = model(resource("templates/google-gemma-2-2b-it.jinja").replace("<start_of_turn>", "<|im_start|>")
+                .replace("<end_of_turn>", "<|im_end|>"));
+        java.io.InputStream oldIn = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("hi\ny\nhi\n/exit\n".getBytes(StandardCharsets.UTF_8)));
+            Result r = run("chat", m.toString(), "--system", "be brief", "-n", "2", "--ctx", "256", "--threads", "1",
+                    "--gpu-layers", "0", "--temperature", "0");
+            assertThat(r.code()).isZero();
+            assertThat(r.err()).contains("karuku: System role not supported")
+                    .contains("Put the system prompt at the start of your first message instead? [y/N]")
+                    .contains("Done: send your message again.");
+            // The second "hi" got a reply: no second refusal.
+            assertThat(r.err().split("System role not supported", -1)).hasSize(2);
+        } finally {
+            System.setIn(oldIn);
+        }
+    }
+
+    @Test
     void templateTheEngineCannotRunFallsBackToLlamaCppAndSaysSo() throws IOException {
         Path m = model("{% for message in messages %}<|im_start|>{{ message.content }}");
         Path msgs = Files.writeString(dir.resolve("one.json"), "[{\"role\": \"user\", \"content\": \"hi\"}]");
