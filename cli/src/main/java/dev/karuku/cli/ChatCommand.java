@@ -2,6 +2,7 @@ package dev.karuku.cli;
 
 import dev.karuku.engine.chat.ChatSession;
 import dev.karuku.engine.generation.StopReason;
+import dev.karuku.engine.template.TemplateException;
 import dev.karuku.engine.llama.Generation;
 import dev.karuku.engine.llama.GenerationResult;
 import dev.karuku.engine.llama.LlamaRuntime;
@@ -57,8 +58,11 @@ final class ChatCommand implements Callable<Integer> {
             ChatSession chat = new ChatSession(m, system);
             installCtrlC();
             err.println("Chatting with " + model.getFileName() + ". /exit or Ctrl-D to quit, Ctrl-C stops a reply.");
+            chat.template().jinjaFailure().ifPresent(why -> err.println("karuku: " + why.strip().lines().findFirst().orElse(why)
+                    + "; the chat uses llama.cpp's built-in format for this model instead"));
             Charset cs = System.console() != null ? System.console().charset() : StandardCharsets.UTF_8;
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, cs));
+            boolean folded = false;
             while (true) {
                 out.print("> ");
                 out.flush();
@@ -77,6 +81,16 @@ final class ChatCommand implements Callable<Integer> {
                 } catch (RuntimeException e) {
                     out.println();
                     err.println("karuku: " + CliErrors.describe(e));
+                    if (e instanceof TemplateException.Raised && system != null && !folded) {
+                        err.print("Put the system prompt at the start of your first message instead? [y/N] ");
+                        err.flush();
+                        String answer = in.readLine();
+                        if (answer != null && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y")) {
+                            chat.setSystemPromptInFirstUserMessage(true);
+                            folded = true;
+                            err.println("Done: send your message again.");
+                        }
+                    }
                 } finally {
                     running.set(null);
                 }

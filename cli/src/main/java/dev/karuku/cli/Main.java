@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 QualityCommand.class,
                 ServeCommand.class,
+                TemplateCommand.class,
         })
 public final class Main {
     private static final System.Logger LOG = System.getLogger("dev.karuku.cli");

@@ -218,15 +218,14 @@ public final class InProcessHost implements ModelHost {
 
         private GenerationResult run(Context ctx, Cancellation cancel, ChatTemplate template) {
             GenerateOptions options = request.generate();
-            String prompt;
+            int[] tokens;
             if (request.isChat()) {
-                prompt = template.apply(request.messages(), true);
+                tokens = template.tokens(ctx.model(), request.messages(), true);
                 options = options.withStopStrings(Stream.concat(options.stopStrings().stream(),
                         template.stopStrings().stream()).distinct().toList());
             } else {
-                prompt = request.prompt();
+                tokens = ctx.model().tokenize(request.prompt(), true, true);
             }
-            int[] tokens = ctx.model().tokenize(prompt, true, true);
             if (tokens.length == 0) throw new IllegalArgumentException("the prompt is empty");
             if (tokens.length >= ctx.size()) throw new ContextOverflowException(tokens.length + 1, ctx.size());
             return ctx.generate(tokens, options, listener::onText, cancel);
@@ -246,6 +245,7 @@ public final class InProcessHost implements ModelHost {
             return switch (cause) {
                 case ContextOverflowException o -> new ServeException(Kind.INVALID, o.getMessage());
                 case IllegalArgumentException i -> new ServeException(Kind.INVALID, i.getMessage());
+                case dev.karuku.engine.template.TemplateException.Raised r -> new ServeException(Kind.INVALID, r.getMessage());
                 case LlamaException l -> new ServeException(Kind.INTERNAL, l.getMessage(), null, tail(l.log()), l);
                 default -> {
                     LOG.log(System.Logger.Level.ERROR, "a completion on " + slot.model.id() + " failed", cause);

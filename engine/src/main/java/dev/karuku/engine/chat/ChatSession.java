@@ -35,6 +35,7 @@ public final class ChatSession {
     private final ChatTemplate template;
     private final List<ChatMessage> history = new ArrayList<>();
     private volatile String systemPrompt;
+    private volatile boolean systemInFirstUserMessage;
     private volatile int windowStart;
     private volatile int contextUsed;
     private volatile GenerationStats lastTurn;
@@ -58,6 +59,13 @@ public final class ChatSession {
     /// Changes the system prompt from the next turn on (the cache is then re-evaluated from the start).
     public void setSystemPrompt(String prompt) {
         this.systemPrompt = prompt == null || prompt.isBlank() ? null : prompt;
+    }
+
+    /// Puts the system prompt at the start of the first user message (then a blank line) instead of giving it as a
+    /// system turn: for models whose template refuses a system role (Gemma 2 raises "System role not supported",
+    /// [dev.karuku.engine.template.TemplateException.Raised]), so the user's instructions still reach the model.
+    public void setSystemPromptInFirstUserMessage(boolean on) {
+        this.systemInFirstUserMessage = on;
     }
 
     /// Numbers of the last finished turn: `promptTokens` evaluated now, `reusedTokens` taken from the KV cache.
@@ -197,8 +205,17 @@ public final class ChatSession {
 
     private int[] tokens(Model model, String system, List<ChatMessage> conversation, int start, boolean reply) {
         List<ChatMessage> view = new ArrayList<>();
-        if (system != null) view.add(ChatMessage.system(system));
+        boolean fold = systemInFirstUserMessage;
+        if (system != null && !fold) view.add(ChatMessage.system(system));
         view.addAll(conversation.subList(start, conversation.size()));
-        return model.tokenize(template.apply(view, reply), true, true);
+        if (system != null && fold) {
+            for (int i = 0; i < view.size(); i++) {
+                if (view.get(i).role() == ChatRole.USER) {
+                    view.set(i, ChatMessage.user(system + "\n\n" + view.get(i).content()));
+                    break;
+                }
+            }
+        }
+        return template.tokens(model, view, reply);
     }
 }

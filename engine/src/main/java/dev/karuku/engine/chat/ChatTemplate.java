@@ -4,17 +4,27 @@ import dev.karuku.engine.llama.ChatFormatter;
 import dev.karuku.engine.llama.LlamaException;
 import dev.karuku.engine.llama.Model;
 
+import dev.karuku.engine.template.JinjaChatTemplate;
+import dev.karuku.engine.template.TemplateException;
+import dev.karuku.engine.template.TemplateMessage;
+
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/// Renders a conversation into the prompt text a model was trained on, with `llama_chat_apply_template`.
+/// Renders a conversation into the prompt text a model was trained on.
 ///
-/// llama.cpp does not run Jinja: it recognises the common templates (ChatML, Llama 3, Gemma, Mistral, Phi, …) from
-/// the model's `tokenizer.chat_template` text and formats them natively. The one fallback rule of Karuku (the app
-/// and the CLI both get it from here):
-/// 1. the model's own template, when llama.cpp recognises it and every marker it writes (`<|im_start|>`,
+/// The one rule of Karuku (the app, the CLI and the server all get it from here):
+/// 0. the model's own `tokenizer.chat_template`, run as Jinja exactly as its authors wrote it ([JinjaChatTemplate]),
+///    when the engine can run it and every marker it writes is a single token of the vocabulary; a template that
+///    refuses a conversation (Gemma 2 and a system prompt) fails the turn with its own message
+///    ([TemplateException.Raised]); one the engine cannot run falls to llama.cpp ([#jinjaFailure] says why);
+/// 1. the model's own template as `llama_chat_apply_template` formats it: llama.cpp recognises the common templates
+///    (ChatML, Llama 3, Gemma, Mistral, Phi, …) from their text, when every marker it writes (`<|im_start|>`,
 ///    `<start_of_turn>`, …) is a single token of the model's vocabulary;
 /// 2. else ChatML — the most common format of small chat models — under the same condition; `<|im_end|>` is then
 ///    also a stop string, since such a model may spell it out;
@@ -34,29 +44,80 @@ public final class ChatTemplate {
     private final String template;
     private final boolean fallback;
     private final boolean plain;
+    private final JinjaChatTemplate jinja;
+    /// The BOS text a Jinja template writes and the tokenizer adds anyway (dropped from the rendering), or null.
+    private final String leadingBos;
+    private final String jinjaFailure;
 
     private ChatTemplate(String template, boolean fallback, boolean plain) {
+        this(template, fallback, plain, null, null, null);
+    }
+
+    private ChatTemplate(String template, boolean fallback, boolean plain, JinjaChatTemplate jinja, String leadingBos,
+                         String jinjaFailure) {
         this.template = template;
         this.fallback = fallback;
         this.plain = plain;
+        this.jinja = jinja;
+        this.leadingBos = leadingBos;
+        this.jinjaFailure = jinjaFailure;
     }
 
-    /// The template for `model` by the fallback rule above.
+    /// The template for `model` by the rule above.
     public static ChatTemplate of(Model model) {
         Optional<String> own = model.chatTemplate();
+        String failure = null;
         if (own.isPresent()) {
-            ChatTemplate t = new ChatTemplate(own.get(), false, false);
-            String sample = t.tryApply(SAMPLE, true);
-            if (sample != null && markersAreTokens(model, sample)) return t;
+            String bos = specialToken(model, "tokenizer.ggml.bos_token_id");
+            JinjaChatTemplate j = new JinjaChatTemplate(own.get(), bos, specialToken(model, "tokenizer.ggml.eos_token_id"),
+                    Clock.systemDefaultZone());
+            ChatTemplate t = new ChatTemplate(own.get(), false, false, j,
+                    model.addsBos() && !bos.isEmpty() ? bos : null, null);
+            try {
+                String sample;
+                try {
+                    sample = t.apply(SAMPLE, true);
+                } catch (TemplateException.Raised r) {
+                    sample = t.apply(SAMPLE.subList(1, SAMPLE.size()), true); // a template that refuses system prompts
+                }
+                if (markersAreTokens(model, sample)) return t;
+            } catch (TemplateException.Raised r) {
+                return t; // it runs, and refuses only conversations of some shapes: each turn reports it
+            } catch (TemplateException.Unsupported u) {
+                failure = u.getMessage();
+            }
+            ChatTemplate builtIn = new ChatTemplate(own.get(), false, false, null, null, failure);
+            String sample = builtIn.tryApply(SAMPLE, true);
+            if (sample != null && markersAreTokens(model, sample)) return builtIn;
         }
-        ChatTemplate chatml = new ChatTemplate(FALLBACK, true, false);
+        ChatTemplate chatml = new ChatTemplate(FALLBACK, true, false, null, null, failure);
         if (markersAreTokens(model, chatml.apply(SAMPLE, true))) return chatml;
-        return new ChatTemplate("", true, true);
+        return new ChatTemplate("", true, true, null, null, failure);
     }
 
-    /// A named built-in template (`chatml`, `llama3`, `gemma`, …) or a template text.
+    /// A named built-in template (`chatml`, `llama3`, `gemma`, …) or a template text, formatted by llama.cpp.
     public static ChatTemplate named(String nameOrText) {
         return new ChatTemplate(nameOrText, false, false);
+    }
+
+    /// The text of the special token whose id GGUF metadata `key` holds, or "" when there is none.
+    private static String specialToken(Model model, String key) {
+        try {
+            return model.meta(key).map(v -> model.tokenText(Integer.parseInt(v.strip()))).orElse("");
+        } catch (NumberFormatException e) {
+            return "";
+        }
+    }
+
+    /// True when the model's own Jinja template renders the chat, as its authors wrote it.
+    public boolean isModelTemplate() {
+        return jinja != null;
+    }
+
+    /// Why the model's Jinja template could not be run (its format then comes from llama.cpp's built-in
+    /// templates, ChatML or plain text): to tell the user once. Empty when it runs, or the model has none.
+    public Optional<String> jinjaFailure() {
+        return Optional.ofNullable(jinjaFailure);
     }
 
     /// True when every marker the rendered `sample` contains is one token of `model`'s vocabulary.
@@ -87,11 +148,59 @@ public final class ChatTemplate {
     /// The prompt text for `messages`; with `addAssistantPrompt` it ends where the assistant's reply begins.
     ///
     /// @throws LlamaException when llama.cpp does not know the template
+    /// @throws TemplateException.Raised when the model's template refuses the conversation (its own message)
     public String apply(List<ChatMessage> messages, boolean addAssistantPrompt) {
         if (plain) return plainText(messages);
+        if (jinja != null) {
+            List<TemplateMessage> wire = messages.stream().map(m -> TemplateMessage.of(m.role().wireName(), m.content())).toList();
+            String s = jinja.render(wire, List.of(), addAssistantPrompt, Map.of());
+            return leadingBos != null && s.startsWith(leadingBos) ? s.substring(leadingBos.length()) : s;
+        }
         String s = tryApply(messages, addAssistantPrompt);
         if (s == null) throw new LlamaException("llama.cpp does not support this chat template");
         return s;
+    }
+
+    /// The prompt's tokens for `messages`: the template's own markers become control tokens, while whatever the
+    /// messages say stays text — a user who pastes `<|im_start|>` gives the model those characters, not a turn
+    /// marker. The prompt starts with BOS when the model wants it.
+    public int[] tokens(Model model, List<ChatMessage> messages, boolean addAssistantPrompt) {
+        String text = apply(messages, addAssistantPrompt);
+        boolean anySpecial = false;
+        for (ChatMessage m : messages) {
+            if (!m.content().isEmpty() && !java.util.Arrays.equals(model.tokenize(m.content(), false, true),
+                    model.tokenize(m.content(), false, false))) {
+                anySpecial = true;
+                break;
+            }
+        }
+        // The common case tokenizes the prompt whole, exactly as llama.cpp would.
+        if (!anySpecial) return model.tokenize(text, true, true);
+        List<int[]> parts = new ArrayList<>();
+        parts.add(model.tokenize("", true, false)); // BOS, when the model wants it
+        int from = 0;
+        for (ChatMessage m : messages) {
+            String c = m.content();
+            int at = c.isEmpty() ? -1 : text.indexOf(c, from);
+            if (at < 0) continue; // the template rewrote it: its text is left with the template's own
+            parts.add(tokenize(model, text.substring(from, at), true));
+            parts.add(tokenize(model, c, false));
+            from = at + c.length();
+        }
+        parts.add(tokenize(model, text.substring(from), true));
+        int n = 0;
+        for (int[] p : parts) n += p.length;
+        int[] out = new int[n];
+        int i = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, i, p.length);
+            i += p.length;
+        }
+        return out;
+    }
+
+    private static int[] tokenize(Model model, String text, boolean parseSpecial) {
+        return text.isEmpty() ? new int[0] : model.tokenize(text, false, parseSpecial);
     }
 
     /// The system prompt and a blank line, then each user message on a new line with the reply right after it —

@@ -163,10 +163,28 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /// A token's text as written in a prompt, control tokens included (`<|im_start|>`, `<bos>`): what a chat
+    /// template reads as `bos_token`.
+    public String tokenText(int token) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(256);
+            int n = pieceInto(token, buf, true);
+            if (n < 0) {
+                buf = a.allocate(-n);
+                n = pieceInto(token, buf, true);
+            }
+            return new String(buf.asSlice(0, Math.max(0, n)).toArray(JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /// Writes a token's bytes into `buf`; returns the length, or minus the size needed when `buf` is too small.
     int pieceInto(int token, MemorySegment buf) {
+        return pieceInto(token, buf, false);
+    }
+
+    private int pieceInto(int token, MemorySegment buf, boolean special) {
         try {
-            return (int) Fn.llama_token_to_piece.invokeExact(vocab(), token, buf, (int) buf.byteSize(), 0, false);
+            return (int) Fn.llama_token_to_piece.invokeExact(vocab(), token, buf, (int) buf.byteSize(), 0, special);
         } catch (Throwable t) {
             throw rethrow(t);
         }
