@@ -1,6 +1,7 @@
 package dev.karuku.app.chat;
 
 import dev.karuku.app.ui.LazyTooltip;
+import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
@@ -223,7 +224,7 @@ final class MessageCell extends ListCell<MessageItem> {
         ui.stats.setText(s == null ? "" : messages.get(s.stopped() ? "chat.stats.stopped"
                         : s.limit() == MessageStats.Limit.REPLY_LENGTH ? "chat.stats.replyLength"
                         : s.limit() == MessageStats.Limit.CONTEXT ? "chat.stats.contextFull" : "chat.stats",
-                s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), s.firstTokenMillis()));
+                s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), Formats.millis(messages, s.firstTokenMillis())));
         ui.error.setText(bound.error().get());
         ui.error.setManaged(!bound.error().get().isEmpty());
         boolean contextFull = s != null && s.limit() == MessageStats.Limit.CONTEXT;

@@ -119,7 +119,7 @@ public final class DownloadsView {
             bar.setManaged(bar.isVisible());
             String sizes = messages.get("load.mem.of", Formats.bytes(p.bytesDone()), Formats.bytes(p.totalBytes()));
             if (j.state() == DownloadJob.State.RUNNING && p.bytesPerSecond() > 0) {
-                String eta = p.eta().map(d -> Formats.seconds(d.toSeconds())).orElse("—");
+                String eta = p.eta().map(d -> Formats.seconds(messages, d.toSeconds())).orElse("—");
                 caption.setText(messages.get("downloads.running", sizes, Formats.bytes(Math.round(p.bytesPerSecond())), eta));
             } else if (j.state() == DownloadJob.State.DONE) {
                 caption.setText(messages.get("downloads.done", Formats.bytes(j.totalBytes())));

@@ -48,10 +48,19 @@ public final class Formats {
         return String.format(Locale.ROOT, "%.1fM", n / 1_000_000.0);
     }
 
-    public static String seconds(long s) {
+    /// A duration in the user's language ("1 min 04 s", "1 分 04 秒"), "—" when unknown (negative).
+    public static String seconds(Messages messages, long s) {
         if (s < 0) return "—";
-        if (s < 60) return s + " s";
-        if (s < 3600) return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
-        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+        if (s < 60) return messages.get("format.seconds", Long.toString(s));
+        if (s < 3600) return messages.get("format.minutesSeconds", Long.toString(s / 60), String.format(Locale.ROOT, "%02d", s % 60));
+        return messages.get("format.hoursMinutes", Long.toString(s / 3600), String.format(Locale.ROOT, "%02d", (s % 3600) / 60));
+    }
+
+    /// A short wait such as the time to a first token: "350 ms" below a second, "2.4 s" above, in the user's language.
+    public static String millis(Messages messages, long ms) {
+        if (ms < 0) return "—";
+        if (ms < 1000) return messages.get("format.millis", Long.toString(ms));
+        if (ms < 60_000) return messages.get("format.seconds", String.format(Locale.ROOT, "%.1f", ms / 1000.0));
+        return seconds(messages, ms / 1000);
     }
 }
