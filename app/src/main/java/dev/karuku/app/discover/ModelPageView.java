@@ -146,6 +146,11 @@ public final class ModelPageView {
         int n = vm.stops().size();
         quantSlider.setMax(Math.max(0, n - 1));
         quantSlider.setDisable(n < 2);
+        // one size has nothing to slide between; and the slider's inset grows with the row, so a single column's
+        // half-row inset would push the card (and the row) wider on every layout
+        quantSlider.setVisible(n > 1);
+        quantSlider.setManaged(n > 1);
+        quantSlider.setMinWidth(0);
         stopLabels.getChildren().clear();
         for (int i = 0; i < n; i++) {
             StopItem s = vm.stops().get(i);
@@ -159,7 +164,7 @@ public final class ModelPageView {
         }
         // ticks sit at the centres of equal columns when the slider is inset by half a column
         quantSlider.paddingProperty().bind(Bindings.createObjectBinding(() -> {
-            double half = n == 0 ? 0 : stopLabels.getWidth() / n / 2 - 6;
+            double half = n < 2 ? 0 : stopLabels.getWidth() / n / 2 - 6;
             return new javafx.geometry.Insets(0, Math.max(0, half), 0, Math.max(0, half));
         }, stopLabels.widthProperty()));
         if (vm.selected().get() >= 0) quantSlider.setValue(vm.selected().get());
@@ -211,6 +216,7 @@ public final class ModelPageView {
         if (i >= 0 && i < stopLabels.getChildren().size()) stopLabels.getChildren().get(i).getStyleClass().add("selected");
         downloadButton.setDisable(s == null || vm.access().get() != Access.GRANTED);
         if (s == null) {
+            stopBusy.setVisible(false);
             caveatLabel.setVisible(false);
             caveatLabel.setManaged(false);
             stopTitle.setText("");

@@ -131,6 +131,14 @@ public final class ModelPageViewModel {
                 List<QuantChoice> sorted = new ArrayList<>(files.models());
                 sorted.sort(Comparator.comparingLong(QuantChoice::totalBytes));
                 int preselect = files.defaultChoice().map(sorted::indexOf).orElse(sorted.isEmpty() ? -1 : 0);
+                if (sorted.isEmpty()) { // nothing to pick: say so instead of a slider that waits for stops forever
+                    ui.execute(() -> {
+                        readme.set(card);
+                        errorKey.set("model.noGguf");
+                        state.set(ModelPageState.ERROR);
+                    });
+                    return;
+                }
                 ui.execute(() -> {
                     commit = sha;
                     machine.set(hw);
