@@ -124,8 +124,9 @@ public final class DiscoverView {
             title.getChildren().add(gated);
         }
         if (m.vision()) {
-            Label vision = new Label(messages.get("discover.vision"));
-            vision.getStyleClass().add("badge");
+            // the pinned llama.cpp has no multimodal library: say images cannot be sent yet, not promise them
+            Label vision = new Label(messages.get("discover.vision"), new FontIcon(Feather.IMAGE));
+            vision.getStyleClass().addAll("badge", "badge-unsupported");
             title.getChildren().add(vision);
         }
         String updated = m.lastModified().map(t -> DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
