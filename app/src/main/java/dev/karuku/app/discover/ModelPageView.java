@@ -133,7 +133,7 @@ public final class ModelPageView {
         gatedBox.setVisible(!granted);
         gatedBox.setManaged(!granted);
         gatedBadge.setVisible(!granted);
-        downloadButton.setDisable(!granted || vm.selectedStop() == null);
+        downloadButton.setDisable(!granted || vm.selectedStop() == null || vm.selectedStop().have().get() != ModelDownloads.Have.NONE);
         if (!granted) gatedLabel.setText(messages.get(a == Access.GATED_NEEDS_TOKEN ? "hub.error.gatedNeedsToken" : "hub.error.gatedNotApproved"));
     }
 
@@ -161,6 +161,7 @@ public final class ModelPageView {
             stopLabels.getChildren().add(box);
             s.estimate().addListener((o, a, b) -> { refreshStop(box, s); if (s == vm.selectedStop()) show(); });
             s.errorKey().addListener((o, a, b) -> { refreshStop(box, s); if (s == vm.selectedStop()) show(); });
+            s.have().addListener((o, a, b) -> { if (s == vm.selectedStop()) show(); });
         }
         // ticks sit at the centres of equal columns when the slider is inset by half a column
         quantSlider.paddingProperty().bind(Bindings.createObjectBinding(() -> {
@@ -224,7 +225,11 @@ public final class ModelPageView {
             return;
         }
         stopTitle.setText(s.label() + " · " + Formats.bytes(s.sizeBytes()));
-        downloadButton.setText(messages.get("model.download", s.label(), Formats.bytes(s.sizeBytes())));
+        ModelDownloads.Have have = s.have().get();
+        downloadButton.setText(have == ModelDownloads.Have.DOWNLOADED ? messages.get("model.downloaded", s.label())
+                : have == ModelDownloads.Have.DOWNLOADING ? messages.get("model.downloading", s.label())
+                : messages.get("model.download", s.label(), Formats.bytes(s.sizeBytes())));
+        if (have != ModelDownloads.Have.NONE) downloadButton.setDisable(true);
         QuantStop q = s.estimate().get();
         String caveat = q == null ? "" : dev.karuku.app.ui.EstimateCaveat.text(messages,
                 q.estimate().approximate() ? q.estimate().reasons() : java.util.List.of(),
