@@ -75,6 +75,8 @@ public final class LoadView {
         };
         vm.gpuLayers().addListener(o -> showLayers.run());
         vm.maxGpuLayers().addListener(o -> showLayers.run());
+        showLayers.run(); // a screen built again (a language or theme switch) starts on the chosen layers, not 0
+        layersSlider.setBlockIncrement(1); // the arrow keys move one layer
         layersLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> vm.gpuLayers().get() + " / " + vm.maxGpuLayers().get(), vm.gpuLayers(), vm.maxGpuLayers()));
         autoButton.setOnAction(e -> vm.auto());

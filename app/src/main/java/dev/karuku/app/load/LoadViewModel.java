@@ -199,6 +199,7 @@ public final class LoadViewModel {
         if (f == null) return;
         LoadRequest base = baseRequest();
         long gen = fitGeneration.incrementAndGet();
+        replan(); // the bars, the slider's range and a context the model supports before the best fit is in
         background.execute(() -> {
             LoadRequest best;
             try {
@@ -272,6 +273,12 @@ public final class LoadViewModel {
                     if (gen != planGeneration.get()) return;
                     maxGpuLayers.set(p.layers() + 1);
                     plan.set(p);
+                    // more context than the model was trained for only makes llama.cpp warn: never start above it
+                    // (the Settings default of 4096 on a model trained for 512, before the best fit is in; a
+                    // choice made after the best fit is the user's)
+                    if (bestFit == null && p.trainedContext() > 0 && contextLength.get() > p.trainedContext()) {
+                        contextLength.set((int) p.trainedContext());
+                    }
                 });
             } catch (RuntimeException | LinkageError e) {
                 ui.execute(() -> { if (gen == planGeneration.get()) fail(e); });
