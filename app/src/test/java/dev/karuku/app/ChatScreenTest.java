@@ -98,7 +98,7 @@ class ChatScreenTest {
 
         robot.rightClickOn(robot.lookup(".list-cell").match(hasText("second")).queryAs(javafx.scene.Node.class));
         robot.clickOn("Delete");
-        robot.clickOn(robot.lookup(".dialog-pane .button").match(hasText("OK")).queryAs(javafx.scene.Node.class));
+        robot.clickOn(robot.lookup(".dialog-pane .button").match(hasText("Delete")).queryAs(javafx.scene.Node.class));
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title).toList()
                 .equals(List.of("renamed")));
         // an empty row has no menu
