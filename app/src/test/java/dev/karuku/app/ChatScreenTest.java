@@ -216,6 +216,33 @@ class ChatScreenTest {
         assertThat(messages()).isEmpty();
     }
 
+    @Test
+    void theMessagesSitOnThePageWithRoomUnderTheToolbarAndEachConversationShowsWhenItWasWritten() throws Exception {
+        app = start();
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        load(app, 1);
+        robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        ListView<?> list = robot.lookup("#chat-messages").queryAs(ListView.class);
+        boolean framed = list.getBorder() != null && list.getBorder().getStrokes().stream().anyMatch(b -> !b.getWidths().equals(javafx.scene.layout.BorderWidths.EMPTY)
+                && !(b.getTopStroke() instanceof javafx.scene.paint.Color c && c.getOpacity() == 0));
+        assertThat(framed).as("a frame around the messages: %s", list.getBorder() == null ? null : list.getBorder().getStrokes()).isFalse();
+        javafx.scene.Node toolbar = robot.lookup(".chat-toolbar").query();
+        javafx.scene.Node first = robot.lookup(".bubble-user").query();
+        double gap = first.localToScene(first.getLayoutBounds()).getMinY() - toolbar.localToScene(toolbar.getLayoutBounds()).getMaxY();
+        assertThat(gap).as("room between the toolbar and the first message").isGreaterThanOrEqualTo(12);
+
+        @SuppressWarnings("unchecked") ListCell<ConversationSummary> row = robot.lookup("#chat-conversations .list-cell").match(hasText("abc")).queryAs(ListCell.class);
+        assertThat(row.getGraphic()).isInstanceOf(Label.class);
+        String today = java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.SHORT).withLocale(java.util.Locale.ENGLISH)
+                .format(row.getItem().updated().atZone(java.time.ZoneId.systemDefault()));
+        assertThat(((Label) row.getGraphic()).getText()).isEqualTo(today);
+    }
+
     static void load(KarukuApp app, long millisPerToken) {
         new FxRobot().interact(() -> app.session().set(
                 new LoadedModel("successor-Q4_K_M.gguf", "CPU", 0, 3, 900_000, 0, 512), new AlphabetBackend(millisPerToken), null));

@@ -144,10 +144,23 @@ public final class ChatView {
         conversationList.setItems(vm.conversations());
         conversationList.setCellFactory(l -> {
             ListCell<ConversationSummary> cell = new ListCell<>() {
+                private final Label date = new Label();
+
+                {
+                    date.getStyleClass().add("conversation-date");
+                    setContentDisplay(javafx.scene.control.ContentDisplay.BOTTOM); // the title, then when it was last written
+                }
+
                 @Override
                 protected void updateItem(ConversationSummary item, boolean empty) {
                     super.updateItem(item, empty);
                     setText(empty || item == null ? null : item.title().isBlank() ? messages.get("chat.untitled") : item.title());
+                    if (empty || item == null || item.updated() == null) {
+                        setGraphic(null);
+                        return;
+                    }
+                    date.setText(when(item.updated()));
+                    setGraphic(date);
                 }
             };
             // The menu is made when asked for, for the row's conversation at that moment: a ContextMenu is a popup
@@ -176,6 +189,15 @@ public final class ChatView {
                 conversationList.getSelectionModel().select(s);
             }
         }
+    }
+
+    /// When a conversation was last written: the time today, else the date, in the user's language.
+    private String when(java.time.Instant t) {
+        var local = t.atZone(java.time.ZoneId.systemDefault());
+        boolean today = local.toLocalDate().equals(java.time.LocalDate.now());
+        var format = today ? java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.SHORT)
+                : java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.MEDIUM);
+        return format.withLocale(messages.locale()).format(local);
     }
 
     private ContextMenu conversationMenu(ConversationSummary item) {
