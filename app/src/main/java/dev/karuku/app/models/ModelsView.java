@@ -52,7 +52,7 @@ public final class ModelsView {
 
     @FXML
     private void initialize() {
-        dirLabel.setText(messages.get("models.folder", vm.dir()));
+        dirLabel.setText(messages.get("models.folder", dev.karuku.app.ui.HomePaths.shown(vm.dir())));
         modelList.setItems(vm.models());
         modelList.setPlaceholder(new Label(messages.get("models.empty")));
         modelList.setCellFactory(l -> new ListCell<>() {
