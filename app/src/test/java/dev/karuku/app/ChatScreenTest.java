@@ -243,6 +243,25 @@ class ChatScreenTest {
         assertThat(((Label) row.getGraphic()).getText()).isEqualTo(today);
     }
 
+    @Test
+    void anAnswerSavedBeforeACrashIsMarkedAsCutOff() throws Exception {
+        var store = new dev.karuku.engine.conversation.ConversationStore(home.resolve("conversations"));
+        try (var w = store.create("cold")) { // the app died while "defg" streamed: the answer has no end
+            w.add(Role.USER, "abc");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "defg");
+        }
+        app = start();
+        ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        robot.interact(() -> conversations.getSelectionModel().select(0));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.isManaged() && !l.getText().isEmpty())));
+        assertThat(robot.lookup(".bubble-notice").queryAllAs(Label.class)).filteredOn(l -> !l.getText().isEmpty()).extracting(Label::getText)
+                .containsExactly("This answer is cut off: Karuku closed before it was finished. Regenerate it to get a whole answer.");
+    }
+
     static void load(KarukuApp app, long millisPerToken) {
         new FxRobot().interact(() -> app.session().set(
                 new LoadedModel("successor-Q4_K_M.gguf", "CPU", 0, 3, 900_000, 0, 512), new AlphabetBackend(millisPerToken), null));

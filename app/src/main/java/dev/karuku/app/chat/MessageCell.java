@@ -228,8 +228,11 @@ final class MessageCell extends ListCell<MessageItem> {
         ui.error.setText(bound.error().get());
         ui.error.setManaged(!bound.error().get().isEmpty());
         boolean contextFull = s != null && s.limit() == MessageStats.Limit.CONTEXT;
-        ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : "");
-        ui.notice.setManaged(contextFull);
+        // an answer saved without its end (Karuku closed or crashed while it streamed) says it is incomplete
+        boolean cutOff = bound.role() == Role.ASSISTANT && s == null && !bound.streaming().get() && bound.error().get().isEmpty()
+                && !bound.text().get().isEmpty();
+        ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : cutOff ? messages.get("chat.notice.cutOff") : "");
+        ui.notice.setManaged(contextFull || cutOff);
         boolean idle = vm.state().get() != ChatState.GENERATING;
         boolean last = getIndex() == vm.messages().size() - 1;
         List<Node> wanted = new ArrayList<>(2);
