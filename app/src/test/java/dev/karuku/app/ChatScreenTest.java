@@ -3,6 +3,7 @@ package dev.karuku.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.testfx.matcher.control.LabeledMatchers.hasText;
 
+import dev.karuku.app.chat.ChatBackend;
 import dev.karuku.app.chat.MessageItem;
 import dev.karuku.app.load.LoadedModel;
 import dev.karuku.engine.conversation.ConversationSummary;
@@ -260,6 +261,40 @@ class ChatScreenTest {
                 .anyMatch(l -> l.isManaged() && !l.getText().isEmpty())));
         assertThat(robot.lookup(".bubble-notice").queryAllAs(Label.class)).filteredOn(l -> !l.getText().isEmpty()).extracting(Label::getText)
                 .containsExactly("This answer is cut off: Karuku closed before it was finished. Regenerate it to get a whole answer.");
+    }
+
+    @Test
+    void beforeTheFirstTokenTheAnswerSaysTheModelIsReadingAndEscStopsIt() throws Exception {
+        app = start();
+        var stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        ChatBackend slowPrompt = new ChatBackend() { // a cold model: it reads the prompt for as long as it is let
+            @Override public Generation reply(ChatRequest request, Listener listener) {
+                Thread.ofPlatform().name("test-generation").start(() -> {
+                    listener.reading(7);
+                    while (!stopped.get()) Thread.onSpinWait();
+                    listener.done(new Result(0, 0, 0, true, 7));
+                });
+                return () -> stopped.set(true);
+            }
+            @Override public int contextLength() { return 512; }
+            @Override public java.util.concurrent.CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens) {
+                return java.util.concurrent.CompletableFuture.completedFuture(0);
+            }
+        };
+        robot.interact(() -> app.session().set(new LoadedModel("cold.gguf", "CPU", 0, 3, 900_000, 0, 512), slowPrompt, null));
+        robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
+
+        String reading = "Reading your message (7 tokens)… A model just loaded takes longest over its first answer.";
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-assistant").tryQuery()
+                .map(b -> robot.from(b).lookup((javafx.scene.Node n) -> n instanceof javafx.scene.text.Text).queryAllAs(javafx.scene.text.Text.class)
+                        .stream().map(javafx.scene.text.Text::getText).collect(java.util.stream.Collectors.joining()).contains(reading)).orElse(false)));
+        assertThat(robot.lookup("#chat-stop").query().isVisible()).isTrue();
+
+        robot.type(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
+        assertThat(stopped).isTrue();
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
+        assertThat(messages().getLast().stats().get().stopped()).isTrue();
     }
 
     static void load(KarukuApp app, long millisPerToken) {

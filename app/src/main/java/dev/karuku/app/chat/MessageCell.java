@@ -123,6 +123,7 @@ final class MessageCell extends ListCell<MessageItem> {
         styled = false;
         if (bound != null) {
             bound.text().removeListener(onText);
+            bound.promptTokens().removeListener(onText);
             bound.stats().removeListener(onMeta);
             bound.streaming().removeListener(onMeta);
             bound.error().removeListener(onMeta);
@@ -135,6 +136,7 @@ final class MessageCell extends ListCell<MessageItem> {
         }
         setPrefHeight(USE_COMPUTED_SIZE);
         bound.text().addListener(onText);
+        bound.promptTokens().addListener(onText);
         bound.stats().addListener(onMeta);
         bound.streaming().addListener(onMeta);
         bound.error().addListener(onMeta);
@@ -195,7 +197,9 @@ final class MessageCell extends ListCell<MessageItem> {
                 stale = true;
                 return;
             }
-            answer.show(text.isEmpty() && bound.streaming().get() ? "…" : text);
+            // before the first token: what the model is doing (a cold model can take many seconds), not a bare "…"
+            answer.show(text.isEmpty() && bound.streaming().get() ? (bound.promptTokens().get() < 0 ? messages.get("chat.status.preparing")
+                    : messages.get("chat.status.reading", bound.promptTokens().get())) : text);
             if (!mine) ui.body.getChildren().setAll(nodes);
         }
         stale = false;
