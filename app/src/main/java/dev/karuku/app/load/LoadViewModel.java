@@ -103,6 +103,8 @@ public final class LoadViewModel {
     /// True while the options shown are the ones chosen for this model last time.
     public ReadOnlyBooleanProperty remembered() { return remembered.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<LoadState> state() { return state.getReadOnlyProperty(); }
+    /// The model in memory (null when none), with what llama.cpp measured while loading it.
+    public ReadOnlyObjectProperty<LoadedModel> loaded() { return session.loaded(); }
     public ReadOnlyDoubleProperty progress() { return progress.getReadOnlyProperty(); }
     /// What went wrong: llama.cpp's or the estimator's reason, or the argument of [#errorKey]'s message.
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }

@@ -31,6 +31,7 @@ class LoadViewTest {
     static final long GIB = 1L << 30;
     @TempDir Path dir;
     final FxRobot robot = new FxRobot();
+    ModelSession session;
 
     @AfterEach
     void close() throws Exception {
@@ -43,7 +44,8 @@ class LoadViewTest {
 
     LoadViewModel show(MemoryPlanner planner, java.util.concurrent.Executor background) throws Exception {
         FxToolkit.registerPrimaryStage();
-        var vm = new LoadViewModel(new LlamaModelLoader(), planner, new ModelSession(),
+        session = new ModelSession();
+        var vm = new LoadViewModel(new LlamaModelLoader(), planner, session,
                 () -> LoadDefaults.STANDARD, null, background, new FxUiThread());
         FxToolkit.setupSceneRoot(() -> new LoadView(vm, new Messages(Locale.ENGLISH), () -> {}).root());
         FxToolkit.showStage();
@@ -155,5 +157,27 @@ class LoadViewTest {
         } finally {
             bestFitHeld.countDown();
         }
+    }
+
+    @Test
+    void onceLoadedTheScreenAndTheStatusBarShowTheSameMeasuredFigureAndSayWhatItCounts() throws Exception {
+        LoadViewModel vm = show(Hardware.cpuOnly(32 * GIB, 24 * GIB, 8));
+        Path model = TestModels.successor(dir.resolve("successor.gguf"));
+        robot.interact(() -> vm.file().set(model));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null);
+
+        robot.interact(vm::load);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.state().get() == LoadState.LOADED);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        LoadedModel loaded = vm.loaded().get();
+        assertThat(loaded.buffers()).as("measured from llama.cpp's log").isNotNull();
+        assertThat(robot.lookup("#load-ram").queryAs(Label.class).getText())
+                .startsWith(dev.karuku.app.ui.Formats.bytes(loaded.ramBytes()) + " in use (measured after loading)");
+        var status = new dev.karuku.app.shell.ShellViewModel(session, new Messages(Locale.ENGLISH), dev.karuku.app.shell.Page.LOAD);
+        assertThat(status.ramText().get()).isEqualTo("RAM " + dev.karuku.app.ui.Formats.bytes(loaded.ramBytes()));
+        assertThat(status.ramDetail().get()).contains("measured while it loaded").contains("weights " + dev.karuku.app.ui.Formats.bytes(loaded.buffers().weights().cpu()));
+        assertThat(status.vramDetail().get()).contains("context (KV cache) " + dev.karuku.app.ui.Formats.bytes(loaded.buffers().kv().gpu()));
+        session.unload().get(30, TimeUnit.SECONDS);
     }
 }
