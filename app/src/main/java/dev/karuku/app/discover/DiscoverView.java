@@ -132,8 +132,8 @@ public final class DiscoverView {
         String updated = m.lastModified().map(t -> DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
                 .withLocale(messages.locale()).format(t.atZone(ZoneId.systemDefault()))).orElse("—");
         HBox stats = new HBox(
-                new Label(Formats.count(m.downloads()), new FontIcon(Feather.DOWNLOAD)),
-                new Label(Formats.count(m.likes()), new FontIcon(Feather.HEART)),
+                new Label(Formats.count(messages, m.downloads()), new FontIcon(Feather.DOWNLOAD)),
+                new Label(Formats.count(messages, m.likes()), new FontIcon(Feather.HEART)),
                 new Label(messages.get("discover.updated", updated), new FontIcon(Feather.CLOCK)));
         stats.getStyleClass().add("result-stats");
         VBox box = new VBox(title, stats);

@@ -42,6 +42,16 @@ public final class Formats {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, units[u]);
     }
 
+    /// A count as the user's language abbreviates it: 4.2k and 1.3M in English; in Japanese 4,200, 5.2万, 130万 and 2.1億
+    /// (Japanese groups by ten thousands, and "k" reads as English there).
+    public static String count(Messages messages, long n) {
+        if (!"ja".equals(messages.locale().getLanguage())) return count(n);
+        if (n < 10_000) return String.format(Locale.JAPANESE, "%,d", n);
+        if (n < 100_000) return String.format(Locale.ROOT, "%.1f万", n / 10_000.0);
+        if (n < 100_000_000) return String.format(Locale.ROOT, "%d万", Math.round(n / 10_000.0));
+        return String.format(Locale.ROOT, "%.1f億", n / 100_000_000.0);
+    }
+
     public static String count(long n) {
         if (n < 1000) return Long.toString(n);
         if (n < 1_000_000) return String.format(Locale.ROOT, "%.1fk", n / 1000.0);

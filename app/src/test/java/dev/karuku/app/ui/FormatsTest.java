@@ -44,4 +44,17 @@ class FormatsTest {
         // the chat's stats line has no English unit left in Japanese
         assertThat(ja.get("chat.stats", 12, "3.4", Formats.millis(ja, 23_400))).doesNotContain("ms").doesNotContain(" s").contains("23.4 秒");
     }
+
+    @Test
+    void countsAreAbbreviatedTheWayTheUsersLanguageDoes() {
+        Messages en = new Messages(java.util.Locale.ENGLISH);
+        Messages ja = new Messages(java.util.Locale.JAPANESE);
+        assertThat(Formats.count(en, 4200)).isEqualTo("4.2k");
+        assertThat(Formats.count(en, 1_300_000)).isEqualTo("1.3M");
+        assertThat(Formats.count(ja, 950)).isEqualTo("950");
+        assertThat(Formats.count(ja, 4200)).isEqualTo("4,200");
+        assertThat(Formats.count(ja, 1_300_000)).isEqualTo("130万");
+        assertThat(Formats.count(ja, 52_000)).isEqualTo("5.2万");
+        assertThat(Formats.count(ja, 210_000_000)).isEqualTo("2.1億");
+    }
 }
