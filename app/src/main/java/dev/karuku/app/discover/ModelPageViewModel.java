@@ -189,21 +189,25 @@ public final class ModelPageViewModel {
             estimate();
             return;
         }
-        io.execute(() -> {
-            try {
-                QuantHeaders h = new RemoteGguf(client).headers(repo, sha, stop.choice());
-                QuantFile file = new QuantFile(stop.label(), h.shards(), stop.sizeBytes());
-                cache.put(repo, sha, file);
-                ui.execute(() -> {
-                    headers.put(stop.label(), file);
-                    estimate();
-                });
-            } catch (Exception | Error e) { // whatever happens, the stop shows it (no spinner forever)
-                LOG.log(System.Logger.Level.WARNING, "no header for " + repo + " " + stop.label(), e);
-                String key = e instanceof dev.karuku.engine.gguf.GgufException ? "discover.stop.unreadable" : HubErrorKeys.of(e);
-                ui.execute(() -> fail(stop, key));
-            }
-        });
+        try {
+            io.execute(() -> {
+                try {
+                    QuantHeaders h = new RemoteGguf(client).headers(repo, sha, stop.choice());
+                    QuantFile file = new QuantFile(stop.label(), h.shards(), stop.sizeBytes());
+                    cache.put(repo, sha, file);
+                    ui.execute(() -> {
+                        headers.put(stop.label(), file);
+                        estimate();
+                    });
+                } catch (Exception | Error e) { // whatever happens, the stop shows it (no spinner forever)
+                    LOG.log(System.Logger.Level.WARNING, "no header for " + repo + " " + stop.label(), e);
+                    String key = e instanceof dev.karuku.engine.gguf.GgufException ? "discover.stop.unreadable" : HubErrorKeys.of(e);
+                    ui.execute(() -> fail(stop, key));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the window was closed while the page opened: nobody is left to read the header for
+        }
     }
 
     /// Recomputes every stop from the headers in so far (the recommendation compares them all). A quant the
