@@ -112,7 +112,10 @@ class ScreenshotsTest {
                 robot.interact(() -> app.shell().page().set(Page.DISCOVER));
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".result-row").tryQuery().isPresent()));
                 openModelPage();
+                // Q5_K_S is the one downloading: the picture shows a size the user can still download
+                robot.clickOn("#model-stop-Q4_K_M");
                 WaitForAsyncUtils.waitForFxEvents();
+                assertThat(robot.lookup("#model-download").queryButton().isDisabled()).isFalse();
                 robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), "model" + suffix));
                 robot.clickOn("#model-back");
                 robot.interact(() -> app.shell().page().set(Page.LOAD));
