@@ -75,6 +75,7 @@ public final class KarukuApp extends Application {
     private DiscoverViewModel discover;
     private DownloadsViewModel downloads;
     private DownloadManager downloadManager;
+    private ModelLibrary library;
     private java.util.concurrent.ExecutorService io;
     private HubClient hubClient;
     private MeasuredSpeeds speeds;
@@ -121,7 +122,7 @@ public final class KarukuApp extends Application {
         models.useQualityResults(new dev.karuku.engine.quality.QualityResults(new KarukuPaths(home, home.resolve("models")).qualityResults()));
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
         // downloads of the last session continue now.
-        ModelLibrary library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
+        library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
         hubClient = new HubClient(hubConfig);
         hubClient.useToken(initial.hfToken());
         downloadManager = new DownloadManager(hubClient, library, DownloadOptions.defaults());
@@ -225,7 +226,7 @@ public final class KarukuApp extends Application {
             view[0] = new DiscoverView(discover, messages, repo -> {
                 ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, LlamaHardware.probe()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
-                        downloadManager::enqueue, headerCache, io, ui, speeds::cpuBytesPerSecond);
+                        new dev.karuku.app.discover.ManagerDownloads(downloadManager, library), headerCache, io, ui, speeds::cpuBytesPerSecond);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
                         () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
             });

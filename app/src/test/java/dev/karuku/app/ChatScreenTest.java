@@ -3,6 +3,7 @@ package dev.karuku.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.testfx.matcher.control.LabeledMatchers.hasText;
 
+import dev.karuku.app.chat.ChatBackend;
 import dev.karuku.app.chat.MessageItem;
 import dev.karuku.app.load.LoadedModel;
 import dev.karuku.engine.conversation.ConversationSummary;
@@ -98,7 +99,7 @@ class ChatScreenTest {
 
         robot.rightClickOn(robot.lookup(".list-cell").match(hasText("second")).queryAs(javafx.scene.Node.class));
         robot.clickOn("Delete");
-        robot.clickOn(robot.lookup(".dialog-pane .button").match(hasText("OK")).queryAs(javafx.scene.Node.class));
+        robot.clickOn(robot.lookup(".dialog-pane .button").match(hasText("Delete")).queryAs(javafx.scene.Node.class));
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title).toList()
                 .equals(List.of("renamed")));
         // an empty row has no menu
@@ -214,6 +215,86 @@ class ChatScreenTest {
         robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(messages()).isEmpty();
+    }
+
+    @Test
+    void theMessagesSitOnThePageWithRoomUnderTheToolbarAndEachConversationShowsWhenItWasWritten() throws Exception {
+        app = start();
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        load(app, 1);
+        robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        ListView<?> list = robot.lookup("#chat-messages").queryAs(ListView.class);
+        boolean framed = list.getBorder() != null && list.getBorder().getStrokes().stream().anyMatch(b -> !b.getWidths().equals(javafx.scene.layout.BorderWidths.EMPTY)
+                && !(b.getTopStroke() instanceof javafx.scene.paint.Color c && c.getOpacity() == 0));
+        assertThat(framed).as("a frame around the messages: %s", list.getBorder() == null ? null : list.getBorder().getStrokes()).isFalse();
+        javafx.scene.Node toolbar = robot.lookup(".chat-toolbar").query();
+        javafx.scene.Node first = robot.lookup(".bubble-user").query();
+        double gap = first.localToScene(first.getLayoutBounds()).getMinY() - toolbar.localToScene(toolbar.getLayoutBounds()).getMaxY();
+        assertThat(gap).as("room between the toolbar and the first message").isGreaterThanOrEqualTo(12);
+
+        @SuppressWarnings("unchecked") ListCell<ConversationSummary> row = robot.lookup("#chat-conversations .list-cell").match(hasText("abc")).queryAs(ListCell.class);
+        assertThat(row.getGraphic()).isInstanceOf(Label.class);
+        String today = java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.SHORT).withLocale(java.util.Locale.ENGLISH)
+                .format(row.getItem().updated().atZone(java.time.ZoneId.systemDefault()));
+        assertThat(((Label) row.getGraphic()).getText()).isEqualTo(today);
+    }
+
+    @Test
+    void anAnswerSavedBeforeACrashIsMarkedAsCutOff() throws Exception {
+        var store = new dev.karuku.engine.conversation.ConversationStore(home.resolve("conversations"));
+        try (var w = store.create("cold")) { // the app died while "defg" streamed: the answer has no end
+            w.add(Role.USER, "abc");
+            String answer = w.begin(Role.ASSISTANT);
+            w.append(answer, "defg");
+        }
+        app = start();
+        ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        robot.interact(() -> conversations.getSelectionModel().select(0));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.isManaged() && !l.getText().isEmpty())));
+        assertThat(robot.lookup(".bubble-notice").queryAllAs(Label.class)).filteredOn(l -> !l.getText().isEmpty()).extracting(Label::getText)
+                .containsExactly("This answer is cut off: Karuku closed before it was finished. Regenerate it to get a whole answer.");
+    }
+
+    @Test
+    void beforeTheFirstTokenTheAnswerSaysTheModelIsReadingAndEscStopsIt() throws Exception {
+        app = start();
+        var stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        ChatBackend slowPrompt = new ChatBackend() { // a cold model: it reads the prompt for as long as it is let
+            @Override public Generation reply(ChatRequest request, Listener listener) {
+                Thread.ofPlatform().name("test-generation").start(() -> {
+                    listener.reading(7);
+                    while (!stopped.get()) Thread.onSpinWait();
+                    listener.done(new Result(0, 0, 0, true, 7));
+                });
+                return () -> stopped.set(true);
+            }
+            @Override public int contextLength() { return 512; }
+            @Override public java.util.concurrent.CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens) {
+                return java.util.concurrent.CompletableFuture.completedFuture(0);
+            }
+        };
+        robot.interact(() -> app.session().set(new LoadedModel("cold.gguf", "CPU", 0, 3, 900_000, 0, 512), slowPrompt, null));
+        robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
+
+        String reading = "Reading your message (7 tokens)… A model just loaded takes longest over its first answer.";
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-assistant").tryQuery()
+                .map(b -> robot.from(b).lookup((javafx.scene.Node n) -> n instanceof javafx.scene.text.Text).queryAllAs(javafx.scene.text.Text.class)
+                        .stream().map(javafx.scene.text.Text::getText).collect(java.util.stream.Collectors.joining()).contains(reading)).orElse(false)));
+        assertThat(robot.lookup("#chat-stop").query().isVisible()).isTrue();
+
+        robot.type(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
+        assertThat(stopped).isTrue();
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
+        assertThat(messages().getLast().stats().get().stopped()).isTrue();
     }
 
     static void load(KarukuApp app, long millisPerToken) {

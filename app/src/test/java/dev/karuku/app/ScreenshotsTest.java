@@ -21,8 +21,12 @@ import org.testfx.util.WaitForAsyncUtils;
 /// Writes a screenshot of every screen in English and Japanese, light and dark, to docs/screenshots/ — the
 /// pictures in the README — after a short chat so the Chat screen shows a streamed Markdown answer.
 class ScreenshotsTest {
-    @TempDir Path home;
+    @TempDir Path users;
     @TempDir Path work;
+    /// The data folder where a Linux user's Karuku keeps it, so the pictures show `~/.local/share/karuku/models`
+    /// rather than the test run's temporary folder.
+    Path home;
+    String realUserHome;
     final FxRobot robot = new FxRobot();
     KarukuApp app;
     dev.karuku.engine.hub.fake.FakeHub hub;
@@ -32,6 +36,7 @@ class ScreenshotsTest {
         if (app != null) FxToolkit.cleanupApplication(app);
         FxToolkit.cleanupStages();
         if (hub != null) hub.close();
+        if (realUserHome != null) System.setProperty("user.home", realUserHome);
     }
 
     /// Opens the first result's page with the keyboard and waits for every stop's estimate; on a timeout, says
@@ -58,6 +63,9 @@ class ScreenshotsTest {
 
     @Test
     void everyScreenInBothLanguagesAndThemes() throws Exception {
+        realUserHome = System.getProperty("user.home");
+        System.setProperty("user.home", users.resolve("alex").toString());
+        home = Files.createDirectories(users.resolve("alex/.local/share/karuku"));
         hub = JourneyTest.successorHub(work);
         hub.addRepo("karuku-test/Gated-Chat-GGUF").gated("manual").downloads(950).likes(31)
                 .addFile("Gated-Chat-Q4_K_M.gguf", work.resolve("Successor-Q4_K_M.gguf"));
@@ -104,7 +112,10 @@ class ScreenshotsTest {
                 robot.interact(() -> app.shell().page().set(Page.DISCOVER));
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".result-row").tryQuery().isPresent()));
                 openModelPage();
+                // Q5_K_S is the one downloading: the picture shows a size the user can still download
+                robot.clickOn("#model-stop-Q4_K_M");
                 WaitForAsyncUtils.waitForFxEvents();
+                assertThat(robot.lookup("#model-download").queryButton().isDisabled()).isFalse();
                 robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), "model" + suffix));
                 robot.clickOn("#model-back");
                 robot.interact(() -> app.shell().page().set(Page.LOAD));
@@ -118,6 +129,14 @@ class ScreenshotsTest {
                     String name = page.name().toLowerCase(Locale.ROOT) + suffix;
                     robot.interact(() -> Screenshots.write(FxToolkit.toolkitContext().getRegisteredStage().getScene(), name));
                     assertThat(Files.size(Screenshots.dir().resolve(name + ".png"))).isGreaterThan(10_000);
+                    // no picture shows the test run's folders: the data folder reads as a user's would
+                    assertThat(robot.lookup((javafx.scene.Node n) -> n instanceof javafx.scene.control.Labeled || n instanceof javafx.scene.control.TextInputControl)
+                            .queryAll().stream().map(n -> n instanceof javafx.scene.control.Labeled l ? l.getText() : ((javafx.scene.control.TextInputControl) n).getText())
+                            .filter(t -> t != null && (t.contains(users.toString()) || t.contains(work.toString()))).toList())
+                            .as("texts on %s showing the test's folders", name).isEmpty();
+                    if (page == Page.MODELS) assertThat(robot.lookup(".hint").queryAllAs(javafx.scene.control.Label.class))
+                            .extracting(javafx.scene.control.Label::getText).contains(language == LanguageChoice.ENGLISH
+                                    ? "Models folder: ~/.local/share/karuku/models" : new dev.karuku.app.ui.Messages(Locale.JAPANESE).get("models.folder", "~/.local/share/karuku/models"));
                     if (page == Page.LOAD || page == Page.SETTINGS) { // threads "0" reads as "auto (cores)", not a bare 0
                         var threads = robot.lookup(page == Page.LOAD ? "#load-threads" : "#settings-threads").queryAs(javafx.scene.control.Spinner.class);
                         assertThat(threads.getEditor().getText())

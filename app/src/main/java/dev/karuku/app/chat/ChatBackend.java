@@ -48,6 +48,9 @@ public interface ChatBackend {
 
     /// Receives a reply as it is generated.
     interface Listener {
+        /// The model has started reading the conversation (`promptTokens` of it new); the first token follows.
+        default void reading(int promptTokens) {}
+
         void token(String piece);
 
         void done(Result result);

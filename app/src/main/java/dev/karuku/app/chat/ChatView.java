@@ -9,7 +9,6 @@ import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
@@ -24,9 +23,7 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextArea;
-import javafx.scene.control.TextInputDialog;
 import javafx.scene.control.ToggleButton;
-import javafx.scene.control.Alert;
 import javafx.scene.input.ContextMenuEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -147,10 +144,23 @@ public final class ChatView {
         conversationList.setItems(vm.conversations());
         conversationList.setCellFactory(l -> {
             ListCell<ConversationSummary> cell = new ListCell<>() {
+                private final Label date = new Label();
+
+                {
+                    date.getStyleClass().add("conversation-date");
+                    setContentDisplay(javafx.scene.control.ContentDisplay.BOTTOM); // the title, then when it was last written
+                }
+
                 @Override
                 protected void updateItem(ConversationSummary item, boolean empty) {
                     super.updateItem(item, empty);
                     setText(empty || item == null ? null : item.title().isBlank() ? messages.get("chat.untitled") : item.title());
+                    if (empty || item == null || item.updated() == null) {
+                        setGraphic(null);
+                        return;
+                    }
+                    date.setText(when(item.updated()));
+                    setGraphic(date);
                 }
             };
             // The menu is made when asked for, for the row's conversation at that moment: a ContextMenu is a popup
@@ -181,6 +191,15 @@ public final class ChatView {
         }
     }
 
+    /// When a conversation was last written: the time today, else the date, in the user's language.
+    private String when(java.time.Instant t) {
+        var local = t.atZone(java.time.ZoneId.systemDefault());
+        boolean today = local.toLocalDate().equals(java.time.LocalDate.now());
+        var format = today ? java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.SHORT)
+                : java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.MEDIUM);
+        return format.withLocale(messages.locale()).format(local);
+    }
+
     private ContextMenu conversationMenu(ConversationSummary item) {
         MenuItem rename = new MenuItem(messages.get("chat.rename"));
         rename.setOnAction(e -> rename(item));
@@ -190,20 +209,13 @@ public final class ChatView {
     }
 
     private void rename(ConversationSummary item) {
-        TextInputDialog d = new TextInputDialog(item.title());
-        d.setTitle(messages.get("chat.rename"));
-        d.setHeaderText(messages.get("chat.rename.header"));
-        d.initOwner(root.getScene().getWindow());
-        d.showAndWait().ifPresent(t -> vm.rename(item.id(), t));
+        dev.karuku.app.ui.Dialogs.ask(root, messages, messages.get("chat.rename"), messages.get("chat.rename.header"), item.title())
+                .ifPresent(t -> vm.rename(item.id(), t));
     }
 
     private void delete(ConversationSummary item) {
-        Alert a = new Alert(Alert.AlertType.CONFIRMATION, messages.get("chat.delete.confirm", item.title()),
-                ButtonType.CANCEL, ButtonType.OK);
-        a.setTitle(messages.get("chat.delete"));
-        a.setHeaderText(null);
-        a.initOwner(root.getScene().getWindow());
-        a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(item.id()));
+        if (dev.karuku.app.ui.Dialogs.confirm(root, messages, messages.get("chat.delete"),
+                messages.get("chat.delete.confirm", item.title()), "chat.delete")) vm.delete(item.id());
     }
 
     private void sampling() {

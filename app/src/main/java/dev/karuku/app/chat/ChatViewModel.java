@@ -271,6 +271,7 @@ public final class ChatViewModel {
         var request = new ChatBackend.ChatRequest(savedSystemPrompt, turns, sampling());
         try {
             generation = b.reply(request, new ChatBackend.Listener() {
+                @Override public void reading(int promptTokens) { ui.execute(() -> answer.setPromptTokens(promptTokens)); }
                 @Override public void token(String piece) { buffer.add(piece); }
                 @Override public void done(ChatBackend.Result r) { buffer.end(() -> finish(answer, r, log)); }
                 @Override public void failed(String message) { buffer.end(() -> fail(answer, message, log)); }

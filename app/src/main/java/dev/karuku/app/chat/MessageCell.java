@@ -1,6 +1,7 @@
 package dev.karuku.app.chat;
 
 import dev.karuku.app.ui.LazyTooltip;
+import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Messages;
 import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
@@ -122,6 +123,7 @@ final class MessageCell extends ListCell<MessageItem> {
         styled = false;
         if (bound != null) {
             bound.text().removeListener(onText);
+            bound.promptTokens().removeListener(onText);
             bound.stats().removeListener(onMeta);
             bound.streaming().removeListener(onMeta);
             bound.error().removeListener(onMeta);
@@ -134,6 +136,7 @@ final class MessageCell extends ListCell<MessageItem> {
         }
         setPrefHeight(USE_COMPUTED_SIZE);
         bound.text().addListener(onText);
+        bound.promptTokens().addListener(onText);
         bound.stats().addListener(onMeta);
         bound.streaming().addListener(onMeta);
         bound.error().addListener(onMeta);
@@ -194,7 +197,9 @@ final class MessageCell extends ListCell<MessageItem> {
                 stale = true;
                 return;
             }
-            answer.show(text.isEmpty() && bound.streaming().get() ? "…" : text);
+            // before the first token: what the model is doing (a cold model can take many seconds), not a bare "…"
+            answer.show(text.isEmpty() && bound.streaming().get() ? (bound.promptTokens().get() < 0 ? messages.get("chat.status.preparing")
+                    : messages.get("chat.status.reading", bound.promptTokens().get())) : text);
             if (!mine) ui.body.getChildren().setAll(nodes);
         }
         stale = false;
@@ -223,12 +228,15 @@ final class MessageCell extends ListCell<MessageItem> {
         ui.stats.setText(s == null ? "" : messages.get(s.stopped() ? "chat.stats.stopped"
                         : s.limit() == MessageStats.Limit.REPLY_LENGTH ? "chat.stats.replyLength"
                         : s.limit() == MessageStats.Limit.CONTEXT ? "chat.stats.contextFull" : "chat.stats",
-                s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), s.firstTokenMillis()));
+                s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), Formats.millis(messages, s.firstTokenMillis())));
         ui.error.setText(bound.error().get());
         ui.error.setManaged(!bound.error().get().isEmpty());
         boolean contextFull = s != null && s.limit() == MessageStats.Limit.CONTEXT;
-        ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : "");
-        ui.notice.setManaged(contextFull);
+        // an answer saved without its end (Karuku closed or crashed while it streamed) says it is incomplete
+        boolean cutOff = bound.role() == Role.ASSISTANT && s == null && !bound.streaming().get() && bound.error().get().isEmpty()
+                && !bound.text().get().isEmpty();
+        ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : cutOff ? messages.get("chat.notice.cutOff") : "");
+        ui.notice.setManaged(contextFull || cutOff);
         boolean idle = vm.state().get() != ChatState.GENERATING;
         boolean last = getIndex() == vm.messages().size() - 1;
         List<Node> wanted = new ArrayList<>(2);

@@ -19,6 +19,7 @@ public final class MessageItem {
     private final ReadOnlyBooleanWrapper streaming = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyObjectWrapper<MessageStats> stats = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final javafx.beans.property.ReadOnlyIntegerWrapper promptTokens = new javafx.beans.property.ReadOnlyIntegerWrapper(-1);
 
     public MessageItem(Role role, String text, String storedId, MessageStats stats) {
         this.role = role;
@@ -32,9 +33,13 @@ public final class MessageItem {
     public ReadOnlyBooleanProperty streaming() { return streaming.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<MessageStats> stats() { return stats.getReadOnlyProperty(); }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
+    /// For an answer on its way: -1 while the model is still getting ready (loading its weights, finishing what it
+    /// did before), then how many tokens of the conversation it is reading before it writes.
+    public javafx.beans.property.ReadOnlyIntegerProperty promptTokens() { return promptTokens.getReadOnlyProperty(); }
 
     void append(String more) { text.set(text.get() + more); }
     void setStreaming(boolean b) { streaming.set(b); }
     void setStats(MessageStats s) { stats.set(s); }
     void setError(String e) { error.set(e); }
+    void setPromptTokens(int n) { promptTokens.set(n); }
 }

@@ -124,15 +124,16 @@ public final class DiscoverView {
             title.getChildren().add(gated);
         }
         if (m.vision()) {
-            Label vision = new Label(messages.get("discover.vision"));
-            vision.getStyleClass().add("badge");
+            // the pinned llama.cpp has no multimodal library: say images cannot be sent yet, not promise them
+            Label vision = new Label(messages.get("discover.vision"), new FontIcon(Feather.IMAGE));
+            vision.getStyleClass().addAll("badge", "badge-unsupported");
             title.getChildren().add(vision);
         }
         String updated = m.lastModified().map(t -> DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
                 .withLocale(messages.locale()).format(t.atZone(ZoneId.systemDefault()))).orElse("—");
         HBox stats = new HBox(
-                new Label(Formats.count(m.downloads()), new FontIcon(Feather.DOWNLOAD)),
-                new Label(Formats.count(m.likes()), new FontIcon(Feather.HEART)),
+                new Label(Formats.count(messages, m.downloads()), new FontIcon(Feather.DOWNLOAD)),
+                new Label(Formats.count(messages, m.likes()), new FontIcon(Feather.HEART)),
                 new Label(messages.get("discover.updated", updated), new FontIcon(Feather.CLOCK)));
         stats.getStyleClass().add("result-stats");
         VBox box = new VBox(title, stats);

@@ -134,7 +134,7 @@ public final class ModelPageView {
         gatedBox.setVisible(!granted);
         gatedBox.setManaged(!granted);
         gatedBadge.setVisible(!granted);
-        downloadButton.setDisable(!granted || vm.selectedStop() == null);
+        downloadButton.setDisable(!granted || vm.selectedStop() == null || vm.selectedStop().have().get() != ModelDownloads.Have.NONE);
         if (!granted) gatedLabel.setText(messages.get(a == Access.GATED_NEEDS_TOKEN ? "hub.error.gatedNeedsToken" : "hub.error.gatedNotApproved"));
     }
 
@@ -147,6 +147,11 @@ public final class ModelPageView {
         int n = vm.stops().size();
         quantSlider.setMax(Math.max(0, n - 1));
         quantSlider.setDisable(n < 2);
+        // one size has nothing to slide between; and the slider's inset grows with the row, so a single column's
+        // half-row inset would push the card (and the row) wider on every layout
+        quantSlider.setVisible(n > 1);
+        quantSlider.setManaged(n > 1);
+        quantSlider.setMinWidth(0);
         stopLabels.getChildren().clear();
         for (int i = 0; i < n; i++) {
             StopItem s = vm.stops().get(i);
@@ -157,10 +162,11 @@ public final class ModelPageView {
             stopLabels.getChildren().add(box);
             s.estimate().addListener((o, a, b) -> { refreshStop(box, s); if (s == vm.selectedStop()) show(); });
             s.errorKey().addListener((o, a, b) -> { refreshStop(box, s); if (s == vm.selectedStop()) show(); });
+            s.have().addListener((o, a, b) -> { if (s == vm.selectedStop()) show(); });
         }
         // ticks sit at the centres of equal columns when the slider is inset by half a column
         quantSlider.paddingProperty().bind(Bindings.createObjectBinding(() -> {
-            double half = n == 0 ? 0 : stopLabels.getWidth() / n / 2 - 6;
+            double half = n < 2 ? 0 : stopLabels.getWidth() / n / 2 - 6;
             return new javafx.geometry.Insets(0, Math.max(0, half), 0, Math.max(0, half));
         }, stopLabels.widthProperty()));
         if (vm.selected().get() >= 0) quantSlider.setValue(vm.selected().get());
@@ -212,6 +218,7 @@ public final class ModelPageView {
         if (i >= 0 && i < stopLabels.getChildren().size()) stopLabels.getChildren().get(i).getStyleClass().add("selected");
         downloadButton.setDisable(s == null || vm.access().get() != Access.GRANTED);
         if (s == null) {
+            stopBusy.setVisible(false);
             caveatLabel.setVisible(false);
             caveatLabel.setManaged(false);
             stopTitle.setText("");
@@ -220,7 +227,11 @@ public final class ModelPageView {
             return;
         }
         stopTitle.setText(s.label() + " · " + Formats.bytes(s.sizeBytes()));
-        downloadButton.setText(messages.get("model.download", s.label(), Formats.bytes(s.sizeBytes())));
+        ModelDownloads.Have have = s.have().get();
+        downloadButton.setText(have == ModelDownloads.Have.DOWNLOADED ? messages.get("model.downloaded", s.label())
+                : have == ModelDownloads.Have.DOWNLOADING ? messages.get("model.downloading", s.label())
+                : messages.get("model.download", s.label(), Formats.bytes(s.sizeBytes())));
+        if (have != ModelDownloads.Have.NONE) downloadButton.setDisable(true);
         QuantStop q = s.estimate().get();
         showQuality(s.label(), q);
         String caveat = q == null ? "" : dev.karuku.app.ui.EstimateCaveat.text(messages,

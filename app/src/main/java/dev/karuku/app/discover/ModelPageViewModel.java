@@ -131,6 +131,16 @@ public final class ModelPageViewModel {
                 List<QuantChoice> sorted = new ArrayList<>(files.models());
                 sorted.sort(Comparator.comparingLong(QuantChoice::totalBytes));
                 int preselect = files.defaultChoice().map(sorted::indexOf).orElse(sorted.isEmpty() ? -1 : 0);
+                Map<String, ModelDownloads.Have> here = new LinkedHashMap<>();
+                for (QuantChoice q : sorted) here.put(q.label(), downloads.have(repo, q.label()));
+                if (sorted.isEmpty()) { // nothing to pick: say so instead of a slider that waits for stops forever
+                    ui.execute(() -> {
+                        readme.set(card);
+                        errorKey.set("model.noGguf");
+                        state.set(ModelPageState.ERROR);
+                    });
+                    return;
+                }
                 ui.execute(() -> {
                     commit = sha;
                     machine.set(hw);
@@ -138,6 +148,7 @@ public final class ModelPageViewModel {
                     access.set(a);
                     readme.set(card);
                     stops.setAll(sorted.stream().map(StopItem::new).toList());
+                    for (StopItem s : stops) s.have(here.get(s.label()));
                     select(preselect);
                     state.set(ModelPageState.READY);
                     for (StopItem s : stops) fetchHeader(client, sha, s);
@@ -159,9 +170,10 @@ public final class ModelPageViewModel {
     /// Queues the chosen quant for download; false when nothing can be downloaded now.
     public boolean download() {
         StopItem s = selectedStop();
-        if (s == null || commit == null || access.get() != Access.GRANTED) return false;
+        if (s == null || commit == null || access.get() != Access.GRANTED || s.have().get() != ModelDownloads.Have.NONE) return false;
         try {
             downloads.download(repo, commit, s.choice());
+            s.have(ModelDownloads.Have.DOWNLOADING); // a second press queues nothing more
             downloadErrorKey.set("");
             return true;
         } catch (Exception e) {
@@ -177,21 +189,25 @@ public final class ModelPageViewModel {
             estimate();
             return;
         }
-        io.execute(() -> {
-            try {
-                QuantHeaders h = new RemoteGguf(client).headers(repo, sha, stop.choice());
-                QuantFile file = new QuantFile(stop.label(), h.shards(), stop.sizeBytes());
-                cache.put(repo, sha, file);
-                ui.execute(() -> {
-                    headers.put(stop.label(), file);
-                    estimate();
-                });
-            } catch (Exception | Error e) { // whatever happens, the stop shows it (no spinner forever)
-                LOG.log(System.Logger.Level.WARNING, "no header for " + repo + " " + stop.label(), e);
-                String key = e instanceof dev.karuku.engine.gguf.GgufException ? "discover.stop.unreadable" : HubErrorKeys.of(e);
-                ui.execute(() -> fail(stop, key));
-            }
-        });
+        try {
+            io.execute(() -> {
+                try {
+                    QuantHeaders h = new RemoteGguf(client).headers(repo, sha, stop.choice());
+                    QuantFile file = new QuantFile(stop.label(), h.shards(), stop.sizeBytes());
+                    cache.put(repo, sha, file);
+                    ui.execute(() -> {
+                        headers.put(stop.label(), file);
+                        estimate();
+                    });
+                } catch (Exception | Error e) { // whatever happens, the stop shows it (no spinner forever)
+                    LOG.log(System.Logger.Level.WARNING, "no header for " + repo + " " + stop.label(), e);
+                    String key = e instanceof dev.karuku.engine.gguf.GgufException ? "discover.stop.unreadable" : HubErrorKeys.of(e);
+                    ui.execute(() -> fail(stop, key));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the window was closed while the page opened: nobody is left to read the header for
+        }
     }
 
     /// Recomputes every stop from the headers in so far (the recommendation compares them all). A quant the

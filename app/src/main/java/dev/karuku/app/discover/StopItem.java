@@ -15,6 +15,7 @@ public final class StopItem {
     private final boolean pinned;
     private final ReadOnlyObjectWrapper<QuantStop> estimate = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<ModelDownloads.Have> have = new ReadOnlyObjectWrapper<>(ModelDownloads.Have.NONE);
 
     StopItem(QuantChoice choice) {
         this.choice = choice;
@@ -30,8 +31,11 @@ public final class StopItem {
     public ReadOnlyObjectProperty<QuantStop> estimate() { return estimate.getReadOnlyProperty(); }
     /// Why there is no estimate ("" while loading or done).
     public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }
+    /// Whether this quant is in My Models or being downloaded already.
+    public ReadOnlyObjectProperty<ModelDownloads.Have> have() { return have.getReadOnlyProperty(); }
     public boolean ready() { return estimate.get() != null || !errorKey.get().isEmpty(); }
 
     void set(QuantStop stop) { estimate.set(stop); }
     void fail(String key) { errorKey.set(key); }
+    void have(ModelDownloads.Have h) { have.set(h); }
 }

@@ -115,11 +115,12 @@ public final class DownloadsView {
             state.setText(messages.get("downloads.state." + j.state().name().toLowerCase(Locale.ROOT)));
             state.setId("download-state-" + slug);
             bar.setProgress(j.state() == DownloadJob.State.QUEUED && p.bytesDone() == 0 ? -1 : p.fraction());
-            bar.setVisible(j.state() != DownloadJob.State.DONE && j.state() != DownloadJob.State.CANCELLED);
+            // a failed download is no progress: a full bar over "Failed" read as nearly done
+            bar.setVisible(!j.state().finished());
             bar.setManaged(bar.isVisible());
             String sizes = messages.get("load.mem.of", Formats.bytes(p.bytesDone()), Formats.bytes(p.totalBytes()));
             if (j.state() == DownloadJob.State.RUNNING && p.bytesPerSecond() > 0) {
-                String eta = p.eta().map(d -> Formats.seconds(d.toSeconds())).orElse("—");
+                String eta = p.eta().map(d -> Formats.seconds(messages, d.toSeconds())).orElse("—");
                 caption.setText(messages.get("downloads.running", sizes, Formats.bytes(Math.round(p.bytesPerSecond())), eta));
             } else if (j.state() == DownloadJob.State.DONE) {
                 caption.setText(messages.get("downloads.done", Formats.bytes(j.totalBytes())));
@@ -143,8 +144,9 @@ public final class DownloadsView {
                         button("cancel", Feather.X, "downloads.cancel", () -> vm.cancel(row), slug));
                 case FAILED -> buttons.getChildren().addAll(
                         button("retry", Feather.ROTATE_CW, "downloads.retry", () -> vm.retry(row), slug),
-                        button("cancel", Feather.X, "downloads.cancel", () -> vm.cancel(row), slug));
-                case DONE, CANCELLED -> { }
+                        button("discard", Feather.TRASH_2, "downloads.discard", () -> vm.cancel(row), slug));
+                case DONE, CANCELLED -> buttons.getChildren().add(
+                        button("clear", Feather.X, "downloads.clear", () -> vm.clear(row), slug));
             }
         }
 

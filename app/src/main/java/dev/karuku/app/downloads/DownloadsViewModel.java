@@ -76,6 +76,13 @@ public final class DownloadsViewModel implements DownloadListener {
         });
     }
 
+    /// Takes a done or cancelled row off the list (a downloaded model stays in My Models).
+    public void clear(DownloadRow row) {
+        if (row.state() != DownloadJob.State.DONE && row.state() != DownloadJob.State.CANCELLED) return;
+        rows.remove(row);
+        io.execute(() -> manager.clear(row.id()));
+    }
+
     /// Stops listening (the app closes the manager itself).
     public void dispose() {
         manager.removeListener(this);

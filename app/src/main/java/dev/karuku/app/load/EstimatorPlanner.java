@@ -55,7 +55,8 @@ public final class EstimatorPlanner implements MemoryPlanner {
         double speed = verdict.equals("WONT_FIT") ? 0 : speeds == null ? SpeedEstimate.tokensPerSecond(gguf, e, hw)
                 : speeds.tokensPerSecond(gguf, file, r.gpuLayers(), e, hw);
         return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed,
-                e.approximate() ? e.reasons() : java.util.List.of(), EstimateCaveat.unmeasuredGpu(hw));
+                e.approximate() ? e.reasons() : java.util.List.of(), EstimateCaveat.unmeasuredGpu(hw),
+                dev.karuku.engine.estimate.ModelGeometry.of(gguf).contextTrain());
     }
 
     @Override

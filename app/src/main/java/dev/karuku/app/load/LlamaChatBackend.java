@@ -47,7 +47,10 @@ final class LlamaChatBackend implements ChatBackend {
                 : SamplingParams.defaults().withTemperature((float) s.temperature()).withTopK(s.topK())
                         .withTopP((float) s.topP()).withRepeatPenalty((float) s.repeatPenalty(), 64);
         GenerateOptions options = GenerateOptions.defaults().withMaxTokens(s.maxTokens()).withSampling(params);
-        var generation = session.send(turns.getLast().text(), options, listener::token);
+        var generation = session.send(turns.getLast().text(), options, new dev.karuku.engine.llama.GenerationListener() {
+            @Override public void onText(String piece) { listener.token(piece); }
+            @Override public void onPrompt(int tokens) { listener.reading(tokens); }
+        });
         generation.result().whenComplete((r, failure) -> {
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;

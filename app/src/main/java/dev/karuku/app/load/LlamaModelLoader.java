@@ -55,7 +55,7 @@ public final class LlamaModelLoader implements ModelLoader {
                 String backend = onGpu > 0 ? backendName(runtime.backend()) : "CPU";
                 long ram = b.ram() > 0 ? b.ram() : model.info().sizeBytes();
                 var info = new dev.karuku.app.load.LoadedModel(file.getFileName().toString(), backend, onGpu, layers,
-                        ram, b.vram(), r.contextLength());
+                        ram, b.vram(), r.contextLength(), b);
                 result.complete(new Loaded(info, new LlamaChatBackend(model, r.contextLength(), speeds == null ? null
                         : st -> speeds.recordReply(file, r.gpuLayers(), st.generatedTokens(), st.generationNanos())), model));
             } catch (Throwable e) {

@@ -75,11 +75,14 @@ public final class LoadView {
         };
         vm.gpuLayers().addListener(o -> showLayers.run());
         vm.maxGpuLayers().addListener(o -> showLayers.run());
+        showLayers.run(); // a screen built again (a language or theme switch) starts on the chosen layers, not 0
+        layersSlider.setBlockIncrement(1); // the arrow keys move one layer
         layersLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> vm.gpuLayers().get() + " / " + vm.maxGpuLayers().get(), vm.gpuLayers(), vm.maxGpuLayers()));
         autoButton.setOnAction(e -> vm.auto());
         vramBar.getStyleClass().addAll("mem-bar", "vram");
         vm.plan().addListener((o, a, p) -> showPlan(p));
+        vm.state().addListener((o, a, s) -> showPlan(vm.plan().get()));
         LoadSettingFields.bind(messages, contextSpinner, vm.contextLength(), kvBox, vm.kvCacheType(), threadsSpinner,
                 vm.threads(), flashBox, vm.flashAttention());
         loadButton.setOnAction(e -> vm.load());
@@ -121,6 +124,16 @@ public final class LoadView {
         ramLabel.setText(messages.get("load.mem.of", Formats.bytes(p.ramNeeded()), Formats.bytes(p.ramHave())));
         vramBar.setProgress(p.vramHave() == 0 ? 0 : Math.min(1, p.vramNeeded() / (double) p.vramHave()));
         vramLabel.setText(messages.get("load.mem.of", Formats.bytes(p.vramNeeded()), Formats.bytes(p.vramHave())));
+        LoadedModel m = vm.loaded().get();
+        if (vm.state().get() == LoadState.LOADED && m != null && m.buffers() != null) {
+            // loaded: one figure, what llama.cpp allocated, instead of the estimate beside a different status bar
+            ramBar.setProgress(p.ramHave() == 0 ? 0 : Math.min(1, m.ramBytes() / (double) p.ramHave()));
+            ramLabel.setText(messages.get("load.mem.measured", Formats.bytes(m.ramBytes()), Formats.bytes(p.ramHave())));
+            vramBar.setProgress(p.vramHave() == 0 ? 0 : Math.min(1, m.vramBytes() / (double) p.vramHave()));
+            vramLabel.setText(messages.get("load.mem.measured", Formats.bytes(m.vramBytes()), Formats.bytes(p.vramHave())));
+        }
+        ramLabel.setId("load-ram");
+        vramLabel.setId("load-vram");
         verdictLabel.setText(messages.get("load.verdict." + p.verdict()));
         verdictLabel.getStyleClass().removeAll("verdict-gpu", "verdict-partial", "verdict-cpu", "verdict-none");
         verdictLabel.getStyleClass().add(switch (p.verdict()) {

@@ -103,6 +103,8 @@ public final class LoadViewModel {
     /// True while the options shown are the ones chosen for this model last time.
     public ReadOnlyBooleanProperty remembered() { return remembered.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<LoadState> state() { return state.getReadOnlyProperty(); }
+    /// The model in memory (null when none), with what llama.cpp measured while loading it.
+    public ReadOnlyObjectProperty<LoadedModel> loaded() { return session.loaded(); }
     public ReadOnlyDoubleProperty progress() { return progress.getReadOnlyProperty(); }
     /// What went wrong: llama.cpp's or the estimator's reason, or the argument of [#errorKey]'s message.
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
@@ -199,6 +201,7 @@ public final class LoadViewModel {
         if (f == null) return;
         LoadSettings base = baseRequest();
         long gen = fitGeneration.incrementAndGet();
+        replan(); // the bars, the slider's range and a context the model supports before the best fit is in
         background.execute(() -> {
             LoadSettings best;
             try {
@@ -272,6 +275,12 @@ public final class LoadViewModel {
                     if (gen != planGeneration.get()) return;
                     maxGpuLayers.set(p.layers() + 1);
                     plan.set(p);
+                    // more context than the model was trained for only makes llama.cpp warn: never start above it
+                    // (the Settings default of 4096 on a model trained for 512, before the best fit is in; a
+                    // choice made after the best fit is the user's)
+                    if (bestFit == null && p.trainedContext() > 0 && contextLength.get() > p.trainedContext()) {
+                        contextLength.set((int) p.trainedContext());
+                    }
                 });
             } catch (RuntimeException | LinkageError e) {
                 ui.execute(() -> { if (gen == planGeneration.get()) fail(e); });

@@ -9,5 +9,10 @@ package dev.karuku.app.load;
 /// @param ramBytes      main memory the model uses
 /// @param vramBytes     GPU memory the model uses
 /// @param contextLength tokens of context it was loaded with
+/// @param buffers       what llama.cpp allocated, measured from its log while loading (null when not measured)
 public record LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes,
-                          int contextLength) {}
+                          int contextLength, dev.karuku.engine.estimate.MeasuredBuffers buffers) {
+    public LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes, int contextLength) {
+        this(name, backend, gpuLayers, totalLayers, ramBytes, vramBytes, contextLength, null);
+    }
+}

@@ -25,10 +25,16 @@ public interface MemoryPlanner {
     /// @param tokensPerSecond estimated generation speed with these options (0 when unknown)
     /// @param approximate why the estimate is only approximate (empty when it is calibrated)
     /// @param unmeasuredGpu the kind of GPU ("CUDA", "Metal") when the estimator was never measured on one, else ""
+    /// @param trainedContext the context the model was trained for (0 when the file does not say)
     record Plan(int layers, long ramNeeded, long vramNeeded, long ramHave, long vramHave, String verdict, double tokensPerSecond,
-                List<String> approximate, String unmeasuredGpu) {
+                List<String> approximate, String unmeasuredGpu, long trainedContext) {
         public Plan {
             approximate = List.copyOf(approximate);
+        }
+
+        public Plan(int layers, long ramNeeded, long vramNeeded, long ramHave, long vramHave, String verdict, double tokensPerSecond,
+                    List<String> approximate, String unmeasuredGpu) {
+            this(layers, ramNeeded, vramNeeded, ramHave, vramHave, verdict, tokensPerSecond, approximate, unmeasuredGpu, 0);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.karuku.app.models;
 
+import dev.karuku.app.ui.Dialogs;
 import dev.karuku.app.ui.Formats;
 import dev.karuku.app.ui.Fxml;
 import dev.karuku.app.ui.LazyTooltip;
@@ -10,9 +11,7 @@ import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.geometry.Pos;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -53,14 +52,27 @@ public final class ModelsView {
 
     @FXML
     private void initialize() {
-        dirLabel.setText(messages.get("models.folder", vm.dir()));
+        dirLabel.setText(messages.get("models.folder", dev.karuku.app.ui.HomePaths.shown(vm.dir())));
         modelList.setItems(vm.models());
         modelList.setPlaceholder(new Label(messages.get("models.empty")));
         modelList.setCellFactory(l -> new ListCell<>() {
+            {
+                setPrefWidth(0); // as wide as the list, never wider: no sideways scrolling, the buttons stay in view
+            }
+
             @Override
             protected void updateItem(ModelEntry m, boolean empty) {
                 super.updateItem(m, empty);
-                setGraphic(empty || m == null ? null : row(m));
+                if (empty || m == null) {
+                    setGraphic(null);
+                    return;
+                }
+                HBox row = row(m);
+                row.setMinWidth(0);
+                row.prefWidthProperty().bind(Bindings.createDoubleBinding(
+                        () -> Math.max(0, getWidth() - getInsets().getLeft() - getInsets().getRight()), widthProperty(), insetsProperty()));
+                row.maxWidthProperty().bind(row.prefWidthProperty());
+                setGraphic(row);
             }
         });
         modelList.setId("models-list");
@@ -81,7 +93,9 @@ public final class ModelsView {
             e.setDropCompleted(ok);
             e.consume();
         });
-        errorLabel.textProperty().bind(vm.error());
+        errorLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.error().get().isEmpty() ? "" : messages.get(vm.error().get(), vm.errorDetail().get()), vm.error(), vm.errorDetail()));
+        errorLabel.setId("models-error");
         errorLabel.visibleProperty().bind(Bindings.isNotEmpty(vm.error()));
         vm.refresh();
     }
@@ -114,26 +128,28 @@ public final class ModelsView {
         Button deleteButton = new Button(null, new FontIcon(Feather.TRASH_2));
         deleteButton.getStyleClass().add("danger");
         LazyTooltip.install(deleteButton, messages.get("models.delete"));
+        deleteButton.setId("models-delete-" + m.name().replaceAll("[^A-Za-z0-9]", "-"));
         deleteButton.setOnAction(e -> {
-            Alert a = new Alert(Alert.AlertType.CONFIRMATION, messages.get("models.delete.confirm", m.name(), Formats.bytes(m.size())),
-                    ButtonType.CANCEL, ButtonType.OK);
-            a.setHeaderText(null);
-            a.setTitle(messages.get("models.delete"));
-            a.initOwner(root.getScene().getWindow());
-            a.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(m));
+            if (Dialogs.confirm(root, messages, messages.get("models.delete"),
+                    messages.get("models.delete.confirm", m.name(), Formats.bytes(m.size())), "models.delete")) vm.delete(m);
         });
-        HBox row = new HBox(10, text, spacer, loadButton);
-        vm.compare(m).ifPresent(compare -> {
-            Button compareButton = new Button(null, new FontIcon(Feather.BAR_CHART_2));
-            LazyTooltip.install(compareButton, messages.get("models.compare"));
-            compareButton.setId("models-compare-" + m.name().replaceAll("[^A-Za-z0-9]", "-"));
-            compareButton.setOnAction(e -> new QualityCompareView(compare, messages, root.getScene().getWindow()).show());
-            row.getChildren().add(compareButton);
-        });
-        row.getChildren().add(revealButton);
-        if (!m.readOnly()) row.getChildren().add(deleteButton); // other apps' models are theirs to delete
+        // other apps' models are theirs to delete: their row keeps the button's place, so every Load lines up
+        deleteButton.setVisible(!m.readOnly());
+        // the text gives way (cut with "…", the whole of it in a tooltip) before the buttons leave the window
+        text.setMinWidth(0);
+        info.setMinWidth(0);
+        if (!m.problem().isEmpty()) LazyTooltip.install(info, details);
+        // Compare quality, where another file of the same model is here to compare with (else its place is kept)
+        Button compareButton = new Button(null, new FontIcon(Feather.BAR_CHART_2));
+        LazyTooltip.install(compareButton, messages.get("models.compare"));
+        compareButton.setId("models-compare-" + m.name().replaceAll("[^A-Za-z0-9]", "-"));
+        var compare = vm.compare(m);
+        compareButton.setVisible(compare.isPresent());
+        compare.ifPresent(c -> compareButton.setOnAction(e -> new QualityCompareView(c, messages, root.getScene().getWindow()).show()));
+        HBox row = new HBox(10, text, spacer, loadButton, compareButton, revealButton, deleteButton);
+        for (var b : java.util.List.of(loadButton, compareButton, revealButton, deleteButton)) b.setMinWidth(Region.USE_PREF_SIZE);
         row.setAlignment(Pos.CENTER_LEFT);
-        row.getStyleClass().add("card");
+        row.getStyleClass().addAll("card", "model-row");
         return row;
     }
 }

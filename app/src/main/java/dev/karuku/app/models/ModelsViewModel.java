@@ -36,6 +36,7 @@ public final class ModelsViewModel {
     // call could be collected with the views' listeners on it (a page then missed its stops)
     private final ObservableList<ModelEntry> modelsReadOnly = FXCollections.unmodifiableObservableList(models);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper errorDetail = new ReadOnlyStringWrapper("");
 
     /// @param otherApps finds other apps' models (`new OtherAppsModels()::scan`); runs in the background
     public ModelsViewModel(Supplier<Path> modelsDir, Supplier<List<FoundModel>> otherApps, Executor background, UiThread ui) {
@@ -59,7 +60,10 @@ public final class ModelsViewModel {
     }
 
     public ObservableList<ModelEntry> models() { return modelsReadOnly; }
+    /// The message key of what went wrong ("" when fine), with [#errorDetail] as its argument.
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
+    /// The files refused at import, or the system's reason a file could not be copied or deleted.
+    public ReadOnlyStringProperty errorDetail() { return errorDetail.getReadOnlyProperty(); }
     public Path dir() { return modelsDir.get(); }
 
     // Commands
@@ -72,23 +76,29 @@ public final class ModelsViewModel {
         });
     }
 
-    /// Copies `files` into the models folder (skipping non-GGUF files) and refreshes.
+    /// Copies `files` into the models folder and refreshes. A file that is not a GGUF model (by its name or its
+    /// header) is refused and named, never copied: before, it landed in the list with the reader's English error.
     public void importFiles(List<Path> files) {
         Path dir = modelsDir.get();
         background.execute(() -> {
+            List<String> refused = new ArrayList<>();
             try {
                 Files.createDirectories(dir);
                 for (Path f : files) {
-                    if (!f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) continue;
+                    if (!isGguf(f)) {
+                        refused.add(f.getFileName().toString());
+                        continue;
+                    }
                     Path target = dir.resolve(f.getFileName());
                     if (!target.toAbsolutePath().equals(f.toAbsolutePath())) {
                         Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
-                ui.execute(() -> error.set(""));
+                String names = String.join(", ", refused);
+                ui.execute(() -> setError(refused.isEmpty() ? "" : "models.import.notGguf", names));
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "My Models: " + e.getMessage(), e);
-                ui.execute(() -> error.set(e.getMessage()));
+                ui.execute(() -> setError("models.error.io", String.valueOf(e.getMessage())));
             }
             List<ModelEntry> found = all(dir);
             ui.execute(() -> models.setAll(found));
@@ -105,11 +115,28 @@ public final class ModelsViewModel {
                 for (Path part : parts(entry.path())) Files.deleteIfExists(part);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "My Models: " + e.getMessage(), e);
-                ui.execute(() -> error.set(e.getMessage()));
+                ui.execute(() -> setError("models.error.io", String.valueOf(e.getMessage())));
             }
             List<ModelEntry> found = all(dir);
             ui.execute(() -> models.setAll(found));
         });
+    }
+
+    private void setError(String key, String detail) {
+        errorDetail.set(detail);
+        error.set(key);
+    }
+
+    /// A `.gguf` name and a header that reads as GGUF.
+    private static boolean isGguf(Path f) {
+        if (!f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) return false;
+        try {
+            GgufReader.read(f);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.INFO, "not importing " + f + ": " + e.getMessage());
+            return false;
+        }
     }
 
     /// Karuku's own models, then other apps' (each sorted by name); a file that is both — the models folder set to

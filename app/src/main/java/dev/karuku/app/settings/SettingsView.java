@@ -57,7 +57,7 @@ public final class SettingsView {
         browseButton.setOnAction(e -> {
             DirectoryChooser chooser = new DirectoryChooser();
             chooser.setTitle(messages.get("settings.modelsDir"));
-            File current = new File(vm.modelsDir().get());
+            File current = dev.karuku.app.ui.HomePaths.typed(vm.modelsDir().get()).toFile();
             if (current.isDirectory()) chooser.setInitialDirectory(current);
             File dir = chooser.showDialog(root.getScene().getWindow());
             if (dir != null) vm.chooseModelsDir(dir.toPath());

@@ -1,5 +1,6 @@
 package dev.karuku.app.settings;
 
+import dev.karuku.app.ui.HomePaths;
 import dev.karuku.app.ui.ThemeChoice;
 import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.settings.FlashAttention;
@@ -67,7 +68,7 @@ public final class SettingsViewModel {
 
     /// Applies the edited fields and writes them to disk in the background.
     public void save() {
-        Settings s = new Settings(Path.of(modelsDir.get().isBlank() ? settings.get().modelsDir().toString() : modelsDir.get().strip()),
+        Settings s = new Settings(modelsDir.get().isBlank() ? settings.get().modelsDir() : HomePaths.typed(modelsDir.get()),
                 hfToken.get(), language.get(), theme.get(),
                 LoadSettings.of(LoadSettings.ALL_LAYERS, Math.max(256, contextLength.get()), kvCacheType.get(), flashAttention.get(), Math.max(0, threads.get())));
         settings.set(s);
@@ -84,12 +85,12 @@ public final class SettingsViewModel {
 
     /// Sets the models folder (from the folder chooser) and saves.
     public void chooseModelsDir(Path dir) {
-        modelsDir.set(dir.toString());
+        modelsDir.set(HomePaths.shown(dir));
         save();
     }
 
     private void reset(Settings s) {
-        modelsDir.set(s.modelsDir().toString());
+        modelsDir.set(HomePaths.shown(s.modelsDir())); // ~/… for a folder in the home folder
         hfToken.set(s.hfToken());
         language.set(s.language());
         theme.set(s.theme());

@@ -61,6 +61,13 @@ public final class ShellView {
         ramLabel.textProperty().bind(vm.ramText());
         vramLabel.textProperty().bind(vm.vramText());
         backendLabel.textProperty().bind(vm.backendText());
+        // the figures are measured after loading, not the estimate: the tooltips say what they count
+        javafx.scene.control.Tooltip vramTip = new javafx.scene.control.Tooltip();
+        vramTip.textProperty().bind(vm.vramDetail());
+        vramLabel.setTooltip(vramTip);
+        javafx.scene.control.Tooltip ramTip = new javafx.scene.control.Tooltip();
+        ramTip.textProperty().bind(vm.ramDetail());
+        ramLabel.setTooltip(ramTip);
         layersLabel.textProperty().bind(vm.layersText());
         modelLabel.setId("status-model");
         vramLabel.setId("status-vram");

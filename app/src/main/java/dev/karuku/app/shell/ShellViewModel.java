@@ -36,6 +36,20 @@ public final class ShellViewModel {
         return text(m -> m == null ? "" : messages.get("status.vram", Formats.bytes(m.vramBytes())));
     }
 
+    /// What the VRAM figure counts: llama.cpp's own GPU buffers, measured while the model loaded, by kind.
+    public StringBinding vramDetail() {
+        return text(m -> m == null ? "" : m.buffers() == null ? messages.get("status.vram.detail.unmeasured")
+                : messages.get("status.vram.detail", Formats.bytes(m.buffers().modelGpu()), Formats.bytes(m.buffers().kv().gpu()),
+                        Formats.bytes(m.buffers().compute().gpu())));
+    }
+
+    /// What the RAM figure counts, as [#vramDetail] for main memory.
+    public StringBinding ramDetail() {
+        return text(m -> m == null ? "" : m.buffers() == null ? messages.get("status.ram.detail.unmeasured")
+                : messages.get("status.ram.detail", Formats.bytes(m.buffers().weights().cpu()), Formats.bytes(m.buffers().kv().cpu()),
+                        Formats.bytes(m.buffers().compute().cpu() + m.buffers().output())));
+    }
+
     public StringBinding backendText() {
         return text(m -> m == null ? "" : m.backend());
     }

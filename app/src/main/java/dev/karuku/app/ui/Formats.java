@@ -42,16 +42,35 @@ public final class Formats {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, units[u]);
     }
 
+    /// A count as the user's language abbreviates it: 4.2k and 1.3M in English; in Japanese 4,200, 5.2万, 130万 and 2.1億
+    /// (Japanese groups by ten thousands, and "k" reads as English there).
+    public static String count(Messages messages, long n) {
+        if (!"ja".equals(messages.locale().getLanguage())) return count(n);
+        if (n < 10_000) return String.format(Locale.JAPANESE, "%,d", n);
+        if (n < 100_000) return String.format(Locale.ROOT, "%.1f万", n / 10_000.0);
+        if (n < 100_000_000) return String.format(Locale.ROOT, "%d万", Math.round(n / 10_000.0));
+        return String.format(Locale.ROOT, "%.1f億", n / 100_000_000.0);
+    }
+
     public static String count(long n) {
         if (n < 1000) return Long.toString(n);
         if (n < 1_000_000) return String.format(Locale.ROOT, "%.1fk", n / 1000.0);
         return String.format(Locale.ROOT, "%.1fM", n / 1_000_000.0);
     }
 
-    public static String seconds(long s) {
+    /// A duration in the user's language ("1 min 04 s", "1 分 04 秒"), "—" when unknown (negative).
+    public static String seconds(Messages messages, long s) {
         if (s < 0) return "—";
-        if (s < 60) return s + " s";
-        if (s < 3600) return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
-        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+        if (s < 60) return messages.get("format.seconds", Long.toString(s));
+        if (s < 3600) return messages.get("format.minutesSeconds", Long.toString(s / 60), String.format(Locale.ROOT, "%02d", s % 60));
+        return messages.get("format.hoursMinutes", Long.toString(s / 3600), String.format(Locale.ROOT, "%02d", (s % 3600) / 60));
+    }
+
+    /// A short wait such as the time to a first token: "350 ms" below a second, "2.4 s" above, in the user's language.
+    public static String millis(Messages messages, long ms) {
+        if (ms < 0) return "—";
+        if (ms < 1000) return messages.get("format.millis", Long.toString(ms));
+        if (ms < 60_000) return messages.get("format.seconds", String.format(Locale.ROOT, "%.1f", ms / 1000.0));
+        return seconds(messages, ms / 1000);
     }
 }

@@ -19,8 +19,10 @@ public final class Messages {
         return bundle;
     }
 
+    /// The language the strings are in. The English strings are the base bundle, whose locale is the root one:
+    /// dates and times formatted for it read "2025 Mar 12" and "13:04", so English is named here.
     public Locale locale() {
-        return bundle.getLocale();
+        return bundle.getLocale().equals(Locale.ROOT) ? Locale.ENGLISH : bundle.getLocale();
     }
 
     /// The string for `key`, formatted with `args` when there are any. The bundles are MessageFormat patterns
@@ -33,7 +35,7 @@ public final class Messages {
         } catch (MissingResourceException e) {
             return key;
         }
-        return args.length == 0 ? unquote(pattern) : new MessageFormat(pattern, bundle.getLocale()).format(args);
+        return args.length == 0 ? unquote(pattern) : new MessageFormat(pattern, locale()).format(args);
     }
 
     /// A pattern's text as MessageFormat would print it with no arguments: `''` is one apostrophe. A lone

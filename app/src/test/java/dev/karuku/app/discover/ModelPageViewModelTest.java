@@ -113,4 +113,28 @@ class ModelPageViewModelTest {
         String shown = new dev.karuku.app.ui.Messages(java.util.Locale.ENGLISH).get(vm.errorKey().get(), vm.errorDetail().get());
         assertThat(shown).startsWith("llama.cpp's libraries were not found (looked in " + looked + ")").doesNotContain("Hub");
     }
+
+    @Test
+    void aConnectionDroppedWhileReadingTheHeadersIsReadAgainAndEveryStopGetsItsEstimate() {
+        TestRepos.addTinyRepo(hub, dir);
+        hub.faults().cutAfter(1000, 1); // the first header read loses its connection after 1000 bytes
+
+        var vm = open(TestRepos.TINY);
+
+        assertThat(vm.stops()).hasSizeGreaterThan(2).allMatch(s -> s.estimate().get() != null);
+        assertThat(vm.stops()).allMatch(s -> s.errorKey().get().isEmpty());
+    }
+
+    @Test
+    void aRepoWithoutAnyGgufFileSaysSoInsteadOfWaiting() {
+        hub.addRepo("karuku-test/Safetensors-Only").addFile("README.md", "# Only safetensors here\n")
+                .addFile("model.safetensors", new byte[4096]);
+
+        var vm = open("karuku-test/Safetensors-Only");
+
+        assertThat(vm.state().get()).isEqualTo(ModelPageState.ERROR);
+        assertThat(vm.errorKey().get()).isEqualTo("model.noGguf");
+        assertThat(vm.stops()).isEmpty();
+        assertThat(vm.readme().get()).contains("Only safetensors here"); // the card is still shown
+    }
 }

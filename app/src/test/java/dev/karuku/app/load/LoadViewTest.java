@@ -31,6 +31,7 @@ class LoadViewTest {
     static final long GIB = 1L << 30;
     @TempDir Path dir;
     final FxRobot robot = new FxRobot();
+    ModelSession session;
 
     @AfterEach
     void close() throws Exception {
@@ -38,9 +39,14 @@ class LoadViewTest {
     }
 
     LoadViewModel show(Hardware hw) throws Exception {
+        return show(new EstimatorPlanner(() -> hw), new SerialExecutor("test-estimate"));
+    }
+
+    LoadViewModel show(MemoryPlanner planner, java.util.concurrent.Executor background) throws Exception {
         FxToolkit.registerPrimaryStage();
-        var vm = new LoadViewModel(new LlamaModelLoader(), new EstimatorPlanner(() -> hw), new ModelSession(),
-                () -> LoadSettings.DEFAULTS, null, new SerialExecutor("test-estimate"), new FxUiThread());
+        session = new ModelSession();
+        var vm = new LoadViewModel(new LlamaModelLoader(), planner, session,
+                () -> LoadSettings.DEFAULTS, null, background, new FxUiThread());
         FxToolkit.setupSceneRoot(() -> new LoadView(vm, new Messages(Locale.ENGLISH), () -> {}).root());
         FxToolkit.showStage();
         return vm;
@@ -94,5 +100,84 @@ class LoadViewTest {
         Label caveat = robot.lookup("#load-approximate").queryAs(Label.class);
         assertThat(caveat.isVisible()).isTrue();
         assertThat(caveat.getText()).contains("never measured on a CUDA GPU");
+    }
+
+    @Test
+    void aScreenBuiltAgainShowsTheLayersOnTheThumbAndTheArrowKeysMoveOneLayer() throws Exception {
+        Hardware pc = Hardware.cpuOnly(32 * GIB, 24 * GIB, 8).withGpus(List.of(new GpuDevice("Vulkan0", "test", 8 * GIB, 8 * GIB)));
+        LoadViewModel vm = show(pc);
+        Path model = TestModels.successor(dir.resolve("successor.gguf"));
+        robot.interact(() -> vm.file().set(model));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null && vm.maxGpuLayers().get() == 3 && vm.gpuLayers().get() == 3);
+
+        // a language or theme switch builds the screen again over the same view model
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().getScene()
+                .setRoot(new LoadView(vm, new Messages(Locale.JAPANESE), () -> {}).root()));
+        WaitForAsyncUtils.waitForFxEvents();
+        Slider layers = robot.lookup("#load-layers").queryAs(Slider.class);
+        assertThat(layers.getValue()).as("the thumb").isEqualTo(3);
+
+        robot.interact(layers::requestFocus);
+        robot.type(javafx.scene.input.KeyCode.LEFT);
+        assertThat(vm.gpuLayers().get()).as("one left").isEqualTo(2);
+        robot.type(javafx.scene.input.KeyCode.LEFT);
+        assertThat(vm.gpuLayers().get()).as("two left").isEqualTo(1);
+        robot.type(javafx.scene.input.KeyCode.RIGHT);
+        assertThat(vm.gpuLayers().get()).as("one right").isEqualTo(2);
+        assertThat(layers.getValue()).isEqualTo(2);
+    }
+
+    @Test
+    void theContextNeverStartsAboveWhatTheModelWasTrainedFor() throws Exception {
+        Hardware pc = Hardware.cpuOnly(32 * GIB, 24 * GIB, 8);
+        var real = new EstimatorPlanner(() -> pc);
+        var bestFitHeld = new java.util.concurrent.CountDownLatch(1);
+        MemoryPlanner slowBestFit = new MemoryPlanner() { // the best fit waits, as it does while this PC's speed is measured
+            @Override public Plan plan(Path file, LoadSettings request) { return real.plan(file, request); }
+            @Override public int autoLayers(Path file, LoadSettings request) { return real.autoLayers(file, request); }
+            @Override public LoadSettings bestFit(Path file, LoadSettings base) {
+                try {
+                    bestFitHeld.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return real.bestFit(file, base);
+            }
+        };
+        try {
+            LoadViewModel vm = show(slowBestFit, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            Path model = TestModels.successor(dir.resolve("successor.gguf")); // trained for 512 tokens
+            assertThat(vm.contextLength().get()).isEqualTo(LoadSettings.DEFAULTS.contextLength()).isGreaterThan(512);
+            robot.interact(() -> vm.file().set(model));
+
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null && vm.contextLength().get() == 512);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(vm.request().contextLength()).isEqualTo(512);
+            assertThat(robot.lookup("#load-context").queryAs(javafx.scene.control.Spinner.class).getEditor().getText()).isEqualTo("512");
+        } finally {
+            bestFitHeld.countDown();
+        }
+    }
+
+    @Test
+    void onceLoadedTheScreenAndTheStatusBarShowTheSameMeasuredFigureAndSayWhatItCounts() throws Exception {
+        LoadViewModel vm = show(Hardware.cpuOnly(32 * GIB, 24 * GIB, 8));
+        Path model = TestModels.successor(dir.resolve("successor.gguf"));
+        robot.interact(() -> vm.file().set(model));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null);
+
+        robot.interact(vm::load);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.state().get() == LoadState.LOADED);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        LoadedModel loaded = vm.loaded().get();
+        assertThat(loaded.buffers()).as("measured from llama.cpp's log").isNotNull();
+        assertThat(robot.lookup("#load-ram").queryAs(Label.class).getText())
+                .startsWith(dev.karuku.app.ui.Formats.bytes(loaded.ramBytes()) + " in use (measured after loading)");
+        var status = new dev.karuku.app.shell.ShellViewModel(session, new Messages(Locale.ENGLISH), dev.karuku.app.shell.Page.LOAD);
+        assertThat(status.ramText().get()).isEqualTo("RAM " + dev.karuku.app.ui.Formats.bytes(loaded.ramBytes()));
+        assertThat(status.ramDetail().get()).contains("measured while it loaded").contains("weights " + dev.karuku.app.ui.Formats.bytes(loaded.buffers().weights().cpu()));
+        assertThat(status.vramDetail().get()).contains("context (KV cache) " + dev.karuku.app.ui.Formats.bytes(loaded.buffers().kv().gpu()));
+        session.unload().get(30, TimeUnit.SECONDS);
     }
 }

@@ -164,6 +164,21 @@ public final class DownloadManager implements AutoCloseable {
         staging.deleteLock(id);
     }
 
+    /// Takes a done or cancelled job off the list (its model stays in the library); other jobs are left as they are.
+    public synchronized void clear(String id) {
+        DownloadJob j = jobs.get(id);
+        if (j == null || (j.state() != DownloadJob.State.DONE && j.state() != DownloadJob.State.CANCELLED)) return;
+        jobs.remove(id);
+        try {
+            queue.update(saved -> {
+                saved.removeIf(s -> s.id().equals(id));
+                return saved;
+            });
+        } catch (IOException e) {
+            // the queue file is a convenience for restarts: the row is gone from this window all the same
+        }
+    }
+
     /// Waits until the job is finished or paused; returns its last state.
     public DownloadJob await(String id) throws InterruptedException {
         Thread t = threads.get(id);

@@ -8,5 +8,10 @@ public interface GenerationListener {
 
     void onText(String piece);
 
+    /// Called once, before the prompt is read, with how many of its tokens the model has to read (those not
+    /// reused from the cache): a long prompt, or a model whose weights are not in memory yet, can take seconds
+    /// before the first piece.
+    default void onPrompt(int tokens) {}
+
     GenerationListener NONE = piece -> {};
 }

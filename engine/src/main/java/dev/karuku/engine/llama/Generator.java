@@ -31,6 +31,7 @@ final class Generator {
         if (prompt.length > ctx.size()) throw new ContextOverflowException(prompt.length, ctx.size());
         int reused = ctx.reusePrefix(prompt);
         int evaluated = prompt.length - reused;
+        listener.onPrompt(evaluated);
         boolean ok = ctx.evaluate(prompt, reused, prompt.length, cancel);
         long promptDone = System.nanoTime();
         if (!ok) return result(StopReason.CANCELLED, evaluated, reused, promptDone - start, 0, 0, 0);
