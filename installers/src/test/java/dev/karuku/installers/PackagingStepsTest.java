@@ -12,10 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 class PackagingStepsTest {
 
     @Test
-    void runtimeGetsJdepsModulesPlusRunTimeOnlyOnesButNeverTheHttpServer() {
+    void runtimeGetsJdepsModulesPlusRunTimeOnlyOnesWithTheHttpServerForKarukuServe() {
         List<String> modules = RuntimeModules.merge("java.base,java.sql,jdk.httpserver,javafx.controls");
         assertThat(modules).contains("java.base", "java.sql", "java.net.http", "jdk.localedata", "jdk.charsets",
-                "javafx.controls", "javafx.fxml").doesNotContain("jdk.httpserver").doesNotHaveDuplicates();
+                "javafx.controls", "javafx.fxml", "jdk.httpserver").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aModuleJdepsCannotResolveIsTracedToItsJar(@TempDir Path dir) throws Exception {
+        Path yaml = Path.of(com.fasterxml.jackson.databind.ObjectMapper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String error = "Error: Module org.yaml.snakeyaml not found, required by com.fasterxml.jackson.databind";
+        assertThat(RuntimeModules.unresolvedModuleJar(error, List.of(dir, yaml))).isEqualTo(yaml);
+        assertThat(RuntimeModules.unresolvedModuleJar("Error: something else", List.of(yaml))).isNull();
     }
 
     @Test
