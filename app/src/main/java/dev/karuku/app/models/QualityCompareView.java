@@ -43,7 +43,7 @@ public final class QualityCompareView {
         VBox root = build();
         root.setId("quality-dialog");
         root.setUserData(vm); // lets tests and tools reach the comparison's state
-        Scene scene = new Scene(root, 720, 620);
+        Scene scene = new Scene(root, 900, 640);
         if (owner != null && owner.getScene() != null) {
             scene.getStylesheets().setAll(owner.getScene().getStylesheets());
             if (owner.getScene().getRoot().getStyleClass().contains("dark")) root.getStyleClass().add("dark");
@@ -92,11 +92,16 @@ public final class QualityCompareView {
         Button sample = new Button(messages.get("quality.text.useSample"));
         sample.setOnAction(e -> vm.textFile().set(null));
 
+        Label referenceLabel = new Label(messages.get("quality.reference"));
+        Label textLabel = new Label(messages.get("quality.text"));
+        text.setMinWidth(0);
+        HBox textRow = new HBox(8, text, chooseText, sample);
+        textRow.setAlignment(Pos.CENTER_LEFT);
         GridPane form = new GridPane();
         form.setHgap(12);
         form.setVgap(8);
-        form.addRow(0, new Label(messages.get("quality.reference")), reference);
-        form.addRow(1, new Label(messages.get("quality.text")), new HBox(8, text, chooseText, sample));
+        form.addRow(0, referenceLabel, reference);
+        form.addRow(1, textLabel, textRow);
 
         Button start = new Button(messages.get("quality.start"));
         start.setId("quality-start");
@@ -123,6 +128,11 @@ public final class QualityCompareView {
         }, vm.state(), vm.error()));
         HBox actions = new HBox(10, start, cancel, bar, status);
         actions.setAlignment(Pos.CENTER_LEFT);
+        javafx.scene.layout.HBox.setHgrow(status, javafx.scene.layout.Priority.ALWAYS);
+        status.setMaxWidth(Double.MAX_VALUE);
+        // labels and buttons keep their whole text; the chosen text's name gives way first
+        for (var c : java.util.List.of(referenceLabel, textLabel, chooseText, sample, start, cancel))
+            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         VBox rows = new VBox(4);
         rows.setId("quality-results");
@@ -137,15 +147,19 @@ public final class QualityCompareView {
         Runnable refresh = () -> {
             rows.getChildren().clear();
             XYChart.Series<Number, Number> series = new XYChart.Series<>();
+            // sizes in GB, or MB when every file measured is smaller than 1 GB
+            boolean small = vm.results().stream().allMatch(e -> e.sizeBytes() < 1e9);
+            x.setLabel(messages.get(small ? "quality.chart.sizeMb" : "quality.chart.size"));
             for (QualityResults.Entry e : vm.results()) {
                 var r = e.report();
                 Label row = new Label(messages.get("quality.row", e.model().getFileName().toString(), Formats.bytes(e.sizeBytes()),
-                        String.format(messages.locale(), "%.4f", r.kld().mean()),
+                        kld(r.kld().mean()),
                         String.format(messages.locale(), "%+.2f", r.perplexityIncreasePercent()),
                         String.format(messages.locale(), "%.1f", r.top1Agreement() * 100)));
                 row.getStyleClass().add("quality-row");
+                row.setWrapText(true);
                 rows.getChildren().add(row);
-                series.getData().add(new XYChart.Data<>(e.sizeBytes() / 1e9, r.kld().mean()));
+                series.getData().add(new XYChart.Data<>(e.sizeBytes() / (small ? 1e6 : 1e9), r.kld().mean()));
             }
             if (vm.results().isEmpty()) rows.getChildren().add(new Label(messages.get("quality.none")));
             chart.getData().setAll(java.util.List.of(series));
@@ -157,5 +171,10 @@ public final class QualityCompareView {
         root.setPadding(new Insets(16));
         root.getStyleClass().add("quality-compare");
         return root;
+    }
+
+    /// A KL divergence as people read it: four decimals, or a power of ten when it is smaller than that shows.
+    private String kld(double v) {
+        return v > 0 && v < 0.0001 ? String.format(messages.locale(), "%.1e", v) : String.format(messages.locale(), "%.4f", v);
     }
 }
