@@ -29,8 +29,12 @@ class WorkerProtocolTest {
     @Test
     void everyMessageSurvivesTheRoundTrip() throws IOException {
         String longText = "日本語のテキスト、かるく ".repeat(10_000); // beyond writeUTF's 64 KiB
+        // a Japanese file name where this JVM can name files in Japanese (not under LANG=C, where the OS's file
+        // names are bytes Java reads as ASCII); the texts below are Japanese either way
+        String fileName = java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8")).newEncoder()
+                .canEncode("日本") ? "日本.gguf" : "nihon.gguf";
         List<WorkerMessage> messages = List.of(
-                new WorkerMessage.Load(Path.of("/models/日本.gguf"), LoadOptions.of(new dev.karuku.engine.settings.LoadSettings(12, 8192,
+                new WorkerMessage.Load(Path.of("/models", fileName), LoadOptions.of(new dev.karuku.engine.settings.LoadSettings(12, 8192,
                         KvCacheType.Q8_0, FlashAttention.ON, 3, 4, 1024, 256, false)), 4, 16),
                 new WorkerMessage.Loaded(),
                 new WorkerMessage.LoadFailed("cannot load x: llama.cpp could not load it"),
