@@ -21,11 +21,18 @@ import java.nio.file.Path;
 /// @param vramBytes estimated GPU memory
 public record LoadPlan(LoadOptions options, long ramBytes, long vramBytes) {
 
-    /// The plan for `file`: `chosen` when given (its memory estimated), else [BestFit]'s plan for this machine with
-    /// at most [BestFit#DEFAULT_CONTEXT] tokens of context, as `generate` and `chat` choose. A header that cannot
-    /// be read or that the load check refuses gets llama.cpp's defaults and no estimate: the worker then says what
-    /// is wrong with the file.
+    /// The plan for `file` answering one completion at a time; see [#of(Path, LoadOptions, Hardware, int)].
     public static LoadPlan of(Path file, LoadOptions chosen, Hardware hw) {
+        return of(file, chosen, hw, 1);
+    }
+
+    /// The plan for `file` with `parallel` sequences of one context each (a worker's batched context holds
+    /// `parallel` x the context in its KV cache, so the memory is estimated for that): `chosen` when given, else
+    /// [BestFit]'s plan for this machine with at most [BestFit#DEFAULT_CONTEXT] tokens per sequence, its context
+    /// shared out between the sequences. A header that cannot be read or that the load check refuses gets
+    /// llama.cpp's defaults and no estimate: the worker then says what is wrong with the file.
+    public static LoadPlan of(Path file, LoadOptions chosen, Hardware hw, int parallel) {
+        if (parallel < 1) throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
         LoadOptions fallback = chosen != null ? chosen : LoadOptions.of(LoadSettings.DEFAULTS.withContextLength(BestFit.DEFAULT_CONTEXT));
         GgufFile gguf;
         try {
@@ -36,12 +43,15 @@ public record LoadPlan(LoadOptions options, long ramBytes, long vramBytes) {
         }
         try {
             if (chosen == null) {
-                BestFit best = BestFit.of(gguf, EstimateOptions.defaults().withContextLength(BestFit.DEFAULT_CONTEXT), hw);
+                BestFit best = BestFit.of(gguf, EstimateOptions.defaults().withContextLength((long) BestFit.DEFAULT_CONTEXT * parallel), hw);
+                int perSequence = Math.max(1, best.options().load().contextLength() / parallel);
                 LoadOptions o = LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(best.options().load().gpuLayers())
-                        .withContextLength(best.options().load().contextLength()));
+                        .withContextLength(perSequence));
                 return new LoadPlan(o, best.estimate().ramBytes(), best.estimate().vramBytes());
             }
-            MemoryEstimate e = MemoryEstimator.estimate(gguf, estimateOptions(chosen), hw);
+            long perSequence = chosen.settings().contextLength() > 0 ? chosen.settings().contextLength()
+                    : gguf.metadata().integer(gguf.metadata().arch("context_length")).orElse(BestFit.DEFAULT_CONTEXT);
+            MemoryEstimate e = MemoryEstimator.estimate(gguf, estimateOptions(chosen).withContextLength(perSequence * parallel), hw);
             return new LoadPlan(chosen, e.ramBytes(), e.vramBytes());
         } catch (RuntimeException e) {
             return new LoadPlan(fallback, 0, 0);

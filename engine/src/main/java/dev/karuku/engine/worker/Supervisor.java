@@ -153,7 +153,7 @@ public final class Supervisor implements ModelHost {
         WorkerProcess w = null;
         try {
             Hardware hw = hardware();
-            LoadPlan plan = LoadPlan.of(slot.entry.file(), options.loadOptions().apply(slot.entry), hw);
+            LoadPlan plan = LoadPlan.of(slot.entry.file(), options.loadOptions().apply(slot.entry), hw, options.parallel());
             makeRoom(slot, plan);
             w = WorkerProcess.start(slot.entry.id(), command, this::exited);
             live.add(w);
