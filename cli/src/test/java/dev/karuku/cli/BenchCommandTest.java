@@ -1,13 +1,12 @@
 package dev.karuku.cli;
 
+import static dev.karuku.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.karuku.engine.gguf.TestModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,28 +18,10 @@ class BenchCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void jsonReportsEveryMeasuredRunAndItsMedians() throws Exception {
         Path model = TestModels.successor(dir.resolve("s.gguf"));
-        Result r = run("bench", model.toString(), "--prompt-tokens", "16", "--tokens", "8", "--runs", "3",
+        CliRun.Result r = run("bench", model.toString(), "--prompt-tokens", "16", "--tokens", "8", "--runs", "3",
                 "--warmup", "1", "--threads", "1", "--no-bandwidth", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -61,7 +42,7 @@ class BenchCommandTest {
     @Test
     void streamsMeasuresCompletionsRunningTogether() throws Exception {
         Path model = TestModels.successor(dir.resolve("s.gguf"));
-        Result r = run("bench", model.toString(), "--tokens", "16", "--runs", "2", "--warmup", "1", "--threads", "1",
+        CliRun.Result r = run("bench", model.toString(), "--tokens", "16", "--runs", "2", "--warmup", "1", "--threads", "1",
                 "--streams", "1,3", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -73,14 +54,14 @@ class BenchCommandTest {
         assertThat(j.get("rows").get(0).get("speedup").asDouble()).isEqualTo(1.0);
         assertThat(r.err()).contains("3 streams, run 2:");
 
-        Result human = run("bench", model.toString(), "--tokens", "4", "--runs", "1", "--threads", "1", "--streams", "1,2");
+        CliRun.Result human = run("bench", model.toString(), "--tokens", "4", "--runs", "1", "--threads", "1", "--streams", "1,2");
         assertThat(human.out()).contains("| streams | tokens/s together").contains("Target: 4 streams at least 2.5x");
     }
 
     @Test
     void humanOutputNamesTheBoundWhenBandwidthIsMeasured() throws Exception {
         Path model = TestModels.successor(dir.resolve("s.gguf"));
-        Result r = run("bench", model.toString(), "--prompt-tokens", "8", "--tokens", "4", "--runs", "1", "--threads", "1");
+        CliRun.Result r = run("bench", model.toString(), "--prompt-tokens", "8", "--tokens", "4", "--runs", "1", "--threads", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("prompt processing").contains("generation").contains("time to first token")
                 .contains("load time").contains("peak memory").contains("bandwidth bound").contains("% reached");
@@ -88,17 +69,17 @@ class BenchCommandTest {
 
     @Test
     void badInputIsOneLineAndANonZeroExit() throws Exception {
-        Result missing = run("bench", dir.resolve("nope.gguf").toString());
+        CliRun.Result missing = run("bench", dir.resolve("nope.gguf").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err().strip()).startsWith("karuku: no such file").doesNotContain("\n");
 
         Path model = TestModels.successor(dir.resolve("s.gguf"));
-        Result zeroRuns = run("bench", model.toString(), "--runs", "0");
+        CliRun.Result zeroRuns = run("bench", model.toString(), "--runs", "0");
         assertThat(zeroRuns.code()).isEqualTo(2);
         assertThat(zeroRuns.err().strip()).isEqualTo("karuku: --runs must be at least 1: 0");
 
         Path notGguf = Files.writeString(dir.resolve("notes.gguf"), "hello, not a model");
-        Result garbage = run("bench", notGguf.toString());
+        CliRun.Result garbage = run("bench", notGguf.toString());
         assertThat(garbage.code()).isNotZero();
         assertThat(garbage.err().strip()).startsWith("karuku: ").doesNotContain("\n");
     }

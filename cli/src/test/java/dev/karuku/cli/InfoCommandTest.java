@@ -1,13 +1,12 @@
 package dev.karuku.cli;
 
+import static dev.karuku.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.karuku.engine.gguf.TestModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,28 +18,10 @@ class InfoCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void infoJsonDescribesTheSuccessorModelExactly() throws Exception {
         Path model = TestModels.successor(dir.resolve("s.gguf"));
-        Result r = run("info", model.toString(), "--json");
+        CliRun.Result r = run("info", model.toString(), "--json");
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -65,7 +46,7 @@ class InfoCommandTest {
     @Test
     void infoPrintsAReadableSummary() throws Exception {
         Path model = TestModels.successor(dir.resolve("s.gguf"), dev.karuku.engine.gguf.GgmlType.F16);
-        Result r = run("info", model.toString());
+        CliRun.Result r = run("info", model.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("architecture  llama").contains("file type     F16").contains("blocks        2")
                 .contains("heads         4 (4 KV)").contains("tensors       21");
@@ -75,7 +56,7 @@ class InfoCommandTest {
     void aFileThatIsNotGgufGetsOneLineAndNoStackTrace() throws Exception {
         Path bogus = dir.resolve("photo.gguf");
         Files.write(bogus, new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 0, 0, 0, 0, 0, 0, 0});
-        Result r = run("info", bogus.toString());
+        CliRun.Result r = run("info", bogus.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines()).containsExactly("karuku: not a GGUF file (bad magic 0xffd8ffe0; a GGUF file starts with"
@@ -87,12 +68,12 @@ class InfoCommandTest {
         Path model = TestModels.successor(dir.resolve("s.gguf"));
         Path cut = dir.resolve("cut.gguf");
         Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(model), 100_000));
-        Result r = run("info", cut.toString());
+        CliRun.Result r = run("info", cut.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().lines()).singleElement().asString().startsWith("karuku: tensor '")
                 .contains("the download may be incomplete").endsWith(cut.toString());
 
-        Result missing = run("info", dir.resolve("nope.gguf").toString());
+        CliRun.Result missing = run("info", dir.resolve("nope.gguf").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err().lines()).containsExactly("karuku: no such file: " + dir.resolve("nope.gguf"));
     }
@@ -100,18 +81,18 @@ class InfoCommandTest {
     @Test
     void makeTestModelWritesALoadableModelAndNeverOverwritesSilently() throws Exception {
         Path out = dir.resolve("m.gguf");
-        Result r = run("make-test-model", out.toString(), "--type", "f16");
+        CliRun.Result r = run("make-test-model", out.toString(), "--type", "f16");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("wrote " + out);
         assertThat(run("info", out.toString(), "--json").out()).contains("\"fileType\" : \"F16\"");
 
         byte[] before = Files.readAllBytes(out);
-        Result again = run("make-test-model", out.toString());
+        CliRun.Result again = run("make-test-model", out.toString());
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err().lines()).containsExactly("karuku: " + out + " already exists (add --force to overwrite it)");
         assertThat(Files.readAllBytes(out)).isEqualTo(before);
 
-        Result badShape = run("make-test-model", dir.resolve("x.gguf").toString(), "--shape", "llama-70b");
+        CliRun.Result badShape = run("make-test-model", dir.resolve("x.gguf").toString(), "--shape", "llama-70b");
         assertThat(badShape.code()).isEqualTo(2);
         assertThat(badShape.err()).startsWith("karuku: unknown shape 'llama-70b'");
     }

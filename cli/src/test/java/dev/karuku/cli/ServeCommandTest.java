@@ -1,12 +1,11 @@
 package dev.karuku.cli;
 
+import static dev.karuku.cli.CliRun.run;
+
 import dev.karuku.engine.gguf.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,28 +18,10 @@ class ServeCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void aHostOtherComputersReachNeedsAnApiKey() throws Exception {
         Path model = TestModels.successor(dir.resolve("successor.gguf"));
-        Result r = run("serve", model.toString(), "--host", "0.0.0.0", "--port", "0");
+        CliRun.Result r = run("serve", model.toString(), "--host", "0.0.0.0", "--port", "0");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(1);
         assertThat(r.err()).startsWith("karuku: listening on 0.0.0.0 lets other computers use your models")
@@ -50,7 +31,7 @@ class ServeCommandTest {
 
     @Test
     void aModelThatIsNeitherAFileNorInstalledIsOneLine() {
-        Result r = run("serve", dir.resolve("missing.gguf").toString(), "--port", "0");
+        CliRun.Result r = run("serve", dir.resolve("missing.gguf").toString(), "--port", "0");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(1);
         assertThat(r.err()).contains("no model file or installed model named", "missing.gguf");

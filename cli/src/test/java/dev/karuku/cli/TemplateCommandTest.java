@@ -1,5 +1,7 @@
 package dev.karuku.cli;
 
+import static dev.karuku.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,10 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.karuku.engine.gguf.GgmlType;
 import dev.karuku.engine.gguf.ModelShape;
 import dev.karuku.engine.gguf.TestModels;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,24 +25,6 @@ class TemplateCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int code, String out, String err) {}
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private Path model(String template) throws IOException {
         return TestModels.write(dir.resolve("m.gguf"), TINY, GgmlType.F32, w -> w.putString("tokenizer.chat_template", template));
@@ -62,12 +44,12 @@ class TemplateCommandTest {
     @Test
     void printsQwen3sPromptByteForByteAsTransformersRendersIt() throws IOException {
         Path m = model(resource("templates/Qwen-Qwen3-0.6B.jinja"));
-        Result r = run("template", m.toString(), "--messages", chatMessages().toString());
+        CliRun.Result r = run("template", m.toString(), "--messages", chatMessages().toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo(resource("goldens/Qwen-Qwen3-0.6B.chat.gen.txt"));
 
-        Result noGen = run("template", m.toString(), "--messages", chatMessages().toString(), "--no-generation-prompt", "--json");
+        CliRun.Result noGen = run("template", m.toString(), "--messages", chatMessages().toString(), "--no-generation-prompt", "--json");
         assertThat(noGen.code()).isZero();
         JsonNode j = new ObjectMapper().readTree(noGen.out());
         assertThat(j.get("prompt").asText()).isEqualTo(resource("goldens/Qwen-Qwen3-0.6B.chat.nogen.txt"));
@@ -77,7 +59,7 @@ class TemplateCommandTest {
     @Test
     void templateThatRefusesExitsOneWithItsOwnMessageOnOneLine() throws IOException {
         Path m = model(resource("templates/google-gemma-2-2b-it.jinja"));
-        Result r = run("template", m.toString(), "--messages", chatMessages().toString());
+        CliRun.Result r = run("template", m.toString(), "--messages", chatMessages().toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("karuku: the model's chat template refuses this conversation: System role not supported"
@@ -91,7 +73,7 @@ class TemplateCommandTest {
         java.io.InputStream oldIn = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream("hi\ny\nhi\n/exit\n".getBytes(StandardCharsets.UTF_8)));
-            Result r = run("chat", m.toString(), "--system", "be brief", "-n", "2", "--ctx", "256", "--threads", "1",
+            CliRun.Result r = run("chat", m.toString(), "--system", "be brief", "-n", "2", "--ctx", "256", "--threads", "1",
                     "--gpu-layers", "0", "--temperature", "0");
             assertThat(r.code()).isZero();
             assertThat(r.err()).contains("karuku: System role not supported")
@@ -108,7 +90,7 @@ class TemplateCommandTest {
     void templateTheEngineCannotRunFallsBackToLlamaCppAndSaysSo() throws IOException {
         Path m = model("{% for message in messages %}<|im_start|>{{ message.content }}");
         Path msgs = Files.writeString(dir.resolve("one.json"), "[{\"role\": \"user\", \"content\": \"hi\"}]");
-        Result r = run("template", m.toString(), "--messages", msgs.toString());
+        CliRun.Result r = run("template", m.toString(), "--messages", msgs.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
         assertThat(r.err()).contains("cannot be rendered").contains("llama.cpp's built-in format");
