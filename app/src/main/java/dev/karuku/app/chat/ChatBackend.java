@@ -1,8 +1,13 @@
 package dev.karuku.app.chat;
 
+import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
+import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.generation.SamplingParams;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /// What the Chat screen needs from the engine: generate the assistant's next reply for a conversation.
@@ -24,9 +29,36 @@ public interface ChatBackend {
     record Turn(Role role, String text) {}
 
     /// The conversation to continue and how to sample.
-    record ChatRequest(String systemPrompt, List<Turn> turns, Sampling sampling) {
+    ///
+    /// @param grammar      a GBNF grammar the reply must match (JSON mode), or null
+    /// @param templateArgs extra variables for the model's chat template (for example `enable_thinking`); may be empty
+    record ChatRequest(String systemPrompt, List<Turn> turns, Sampling sampling, String grammar,
+                       Map<String, Object> templateArgs) {
         public ChatRequest {
             turns = List.copyOf(turns);
+            templateArgs = templateArgs == null ? Map.of() : Map.copyOf(templateArgs);
+        }
+
+        public ChatRequest(String systemPrompt, List<Turn> turns, Sampling sampling) {
+            this(systemPrompt, turns, sampling, null, Map.of());
+        }
+
+        /// The conversation as the engine's chat messages: the system prompt (when not blank) and every turn.
+        /// Every backend (in-process, worker, remote) builds its request from this and [#generateOptions()].
+        public List<ChatMessage> messages() {
+            List<ChatMessage> m = new ArrayList<>(turns.size() + 1);
+            if (systemPrompt != null && !systemPrompt.isBlank()) m.add(ChatMessage.system(systemPrompt));
+            for (Turn t : turns) m.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text()));
+            return m;
+        }
+
+        /// The reply's token limit and sampling, as the engine takes them.
+        public GenerateOptions generateOptions() {
+            Sampling s = sampling;
+            SamplingParams params = s.temperature() <= 0 ? SamplingParams.greedy()
+                    : SamplingParams.defaults().withTemperature((float) s.temperature()).withTopK(s.topK())
+                            .withTopP((float) s.topP()).withRepeatPenalty((float) s.repeatPenalty(), 64);
+            return GenerateOptions.defaults().withMaxTokens(s.maxTokens()).withSampling(params);
         }
     }
 

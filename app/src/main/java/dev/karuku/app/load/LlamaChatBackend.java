@@ -42,11 +42,7 @@ final class LlamaChatBackend implements ChatBackend {
         List<ChatMessage> before = messages(turns.subList(0, turns.size() - 1));
         if (!session.messages().equals(before)) session.restore(before);
         session.setSystemPrompt(request.systemPrompt());
-        Sampling s = request.sampling();
-        SamplingParams params = s.temperature() <= 0 ? SamplingParams.greedy()
-                : SamplingParams.defaults().withTemperature((float) s.temperature()).withTopK(s.topK())
-                        .withTopP((float) s.topP()).withRepeatPenalty((float) s.repeatPenalty(), 64);
-        GenerateOptions options = GenerateOptions.defaults().withMaxTokens(s.maxTokens()).withSampling(params);
+        GenerateOptions options = request.generateOptions();
         var generation = session.send(turns.getLast().text(), options, new dev.karuku.engine.llama.GenerationListener() {
             @Override public void onText(String piece) { listener.token(piece); }
             @Override public void onPrompt(int tokens) { listener.reading(tokens); }
