@@ -226,7 +226,7 @@ public final class KarukuApp extends Application {
             view[0] = new DiscoverView(discover, messages, repo -> {
                 ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, LlamaHardware.probe()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
-                        new dev.karuku.app.discover.ManagerDownloads(downloadManager, library), headerCache, io, ui, speeds::cpuBytesPerSecond);
+                        new dev.karuku.app.discover.ManagerDownloads(downloadManager, library, models.qualityResults()), headerCache, io, ui, speeds::cpuBytesPerSecond);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),
                         () -> shell.page().set(Page.DOWNLOADS), url -> getHostServices().showDocument(url)).root();
             });

@@ -16,4 +16,10 @@ public interface ModelDownloads {
     default Have have(String repo, String quant) {
         return Have.NONE;
     }
+
+    /// The latest quality comparison measured on this PC of `quant` of `repo` (a file downloaded from it, or one made
+    /// on this PC from one of its files), if any; asked off the UI thread.
+    default java.util.Optional<dev.karuku.engine.quality.QualityResults.Entry> measured(String repo, String quant) {
+        return java.util.Optional.empty();
+    }
 }

@@ -50,6 +50,7 @@ public final class ModelPageView {
     @FXML private HBox stopLabels;
     @FXML private Label stopTitle;
     @FXML private Label qualityLabel;
+    private final Label measuredLabel = new Label();
     @FXML private Label verdictLabel;
     @FXML private Label speedLabel;
     @FXML private Label caveatLabel;
@@ -98,6 +99,13 @@ public final class ModelPageView {
         quantCard.visibleProperty().bind(vm.state().isEqualTo(ModelPageState.READY));
         quantCard.managedProperty().bind(quantCard.visibleProperty());
         quantSlider.setId("model-slider");
+        // the figures measured on this PC, under the typical ones (only where this quant was measured)
+        measuredLabel.setId("model-quality-measured");
+        measuredLabel.getStyleClass().add("hint");
+        measuredLabel.setWrapText(true);
+        measuredLabel.managedProperty().bind(measuredLabel.visibleProperty());
+        measuredLabel.setVisible(false);
+        if (qualityLabel.getParent() instanceof javafx.scene.layout.Pane p) p.getChildren().add(p.getChildren().indexOf(qualityLabel) + 1, measuredLabel);
         quantSlider.setMin(0);
         quantSlider.valueProperty().addListener((o, a, v) -> {
             int i = (int) Math.round(v.doubleValue());
@@ -223,6 +231,7 @@ public final class ModelPageView {
             caveatLabel.setManaged(false);
             stopTitle.setText("");
             qualityLabel.setText("");
+            measuredLabel.setVisible(false);
             downloadButton.setText(messages.get("model.download.none"));
             return;
         }
@@ -234,6 +243,7 @@ public final class ModelPageView {
         if (have != ModelDownloads.Have.NONE) downloadButton.setDisable(true);
         QuantStop q = s.estimate().get();
         showQuality(s.label(), q);
+        showMeasured(s.measured().get());
         String caveat = q == null ? "" : dev.karuku.app.ui.EstimateCaveat.text(messages,
                 q.estimate().approximate() ? q.estimate().reasons() : java.util.List.of(),
                 dev.karuku.app.ui.EstimateCaveat.unmeasuredGpu(vm.machine().get()));
@@ -273,6 +283,23 @@ public final class ModelPageView {
         String bpw = q == null || q.bitsPerWeight() <= 0 ? "" : messages.get("model.stop.bpw", String.format(locale, "%.2f", q.bitsPerWeight())) + " · ";
         qualityLabel.setText(bpw + typical);
         LazyTooltip.install(qualityLabel, messages.get("model.quality.source", dev.karuku.engine.quality.TypicalQuality.SOURCE));
+    }
+
+    /// The figures Compare quality measured on this PC for this quant, labelled with the text they were measured on.
+    private void showMeasured(dev.karuku.engine.quality.QualityResults.Entry e) {
+        measuredLabel.setVisible(e != null);
+        if (e == null) {
+            measuredLabel.setText("");
+            return;
+        }
+        Locale locale = messages.locale();
+        var r = e.report();
+        double kld = r.kld().mean();
+        String kldText = kld > 0 && kld < 0.0001 ? String.format(locale, "%.1e", kld) : String.format(locale, "%.4f", kld);
+        String key = dev.karuku.engine.quality.QualityResults.SAMPLE.equals(e.textId()) ? "model.quality.measuredSample" : "model.quality.measured";
+        measuredLabel.setText(messages.get(key, kldText, String.format(locale, "%+.2f", r.perplexityIncreasePercent()),
+                String.format(locale, "%.1f", r.top1Agreement() * 100), e.reference().getFileName().toString(), r.tokens()));
+        LazyTooltip.install(measuredLabel, messages.get("model.quality.measured.tooltip"));
     }
 
     private void bar(ProgressBar bar, Label label, long need, long have) {

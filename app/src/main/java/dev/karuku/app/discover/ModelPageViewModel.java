@@ -133,6 +133,8 @@ public final class ModelPageViewModel {
                 int preselect = files.defaultChoice().map(sorted::indexOf).orElse(sorted.isEmpty() ? -1 : 0);
                 Map<String, ModelDownloads.Have> here = new LinkedHashMap<>();
                 for (QuantChoice q : sorted) here.put(q.label(), downloads.have(repo, q.label()));
+                Map<String, dev.karuku.engine.quality.QualityResults.Entry> measured = new LinkedHashMap<>();
+                for (QuantChoice q : sorted) downloads.measured(repo, q.label()).ifPresent(e -> measured.put(q.label(), e));
                 if (sorted.isEmpty()) { // nothing to pick: say so instead of a slider that waits for stops forever
                     ui.execute(() -> {
                         readme.set(card);
@@ -149,6 +151,7 @@ public final class ModelPageViewModel {
                     readme.set(card);
                     stops.setAll(sorted.stream().map(StopItem::new).toList());
                     for (StopItem s : stops) s.have(here.get(s.label()));
+                    for (StopItem s : stops) s.measured(measured.get(s.label()));
                     select(preselect);
                     state.set(ModelPageState.READY);
                     for (StopItem s : stops) fetchHeader(client, sha, s);

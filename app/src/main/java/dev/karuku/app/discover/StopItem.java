@@ -2,6 +2,7 @@ package dev.karuku.app.discover;
 
 import dev.karuku.engine.estimate.QuantStop;
 import dev.karuku.engine.hub.QuantChoice;
+import dev.karuku.engine.quality.QualityResults;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -16,6 +17,7 @@ public final class StopItem {
     private final ReadOnlyObjectWrapper<QuantStop> estimate = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ModelDownloads.Have> have = new ReadOnlyObjectWrapper<>(ModelDownloads.Have.NONE);
+    private final ReadOnlyObjectWrapper<QualityResults.Entry> measured = new ReadOnlyObjectWrapper<>();
 
     StopItem(QuantChoice choice) {
         this.choice = choice;
@@ -33,9 +35,12 @@ public final class StopItem {
     public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }
     /// Whether this quant is in My Models or being downloaded already.
     public ReadOnlyObjectProperty<ModelDownloads.Have> have() { return have.getReadOnlyProperty(); }
+    /// The quality of this quant as measured on this PC (My Models' Compare quality), null when not measured.
+    public ReadOnlyObjectProperty<QualityResults.Entry> measured() { return measured.getReadOnlyProperty(); }
     public boolean ready() { return estimate.get() != null || !errorKey.get().isEmpty(); }
 
     void set(QuantStop stop) { estimate.set(stop); }
     void fail(String key) { errorKey.set(key); }
     void have(ModelDownloads.Have h) { have.set(h); }
+    void measured(QualityResults.Entry e) { measured.set(e); }
 }

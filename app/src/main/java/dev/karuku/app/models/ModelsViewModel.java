@@ -53,6 +53,11 @@ public final class ModelsViewModel {
         this.qualityResults = results;
     }
 
+    /// Where quality comparisons are kept; null when none are.
+    public dev.karuku.engine.quality.QualityResults qualityResults() {
+        return qualityResults;
+    }
+
     /// A comparison of `m` with another file of the same model, or empty when there is none to compare with.
     public Optional<QualityCompareViewModel> compare(ModelEntry m) {
         if (qualityResults == null || !m.problem().isEmpty() || QualityCompareViewModel.references(m, models).isEmpty()) return Optional.empty();
