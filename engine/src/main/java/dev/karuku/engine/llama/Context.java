@@ -34,11 +34,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Context implements AutoCloseable {
 
     private static final MethodHandle ABORT_TARGET;
+    private static final MethodHandle EVAL_TARGET;
 
     static {
         try {
             ABORT_TARGET = MethodHandles.lookup().findVirtual(Context.class, "shouldAbort",
                     MethodType.methodType(boolean.class, MemorySegment.class));
+            EVAL_TARGET = MethodHandles.lookup().findStatic(Context.class, "onEval",
+                    MethodType.methodType(boolean.class, EvalObserver.class, MemorySegment.class, boolean.class, MemorySegment.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,10 +65,19 @@ public final class Context implements AutoCloseable {
     private int threadsSet;
 
     private final boolean cpuOnly;
+    private final EvalObserver observer;
 
-    private Context(Model model, LoadOptions options, boolean cpuOnly) {
+    /// Sees each node of the compute graph during `llama_decode` (llama.cpp's `cb_eval`): asked first whether it
+    /// wants a node (`ask`), then shown the computed node, where it returns true to go on. Called on the decoding
+    /// thread.
+    interface EvalObserver {
+        boolean observe(MemorySegment tensor, boolean ask);
+    }
+
+    private Context(Model model, LoadOptions options, boolean cpuOnly, EvalObserver observer) {
         this.model = model;
         this.cpuOnly = cpuOnly;
+        this.observer = observer;
         this.options = options;
         this.arena = Arena.ofShared();
         this.pieceBuf = arena.allocate(256);
@@ -78,7 +90,11 @@ public final class Context implements AutoCloseable {
     }
 
     static Context create(Model model, LoadOptions o, boolean cpuOnly) {
-        Context c = new Context(model, o, cpuOnly);
+        return create(model, o, cpuOnly, null);
+    }
+
+    static Context create(Model model, LoadOptions o, boolean cpuOnly, EvalObserver observer) {
+        Context c = new Context(model, o, cpuOnly, observer);
         try {
             c.init();
             return c;
@@ -106,6 +122,11 @@ public final class Context implements AutoCloseable {
             MemorySegment abort = Linker.nativeLinker().upcallStub(ABORT_TARGET.bindTo(this),
                     FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
             p.set(ADDRESS, Abi.CP_ABORT_CALLBACK, abort);
+            if (observer != null) {
+                MemorySegment eval = Linker.nativeLinker().upcallStub(EVAL_TARGET.bindTo(observer),
+                        FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_BOOLEAN, ADDRESS), arena);
+                p.set(ADDRESS, Abi.CP_CB_EVAL, eval);
+            }
             MemorySegment raw = (MemorySegment) Fn.llama_init_from_model.invokeExact(model.handle(), p);
             if (raw.equals(MemorySegment.NULL))
                 throw new LlamaException("cannot create a context for " + model.file().getFileName() + ": "
@@ -131,6 +152,16 @@ public final class Context implements AutoCloseable {
             Fn.llama_free.invokeExact(ctx);
         } catch (Throwable ignored) {
             // closing
+        }
+    }
+
+    /// ggml's eval callback. An exception must never reach native code: a failing observer declines the node when
+    /// asked, and lets the computation go on when shown one (false there would stop the graph half computed).
+    private static boolean onEval(EvalObserver observer, MemorySegment tensor, boolean ask, MemorySegment userData) {
+        try {
+            return observer.observe(tensor, ask);
+        } catch (Throwable t) {
+            return !ask;
         }
     }
 

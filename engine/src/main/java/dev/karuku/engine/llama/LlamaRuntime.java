@@ -136,10 +136,24 @@ public final class LlamaRuntime {
         return Model.load(file, options);
     }
 
-    /// Quantizes `in` to `type`, writing `out` (blocking). Any GGUF llama.cpp can load works as input; 1–2 bit
-    /// types (IQ1/IQ2) need an importance matrix and will fail with llama.cpp's explanation.
+    /// Quantizes `in` to `type`, writing `out` (blocking). Any GGUF llama.cpp can load works as input; the smallest
+    /// types (IQ1_*, IQ2_*, IQ3_XXS, Q2_K_S) need an importance matrix and fail with
+    /// [ImportanceMatrixRequiredException] without one.
     public QuantizeResult quantize(Path in, Path out, FileType type, int threads, QuantizeListener listener) {
-        return Quantizer.quantize(in, out, type, threads, listener == null ? QuantizeListener.NONE : listener);
+        return quantize(in, out, type, threads, null, listener);
+    }
+
+    /// As [#quantize(Path, Path, FileType, int, QuantizeListener)], weighing each weight's rounding error by
+    /// `imatrix` (null: none).
+    public QuantizeResult quantize(Path in, Path out, FileType type, int threads, ImportanceMatrix imatrix, QuantizeListener listener) {
+        return Quantizer.quantize(in, out, type, threads, imatrix, listener == null ? QuantizeListener.NONE : listener);
+    }
+
+    /// What quantizing `in` to `type` will write (llama.cpp's dry run: reads the header, writes nothing): each
+    /// tensor's type and the output's size in bytes, and whether llama.cpp will need an importance matrix.
+    /// `withImatrix` plans as for a quantization with one (a few tensor choices depend on it).
+    public QuantizePlan planQuantization(Path in, FileType type, boolean withImatrix) {
+        return Quantizer.plan(in, type, withImatrix);
     }
 
     private static String str(MemorySegment cString) {

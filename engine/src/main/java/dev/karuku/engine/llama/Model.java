@@ -233,6 +233,13 @@ public final class Model implements AutoCloseable {
         return c;
     }
 
+    /// A CPU context (as [#newCpuContext]) whose graph nodes `observer` sees as they are computed.
+    Context newObservedCpuContext(LoadOptions options, Context.EvalObserver observer) {
+        Context c = Context.create(this, options, true, observer);
+        contexts.add(c);
+        return c;
+    }
+
     /// A context for `sequences` sequences decoded together (see [BatchContext]), each of `options.contextLength()`
     /// tokens. Closed with the model at the latest.
     public BatchContext newBatchContext(LoadOptions options, int sequences) {

@@ -106,6 +106,40 @@ public final class Abi {
             C_SIZE_T.withName("max_buf_size")
     ).withName("llama_model_quantize_params");
 
+    /// `struct llama_model_imatrix_data`: one weight's importance values; an array of them ends with a NULL name.
+    public static final StructLayout IMATRIX_DATA = MemoryLayout.structLayout(
+            C_POINTER.withName("name"),
+            C_POINTER.withName("data"),
+            C_SIZE_T.withName("size")
+    ).withName("llama_model_imatrix_data");
+
+    /// `struct ggml_tensor` (ggml.h of the same build: GGML_MAX_DIMS 4, GGML_MAX_OP_PARAMS 64, GGML_MAX_SRC 10,
+    /// GGML_MAX_NAME 64), read in a context's eval callback. `AbiDefaultsTest` checks its size against
+    /// `ggml_tensor_overhead()`.
+    public static final StructLayout GGML_TENSOR = MemoryLayout.structLayout(
+            JAVA_INT.withName("type"),
+            paddingLayout(4),
+            C_POINTER.withName("buffer"),
+            MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("ne"),
+            MemoryLayout.sequenceLayout(4, C_SIZE_T).withName("nb"),
+            JAVA_INT.withName("op"),
+            MemoryLayout.sequenceLayout(16, JAVA_INT).withName("op_params"),
+            JAVA_INT.withName("flags"),
+            MemoryLayout.sequenceLayout(10, C_POINTER).withName("src"),
+            C_POINTER.withName("view_src"),
+            C_SIZE_T.withName("view_offs"),
+            C_POINTER.withName("data"),
+            MemoryLayout.sequenceLayout(64, ValueLayout.JAVA_BYTE).withName("name"),
+            C_POINTER.withName("extra"),
+            MemoryLayout.sequenceLayout(8, ValueLayout.JAVA_BYTE).withName("padding")
+    ).withName("ggml_tensor");
+
+    /// `enum ggml_op` values the importance matrix looks for.
+    public static final int GGML_OP_MUL_MAT = 29;
+    public static final int GGML_OP_MUL_MAT_ID = 30;
+    /// `GGML_TYPE_F32`.
+    public static final int GGML_TYPE_F32 = 0;
+
     public static final StructLayout BATCH = MemoryLayout.structLayout(
             JAVA_INT.withName("n_tokens"),
             paddingLayout(4),
@@ -155,6 +189,18 @@ public final class Abi {
     public static final long QP_NTHREAD = offset(QUANTIZE_PARAMS, "nthread");
     public static final long QP_FTYPE = offset(QUANTIZE_PARAMS, "ftype");
     public static final long QP_ALLOW_REQUANTIZE = offset(QUANTIZE_PARAMS, "allow_requantize");
+    public static final long QP_DRY_RUN = offset(QUANTIZE_PARAMS, "dry_run");
+    public static final long QP_IMATRIX = offset(QUANTIZE_PARAMS, "imatrix");
+
+    public static final long CP_CB_EVAL = offset(CONTEXT_PARAMS, "cb_eval");
+
+    public static final long T_TYPE = offset(GGML_TENSOR, "type");
+    public static final long T_NE = offset(GGML_TENSOR, "ne");
+    public static final long T_NB = offset(GGML_TENSOR, "nb");
+    public static final long T_OP = offset(GGML_TENSOR, "op");
+    public static final long T_SRC = offset(GGML_TENSOR, "src");
+    public static final long T_DATA = offset(GGML_TENSOR, "data");
+    public static final long T_NAME = offset(GGML_TENSOR, "name");
 
     public static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens");
     public static final long BATCH_TOKEN = offset(BATCH, "token");

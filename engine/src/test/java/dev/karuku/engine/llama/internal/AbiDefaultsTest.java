@@ -36,6 +36,16 @@ class AbiDefaultsTest {
         assertThat(Abi.BATCH.byteSize()).isEqualTo(56);
         assertThat(Abi.SAMPLER_CHAIN_PARAMS.byteSize()).isEqualTo(1);
         assertThat(Abi.CHAT_MESSAGE.byteSize()).isEqualTo(16);
+        assertThat(Abi.IMATRIX_DATA.byteSize()).isEqualTo(24);
+    }
+
+    /// ggml reports its tensor struct's size: `ggml_tensor_overhead()` is `sizeof(ggml_object)` (32) plus it.
+    @Test
+    void theTensorStructIsAsLargeAsGgmlSays() throws Throwable {
+        assertThat(Abi.GGML_TENSOR.byteSize()).isEqualTo(336);
+        assertThat((long) Fn.ggml_tensor_overhead.invokeExact()).isEqualTo(32 + Abi.GGML_TENSOR.byteSize());
+        assertThat(Abi.T_NAME).isEqualTo(256);
+        assertThat(Abi.T_SRC).isEqualTo(152);
     }
 
     @Test
