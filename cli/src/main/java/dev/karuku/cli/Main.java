@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 RmCommand.class,
                 GenerateCommand.class,
                 QuantizeCommand.class,
+                ImatrixCommand.class,
                 ChatCommand.class,
                 DevicesCommand.class,
                 EstimateCommand.class,
