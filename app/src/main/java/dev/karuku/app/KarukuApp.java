@@ -123,6 +123,7 @@ public final class KarukuApp extends Application {
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
         // downloads of the last session continue now.
         library = new ModelLibrary(new KarukuPaths(home, home.resolve("models")).withModelsDir(initial.modelsDir()));
+        models.useLibrary(library);
         hubClient = new HubClient(hubConfig);
         hubClient.useToken(initial.hfToken());
         downloadManager = new DownloadManager(hubClient, library, DownloadOptions.defaults());

@@ -146,8 +146,14 @@ public final class ModelsView {
         var compare = vm.compare(m);
         compareButton.setVisible(compare.isPresent());
         compare.ifPresent(c -> compareButton.setOnAction(e -> new QualityCompareView(c, messages, root.getScene().getWindow()).show()));
-        HBox row = new HBox(10, text, spacer, loadButton, compareButton, revealButton, deleteButton);
-        for (var b : java.util.List.of(loadButton, compareButton, revealButton, deleteButton)) b.setMinWidth(Region.USE_PREF_SIZE);
+        // Make a smaller version, for a full-precision file of Karuku's own (else its place is kept)
+        Button shrinkButton = new Button(null, new FontIcon(Feather.MINIMIZE_2));
+        LazyTooltip.install(shrinkButton, messages.get("models.shrink"));
+        shrinkButton.setId("models-shrink-" + m.name().replaceAll("[^A-Za-z0-9]", "-"));
+        shrinkButton.setVisible(vm.canShrink(m));
+        shrinkButton.setOnAction(e -> new SmallerVersionView(vm.smaller(m), messages, root.getScene().getWindow()).show());
+        HBox row = new HBox(10, text, spacer, loadButton, compareButton, shrinkButton, revealButton, deleteButton);
+        for (var b : java.util.List.of(loadButton, compareButton, shrinkButton, revealButton, deleteButton)) b.setMinWidth(Region.USE_PREF_SIZE);
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().addAll("card", "model-row");
         return row;

@@ -53,6 +53,24 @@ public final class ModelsViewModel {
         this.qualityResults = results;
     }
 
+    private volatile dev.karuku.engine.library.ModelLibrary library;
+
+    /// The library a smaller version made here joins (without it the file is still listed, from the folder).
+    public void useLibrary(dev.karuku.engine.library.ModelLibrary library) {
+        this.library = library;
+    }
+
+    /// Whether "Make a smaller version…" is offered for `m`: a readable F32, F16, BF16 or Q8_0 file of Karuku's own
+    /// (another app's folder is not written to).
+    public boolean canShrink(ModelEntry m) {
+        return qualityResults != null && !m.readOnly() && m.problem().isEmpty() && dev.karuku.engine.quality.SmallerVersion.canShrink(m.quant());
+    }
+
+    /// The "Make a smaller version" dialog's state for `m` (it starts working out the size at once).
+    public SmallerVersionViewModel smaller(ModelEntry m) {
+        return new SmallerVersionViewModel(m, qualityResults, library, this::refresh, background, ui);
+    }
+
     /// Where quality comparisons are kept; null when none are.
     public dev.karuku.engine.quality.QualityResults qualityResults() {
         return qualityResults;

@@ -118,6 +118,16 @@ public final class ModelLibrary {
         return put(new InstalledModel(uniqueId("local:" + base), base, stored, origin, s.size, List.of(), s.facts, null, Instant.now()));
     }
 
+    /// Lists a file made on this PC from a model here (a smaller version, quantized next to its source): Karuku
+    /// owns it as it owns an imported copy.
+    public synchronized InstalledModel addMade(Path file) throws IOException {
+        Path f = file.toAbsolutePath().normalize();
+        Summary s = summarize(List.of(f));
+        String base = baseName(f);
+        return put(new InstalledModel(uniqueId("local:" + base), base, List.of(f), InstalledModel.Origin.IMPORTED, s.size, List.of(),
+                s.facts, null, Instant.now()));
+    }
+
     /// Lists a model found in another app's folder, read-only: its files are never moved or deleted.
     public synchronized InstalledModel addFound(FoundModel found) throws IOException {
         Summary s = summarize(found.files());
