@@ -6,6 +6,7 @@ import dev.karuku.engine.gguf.GgufReader;
 import dev.karuku.engine.gguf.GgufWriter;
 import dev.karuku.engine.gguf.TensorInfo;
 import dev.karuku.engine.llama.internal.Abi;
+import dev.karuku.engine.llama.internal.Fn;
 import dev.karuku.engine.settings.LoadSettings;
 
 import java.io.IOException;
@@ -227,7 +228,10 @@ public final class ImportanceMatrix {
 
         private void collect(String name, MemorySegment src0, MemorySegment src1) {
             MemorySegment data = src1.get(ADDRESS, Abi.T_DATA);
-            if (data.equals(MemorySegment.NULL)) throw new IllegalStateException("the activations are not in CPU memory");
+            MemorySegment buffer = src1.get(ADDRESS, Abi.T_BUFFER);
+            if (data.equals(MemorySegment.NULL) || buffer.equals(MemorySegment.NULL) || !isHost(buffer)) {
+                throw new IllegalStateException("the activations are not in CPU memory (load the model with 0 GPU layers)");
+            }
             long ne0 = ne(src1, 0);
             long mats0 = ne(src0, 2) * ne(src0, 3);
             Stat s = stats.computeIfAbsent(name, k -> new Stat(Math.toIntExact(ne0 * mats0), (int) mats0));
@@ -250,6 +254,14 @@ public final class ImportanceMatrix {
             for (int m = 0; m < s.counts.length; m++) s.counts[m] += rows / mats0;
             for (int j = 0; j < s.sums.length; j++) {
                 if (!Double.isFinite(s.sums[j])) throw new IllegalStateException("non-finite activations");
+            }
+        }
+
+        private static boolean isHost(MemorySegment buffer) {
+            try {
+                return (boolean) Fn.ggml_backend_buffer_is_host.invokeExact(buffer);
+            } catch (Throwable t) {
+                return false;
             }
         }
 

@@ -195,6 +195,7 @@ public final class Abi {
     public static final long CP_CB_EVAL = offset(CONTEXT_PARAMS, "cb_eval");
 
     public static final long T_TYPE = offset(GGML_TENSOR, "type");
+    public static final long T_BUFFER = offset(GGML_TENSOR, "buffer");
     public static final long T_NE = offset(GGML_TENSOR, "ne");
     public static final long T_NB = offset(GGML_TENSOR, "nb");
     public static final long T_OP = offset(GGML_TENSOR, "op");

@@ -105,6 +105,7 @@ public final class Fn {
     public static final MethodHandle llama_supports_gpu_offload = fn("llama_supports_gpu_offload", JAVA_BOOLEAN);
     public static final MethodHandle llama_print_system_info = fn("llama_print_system_info", C_POINTER);
     public static final MethodHandle ggml_tensor_overhead = fn("ggml_tensor_overhead", C_SIZE_T);
+    public static final MethodHandle ggml_backend_buffer_is_host = fn("ggml_backend_buffer_is_host", JAVA_BOOLEAN, C_POINTER);
     public static final MethodHandle ggml_backend_dev_count = fn("ggml_backend_dev_count", C_SIZE_T);
     public static final MethodHandle ggml_backend_dev_get = fn("ggml_backend_dev_get", C_POINTER, C_SIZE_T);
     public static final MethodHandle ggml_backend_dev_name = fn("ggml_backend_dev_name", C_POINTER, C_POINTER);
