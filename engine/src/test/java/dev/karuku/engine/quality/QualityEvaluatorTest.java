@@ -73,6 +73,23 @@ class QualityEvaluatorTest {
         assertThat(means).isSortedAccordingTo(Double::compare).doesNotHaveDuplicates();
     }
 
+    /// A hand-built case: with `output.weight` all zeros every logit is 0, every next token has probability 1/V,
+    /// and perplexity, exp of the mean of -ln(1/V), is exactly V (512 here), whatever the text.
+    @Test
+    void aModelThatKnowsNothingHasThePerplexityOfItsVocabulary() throws Exception {
+        Path blank = TestModels.write(dir.resolve("blank-f32.gguf"),
+                new dev.karuku.engine.gguf.ModelShape("llama", 1, 256, 512, 4, 4, 64, 512, 512, false, 0), GgmlType.F32);
+        var g = dev.karuku.engine.gguf.GgufReader.read(blank);
+        var out = g.tensor("output.weight").orElseThrow();
+        try (var ch = java.nio.channels.FileChannel.open(blank, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate((int) out.bytes()), g.dataOffset() + out.offset());
+        }
+        QualityReport r = compare(blank, blank, OPTIONS, new Cancellation());
+        assertThat(r.perplexity()).isCloseTo(512.0, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(r.referencePerplexity()).isCloseTo(512.0, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(r.tokens()).isEqualTo(6 * 63);
+    }
+
     @Test
     void cancellingEndsWithoutAResult() {
         Cancellation cancel = new Cancellation();
