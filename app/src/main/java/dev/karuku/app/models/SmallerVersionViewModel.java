@@ -145,7 +145,7 @@ public final class SmallerVersionViewModel {
                 // the dry run without a matrix says whether the type needs one
                 needs = matrix ? LlamaRuntime.load().planQuantization(source.path(), t, false).needsImatrix() : p.needsImatrix();
                 predicted = p.predictedBytes();
-                needed = SmallerVersion.spaceNeeded(p, matrix);
+                needed = SmallerVersion.spaceNeeded(p, matrix && !needs);
                 free = SmallerVersion.freeBytes(out);
             } catch (IOException | RuntimeException e) {
                 String m = String.valueOf(e.getMessage());

@@ -86,6 +86,26 @@ class SmallerVersionDialogTest {
     }
 
     @Test
+    void aTypeThatNeedsAnImportanceMatrixAsksForOneAndIsMadeWithIt() throws Exception {
+        SmallerVersionViewModel vm = open();
+        robot.interact(() -> vm.type().set(FileType.MOSTLY_IQ2_XXS));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.predictedBytes().get() > 0);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#shrink-size").queryAs(Label.class).getText())
+                .endsWith("llama.cpp makes IQ2_XXS only with an importance matrix: turn it on below.");
+        assertThat(robot.lookup("#shrink-start").queryButton().isDisabled()).isTrue();
+        robot.clickOn("#shrink-imatrix");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.predictedBytes().get() > 0);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#shrink-start").queryButton().isDisabled()).isFalse();
+        robot.clickOn("#shrink-start");
+        WaitForAsyncUtils.waitFor(180, TimeUnit.SECONDS, () -> vm.state().get() != SmallerVersionViewModel.State.RUNNING);
+        assertThat(vm.state().get()).as(vm.error().get()).isEqualTo(SmallerVersionViewModel.State.DONE);
+        assertThat(vm.result().get().withoutImatrix()).isNull(); // there is no IQ2_XXS without a matrix to compare with
+        assertThat(GgufReader.read(dir.resolve("successor-IQ2_XXS.gguf")).fileTypeLabel()).isEqualTo("IQ2_XXS");
+    }
+
+    @Test
     void cancellingKeepsNoFileNoResultAndNothingInTheLibrary() throws Exception {
         SmallerVersionViewModel vm = open();
         robot.clickOn("#shrink-imatrix"); // the longer path: matrix, two files, two comparisons

@@ -51,7 +51,8 @@ public final class SmallerVersion {
 
     /// What was made.
     ///
-    /// @param withoutImatrix the same type made without the matrix, measured the same way; null when no matrix was used
+    /// @param withoutImatrix the same type made without the matrix, measured the same way; null when no matrix was used,
+    ///                       or when the type needs one (llama.cpp makes IQ1_*, IQ2_*, IQ3_XXS only with a matrix)
     public record Result(QuantizeResult file, QualityReport quality, QualityReport withoutImatrix) {}
 
     /// Not enough room on the output's disk for what the plan predicts.
@@ -91,10 +92,10 @@ public final class SmallerVersion {
         return out;
     }
 
-    /// Bytes the making needs on the output's disk: the file, and with a matrix the second file made for the
-    /// comparison without one (it exists alongside for a while).
-    public static long spaceNeeded(QuantizePlan plan, boolean withImatrix) {
-        return withImatrix ? 2 * plan.predictedBytes() : plan.predictedBytes();
+    /// Bytes the making needs on the output's disk: the file, and, when a second file is made without the matrix
+    /// for the comparison, that one too (it exists alongside for a while).
+    public static long spaceNeeded(QuantizePlan plan, boolean secondFileWithoutImatrix) {
+        return secondFileWithoutImatrix ? 2 * plan.predictedBytes() : plan.predictedBytes();
     }
 
     /// Free bytes where `output` will be written.
@@ -110,7 +111,9 @@ public final class SmallerVersion {
         LlamaRuntime llama = LlamaRuntime.load();
         boolean withImatrix = r.imatrixText() != null;
         QuantizePlan plan = llama.planQuantization(r.source(), r.type(), withImatrix);
-        long needed = spaceNeeded(plan, withImatrix);
+        // a type llama.cpp makes only with a matrix has no version without one to compare with
+        boolean makeWithout = withImatrix && !llama.planQuantization(r.source(), r.type(), false).needsImatrix();
+        long needed = spaceNeeded(plan, makeWithout);
         long free = freeBytes(r.output());
         if (needed > free) throw new NotEnoughSpaceException(needed, free);
         Path matrixFile = null;
@@ -133,7 +136,7 @@ public final class SmallerVersion {
             QuantizeResult made = QuantizeProcess.run(r.source(), r.output(), r.type(), r.threads(), matrixFile,
                     (done, total, tensor) -> listener.progress(Stage.QUANTIZING, (double) done / total), cancel);
             QualityReport without0 = null;
-            if (withImatrix) {
+            if (makeWithout) {
                 // hidden, and no .gguf: never listed in My Models while it exists
                 without = r.output().resolveSibling("." + r.output().getFileName() + ".without-imatrix");
                 listener.progress(Stage.QUANTIZING_WITHOUT_IMATRIX, 0);
