@@ -23,7 +23,8 @@
 # skips the C reference loop, which needs gcc, git and the node peer's package), UI (1; 0 skips the Chat screen
 # benchmark, whose own settings are in benchmarks/ui.sh), BUSY_TYPE (Q4_K_M; must be one of TYPES unless MODELS
 # already holds it), BUSY_CORES ("0 1 2"; empty skips the busy case; 0 is its idle reference), STREAMS ("1 2 4 8";
-# empty skips the batched case), STREAM_TOKENS (64: tokens per stream in the batched case).
+# empty skips the batched case), STREAM_TOKENS (64: tokens per stream in the batched case), BUSY_PIN (1: each `yes` pinned to
+# its core with taskset; 0 leaves them to the scheduler).
 # Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -168,12 +169,19 @@ run_karuku_fixed() {
   "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json --fixed-threads \
       > "$dir/karuku-fixed.round$round.json" 2> "$dir/karuku-fixed.round$round.log"
 }
+# One thread for every token: what the tuner can at best settle on when the cores are busy (a reference row).
+run_karuku_one() {
+  "$karuku" bench "$model" --threads 1 --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS" --runs "$PER_ROUND" \
+      --warmup "$WARMUP" --batch "$BATCH" --no-bandwidth --json --fixed-threads \
+      > "$dir/karuku-one.round$round.json" 2> "$dir/karuku-one.round$round.log"
+}
 busy_pids=()
 stop_busy() { for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null || true; done; busy_pids=(); }
 trap stop_busy EXIT
-busy_engines=(karuku karuku_fixed)
+busy_engines=(karuku karuku_fixed karuku_one)
 [[ " $PEERS " == *" node "* ]] && busy_engines+=(node)
 engine_name[karuku_fixed]="karuku --fixed-threads"
+engine_name[karuku_one]="karuku --threads 1"
 for cores in $BUSY_CORES; do
   model="$MODELS/llama-1b-shape-$BUSY_TYPE.gguf"
   dir="$OUT/busy/$cores"
@@ -182,7 +190,7 @@ for cores in $BUSY_CORES; do
   echo "$cores" > "$dir/cores"
   cat "$model" > /dev/null
   for ((c = 0; c < cores; c++)); do
-    if command -v taskset >/dev/null; then taskset -c "$c" yes > /dev/null & else yes > /dev/null & fi
+    if [ "${BUSY_PIN:-1}" != 0 ] && command -v taskset >/dev/null; then taskset -c "$c" yes > /dev/null & else yes > /dev/null & fi
     busy_pids+=($!)
   done
   for ((round = 1; round <= ROUNDS; round++)); do
@@ -205,7 +213,7 @@ if [ -n "$STREAMS" ]; then
   model="$MODELS/llama-1b-shape-$BUSY_TYPE.gguf"
   dir="$OUT/streams"
   mkdir -p "$dir"
-  echo "$model" > "$dir/model"
+  echo "$model" > "$dir/gguf" # not `model`: a folder with one is a model's row of the main table
   cat "$model" > /dev/null
   stream_list=${STREAMS// /,}
   stream_common=(--tokens "$STREAM_TOKENS" --runs "$PER_ROUND" --warmup "$WARMUP" --threads "$THREADS")

@@ -122,7 +122,8 @@ public final class BenchSuite {
     }
 
     /// The busy-CPU case: `DIR` holds one folder per busy-core count, each with `model` (the GGUF), `cores`,
-    /// `loadavg` (as the case ended) and the engines' round files (`karuku`, `karuku-fixed`, `node-llama-cpp`).
+    /// `loadavg` (as the case ended) and the engines' round files (`karuku`, `karuku-fixed`,
+    /// `karuku-one`, `node-llama-cpp`).
     static Optional<BusyReport> readBusy(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return Optional.empty();
         List<BusyReport.Case> cases = new ArrayList<>();
@@ -132,6 +133,7 @@ public final class BenchSuite {
                 model = label(Path.of(Files.readString(c.resolve("model")).strip()));
                 List<EngineResult> engines = new ArrayList<>();
                 for (String[] e : new String[][] {{"karuku", BusyReport.KARUKU}, {"karuku-fixed", BusyReport.KARUKU_FIXED},
+                        {"karuku-one", BusyReport.KARUKU_ONE},
                         {"node-llama-cpp", BusyReport.NODE}}) {
                     List<EngineResult> found = rounds(c, e[0]);
                     if (!found.isEmpty()) engines.add(named(EngineResult.merge(found), e[1]));
@@ -146,11 +148,11 @@ public final class BenchSuite {
         return Optional.of(new BusyReport(model, cases));
     }
 
-    /// The batched case: `DIR` holds `model` (the GGUF), each engine's rounds in the shape of `karuku bench --streams
+    /// The batched case: `DIR` holds `gguf` (the model file's path), each engine's rounds in the shape of `karuku bench --streams
     /// --json` (`karuku-serve`, `karuku-batched`, `node-llama-cpp`, `llama-cpp-c`), `karuku bench`'s one stream
     /// (`karuku.roundR.json`) and `loadavg` (a 1-minute load average per line, one before each engine's run).
     static Optional<StreamsReport> readStreams(Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve("model"))) return Optional.empty();
+        if (!Files.isRegularFile(dir.resolve("gguf"))) return Optional.empty();
         List<BatchedBench> engines = new ArrayList<>();
         for (String name : List.of("karuku-serve", "karuku-batched", "node-llama-cpp", "llama-cpp-c")) {
             List<BatchedBench> found = new ArrayList<>();
@@ -164,7 +166,7 @@ public final class BenchSuite {
             for (String line : Files.readAllLines(load)) if (!line.isBlank()) loads.add(Double.parseDouble(line.strip().split("\\s+")[0]));
         }
         if (engines.isEmpty()) return Optional.empty();
-        return Optional.of(new StreamsReport(label(Path.of(Files.readString(dir.resolve("model")).strip())), engines,
+        return Optional.of(new StreamsReport(label(Path.of(Files.readString(dir.resolve("gguf")).strip())), engines,
                 plain.isEmpty() ? Optional.empty() : Optional.of(EngineResult.merge(plain)), loads));
     }
 

@@ -73,7 +73,7 @@ class StreamsReportTest {
     void theSuiteReadsWhatRunShWrote() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Path s = Files.createDirectories(dir.resolve("streams"));
-        Files.writeString(s.resolve("model"), "/models/llama-1b-shape-Q4_K_M.gguf\n");
+        Files.writeString(s.resolve("gguf"), "/models/llama-1b-shape-Q4_K_M.gguf\n");
         Files.writeString(s.resolve("loadavg"), "1.50\n0.90\n");
         for (int round = 1; round <= 2; round++) {
             Files.writeString(s.resolve("karuku-serve.round" + round + ".json"),
