@@ -12,7 +12,9 @@
 // before each run, so every step size sees the same positions.
 //
 // Usage: batched --natives DIR --model M [--threads T --steps "1,2,4,8" --tokens N --rounds R --prompt-tokens P
-//                --context C --batch B --repack 0|1]
+//                --context C --batch B --repack 0|1 --interleave K]
+// With --interleave K it instead times K steps of each size in turn, each on its own, after one prompt per sequence,
+// and prints the fastest, 10th-percentile and median step per size (see the comment at that loop).
 // Prints one JSON object in the shape of `karuku bench --streams … --json`: per step size (streams) the tokens/s together of
 // each round (samples), and the median over rounds of the milliseconds per step and of tokens/s.
 #include "llama.h"
@@ -94,6 +96,60 @@ int main(int argc, char ** argv) {
     llama_token * next = malloc(sizeof(llama_token) * (size_t) max_seq);
     double * ms = malloc(sizeof(double) * (size_t) (n_steps * rounds));
 
+    int interleave = atoi(arg(argc, argv, "--interleave", "0"));
+    if (interleave > 0) {
+        // Interleaved: all prompts once, then K times one step of each size in turn, every step timed on its own. On a
+        // shared machine the fastest steps of each size are the ones no other process interrupted, and interleaving
+        // gives every size the same chances at them: their ratio is what the kernels cost, not what the load did.
+        if (n_prompt + interleave * n_steps > n_ctx_seq) { fprintf(stderr, "--context too small for --interleave\n"); return 2; }
+        llama_memory_clear(mem, true);
+        int * pos = calloc((size_t) max_seq, sizeof(int));
+        for (int s = 0; s < max_seq; s++) {
+            batch.n_tokens = 0;
+            for (int i = 0; i < n_prompt; i++) {
+                batch.token[i] = (llama_token) (n_vocab >= 30300 ? 300 + ((long long) (i + 97 * s) * 7919 + 13) % 30000 : 3 + (i + s) % (n_vocab - 3));
+                batch.pos[i] = i;
+                batch.n_seq_id[i] = 1;
+                batch.seq_id[i][0] = s;
+                batch.logits[i] = i == n_prompt - 1;
+                batch.n_tokens++;
+            }
+            if (llama_decode(ctx, batch) != 0) { fprintf(stderr, "prompt decode failed\n"); return 1; }
+            next[s] = llama_sampler_sample(sampler, ctx, -1);
+            pos[s] = n_prompt;
+        }
+        double * t = malloc(sizeof(double) * (size_t) (n_steps * interleave));
+        for (int k = 0; k < interleave; k++) {
+            for (int j = 0; j < n_steps; j++) {
+                int n = steps[j];
+                batch.n_tokens = n;
+                for (int s = 0; s < n; s++) {
+                    batch.token[s] = next[s];
+                    batch.pos[s] = pos[s]++;
+                    batch.n_seq_id[s] = 1;
+                    batch.seq_id[s][0] = s;
+                    batch.logits[s] = 1;
+                }
+                double start = now();
+                if (llama_decode(ctx, batch) != 0) { fprintf(stderr, "step decode failed\n"); return 1; }
+                for (int s = 0; s < n; s++) next[s] = llama_sampler_sample(sampler, ctx, s);
+                t[j * interleave + k] = (now() - start) * 1000.0;
+            }
+        }
+        const char * base = strrchr(path, '/');
+        printf("{\"engine\":\"llama.cpp C, batched step, interleaved\",\"model\":\"%s\",\"threads\":%d,\"steps\":%d,"
+               "\"repack\":%s,\"rows\":[", base ? base + 1 : path, threads, interleave, mp.use_extra_bufts ? "true" : "false");
+        double fastest_one = 0;
+        for (int j = 0; j < n_steps; j++) {
+            double * v = t + j * interleave;
+            qsort(v, (size_t) interleave, sizeof(double), cmp);
+            if (steps[j] == 1) fastest_one = v[0];
+            printf("%s{\"streams\":%d,\"fastestMs\":%.3f,\"p10Ms\":%.3f,\"medianMs\":%.3f,\"fastestTokensPerSecond\":%.3f}",
+                   j ? "," : "", steps[j], v[0], v[interleave / 10], v[interleave / 2], steps[j] * 1000.0 / v[0]);
+        }
+        printf("],\"fastestMsOfOne\":%.3f}\n", fastest_one);
+        return 0;
+    }
     for (int r = 0; r < rounds + 1; r++) { // round 0 warms up
         for (int k = 0; k < n_steps; k++) {
             int n = steps[k];
