@@ -42,8 +42,14 @@ public final class ServerBench {
     /// it; `progress` hears one line per run.
     public static BatchedBench run(BenchOptions o, int[] streams, Consumer<String> progress) {
         LoadOptions load = BatchedBench.loadOptions(o);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build()) {
+            return measure(http, load, o, streams, progress);
+        }
+    }
+
+    private static BatchedBench measure(HttpClient http, LoadOptions load, BenchOptions o, int[] streams,
+                                        Consumer<String> progress) {
         return BatchedBench.measure(ENGINE, o, streams, progress, n -> {
             Supervisor host = new Supervisor(List.of(Supervisor.model(MODEL_ID, o.model().toAbsolutePath(), List.of())),
                     SupervisorOptions.defaults().withParallel(n, 0).withKeepAlive(Duration.ofDays(1))
