@@ -10,7 +10,9 @@
 #      alike, and the first engine rotates from model to model;
 #   4. the busy-CPU case: on BUSY_TYPE, Karuku (as it ships, and with --fixed-threads) and node-llama-cpp while
 #      0, 1, 2 … cores (BUSY_CORES) are kept busy by `yes`, one pinned to each, in mirrored rounds under the same load;
-#   5. the batched case: on BUSY_TYPE, STREAMS completions at once (`karuku bench --streams`), tokens/s together;
+#   5. the batched case: on BUSY_TYPE, STREAMS completions at once, tokens/s together, in mirrored rounds: through
+#      `karuku serve` (streaming HTTP clients, the model in a worker), the same completer in process, `karuku bench`'s
+#      one stream, node-llama-cpp's createContext({sequences: N}) and llama.cpp's own batched step in C;
 #   6. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json (the busy and batched cases appended);
 #   7. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
 #
@@ -21,7 +23,8 @@
 # skips the C reference loop, which needs gcc, git and the node peer's package), UI (1; 0 skips the Chat screen
 # benchmark, whose own settings are in benchmarks/ui.sh), BUSY_TYPE (Q4_K_M; must be one of TYPES unless MODELS
 # already holds it), BUSY_CORES ("0 1 2"; empty skips the busy case; 0 is its idle reference), STREAMS ("1 2 4 8";
-# empty skips the batched case).
+# empty skips the batched case), STREAM_TOKENS (64: tokens per stream in the batched case), BUSY_PIN (1: each `yes` pinned to
+# its core with taskset; 0 leaves them to the scheduler).
 # Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +46,7 @@ PEER_TIMEOUT=${PEER_TIMEOUT:-900}
 BUSY_TYPE=${BUSY_TYPE:-Q4_K_M}
 BUSY_CORES=${BUSY_CORES-"0 1 2"}
 STREAMS=${STREAMS-"1 2 4 8"}
+STREAM_TOKENS=${STREAM_TOKENS:-64}
 BATCH=512
 CONTEXT=$(( (PROMPT_TOKENS + TOKENS + 64 + 255) / 256 * 256 ))   # = BenchOptions.contextFor
 mkdir -p "$OUT" "$MODELS"
@@ -77,13 +81,15 @@ fi
 if [[ " $PEERS " == *" node "* ]]; then
   log "node-llama-cpp 3.21.1 into $OUT/node-llama-cpp"
   mkdir -p "$OUT/node-llama-cpp"
-  cp benchmarks/node-llama-cpp/package.json benchmarks/node-llama-cpp/bench.mjs "$OUT/node-llama-cpp/"
+  cp benchmarks/node-llama-cpp/package.json benchmarks/node-llama-cpp/bench.mjs benchmarks/node-llama-cpp/batched.mjs \
+      "$OUT/node-llama-cpp/"
   (cd "$OUT/node-llama-cpp" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --no-audit --no-fund --omit=optional \
       --loglevel=error >/dev/null)
 fi
 # The reference row: karuku bench's loop in C against the same libraries (benchmarks/native/bench.c), compiled with
 # the headers of the llama.cpp source those libraries were built from, which node-llama-cpp ships as a git bundle.
 native=""
+native_batched=""
 bundle="$OUT/node-llama-cpp/node_modules/node-llama-cpp/llama/gitRelease.bundle"
 natives="$root/engine/target/natives/linux-x64"
 if [ "${NATIVE:-1}" != 0 ] && [ -f "$bundle" ] && [ -d "$natives" ] && command -v gcc >/dev/null && command -v git >/dev/null; then
@@ -94,6 +100,9 @@ if [ "${NATIVE:-1}" != 0 ] && [ -f "$bundle" ] && [ -d "$natives" ] && command -
       && gcc -O2 -I"$src/include" -I"$src/ggml/include" benchmarks/native/bench.c -o "$OUT/native/bench" \
           -L"$natives" -l:libllama.v0.4.0.so -l:libggml.v0.4.0.so -l:libggml-base.so -Wl,-rpath,"$natives"; then
     native="$OUT/native/bench"
+    gcc -O2 -I"$src/include" -I"$src/ggml/include" benchmarks/native/batched.c -o "$OUT/native/batched" \
+        -L"$natives" -l:libllama.v0.4.0.so -l:libggml.v0.4.0.so -l:libggml-base.so -Wl,-rpath,"$natives" \
+        && native_batched="$OUT/native/batched"
   else
     log "the C reference loop did not build: no reference row"
   fi
@@ -160,12 +169,19 @@ run_karuku_fixed() {
   "$karuku" bench "$model" "${common[@]}" --batch "$BATCH" --no-bandwidth --json --fixed-threads \
       > "$dir/karuku-fixed.round$round.json" 2> "$dir/karuku-fixed.round$round.log"
 }
+# One thread for every token: what the tuner can at best settle on when the cores are busy (a reference row).
+run_karuku_one() {
+  "$karuku" bench "$model" --threads 1 --prompt-tokens "$PROMPT_TOKENS" --tokens "$TOKENS" --runs "$PER_ROUND" \
+      --warmup "$WARMUP" --batch "$BATCH" --no-bandwidth --json --fixed-threads \
+      > "$dir/karuku-one.round$round.json" 2> "$dir/karuku-one.round$round.log"
+}
 busy_pids=()
 stop_busy() { for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null || true; done; busy_pids=(); }
 trap stop_busy EXIT
-busy_engines=(karuku karuku_fixed)
+busy_engines=(karuku karuku_fixed karuku_one)
 [[ " $PEERS " == *" node "* ]] && busy_engines+=(node)
 engine_name[karuku_fixed]="karuku --fixed-threads"
+engine_name[karuku_one]="karuku --threads 1"
 for cores in $BUSY_CORES; do
   model="$MODELS/llama-1b-shape-$BUSY_TYPE.gguf"
   dir="$OUT/busy/$cores"
@@ -174,7 +190,7 @@ for cores in $BUSY_CORES; do
   echo "$cores" > "$dir/cores"
   cat "$model" > /dev/null
   for ((c = 0; c < cores; c++)); do
-    if command -v taskset >/dev/null; then taskset -c "$c" yes > /dev/null & else yes > /dev/null & fi
+    if [ "${BUSY_PIN:-1}" != 0 ] && command -v taskset >/dev/null; then taskset -c "$c" yes > /dev/null & else yes > /dev/null & fi
     busy_pids+=($!)
   done
   for ((round = 1; round <= ROUNDS; round++)); do
@@ -188,14 +204,53 @@ for cores in $BUSY_CORES; do
   cut -d' ' -f1-3 /proc/loadavg > "$dir/loadavg" 2>/dev/null || true
 done
 
-# The batched case: N completions at once on one model (continuous batching), their tokens/s together.
-rm -f "$OUT/batched.json"
+# The batched case (issue 18): N completions at once on BUSY_TYPE, their tokens/s together, side by side in mirrored
+# rounds: through `karuku serve` (HTTP clients streaming, the model in a worker process), the same batched completer in
+# process, `karuku bench`'s one stream (for the server path's overhead), node-llama-cpp's multi-sequence context and
+# llama.cpp's own batched step in C (benchmarks/native/batched.c, the ceiling of this build).
+rm -rf "$OUT/streams"
 if [ -n "$STREAMS" ]; then
   model="$MODELS/llama-1b-shape-$BUSY_TYPE.gguf"
-  log "$BUSY_TYPE with ${STREAMS// /, } streams at once"
-  "$karuku" bench "$model" --tokens "$TOKENS" --runs "$PER_ROUND" --warmup "$WARMUP" --threads "$THREADS" \
-      --batch "$BATCH" --streams "${STREAMS// /,}" --json > "$OUT/batched.json" 2> "$OUT/batched.log" \
-      || { log "the batched case failed: see $OUT/batched.log"; rm -f "$OUT/batched.json"; }
+  dir="$OUT/streams"
+  mkdir -p "$dir"
+  echo "$model" > "$dir/gguf" # not `model`: a folder with one is a model's row of the main table
+  cat "$model" > /dev/null
+  stream_list=${STREAMS// /,}
+  stream_common=(--tokens "$STREAM_TOKENS" --runs "$PER_ROUND" --warmup "$WARMUP" --threads "$THREADS")
+  run_streams_serve() {
+    "$karuku" bench "$model" "${stream_common[@]}" --batch "$BATCH" --streams "$stream_list" --server --json \
+        > "$dir/karuku-serve.round$round.json" 2> "$dir/karuku-serve.round$round.log" || log "karuku serve failed: see $dir"
+  }
+  run_streams_batched() {
+    "$karuku" bench "$model" "${stream_common[@]}" --batch "$BATCH" --streams "$stream_list" --json \
+        > "$dir/karuku-batched.round$round.json" 2> "$dir/karuku-batched.round$round.log" || log "karuku --streams failed: see $dir"
+  }
+  run_streams_plain() { # one stream, Context.generate, a prompt of the streams' size
+    "$karuku" bench "$model" "${stream_common[@]}" --batch "$BATCH" --prompt-tokens 32 --no-bandwidth --json \
+        > "$dir/karuku.round$round.json" 2> "$dir/karuku.round$round.log" || log "karuku bench failed: see $dir"
+  }
+  run_streams_node() {
+    timeout "$PEER_TIMEOUT" node "$OUT/node-llama-cpp/batched.mjs" --model "$model" "${stream_common[@]}" \
+        --sequences "$stream_list" --prompt-tokens 32 > "$dir/node-llama-cpp.round$round.json" \
+        2> "$dir/node-llama-cpp.round$round.log" || log "node-llama-cpp failed: see $dir"
+  }
+  run_streams_native() {
+    timeout "$PEER_TIMEOUT" "$native_batched" --natives "$natives" --model "$model" --threads "$THREADS" \
+        --steps "$stream_list" --tokens "$STREAM_TOKENS" --rounds "$PER_ROUND" --prompt-tokens 32 \
+        --context $(( 32 + STREAM_TOKENS + 64 )) > "$dir/llama-cpp-c.round$round.json" \
+        2> "$dir/llama-cpp-c.round$round.log" || log "the C batched step failed: see $dir"
+  }
+  stream_engines=(serve batched plain)
+  [[ " $PEERS " == *" node "* ]] && stream_engines+=(node)
+  [ -n "$native_batched" ] && stream_engines+=(native)
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for ((i = 0; i < ${#stream_engines[@]}; i++)); do
+      if (( round % 2 )); then engine=${stream_engines[$i]}; else engine=${stream_engines[$(( ${#stream_engines[@]} - 1 - i ))]}; fi
+      log "$BUSY_TYPE with ${STREAMS// /, } streams at once, round $round of $ROUNDS: $engine"
+      cut -d' ' -f1 /proc/loadavg >> "$dir/loadavg" 2>/dev/null || true
+      "run_streams_$engine"
+    done
+  done
 fi
 
 log "report"

@@ -8,6 +8,7 @@ import dev.karuku.cli.bench.BatchedBench;
 import dev.karuku.cli.bench.BenchOptions;
 import dev.karuku.cli.bench.EngineResult;
 import dev.karuku.cli.bench.KarukuBench;
+import dev.karuku.cli.bench.ServerBench;
 import dev.karuku.engine.hardware.MemoryBandwidth;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.CpuInfo;
@@ -67,6 +68,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " tokens/s they reach together")
     int[] streams;
 
+    @Option(names = "--server", negatable = false,
+            description = "with --streams: through karuku serve's path instead, an OpenAI-compatible server on this"
+                    + " computer with the model in a worker process, N clients streaming at once over HTTP")
+    boolean server;
+
     @Option(names = "--json", description = "print machine-readable JSON")
     boolean json;
 
@@ -85,6 +91,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (server && streams == null) throw new CliErrors.UsageProblem("--server measures the batched case: give --streams too");
         if (streams != null) return batched(o, out, err);
         if (!json) {
             out.printf(Locale.ROOT, "%s: %s, %s; %d threads, %d GPU layers%n", model.getFileName(), gguf.fileTypeLabel(),
@@ -122,10 +129,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private int batched(BenchOptions o, PrintWriter out, PrintWriter err) throws Exception {
         for (int n : streams) if (n < 1) throw new CliErrors.UsageProblem("--streams must list counts of 1 or more");
-        BatchedBench b = BatchedBench.run(o, streams, line -> {
+        java.util.function.Consumer<String> progress = line -> {
             err.println(line);
             err.flush();
-        });
+        };
+        BatchedBench b = server ? ServerBench.run(o, streams, progress) : BatchedBench.run(o, streams, progress);
         out.println(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(b.toJson(new ObjectMapper()))
                 : b.markdown());
         out.flush();

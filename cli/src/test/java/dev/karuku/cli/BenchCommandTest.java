@@ -59,6 +59,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void serverStreamsCompletionsOverHttpFromAWorkerProcess() throws Exception {
+        Path model = TestModels.successor(dir.resolve("s.gguf"));
+        CliRun.Result r = run("bench", model.toString(), "--tokens", "8", "--runs", "1", "--warmup", "1", "--threads", "1",
+                "--streams", "1,2", "--server", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("engine").asText()).isEqualTo("karuku serve");
+        assertThat(j.get("rows")).hasSize(2);
+        // every token after each stream's first, as the server's usage counted them: the successor model never stops early
+        assertThat(j.get("rows").get(1).get("generatedTokens").asInt()).isEqualTo(2 * 7);
+        assertThat(j.get("rows").get(1).get("promptTokens").asInt()).isPositive();
+        assertThat(j.get("rows").get(1).get("tokensPerSecond").asDouble()).isPositive();
+        assertThat(j.get("rows").get(1).get("samples")).hasSize(1);
+        assertThat(r.err()).contains("karuku serve, 2 streams, run 1:").doesNotContain("stopped early");
+
+        CliRun.Result alone = run("bench", model.toString(), "--server");
+        assertThat(alone.code()).isEqualTo(2);
+        assertThat(alone.err()).contains("--streams");
+    }
+
+    @Test
     void humanOutputNamesTheBoundWhenBandwidthIsMeasured() throws Exception {
         Path model = TestModels.successor(dir.resolve("s.gguf"));
         CliRun.Result r = run("bench", model.toString(), "--prompt-tokens", "8", "--tokens", "4", "--runs", "1", "--threads", "1");

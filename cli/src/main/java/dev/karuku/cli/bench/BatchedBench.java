@@ -22,22 +22,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
-/// The batched case (issue 18): `N` completions at once on one model through [BatchedCompleter] (`--parallel N`),
-/// for each N asked, and the aggregate generation speed they reach together. Each run submits N short prompts at
-/// the same moment (all evaluated in the first step) and counts every token after each stream's first over the time
-/// from the first to the last token: generation, one `llama_decode` per step for every stream, so the weights are
-/// read once per step however many streams share it.
+/// The batched case (issue 18): `N` completions at once on one model, for each N asked, and the aggregate generation
+/// speed they reach together. Each run submits N short prompts at the same moment (all evaluated in the first step)
+/// and counts every token after each stream's first over the time from the first to the last token: generation, one
+/// `llama_decode` per step for every stream, so the weights are read once per step however many streams share it.
 ///
+/// [#run] measures [BatchedCompleter] in this process (`--parallel N`); [ServerBench] the same through `karuku
+/// serve`'s path (HTTP and a worker process); `benchmarks/run.sh` adds node-llama-cpp's multi-sequence context and
+/// llama.cpp's own batched step in C in this shape, and [StreamsReport] puts them side by side.
+///
+/// @param engine       who ran the streams (`karuku`, `karuku serve`, `node-llama-cpp` …)
 /// @param model        the file's name
 /// @param threads      threads of every decode
 /// @param tokens       tokens each stream generates per run (greedy)
 /// @param runs         measured runs per N (the median is reported), after one warm-up
 /// @param rows         one per N, in the order asked
-public record BatchedBench(String model, int threads, int tokens, int runs, List<Row> rows) {
+public record BatchedBench(String engine, String model, int threads, int tokens, int runs, List<Row> rows) {
 
     /// The target of issue 18: 4 streams together at least this many times the tokens/s of one.
     public static final double TARGET_4_STREAMS = 2.5;
+    /// The name [#run] reports.
+    public static final String IN_PROCESS = "karuku";
 
     /// One N: the medians over its runs.
     ///
@@ -47,45 +54,83 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
     /// @param timeToFirstTokenMillis  from submitting to a stream's first token (median over streams and runs)
     /// @param generatedTokens       tokens all streams generated in one run after their first (less than
     ///                              streams × (tokens - 1) when one met an end-of-generation token)
+    /// @param samples               tokens/s of each measured run
     public record Row(int streams, int promptTokens, double tokensPerSecond, double timeToFirstTokenMillis,
-                      int generatedTokens) {}
+                      int generatedTokens, List<Double> samples) {
+        public Row {
+            samples = List.copyOf(samples);
+        }
+    }
 
     public BatchedBench {
         rows = List.copyOf(rows);
     }
 
-    /// Loads `o.model()` once and measures each of `streams` with `o.tokens()` tokens per stream; `progress` hears
-    /// one line per run.
-    public static BatchedBench run(BenchOptions o, int[] streams, Consumer<String> progress) {
-        LoadOptions load = LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(o.gpuLayers()).withThreads(o.threads())
-                .withContextLength(BenchOptions.contextFor(64, o.tokens())).withBatch(o.batchSize())
-                .withUbatch(o.batchSize()));
-        List<Row> rows = new ArrayList<>();
-        try (Model model = LlamaRuntime.load().loadModel(o.model(), load)) {
-            for (int n : streams) {
-                List<double[]> samples = new ArrayList<>(); // tokens/s, ttft ms, tokens
-                int promptTokens = 0;
-                try (BatchedCompleter c = BatchedCompleter.open(model, load, n, 0)) {
-                    for (int run = 0; run < o.warmup() + o.runs(); run++) {
-                        Run r = once(c, n, o.tokens());
-                        promptTokens = r.promptTokens;
-                        boolean warm = run < o.warmup();
-                        if (!warm) samples.add(new double[]{r.tokensPerSecond(), r.ttftMillis, r.generated});
-                        progress.accept(String.format(Locale.ROOT, "%d streams, %s %d: %.2f tok/s together (%d tokens%s)",
-                                n, warm ? "warm-up" : "run", warm ? run + 1 : run - o.warmup() + 1, r.tokensPerSecond(),
-                                r.generated, r.early ? ", some stopped early" : ""));
-                    }
-                }
-                rows.add(new Row(n, promptTokens, median(samples, 0), median(samples, 1), (int) median(samples, 2)));
-            }
-        }
-        return new BatchedBench(o.model().getFileName().toString(), o.threads(), o.tokens(), o.runs(), rows);
-    }
-
-    private record Run(int promptTokens, long nanos, int generated, double ttftMillis, boolean early) {
+    /// What one run of N streams gave: its prompt size, the time from the streams' first tokens to their last (the
+    /// longest span of one stream: they run in step), tokens after each stream's first, the median time to a first
+    /// token, and whether a stream ended before its token count.
+    record Run(int promptTokens, long nanos, int generated, double ttftMillis, boolean early) {
         double tokensPerSecond() {
             return generated * 1e9 / nanos;
         }
+    }
+
+    /// Runs N streams at once, as often as asked, on something already loaded.
+    interface Streams extends AutoCloseable {
+        Run once(int tokens) throws Exception;
+
+        @Override
+        void close();
+    }
+
+    /// Loads `o.model()` once and measures each of `streams` with `o.tokens()` tokens per stream through
+    /// [BatchedCompleter] in this process; `progress` hears one line per run.
+    public static BatchedBench run(BenchOptions o, int[] streams, Consumer<String> progress) {
+        LoadOptions load = loadOptions(o);
+        try (Model model = LlamaRuntime.load().loadModel(o.model(), load)) {
+            return measure(IN_PROCESS, o, streams, progress, n -> {
+                BatchedCompleter c = BatchedCompleter.open(model, load, n, 0);
+                return new Streams() {
+                    @Override public Run once(int tokens) { return BatchedBench.once(c, n, tokens); }
+                    @Override public void close() { c.close(); }
+                };
+            });
+        }
+    }
+
+    /// The load options of every batched engine of Karuku: context for a short prompt and the tokens, per sequence.
+    static LoadOptions loadOptions(BenchOptions o) {
+        return LoadOptions.of(LoadSettings.DEFAULTS.withGpuLayers(o.gpuLayers()).withThreads(o.threads())
+                .withContextLength(BenchOptions.contextFor(64, o.tokens())).withBatch(o.batchSize())
+                .withUbatch(o.batchSize()));
+    }
+
+    /// For each N of `streams`: opens N streams, runs them `o.warmup()` times unmeasured, then `o.runs()` times.
+    static BatchedBench measure(String engine, BenchOptions o, int[] streams, Consumer<String> progress,
+                                IntFunction<Streams> open) {
+        List<Row> rows = new ArrayList<>();
+        for (int n : streams) {
+            List<double[]> samples = new ArrayList<>(); // tokens/s, ttft ms, tokens
+            int promptTokens = 0;
+            try (Streams s = open.apply(n)) {
+                for (int run = 0; run < o.warmup() + o.runs(); run++) {
+                    Run r = s.once(o.tokens());
+                    promptTokens = r.promptTokens;
+                    boolean warm = run < o.warmup();
+                    if (!warm) samples.add(new double[]{r.tokensPerSecond(), r.ttftMillis, r.generated});
+                    progress.accept(String.format(Locale.ROOT, "%s, %d streams, %s %d: %.2f tok/s together (%d tokens%s)",
+                            engine, n, warm ? "warm-up" : "run", warm ? run + 1 : run - o.warmup() + 1, r.tokensPerSecond(),
+                            r.generated, r.early ? ", some stopped early" : ""));
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(engine + ", " + n + " streams: " + e.getMessage(), e);
+            }
+            rows.add(new Row(n, promptTokens, median(samples, 0), median(samples, 1), (int) median(samples, 2),
+                    samples.stream().map(x -> x[0]).toList()));
+        }
+        return new BatchedBench(engine, o.model().getFileName().toString(), o.threads(), o.tokens(), o.runs(), rows);
     }
 
     private static Run once(BatchedCompleter c, int n, int tokens) {
@@ -134,7 +179,7 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
 
     public String markdown() {
         StringBuilder s = new StringBuilder();
-        s.append("\n## Many chats at once (continuous batching)\n\n");
+        s.append("\n## Many chats at once (continuous batching): ").append(engine).append("\n\n");
         s.append(String.format(Locale.ROOT, "%s, %d threads, %d tokens per stream, greedy; medians of %d runs after a warm-up. "
                 + "N streams share one context (`--parallel N`) and every step decodes all of them in one call; tokens/s counts "
                 + "every stream's tokens after its first over the time from the first token to the last (prompts excluded, "
@@ -151,13 +196,14 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
     }
 
     public ObjectNode toJson(ObjectMapper json) {
-        ObjectNode o = json.createObjectNode().put("model", model).put("threads", threads).put("tokens", tokens)
-                .put("runs", runs);
+        ObjectNode o = json.createObjectNode().put("engine", engine).put("model", model).put("threads", threads)
+                .put("tokens", tokens).put("runs", runs);
         ArrayNode a = o.putArray("rows");
         for (Row r : rows) {
             a.addObject().put("streams", r.streams()).put("promptTokens", r.promptTokens())
                     .put("tokensPerSecond", r.tokensPerSecond()).put("timeToFirstTokenMillis", r.timeToFirstTokenMillis())
-                    .put("generatedTokens", r.generatedTokens()).put("speedup", speedup(r.streams()));
+                    .put("generatedTokens", r.generatedTokens()).put("speedup", speedup(r.streams()))
+                    .set("samples", json.valueToTree(r.samples()));
         }
         return o;
     }
@@ -165,10 +211,13 @@ public record BatchedBench(String model, int threads, int tokens, int runs, List
     public static BatchedBench fromJson(JsonNode o) {
         List<Row> rows = new ArrayList<>();
         for (JsonNode r : o.path("rows")) {
+            List<Double> samples = new ArrayList<>();
+            for (JsonNode x : r.path("samples")) samples.add(x.asDouble());
+            if (samples.isEmpty()) samples.add(r.path("tokensPerSecond").asDouble());
             rows.add(new Row(r.path("streams").asInt(), r.path("promptTokens").asInt(), r.path("tokensPerSecond").asDouble(),
-                    r.path("timeToFirstTokenMillis").asDouble(), r.path("generatedTokens").asInt()));
+                    r.path("timeToFirstTokenMillis").asDouble(), r.path("generatedTokens").asInt(), samples));
         }
-        return new BatchedBench(o.path("model").asText(), o.path("threads").asInt(), o.path("tokens").asInt(),
-                o.path("runs").asInt(), rows);
+        return new BatchedBench(o.path("engine").asText(IN_PROCESS), o.path("model").asText(), o.path("threads").asInt(),
+                o.path("tokens").asInt(), o.path("runs").asInt(), rows);
     }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 /// - `report DIR PROMPT_TOKENS TOKENS RUNS WARMUP [ROUNDS]` reads what the run wrote under DIR and writes
 ///   `DIR/benchmarks.md` and `DIR/benchmarks.json`; RUNS counts every engine's measured runs over its ROUNDS
 ///   processes (default 1). The busy-CPU case, when `run.sh` ran it (`DIR/busy/`), is appended ([BusyReport]),
-///   and so is the batched case (`DIR/batched.json`, [BatchedBench]).
+///   and so is the batched case (`DIR/streams/`, [StreamsReport]).
 public final class BenchSuite {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -53,14 +53,12 @@ public final class BenchSuite {
                 BenchReport report = read(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                         Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 1);
                 Optional<BusyReport> busy = readBusy(Path.of(args[1], "busy"));
-                Path batchedFile = Path.of(args[1], "batched.json");
-                Optional<BatchedBench> batched = Files.isRegularFile(batchedFile) && Files.size(batchedFile) > 0
-                        ? Optional.of(BatchedBench.fromJson(JSON.readTree(batchedFile.toFile()))) : Optional.empty();
+                Optional<StreamsReport> streams = readStreams(Path.of(args[1], "streams"));
                 String md = report.markdown() + busy.map(BusyReport::markdown).orElse("")
-                        + batched.map(BatchedBench::markdown).orElse("");
+                        + streams.map(StreamsReport::markdown).orElse("");
                 var json = report.toJson(JSON);
                 busy.ifPresent(b -> json.set("busy", b.toJson(JSON)));
-                batched.ifPresent(b -> json.set("batched", b.toJson(JSON)));
+                streams.ifPresent(b -> json.set("streams", b.toJson(JSON)));
                 Files.writeString(Path.of(args[1], "benchmarks.md"), md);
                 Files.writeString(Path.of(args[1], "benchmarks.json"), JSON.writeValueAsString(json));
                 System.out.print(md);
@@ -124,7 +122,8 @@ public final class BenchSuite {
     }
 
     /// The busy-CPU case: `DIR` holds one folder per busy-core count, each with `model` (the GGUF), `cores`,
-    /// `loadavg` (as the case ended) and the engines' round files (`karuku`, `karuku-fixed`, `node-llama-cpp`).
+    /// `loadavg` (as the case ended) and the engines' round files (`karuku`, `karuku-fixed`,
+    /// `karuku-one`, `node-llama-cpp`).
     static Optional<BusyReport> readBusy(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return Optional.empty();
         List<BusyReport.Case> cases = new ArrayList<>();
@@ -134,6 +133,7 @@ public final class BenchSuite {
                 model = label(Path.of(Files.readString(c.resolve("model")).strip()));
                 List<EngineResult> engines = new ArrayList<>();
                 for (String[] e : new String[][] {{"karuku", BusyReport.KARUKU}, {"karuku-fixed", BusyReport.KARUKU_FIXED},
+                        {"karuku-one", BusyReport.KARUKU_ONE},
                         {"node-llama-cpp", BusyReport.NODE}}) {
                     List<EngineResult> found = rounds(c, e[0]);
                     if (!found.isEmpty()) engines.add(named(EngineResult.merge(found), e[1]));
@@ -146,6 +146,28 @@ public final class BenchSuite {
         if (cases.isEmpty()) return Optional.empty();
         cases.sort(java.util.Comparator.comparingInt(BusyReport.Case::busyCores));
         return Optional.of(new BusyReport(model, cases));
+    }
+
+    /// The batched case: `DIR` holds `gguf` (the model file's path), each engine's rounds in the shape of `karuku bench --streams
+    /// --json` (`karuku-serve`, `karuku-batched`, `node-llama-cpp`, `llama-cpp-c`), `karuku bench`'s one stream
+    /// (`karuku.roundR.json`) and `loadavg` (a 1-minute load average per line, one before each engine's run).
+    static Optional<StreamsReport> readStreams(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve("gguf"))) return Optional.empty();
+        List<BatchedBench> engines = new ArrayList<>();
+        for (String name : List.of("karuku-serve", "karuku-batched", "node-llama-cpp", "llama-cpp-c")) {
+            List<BatchedBench> found = new ArrayList<>();
+            for (Path p : roundFiles(dir, name)) found.add(BatchedBench.fromJson(JSON.readTree(p.toFile())));
+            if (!found.isEmpty()) engines.add(StreamsReport.merge(found));
+        }
+        List<EngineResult> plain = rounds(dir, "karuku");
+        List<Double> loads = new ArrayList<>();
+        Path load = dir.resolve("loadavg");
+        if (Files.isRegularFile(load)) {
+            for (String line : Files.readAllLines(load)) if (!line.isBlank()) loads.add(Double.parseDouble(line.strip().split("\\s+")[0]));
+        }
+        if (engines.isEmpty()) return Optional.empty();
+        return Optional.of(new StreamsReport(label(Path.of(Files.readString(dir.resolve("gguf")).strip())), engines,
+                plain.isEmpty() ? Optional.empty() : Optional.of(EngineResult.merge(plain)), loads));
     }
 
     /// `llama-1b-shape-Q4_K_M.gguf` → `Q4_K_M`.
@@ -163,6 +185,13 @@ public final class BenchSuite {
     /// `run.sh` writes them, or a single `NAME.json` (runs recorded before rounds). A round that failed left an
     /// empty file and is skipped.
     static List<EngineResult> rounds(Path modelDir, String name) throws IOException {
+        List<EngineResult> rounds = new ArrayList<>();
+        for (Path p : roundFiles(modelDir, name)) rounds.add(EngineResult.fromJson(JSON.readTree(p.toFile())));
+        return rounds;
+    }
+
+    /// `NAME.round1.json`, `NAME.round2.json` … (or `NAME.json`) in round order, empty ones (a failed run) left out.
+    static List<Path> roundFiles(Path modelDir, String name) throws IOException {
         Pattern file = Pattern.compile(Pattern.quote(name) + "(?:\\.round(\\d+))?\\.json");
         TreeMap<Integer, Path> found = new TreeMap<>();
         try (var files = Files.list(modelDir)) {
@@ -172,8 +201,6 @@ public final class BenchSuite {
                     found.put(m.group(1) == null ? 0 : Integer.parseInt(m.group(1)), p);
             }
         }
-        List<EngineResult> rounds = new ArrayList<>();
-        for (Path p : found.values()) rounds.add(EngineResult.fromJson(JSON.readTree(p.toFile())));
-        return rounds;
+        return List.copyOf(found.values());
     }
 }

@@ -21,6 +21,8 @@ public record BusyReport(String model, List<Case> cases) {
     public static final String KARUKU = "karuku";
     public static final String KARUKU_FIXED = "karuku --fixed-threads";
     public static final String NODE = "node-llama-cpp";
+    /// One thread for every token: a reference row, the best the tuner can settle on when every core is busy.
+    public static final String KARUKU_ONE = "karuku --threads 1";
 
     /// One load: the engines' results under it, and the 1-minute load average as the case ended.
     public record Case(int busyCores, double loadAverageAfter, List<EngineResult> engines) {
