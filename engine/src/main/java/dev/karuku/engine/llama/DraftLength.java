@@ -7,10 +7,10 @@ package dev.karuku.engine.llama;
 ///
 /// With per-token acceptance probability `a`, proposing `k` tokens yields on average `(1 - a^(k+1)) / (1 - a)` tokens
 /// per pass (the accepted run plus the model's own next token), for a cost of one pass of `k + 1` tokens
-/// (`1 + extra·k` times a one-token pass, see [PassCost]) plus `k` proposals (`draftCost` each, same unit).
+/// (measured in one-token passes, see [PassCost]) plus `k` proposals (`draftCost` each, same unit).
 final class DraftLength {
 
-    /// Rounds at length 0 between two one-token probes.
+    /// Rounds at length 0 between two probes.
     static final int PROBE_EVERY = 16;
     /// Weight of the newest observation in the running estimates.
     private static final double WEIGHT = 0.15;
@@ -20,6 +20,11 @@ final class DraftLength {
     private double acceptance = 0.6;
     private double draftCost;
     private int idle;
+    /// Length of the next probe: doubles after a probe accepted whole, back to one after a rejection, so a draft that
+    /// turns out to be good is soon trusted with the long passes that pay off on a CPU, and a bad one costs one
+    /// token per probe.
+    private int probeLength = 1;
+    private boolean probing;
 
     /// @param max            the most tokens proposed per pass
     /// @param draftCostGuess cost of proposing one token relative to a one-token pass of the model, until measured
@@ -36,21 +41,29 @@ final class DraftLength {
         int best = 0;
         double bestRate = 1; // length 0: one token per one-token pass
         for (int k = 1; k <= cap; k++) {
-            double rate = expectedTokens(k) / (1 + pass.extra() * k + draftCost * k);
+            double rate = expectedTokens(k) / (pass.cost(k + 1) + draftCost * k);
             if (rate > bestRate) {
                 bestRate = rate;
                 best = k;
             }
         }
+        probing = false;
         if (best > 0) {
             idle = 0;
             return best;
         }
-        if (++idle >= PROBE_EVERY) {
+        if (!worthItIfAlwaysRight(cap)) probeLength = 1; // even a perfect proposer would not pay: no hurry
+        if (++idle >= PROBE_EVERY || probeLength > 1) {
             idle = 0;
-            return 1;
+            probing = true;
+            return Math.min(probeLength, cap);
         }
         return 0;
+    }
+
+    private boolean worthItIfAlwaysRight(int cap) {
+        for (int k = 1; k <= cap; k++) if ((k + 1) / (pass.cost(k + 1) + draftCost * k) > 1) return true;
+        return false;
     }
 
     private double expectedTokens(int k) {
@@ -61,6 +74,8 @@ final class DraftLength {
     /// What became of `proposed` tokens: the first `accepted` were taken; the one after them (if any) was not, and
     /// those after it were never looked at.
     void recordOutcome(int proposed, int accepted) {
+        if (probing) probeLength = accepted == proposed && proposed > 0 ? Math.min(max, probeLength * 2) : 1;
+        probing = false;
         for (int i = 0; i < accepted; i++) acceptance += WEIGHT * (1 - acceptance);
         if (accepted < proposed) acceptance -= WEIGHT * acceptance;
     }
