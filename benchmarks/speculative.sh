@@ -11,7 +11,7 @@
 # process, so the speed-up is measured under the same conditions. Writes OUT/speculative/speculative.md.
 # Settings (environment): OUT (target/bench), MODELS (OUT/models), TOKENS (128), PROMPT_TOKENS (256), RUNS (3 of each
 # per engine and case), WARMUP (1), THREADS (physical cores), DRAFT_MAX (16), PEERS ("node"; empty for Karuku alone),
-# NODE_DIR (a folder with node-llama-cpp installed; default OUT/node-llama-cpp, installed there if missing).
+# LOOKUP_REPEATS (10: the alphabet this many times is the lookup prompt), NODE_DIR (a folder with node-llama-cpp installed; default OUT/node-llama-cpp, installed there if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -43,7 +43,7 @@ for k in 0 4 1; do
   f=$MODELS/successor-tiny-err$k.gguf
   [ -f "$f" ] || "$karuku" make-test-model --err-every "$k" --force "$f" >&2
 done
-alphabet=$(printf 'abcdefghijklmnopqrstuvwxyz%.0s' $(seq 1 10))
+alphabet=$(printf "abcdefghijklmnopqrstuvwxyz%.0s" $(seq 1 "${LOOKUP_REPEATS:-10}"))
 
 if [[ " $PEERS " == *" node "* ]] && [ ! -d "$NODE_DIR/node_modules/node-llama-cpp" ]; then
   log "node-llama-cpp 3.21.1 into $NODE_DIR"
