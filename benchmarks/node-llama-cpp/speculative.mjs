@@ -42,7 +42,9 @@ let draftModel = null, draftCtx = null, predictor;
 if (draft) {
     draftModel = await llama.loadModel({modelPath: draft, gpuLayers: 0});
     draftCtx = await draftModel.createContext({contextSize, batchSize, threads, sequences: 1});
-    predictor = new DraftSequenceTokenPredictor(draftCtx.getSequence(), {maxTokens: draftMax});
+    // minTokens: its default (0) never waits for the draft, which on a CPU (the draft and the model share the cores)
+    // left every prediction unused in our runs; waiting for the whole draft is what Karuku does too.
+    predictor = new DraftSequenceTokenPredictor(draftCtx.getSequence(), {minTokens: draftMax, maxTokens: draftMax});
 } else {
     predictor = new InputLookupTokenPredictor({predictionLength: {max: draftMax}});
 }
