@@ -3,6 +3,8 @@ package dev.karuku.engine.llama;
 import dev.karuku.engine.generation.GenerateOptions;
 import dev.karuku.engine.settings.SpeculativeSettings;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.Set;
@@ -58,8 +60,8 @@ public final class LoadedModel implements AutoCloseable {
                     Context draftContext = null;
                     if (speculative.draft() != null) {
                         draft = runtime.loadModel(speculative.draft(), LoadOptions.of(options.settings()));
-                        java.util.Optional<String> problem = VocabularyMatch.problem(model, draft);
-                        if (problem.isPresent()) throw new ModelLoadException(speculative.draft(), problem.get(), java.util.List.of());
+                        Optional<String> problem = VocabularyMatch.problem(model, draft);
+                        if (problem.isPresent()) throw new ModelLoadException(speculative.draft(), problem.get(), List.of());
                         draftContext = draft.newContext(LoadOptions.of(options.settings()));
                     }
                     context.useSpeculation(Speculation.of(context, draftContext, speculative));
@@ -86,8 +88,8 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /// The draft model loaded for speculative decoding, if any.
-    public java.util.Optional<Model> draftModel() {
-        return java.util.Optional.ofNullable(draft);
+    public Optional<Model> draftModel() {
+        return Optional.ofNullable(draft);
     }
 
     /// Whether generations are speculative (a draft model or prompt lookup).
