@@ -14,7 +14,10 @@
 #      `karuku serve` (streaming HTTP clients, the model in a worker), the same completer in process, `karuku bench`'s
 #      one stream, node-llama-cpp's createContext({sequences: N}) and llama.cpp's own batched step in C;
 #   6. writes the side-by-side table: OUT/benchmarks.md and OUT/benchmarks.json (the busy and batched cases appended);
-#   7. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json.
+#   7. runs the Chat screen's frame-time benchmark (benchmarks/ui.sh): OUT/chat-stream.md and OUT/chat-stream.json;
+#   8. speculative decoding (benchmarks/speculative.sh, SPECULATIVE=1 runs it): the 1B-shaped successor model with and
+#      without its draft, a partial and an always-wrong draft, prompt lookup, and node-llama-cpp's predictors:
+#      OUT/speculative/speculative.md.
 #
 # Settings (environment): OUT (default target/bench), MODELS (default OUT/models, reused between runs),
 # TYPES ("Q4_K_M Q5_K_S IQ3_S"; empty runs only the busy case), PROMPT_TOKENS (256), TOKENS (128), RUNS (6: measured runs per engine and model,
@@ -24,7 +27,7 @@
 # benchmark, whose own settings are in benchmarks/ui.sh), BUSY_TYPE (Q4_K_M; must be one of TYPES unless MODELS
 # already holds it), BUSY_CORES ("0 1 2"; empty skips the busy case; 0 is its idle reference), STREAMS ("1 2 4 8";
 # empty skips the batched case), STREAM_TOKENS (64: tokens per stream in the batched case), BUSY_PIN (1: each `yes` pinned to
-# its core with taskset; 0 leaves them to the scheduler).
+# its core with taskset; 0 leaves them to the scheduler), SPECULATIVE (0; 1 runs step 8).
 # Linux x64 only for the peers (their prebuilt binaries); Karuku's own rows work wherever the engine does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -260,4 +263,10 @@ log "written: $OUT/benchmarks.md and $OUT/benchmarks.json"
 if [ "${UI:-1}" != 0 ]; then
   log "Chat screen frame times"
   OUT="$OUT" benchmarks/ui.sh || log "the Chat screen benchmark failed: see app/target/surefire-reports/"
+fi
+
+if [ "${SPECULATIVE:-0}" != 0 ]; then
+  log "speculative decoding"
+  OUT="$OUT" MODELS="$MODELS" THREADS="$THREADS" PEERS="${PEERS// kherud/}" NODE_DIR="$OUT/node-llama-cpp" \
+      benchmarks/speculative.sh || log "the speculative case failed: see $OUT/speculative/"
 fi

@@ -9,6 +9,8 @@ import dev.karuku.cli.bench.BenchOptions;
 import dev.karuku.cli.bench.EngineResult;
 import dev.karuku.cli.bench.KarukuBench;
 import dev.karuku.cli.bench.ServerBench;
+import dev.karuku.cli.bench.SpeculativeBench;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import dev.karuku.engine.hardware.MemoryBandwidth;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.hardware.CpuInfo;
@@ -72,6 +74,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "with --streams: through karuku serve's path instead, an OpenAI-compatible server on this"
                     + " computer with the model in a worker process, N clients streaming at once over HTTP")
     boolean server;
+    @Option(names = "--draft", paramLabel = "MODEL", description = "also run with speculative decoding by this draft "
+            + "model, alternating with plain runs; prints both rates, the speed-up and the acceptance rate")
+    Path draft;
+
+    @Option(names = "--draft-max", paramLabel = "N", description = "the most tokens proposed at a time (default "
+            + SpeculativeSettings.DEFAULT_DRAFT_MAX + ")")
+    int draftMax = SpeculativeSettings.DEFAULT_DRAFT_MAX;
+
+    @Option(names = "--lookup", description = "also run with speculative decoding by prompt lookup (with --draft: both)")
+    boolean lookup;
+
+    @Option(names = "--prompt-text", paramLabel = "TEXT", description = "use this text as the prompt instead of "
+            + "--prompt-tokens ids (e.g. one whose answer repeats it, for --lookup)")
+    String promptText;
 
     @Option(names = "--json", description = "print machine-readable JSON")
     boolean json;
@@ -93,6 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (server && streams == null) throw new CliErrors.UsageProblem("--server measures the batched case: give --streams too");
         if (streams != null) return batched(o, out, err);
+        if (draft != null || lookup) return speculative(o, out, err);
         if (!json) {
             out.printf(Locale.ROOT, "%s: %s, %s; %d threads, %d GPU layers%n", model.getFileName(), gguf.fileTypeLabel(),
                     InfoCommand.bytes(Files.size(model)), o.threads(), o.gpuLayers());
@@ -122,6 +139,30 @@ final class BenchCommand implements Callable<Integer> {
             out.println(mapper.writeValueAsString(node));
         } else {
             out.print(human(r, o, bound, bw));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int speculative(BenchOptions o, PrintWriter out, PrintWriter err) throws Exception {
+        SpeculativeSettings s;
+        try {
+            if (draft != null && !Files.isRegularFile(draft)) throw new CliErrors.UsageProblem("no draft model at " + draft);
+            s = new SpeculativeSettings(draft, draftMax, lookup);
+        } catch (IllegalArgumentException e) {
+            throw new CliErrors.UsageProblem(e.getMessage());
+        }
+        SpeculativeBench.Result r = SpeculativeBench.run(o, s, promptText, line -> {
+            err.println(line);
+            err.flush();
+        });
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode node = r.toJson(mapper);
+            node.put("model", model.toString());
+            out.println(mapper.writeValueAsString(node));
+        } else {
+            out.print(r.human());
         }
         out.flush();
         return 0;

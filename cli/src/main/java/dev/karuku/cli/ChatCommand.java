@@ -53,7 +53,8 @@ final class ChatCommand implements Callable<Integer> {
         var gen = options.generateOptions(tokens, List.of());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadedModel m = GenerateCommand.join(LoadedModel.open(LlamaRuntime.load(), model, options.loadOptions(model)));
+        LoadedModel m = GenerateCommand.join(LoadedModel.open(LlamaRuntime.load(), model, options.loadOptions(model),
+                options.speculative()));
         try {
             ChatSession chat = new ChatSession(m, system);
             installCtrlC();

@@ -51,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LlamaRuntime llama = LlamaRuntime.load();
         long t0 = System.nanoTime();
-        LoadedModel m = join(LoadedModel.open(llama, model, options.loadOptions(model)));
+        LoadedModel m = join(LoadedModel.open(llama, model, options.loadOptions(model), options.speculative()));
         try {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             GenerationResult r = join(m.generate(prompt, gen, piece -> {
@@ -69,9 +69,16 @@ final class GenerateCommand implements Callable<Integer> {
 
     static String stats(GenerationStats s, double loadMs, String variant) {
         return String.format(Locale.ROOT,
-                "prompt %d tokens at %.1f tok/s | generated %d tokens at %.1f tok/s | first token %.0f ms | load %.0f ms | %s",
-                s.promptTokens(), s.promptTokensPerSecond(), s.generatedTokens(), s.tokensPerSecond(),
+                "prompt %d tokens at %.1f tok/s | generated %d tokens at %.1f tok/s%s | first token %.0f ms | load %.0f ms | %s",
+                s.promptTokens(), s.promptTokensPerSecond(), s.generatedTokens(), s.tokensPerSecond(), speculation(s),
                 s.timeToFirstTokenMillis(), loadMs, variant);
+    }
+
+    /// " (draft: 90 of 96 proposed tokens accepted, 5.3 tokens per pass)" when speculative decoding proposed any.
+    static String speculation(GenerationStats s) {
+        if (s.draftedTokens() == 0) return "";
+        return String.format(Locale.ROOT, " (speculative: %d of %d proposed tokens accepted, %.1f tokens per pass)",
+                s.acceptedTokens(), s.draftedTokens(), s.tokensPerPass());
     }
 
     /// Unwraps a future's exception so the one-line error shows llama.cpp's reason, not a wrapper.

@@ -16,16 +16,21 @@ import picocli.CommandLine.Spec;
 /// download. `successor` continues the alphabet (prompt `abc` → `defg…`); the others have real models' shapes and
 /// random weights.
 @Command(name = "make-test-model", mixinStandardHelpOptions = true,
-        description = "Write a synthetic GGUF model (successor: ~6 MB, answers abc -> defg...; llama-1b: ~2.5 GB random weights).")
+        description = "Write a synthetic GGUF model (successor: ~6 MB, answers abc -> defg...; successor-1b: the same answer at a "
+                + "1B model's cost, ~2 GB F16; llama-1b: ~2.5 GB random weights).")
 final class MakeTestModelCommand implements Callable<Integer> {
 
-    enum Shape { successor, llama_1b, gemma3_1b }
+    enum Shape { successor, successor_1b, llama_1b, gemma3_1b }
 
     @Parameters(index = "0", paramLabel = "OUT", description = "the .gguf file to write")
     Path out;
 
-    @Option(names = "--shape", paramLabel = "SHAPE", description = "successor, llama-1b or gemma3-1b (default successor)")
+    @Option(names = "--shape", paramLabel = "SHAPE", description = "successor, successor-1b, llama-1b or gemma3-1b (default successor)")
     String shape = "successor";
+
+    @Option(names = "--err-every", paramLabel = "K", description = "successor shapes: map every K-th letter to the one "
+            + "after its successor (a draft model wrong on every K-th token; 1 = always wrong)")
+    int errEvery;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "f32 or f16 (default: f32 for successor, f16 otherwise)")
     String type;
@@ -43,10 +48,13 @@ final class MakeTestModelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Shape s = switch (shape.toLowerCase(java.util.Locale.ROOT)) {
             case "successor" -> Shape.successor;
+            case "successor-1b" -> Shape.successor_1b;
             case "llama-1b" -> Shape.llama_1b;
             case "gemma3-1b" -> Shape.gemma3_1b;
-            default -> throw new CliErrors.UsageProblem("unknown shape '" + shape + "' (use successor, llama-1b or gemma3-1b)");
+            default -> throw new CliErrors.UsageProblem("unknown shape '" + shape + "' (use successor, successor-1b, llama-1b or gemma3-1b)");
         };
+        if (errEvery < 0) throw new CliErrors.UsageProblem("--err-every must be 0 or more");
+        if (errEvery > 0 && s != Shape.successor && s != Shape.successor_1b) throw new CliErrors.UsageProblem("--err-every is for the successor shapes");
         GgmlType t = type == null ? (s == Shape.successor ? GgmlType.F32 : GgmlType.F16) : switch (type.toLowerCase(java.util.Locale.ROOT)) {
             case "f32" -> GgmlType.F32;
             case "f16" -> GgmlType.F16;
@@ -54,7 +62,8 @@ final class MakeTestModelCommand implements Callable<Integer> {
         };
         if (Files.exists(out) && !force) throw new CliErrors.UsageProblem(out + " already exists (add --force to overwrite it)");
         switch (s) {
-            case successor -> TestModels.successor(out, t);
+            case successor -> TestModels.successor(out, t, ModelShape.successor(), errEvery);
+            case successor_1b -> TestModels.successor(out, t, ModelShape.successor1b(), errEvery);
             case llama_1b -> TestModels.write(out, ModelShape.llama1b(tied), t);
             case gemma3_1b -> TestModels.write(out, ModelShape.gemma3_1b(), t);
         }

@@ -12,6 +12,7 @@ import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.llama.LlamaHardware;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.settings.LoadSettings;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -56,6 +57,30 @@ final class ModelOptions {
 
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default: random)")
     Integer seed;
+
+    @Option(names = "--draft", paramLabel = "MODEL", description = "speculative decoding with this draft model: a small "
+            + "model with the same vocabulary proposes tokens, the model checks several at a time (same text, faster)")
+    Path draft;
+
+    @Option(names = "--draft-max", paramLabel = "N", description = "the most tokens proposed at a time (default "
+            + SpeculativeSettings.DEFAULT_DRAFT_MAX + "; fewer while few are accepted)")
+    int draftMax = SpeculativeSettings.DEFAULT_DRAFT_MAX;
+
+    @Option(names = "--lookup", description = "speculative decoding with prompt lookup: continuations of text already "
+            + "in the conversation are proposed and checked several at a time")
+    boolean lookup;
+
+    /// `--draft`, `--draft-max` and `--lookup`.
+    SpeculativeSettings speculative() {
+        try {
+            if (draft != null && !java.nio.file.Files.isRegularFile(draft)) {
+                throw new CliErrors.UsageProblem("no draft model at " + draft);
+            }
+            return new SpeculativeSettings(draft, draftMax, lookup);
+        } catch (IllegalArgumentException e) {
+            throw new CliErrors.UsageProblem(e.getMessage());
+        }
+    }
 
     LoadOptions loadOptions(Path model) {
         try {

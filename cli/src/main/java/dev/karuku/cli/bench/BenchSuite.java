@@ -63,12 +63,17 @@ public final class BenchSuite {
                 Files.writeString(Path.of(args[1], "benchmarks.json"), JSON.writeValueAsString(json));
                 System.out.print(md);
             }
+            case "speculative-report" -> {
+                String md = SpeculativeReport.markdown(Path.of(args[1]));
+                Files.writeString(Path.of(args[1], "speculative.md"), md);
+                System.out.print(md);
+            }
             default -> usage();
         }
     }
 
     private static void usage() {
-        System.err.println("usage: BenchSuite prepare DIR TYPE… | machine | bandwidth THREADS | report DIR P N RUNS WARMUP [ROUNDS]");
+        System.err.println("usage: BenchSuite prepare DIR TYPE… | machine | bandwidth THREADS | report DIR P N RUNS WARMUP [ROUNDS] | speculative-report DIR");
         System.exit(2);
     }
 

@@ -80,6 +80,11 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     }
 
     /// True when some penalty changes the logits.
+    /// The same without repeat, presence and frequency penalties.
+    public SamplingParams withoutPenalties() {
+        return new SamplingParams(temperature, topK, topP, minP, 1.0f, repeatLastN, seed, 0, 0);
+    }
+
     public boolean hasPenalties() {
         return repeatLastN != 0 && (repeatPenalty != 1.0f || presencePenalty != 0 || frequencyPenalty != 0);
     }

@@ -62,6 +62,12 @@ public record ModelShape(String architecture, int blocks, int embd, int ff, int 
         return new ModelShape("llama", 2, 256, 512, 4, 4, 64, 285, 512, false, 0);
     }
 
+    /// The successor construction at Llama-3.2-1B's block count and width (16 blocks, n_embd 2048, n_ff 8192, 32 heads,
+    /// 8 KV heads) with the successor's 285-token vocabulary: the model whose exact answer costs what a 1B model's does.
+    public static ModelShape successor1b() {
+        return new ModelShape("llama", 16, 2048, 8192, 32, 8, 64, 285, 4096, false, 0);
+    }
+
     /// Llama-3.2-1B: 16 blocks, n_embd 2048, n_ff 8192, 32 heads, 8 KV heads, head dim 64, vocab 128256, ctx 131072.
     public static ModelShape llama1b(boolean tiedEmbeddings) {
         return new ModelShape("llama", 16, 2048, 8192, 32, 8, 64, 128256, 131072, tiedEmbeddings, 0);

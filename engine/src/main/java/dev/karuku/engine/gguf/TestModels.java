@@ -38,7 +38,18 @@ public final class TestModels {
 
     /// Writes the known-answer model; `type` (F32 or F16) applies to the 2-D weights, norms stay F32.
     public static Path successor(Path out, GgmlType type) throws IOException {
-        ModelShape shape = ModelShape.successor();
+        return successor(out, type, ModelShape.successor(), 0);
+    }
+
+    /// Writes the known-answer construction at another `shape` (its vocabulary size is ignored: the vocabulary is always
+    /// the successor's 285 tokens, shared by every model written here, so any of them drafts for any other). At
+    /// [ModelShape#successor1b()] its matrices cost what a 1B model's do, its answer stays exact.
+    ///
+    /// @param errEvery 0 for the exact answer; k maps every k-th letter (the k-th, 2k-th, … of the alphabet) to the
+    ///                 letter after its successor instead: a draft model that errs on every k-th token of the
+    ///                 alphabet (1: always)
+    public static Path successor(Path out, GgmlType type, ModelShape shape, int errEvery) throws IOException {
+        if (errEvery < 0) throw new IllegalArgumentException("errEvery must be 0 (never) or more: " + errEvery);
         List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
         List<Integer> types = new ArrayList<>(List.of(UNKNOWN, CONTROL, CONTROL));
         addByteTokens(tokens, types);
@@ -52,12 +63,14 @@ public final class TestModels {
         float[] output = new float[vocab * embd];
         for (int letter = 0; letter < 26; letter++) {
             int from = SUCCESSOR_FIRST_LETTER + letter;
-            int to = SUCCESSOR_FIRST_LETTER + (letter + 1) % 26;
-            for (int i = 0; i < embd; i++) output[to * embd + i] = 0.5f * embedding[from * embd + i];
+            boolean errs = errEvery > 0 && (letter + 1) % errEvery == 0;
+            int to = SUCCESSOR_FIRST_LETTER + (letter + (errs ? 2 : 1)) % 26;
+            for (int i = 0; i < embd; i++) output[to * embd + i] += 0.5f * embedding[from * embd + i];
         }
-        GgufWriter w = header(shape, type, "Karuku successor test model");
+        GgufWriter w = header(shape.withVocab(vocab), type, errEvery == 0 ? "Karuku successor test model"
+                : "Karuku successor test model erring every " + errEvery);
         tokenizer(w, tokens, types, new float[vocab]);
-        for (ModelShape.TensorSpec t : shape.tensors()) {
+        for (ModelShape.TensorSpec t : shape.withVocab(vocab).tensors()) {
             GgufWriter.TensorData data = switch (t.name().replaceFirst("^blk\\.\\d+\\.", "")) {
                 case "token_embd.weight" -> GgufWriter.TensorData.of(embedding);
                 case "output.weight" -> GgufWriter.TensorData.of(output);

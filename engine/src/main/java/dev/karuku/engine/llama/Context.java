@@ -66,6 +66,11 @@ public final class Context implements AutoCloseable {
 
     private final boolean cpuOnly;
     private final EvalObserver observer;
+    /// A batch whose every entry asks for logits (positions and sequence set), for [#evaluateAll]; made on first use.
+    private MemorySegment allBatch;
+    private MemorySegment allPos;
+    /// Speculative decoding for [#generate], or null.
+    private Speculation speculation;
 
     /// Sees each node of the compute graph during `llama_decode` (llama.cpp's `cb_eval`): asked first whether it
     /// wants a node (`ask`), then shown the computed node, where it returns true to go on. Called on the decoding
@@ -261,6 +266,62 @@ public final class Context implements AutoCloseable {
         threadsSet = n;
     }
 
+    /// Evaluates `tokens[0, n)` after what is cached in one decode, keeping the logits of every one of them (output
+    /// `i` of the decode scores the token after `tokens[i]`): how speculative decoding checks proposed tokens.
+    /// A single token goes through the same path as generation's, with the adaptive thread count. Returns false
+    /// when cancelled (nothing of it is then cached, or what llama.cpp kept).
+    boolean evaluateAll(int[] tokens, int n, Cancellation cancel) {
+        if (n == 1) return evaluateOne(tokens[0], cancel);
+        if (cachedCount + n > size) throw new ContextOverflowException(cachedCount + n, size);
+        if (n > batchSize) throw new IllegalArgumentException(n + " tokens do not fit one batch of " + batchSize);
+        if (allBatch == null) {
+            allBatch = arena.allocate(Abi.BATCH);
+            allPos = arena.allocate(JAVA_INT, batchSize);
+            MemorySegment nSeq = arena.allocate(JAVA_INT, batchSize);
+            MemorySegment seqZero = arena.allocate(JAVA_INT);
+            MemorySegment seqIds = arena.allocate(ADDRESS, batchSize);
+            MemorySegment wants = arena.allocate(JAVA_BYTE, batchSize);
+            for (int k = 0; k < batchSize; k++) {
+                nSeq.setAtIndex(JAVA_INT, k, 1);
+                seqIds.setAtIndex(ADDRESS, k, seqZero);
+                wants.set(JAVA_BYTE, k, (byte) 1);
+            }
+            allBatch.set(ADDRESS, Abi.BATCH_TOKEN, tokenBuf);
+            allBatch.set(ADDRESS, Abi.BATCH_POS, allPos);
+            allBatch.set(ADDRESS, Abi.BATCH_N_SEQ_ID, nSeq);
+            allBatch.set(ADDRESS, Abi.BATCH_SEQ_ID, seqIds);
+            allBatch.set(ADDRESS, Abi.BATCH_LOGITS, wants);
+        }
+        MemorySegment.copy(tokens, 0, tokenBuf, JAVA_INT, 0, n);
+        for (int k = 0; k < n; k++) allPos.setAtIndex(JAVA_INT, k, cachedCount + k);
+        System.arraycopy(tokens, 0, cached, cachedCount, n);
+        int threads = generationThreads();
+        if (threads != threadsSet) setThreads(threads);
+        active = cancel;
+        try {
+            return decode(allBatch, n);
+        } finally {
+            active = Cancellation.none();
+        }
+    }
+
+    /// Tokens one decode may hold (`n_batch`, at most the context).
+    int batchSize() {
+        return batchSize;
+    }
+
+    /// Makes [#generate] speculative: `s` proposes tokens, this context checks them several at a time. Null turns it
+    /// off. The caller keeps `s`'s draft model and closes it after this context.
+    public void useSpeculation(Speculation s) {
+        handle();
+        speculation = s;
+    }
+
+    /// The speculative decoding [#generate] uses, if any.
+    public java.util.Optional<Speculation> speculation() {
+        return java.util.Optional.ofNullable(speculation);
+    }
+
     /// Told the next-token logits of one evaluated position.
     @FunctionalInterface
     public interface LogitsSink {
@@ -400,6 +461,7 @@ public final class Context implements AutoCloseable {
     /// Evaluates `prompt` (reusing the cached prefix) and generates after it, streaming text to `listener`.
     /// Runs on the calling thread until done, cancelled, or stopped.
     public GenerationResult generate(int[] prompt, GenerateOptions options, GenerationListener listener, Cancellation cancel) {
+        if (speculation != null) return new SpeculativeGenerator(this, speculation, options, listener, cancel).run(prompt);
         return new Generator(this, options, listener, cancel).run(prompt);
     }
 

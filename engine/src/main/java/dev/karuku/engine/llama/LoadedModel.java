@@ -1,7 +1,10 @@
 package dev.karuku.engine.llama;
 
 import dev.karuku.engine.generation.GenerateOptions;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.Set;
@@ -23,26 +26,50 @@ public final class LoadedModel implements AutoCloseable {
     private final InferenceWorker worker;
     private final Model model;
     private final Context context;
+    private final Model draft;
     /// Generations queued or running, so [#close] can stop them instead of waiting for them.
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    private LoadedModel(InferenceWorker worker, Model model, Context context) {
+    private LoadedModel(InferenceWorker worker, Model model, Context context, Model draft) {
         this.worker = worker;
         this.model = model;
         this.context = context;
+        this.draft = draft;
     }
 
     /// Loads `file` and creates its context on a new worker thread. The future fails with
     /// [ModelLoadException] (or [LoadCancelledException] when `options.progress()` said stop).
     public static CompletableFuture<LoadedModel> open(LlamaRuntime runtime, Path file, LoadOptions options) {
+        return open(runtime, file, options, SpeculativeSettings.OFF);
+    }
+
+    /// Like [#open(LlamaRuntime, Path, LoadOptions)], with speculative decoding: the draft model of `speculative`
+    /// (if any) is loaded after the model with the same settings, checked to share its vocabulary ([VocabularyMatch];
+    /// the future fails with [ModelLoadException] naming the difference otherwise), and every generation on this
+    /// model's context is speculative ([Context#useSpeculation]).
+    public static CompletableFuture<LoadedModel> open(LlamaRuntime runtime, Path file, LoadOptions options,
+                                                      SpeculativeSettings speculative) {
         InferenceWorker worker = new InferenceWorker(String.valueOf(file.getFileName()));
         CompletableFuture<LoadedModel> f = worker.submit(() -> {
             Model model = runtime.loadModel(file, options);
+            Model draft = null;
             try {
-                return new LoadedModel(worker, model, model.newContext(options));
+                Context context = model.newContext(options);
+                if (speculative.enabled()) {
+                    Context draftContext = null;
+                    if (speculative.draft() != null) {
+                        draft = runtime.loadModel(speculative.draft(), LoadOptions.of(options.settings()));
+                        Optional<String> problem = VocabularyMatch.problem(model, draft);
+                        if (problem.isPresent()) throw new ModelLoadException(speculative.draft(), problem.get(), List.of());
+                        draftContext = draft.newContext(LoadOptions.of(options.settings()));
+                    }
+                    context.useSpeculation(Speculation.of(context, draftContext, speculative));
+                }
+                return new LoadedModel(worker, model, context, draft);
             } catch (RuntimeException | Error e) {
                 model.close();
+                if (draft != null) draft.close();
                 throw e;
             }
         });
@@ -58,6 +85,16 @@ public final class LoadedModel implements AutoCloseable {
 
     public ModelInfo info() {
         return model.info();
+    }
+
+    /// The draft model loaded for speculative decoding, if any.
+    public Optional<Model> draftModel() {
+        return Optional.ofNullable(draft);
+    }
+
+    /// Whether generations are speculative (a draft model or prompt lookup).
+    public boolean speculative() {
+        return context.speculation().isPresent();
     }
 
     /// Generates after `prompt` (tokenized with the model's BOS rule; control-token text is parsed), streaming
@@ -96,6 +133,7 @@ public final class LoadedModel implements AutoCloseable {
         running.forEach(Cancellation::cancel);
         CompletableFuture<Void> freed = worker.submit(() -> {
             model.close();
+            if (draft != null) draft.close();
             return null;
         });
         worker.close();

@@ -84,6 +84,9 @@ public final class WorkerProtocol {
                 d.writeInt(s.generatedTokens());
                 d.writeLong(s.generationNanos());
                 d.writeLong(s.firstTokenNanos());
+                d.writeInt(s.draftedTokens());
+                d.writeInt(s.acceptedTokens());
+                d.writeInt(s.modelPasses());
             }
             case WorkerMessage.Error e -> {
                 d.writeByte(ERROR);
@@ -145,7 +148,8 @@ public final class WorkerProtocol {
             case SUBMIT -> new WorkerMessage.Submit(d.readLong(), request(d));
             case TEXT -> new WorkerMessage.Text(d.readLong(), str(d));
             case COMPLETE -> new WorkerMessage.Complete(d.readLong(), StopReason.values()[d.readByte()],
-                    new GenerationStats(d.readInt(), d.readInt(), d.readLong(), d.readInt(), d.readLong(), d.readLong()));
+                    new GenerationStats(d.readInt(), d.readInt(), d.readLong(), d.readInt(), d.readLong(), d.readLong(),
+                            d.readInt(), d.readInt(), d.readInt()));
             case ERROR -> new WorkerMessage.Error(d.readLong(), ServeException.Kind.values()[d.readByte()], str(d));
             case CANCEL -> new WorkerMessage.Cancel(d.readLong());
             case SHUTDOWN -> new WorkerMessage.Shutdown();

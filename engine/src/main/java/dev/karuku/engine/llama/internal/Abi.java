@@ -151,6 +151,22 @@ public final class Abi {
             C_POINTER.withName("logits")
     ).withName("llama_batch");
 
+    /// `llama_token_data`: one candidate of a sampler's array.
+    public static final StructLayout TOKEN_DATA = MemoryLayout.structLayout(
+            JAVA_INT.withName("id"),
+            JAVA_FLOAT.withName("logit"),
+            JAVA_FLOAT.withName("p")
+    ).withName("llama_token_data");
+
+    /// `llama_token_data_array`: what `llama_sampler_apply` filters and reshapes in place.
+    public static final StructLayout TOKEN_DATA_ARRAY = MemoryLayout.structLayout(
+            C_POINTER.withName("data"),
+            C_SIZE_T.withName("size"),
+            JAVA_LONG.withName("selected"),
+            JAVA_BOOLEAN.withName("sorted"),
+            paddingLayout(7)
+    ).withName("llama_token_data_array");
+
     public static final StructLayout SAMPLER_CHAIN_PARAMS = MemoryLayout.structLayout(
             JAVA_BOOLEAN.withName("no_perf")
     ).withName("llama_sampler_chain_params");
@@ -202,6 +218,11 @@ public final class Abi {
     public static final long T_SRC = offset(GGML_TENSOR, "src");
     public static final long T_DATA = offset(GGML_TENSOR, "data");
     public static final long T_NAME = offset(GGML_TENSOR, "name");
+
+    public static final long TDA_DATA = offset(TOKEN_DATA_ARRAY, "data");
+    public static final long TDA_SIZE = offset(TOKEN_DATA_ARRAY, "size");
+    public static final long TDA_SELECTED = offset(TOKEN_DATA_ARRAY, "selected");
+    public static final long TDA_SORTED = offset(TOKEN_DATA_ARRAY, "sorted");
 
     public static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens");
     public static final long BATCH_TOKEN = offset(BATCH, "token");

@@ -71,6 +71,11 @@ public final class Fn {
     public static final MethodHandle llama_token_to_piece = fn("llama_token_to_piece", JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, JAVA_BOOLEAN);
     public static final MethodHandle llama_vocab_is_eog = fn("llama_vocab_is_eog", JAVA_BOOLEAN, C_POINTER, JAVA_INT);
     public static final MethodHandle llama_vocab_n_tokens = fn("llama_vocab_n_tokens", JAVA_INT, C_POINTER);
+    public static final MethodHandle llama_vocab_get_text = fn("llama_vocab_get_text", C_POINTER, C_POINTER, JAVA_INT);
+    public static final MethodHandle llama_vocab_get_attr = fn("llama_vocab_get_attr", JAVA_INT, C_POINTER, JAVA_INT);
+    public static final MethodHandle llama_vocab_bos = fn("llama_vocab_bos", JAVA_INT, C_POINTER);
+    public static final MethodHandle llama_vocab_eos = fn("llama_vocab_eos", JAVA_INT, C_POINTER);
+    public static final MethodHandle llama_vocab_eot = fn("llama_vocab_eot", JAVA_INT, C_POINTER);
     public static final MethodHandle llama_vocab_get_add_bos = fn("llama_vocab_get_add_bos", JAVA_BOOLEAN, C_POINTER);
 
     // Decoding and the KV cache.
@@ -98,6 +103,10 @@ public final class Fn {
     public static final MethodHandle llama_sampler_init_penalties = fn("llama_sampler_init_penalties", C_POINTER, JAVA_INT, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT);
     public static final MethodHandle llama_sampler_init_grammar = fn("llama_sampler_init_grammar", C_POINTER, C_POINTER, C_POINTER, C_POINTER);
     public static final MethodHandle llama_sampler_sample = fn("llama_sampler_sample", JAVA_INT, C_POINTER, C_POINTER, JAVA_INT);
+    /// Filters and reshapes a `llama_token_data_array` in place (the chain's stages, without choosing).
+    public static final MethodHandle llama_sampler_apply = fnVoid("llama_sampler_apply", C_POINTER, C_POINTER);
+    /// Tells a sampler the token chosen (penalties and grammars remember it).
+    public static final MethodHandle llama_sampler_accept = fnVoid("llama_sampler_accept", C_POINTER, JAVA_INT);
     public static final MethodHandle llama_sampler_reset = fnVoid("llama_sampler_reset", C_POINTER);
     public static final MethodHandle llama_sampler_free = fnVoid("llama_sampler_free", C_POINTER);
 
