@@ -58,6 +58,22 @@ public final class ChatView {
     @FXML private TextArea inputArea;
     @FXML private Button sendButton;
     @FXML private Button stopButton;
+    @FXML private ToggleButton thinkingToggle;
+    @FXML private ToggleButton jsonToggle;
+    @FXML private VBox jsonBox;
+    @FXML private javafx.scene.control.CheckBox anyJsonCheck;
+    @FXML private TextArea jsonSchemaArea;
+    @FXML private Label jsonSchemaError;
+    @FXML private HBox advancedBox;
+    @FXML private Spinner<Double> topPSpinner;
+    @FXML private Spinner<Integer> topKSpinner;
+    @FXML private Spinner<Double> minPSpinner;
+    @FXML private Spinner<Double> repeatPenaltySpinner;
+    @FXML private javafx.scene.control.TextField seedField;
+    @FXML private Label fallbackLabel;
+    @FXML private HBox refusalBox;
+    @FXML private Label refusalLabel;
+    @FXML private Button foldButton;
 
     public ChatView(ChatViewModel vm, Messages messages, Consumer<String> openLink) {
         this.vm = vm;
@@ -83,6 +99,8 @@ public final class ChatView {
         systemPromptBox.visibleProperty().bind(systemPromptToggle.selectedProperty());
         systemPromptBox.managedProperty().bind(systemPromptToggle.selectedProperty());
         systemPromptArea.textProperty().bindBidirectional(vm.systemPrompt());
+        template();
+        jsonMode();
 
         contextMeter.progressProperty().bind(Bindings.createDoubleBinding(
                 () -> vm.contextLength().get() == 0 ? 0 : Math.min(1.0, vm.contextUsed().get() / (double) vm.contextLength().get()),
@@ -218,6 +236,42 @@ public final class ChatView {
                 messages.get("chat.delete.confirm", item.title()), "chat.delete")) vm.delete(item.id());
     }
 
+    /// What the model's template refused or could not run, the way out of a refusal, and its thinking switch.
+    private void template() {
+        refusalLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.templateRefusal().get().isEmpty() ? ""
+                : messages.get("chat.template.refused", vm.templateRefusal().get()), vm.templateRefusal()));
+        refusalBox.visibleProperty().bind(vm.templateRefusal().isNotEmpty());
+        refusalBox.managedProperty().bind(refusalBox.visibleProperty());
+        foldButton.setOnAction(e -> vm.putSystemPromptInFirstMessage());
+        foldButton.setId("chat-fold-system");
+        fallbackLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.templateFallback().get().isEmpty() ? ""
+                : messages.get("chat.template.fallback", vm.templateFallback().get()), vm.templateFallback()));
+        fallbackLabel.visibleProperty().bind(vm.templateFallback().isNotEmpty());
+        fallbackLabel.managedProperty().bind(fallbackLabel.visibleProperty());
+        fallbackLabel.setId("chat-template-fallback");
+        thinkingToggle.selectedProperty().bindBidirectional(vm.thinking());
+        thinkingToggle.visibleProperty().bind(vm.thinkingSwitch());
+        thinkingToggle.managedProperty().bind(thinkingToggle.visibleProperty());
+        thinkingToggle.setId("chat-thinking");
+    }
+
+    private void jsonMode() {
+        jsonToggle.selectedProperty().bindBidirectional(vm.jsonMode());
+        jsonToggle.setId("chat-json");
+        jsonBox.visibleProperty().bind(vm.jsonMode());
+        jsonBox.managedProperty().bind(vm.jsonMode());
+        anyJsonCheck.selectedProperty().bindBidirectional(vm.jsonAny());
+        anyJsonCheck.setId("chat-json-any");
+        jsonSchemaArea.textProperty().bindBidirectional(vm.jsonSchema());
+        jsonSchemaArea.disableProperty().bind(vm.jsonAny());
+        jsonSchemaArea.setId("chat-json-schema");
+        var problem = Bindings.createStringBinding(() -> vm.jsonAny().get() || vm.jsonSchemaError().get().isEmpty() ? ""
+                : messages.get("chat.json.invalid", vm.jsonSchemaError().get()), vm.jsonAny(), vm.jsonSchemaError());
+        jsonSchemaError.textProperty().bind(problem);
+        jsonSchemaError.visibleProperty().bind(problem.isNotEmpty());
+        jsonSchemaError.managedProperty().bind(problem.isNotEmpty());
+    }
+
     private void sampling() {
         presetBox.getItems().setAll(SamplingPreset.values());
         presetBox.setConverter(new StringConverter<>() {
@@ -233,6 +287,48 @@ public final class ChatView {
         maxTokensSpinner.setValueFactory(factory);
         factory.valueProperty().addListener((o, a, v) -> { if (v != null) vm.maxTokens().set(v); });
         vm.maxTokens().addListener((o, a, v) -> factory.setValue(v.intValue()));
+        advancedBox.visibleProperty().bind(customBox.visibleProperty());
+        advancedBox.managedProperty().bind(customBox.visibleProperty());
+        doubleSpinner(topPSpinner, vm.topP(), 0.01, 1, 0.05, "chat-top-p");
+        doubleSpinner(minPSpinner, vm.minP(), 0, 1, 0.01, "chat-min-p");
+        doubleSpinner(repeatPenaltySpinner, vm.repeatPenalty(), 0.5, 2, 0.05, "chat-repeat-penalty");
+        var k = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 1000, vm.topK().get(), 5);
+        topKSpinner.setValueFactory(k);
+        topKSpinner.setId("chat-top-k");
+        k.valueProperty().addListener((o, a, v) -> { if (v != null) vm.topK().set(v); });
+        vm.topK().addListener((o, a, v) -> k.setValue(v.intValue()));
+        seedField.setId("chat-seed");
+        seedField.setText(vm.seed().get() < 0 ? "" : String.valueOf(vm.seed().get()));
+        seedField.textProperty().addListener((o, a, t) -> {
+            try {
+                vm.seed().set(t.isBlank() ? Sampling.RANDOM_SEED : Math.max(0, Integer.parseInt(t.strip())));
+            } catch (NumberFormatException e) {
+                vm.seed().set(Sampling.RANDOM_SEED);
+            }
+        });
+        vm.seed().addListener((o, a, v) -> {
+            String want = v.intValue() < 0 ? "" : String.valueOf(v.intValue());
+            if (!want.equals(seedField.getText().strip())) seedField.setText(want);
+        });
+    }
+
+    private void doubleSpinner(Spinner<Double> spinner, javafx.beans.property.DoubleProperty value, double min, double max,
+                               double step, String id) {
+        var f = new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value.get(), step);
+        f.setConverter(new StringConverter<>() {
+            @Override public String toString(Double d) { return d == null ? "" : String.format(messages.locale(), "%.2f", d); }
+            @Override public Double fromString(String s) {
+                try {
+                    return java.text.NumberFormat.getInstance(messages.locale()).parse(s.strip()).doubleValue();
+                } catch (java.text.ParseException e) {
+                    return f.getValue();
+                }
+            }
+        });
+        spinner.setValueFactory(f);
+        spinner.setId(id);
+        f.valueProperty().addListener((o, a, v) -> { if (v != null) value.set(v); });
+        value.addListener((o, a, v) -> f.setValue(v.doubleValue()));
     }
 
 }

@@ -71,12 +71,29 @@ public final class ChatViewModel {
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final javafx.beans.property.ReadOnlyIntegerWrapper unreadableLines = new javafx.beans.property.ReadOnlyIntegerWrapper();
     private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper();
+    private final DoubleProperty minP = new SimpleDoubleProperty(0.05);
+    private final DoubleProperty repeatPenalty = new SimpleDoubleProperty(1.1);
+    private final IntegerProperty seed = new SimpleIntegerProperty(Sampling.RANDOM_SEED);
+    // The model's chat template: what it refused, why it could not be run, whether it can stop thinking
+    private final ReadOnlyStringWrapper templateRefusal = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper templateFallback = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper thinkingSwitch = new ReadOnlyBooleanWrapper();
+    private final javafx.beans.property.BooleanProperty thinking = new javafx.beans.property.SimpleBooleanProperty(true);
+    // JSON mode: replies held to a JSON schema (blank: any JSON object)
+    private final javafx.beans.property.BooleanProperty jsonMode = new javafx.beans.property.SimpleBooleanProperty(false);
+    private final StringProperty jsonSchema = new SimpleStringProperty("");
+    private final javafx.beans.property.BooleanProperty jsonAny = new javafx.beans.property.SimpleBooleanProperty(true);
+    private final ReadOnlyStringWrapper jsonSchemaError = new ReadOnlyStringWrapper("");
 
     // Streaming state (UI thread)
     private ChatBackend.Generation generation;
     private Pulse.Ticking ticking;
     private boolean generating;
     private String savedSystemPrompt = "";
+    /// The conversation's system prompt goes into its first user message: its template refuses a system role.
+    private boolean systemInFirstMessage;
+    /// Conversations (by id, "" for a new one) whose template fallback was shown, for the model now loaded.
+    private final java.util.Set<String> fallbackShown = new java.util.HashSet<>();
     /// Counts requests for [#contextUsed]: a measurement is taken only if nothing newer was asked or answered.
     private int contextTicket;
     /// Only touched by disk tasks.
@@ -92,12 +109,19 @@ public final class ChatViewModel {
         this.backend = backend;
         backend.addListener((o, a, b) -> {
             contextLength.set(b == null ? 0 : b.contextLength());
+            fallbackShown.clear();
+            templateFallback.set("");
+            templateRefusal.set("");
+            thinkingSwitch.set(b != null && b.templateInfo().thinkingSwitch());
             updateState();
             if (!generating) measureContext();
         });
         contextLength.set(backend.getValue() == null ? 0 : backend.getValue().contextLength());
+        thinkingSwitch.set(backend.getValue() != null && backend.getValue().templateInfo().thinkingSwitch());
+        jsonSchema.addListener((o, a, b) -> jsonSchemaError.set(schemaProblem(b)));
         preset.addListener((o, a, p) -> applyPreset(p));
-        canSend.bind(Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank(), state, input));
+        canSend.bind(Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank()
+                && (!jsonMode.get() || jsonAny.get() || jsonSchemaError.get().isEmpty()), state, input, jsonMode, jsonAny, jsonSchemaError));
         updateState();
     }
 
@@ -112,6 +136,28 @@ public final class ChatViewModel {
     public DoubleProperty topP() { return topP; }
     public IntegerProperty topK() { return topK; }
     public IntegerProperty maxTokens() { return maxTokens; }
+    public DoubleProperty minP() { return minP; }
+    public DoubleProperty repeatPenalty() { return repeatPenalty; }
+    /// The random seed of replies; [Sampling#RANDOM_SEED] for a new one each time.
+    public IntegerProperty seed() { return seed; }
+    /// The template's own words when it refused the conversation's system prompt (Gemma 2); "" otherwise. While
+    /// set, [#putSystemPromptInFirstMessage()] is offered.
+    public ReadOnlyStringProperty templateRefusal() { return templateRefusal.getReadOnlyProperty(); }
+    /// Why the model's own chat template could not be run (llama.cpp's format is used instead): said once per
+    /// conversation and model; "" otherwise.
+    public ReadOnlyStringProperty templateFallback() { return templateFallback.getReadOnlyProperty(); }
+    /// True when the model's template can switch its thinking off ([#thinking()]).
+    public ReadOnlyBooleanProperty thinkingSwitch() { return thinkingSwitch.getReadOnlyProperty(); }
+    /// Whether a reasoning model thinks before it answers (only where [#thinkingSwitch()]).
+    public javafx.beans.property.BooleanProperty thinking() { return thinking; }
+    /// Replies are JSON, held to [#jsonSchema()] by a grammar.
+    public javafx.beans.property.BooleanProperty jsonMode() { return jsonMode; }
+    /// The JSON schema replies follow in JSON mode; blank for any JSON object.
+    public StringProperty jsonSchema() { return jsonSchema; }
+    /// JSON mode takes any JSON object, whatever [#jsonSchema()] says.
+    public javafx.beans.property.BooleanProperty jsonAny() { return jsonAny; }
+    /// Why [#jsonSchema()] cannot be used (not JSON, or a keyword a grammar cannot hold to); "" when it can.
+    public ReadOnlyStringProperty jsonSchemaError() { return jsonSchemaError.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty contextUsed() { return contextUsed.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty contextLength() { return contextLength.getReadOnlyProperty(); }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
@@ -138,6 +184,9 @@ public final class ChatViewModel {
         conversationId.set(null);
         systemPrompt.set("");
         savedSystemPrompt = "";
+        systemInFirstMessage = false;
+        templateRefusal.set("");
+        templateFallback.set("");
         measureContext();
         error.set("");
         unreadableLines.set(0);
@@ -149,6 +198,9 @@ public final class ChatViewModel {
         stop();
         closeWriter();
         conversationId.set(id);
+        systemInFirstMessage = false;
+        templateRefusal.set("");
+        templateFallback.set("");
         background(() -> {
             var c = store.load(id);
             writer = store.open(id);
@@ -196,6 +248,15 @@ public final class ChatViewModel {
         truncateFrom(index);
         addUserMessage(newText.strip());
         startReply();
+    }
+
+    /// The template refused the system prompt: puts it at the start of the conversation's first message instead (the
+    /// saved conversation keeps it as its system prompt) and asks again.
+    public void putSystemPromptInFirstMessage() {
+        if (templateRefusal.get().isEmpty() || state.get() != ChatState.READY) return;
+        templateRefusal.set("");
+        systemInFirstMessage = true;
+        if (!messages.isEmpty() && messages.getLast().role() == Role.USER) startReply();
     }
 
     /// Renames saved conversation `id`.
@@ -251,6 +312,17 @@ public final class ChatViewModel {
     private void startReply() {
         ChatBackend b = backend.getValue();
         if (b == null) return;
+        String grammar;
+        try {
+            grammar = grammar();
+        } catch (IllegalArgumentException e) {
+            error.set(e.getMessage());
+            return;
+        }
+        String fallback = b.templateInfo().fallbackReason();
+        String key = conversationId.get() == null ? "" : conversationId.get();
+        if (fallback != null && fallbackShown.add(key)) templateFallback.set(fallback);
+        templateRefusal.set("");
         List<ChatBackend.Turn> turns = turns();
         contextTicket++; // the reply's figure comes with it
         MessageItem answer = new MessageItem(Role.ASSISTANT, "", null, null);
@@ -268,16 +340,76 @@ public final class ChatViewModel {
         updateState();
         TokenBuffer buffer = new TokenBuffer();
         ticking = pulse.start(() -> drain(buffer, answer, log));
-        var request = new ChatBackend.ChatRequest(savedSystemPrompt, turns, sampling());
+        var request = request(turns, grammar);
         try {
             generation = b.reply(request, new ChatBackend.Listener() {
                 @Override public void reading(int promptTokens) { ui.execute(() -> answer.setPromptTokens(promptTokens)); }
                 @Override public void token(String piece) { buffer.add(piece); }
                 @Override public void done(ChatBackend.Result r) { buffer.end(() -> finish(answer, r, log)); }
                 @Override public void failed(String message) { buffer.end(() -> fail(answer, message, log)); }
+                @Override public void templateRefused(String message) { buffer.end(() -> refused(answer, message, log)); }
             });
         } catch (RuntimeException e) {
             fail(answer, e.getMessage(), log);
+        }
+    }
+
+    /// The template refused the conversation before the reply began: the empty answer goes, and when there is a
+    /// system prompt the way out is offered ([#putSystemPromptInFirstMessage()]); else the template's words are the
+    /// error.
+    private void refused(MessageItem answer, String message, ReplyLog log) {
+        endGeneration(answer);
+        int at = messages.indexOf(answer);
+        if (at >= 0) truncateFrom(at);
+        disk.execute(() -> endLog(log));
+        String m = message == null || message.isBlank() ? "?" : message;
+        if (!savedSystemPrompt.isBlank() && !systemInFirstMessage) templateRefusal.set(m);
+        else error.set(m);
+    }
+
+    /// What the backend is asked: the conversation (its system prompt folded into the first message where the
+    /// template refuses a system role), the sampling, the template's switches, and a grammar in JSON mode.
+    private ChatBackend.ChatRequest request(List<ChatBackend.Turn> turns, String grammar) {
+        String system = savedSystemPrompt;
+        if (systemInFirstMessage && !system.isBlank()) {
+            List<ChatBackend.Turn> folded = new ArrayList<>(turns);
+            for (int i = 0; i < folded.size(); i++) {
+                if (folded.get(i).role() == Role.USER) {
+                    folded.set(i, new ChatBackend.Turn(Role.USER, system + "\n\n" + folded.get(i).text()));
+                    break;
+                }
+            }
+            turns = folded;
+            system = "";
+        }
+        java.util.Map<String, Object> args = thinkingSwitch.get() && !thinking.get() ? java.util.Map.of("enable_thinking", false)
+                : java.util.Map.of();
+        return new ChatBackend.ChatRequest(system, turns, sampling(), grammar, args);
+    }
+
+    /// The GBNF grammar replies must match in JSON mode, or null.
+    ///
+    /// @throws IllegalArgumentException when the schema cannot be used
+    private String grammar() {
+        if (!jsonMode.get()) return null;
+        String schema = jsonSchema.get();
+        if (jsonAny.get() || schema == null || schema.isBlank()) return dev.karuku.engine.serve.JsonGrammar.anyJson();
+        try {
+            return dev.karuku.engine.serve.JsonGrammar.fromSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage());
+        }
+    }
+
+    private String schemaProblem(String schema) {
+        if (schema == null || schema.isBlank()) return "";
+        try {
+            dev.karuku.engine.serve.JsonGrammar.fromSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema));
+            return "";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return e.getOriginalMessage();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
     }
 
@@ -292,7 +424,8 @@ public final class ChatViewModel {
     }
 
     private void finish(MessageItem answer, ChatBackend.Result r, ReplyLog log) {
-        MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped(), r.limit());
+        MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped(), r.limit(),
+                answer.thinkingMillisOrNull());
         answer.setStats(stats);
         disk.execute(() -> {
             if (log.writer != null && answer.storedId.get() != null) log.writer.finish(answer.storedId.get(), stats);
@@ -331,13 +464,14 @@ public final class ChatViewModel {
             contextUsed.set(0);
             return;
         }
-        b.contextTokens(savedSystemPrompt, turns(), maxTokens.get()).whenComplete((tokens, failure) -> ui.execute(() -> {
+        ChatBackend.ChatRequest asked = request(turns(), null);
+        b.contextTokens(asked.systemPrompt(), asked.turns(), maxTokens.get()).whenComplete((tokens, failure) -> ui.execute(() -> {
             if (failure == null && ticket == contextTicket) contextUsed.set(tokens);
         }));
     }
 
     private List<ChatBackend.Turn> turns() {
-        return messages.stream().map(m -> new ChatBackend.Turn(m.role(), m.text().get())).toList();
+        return messages.stream().map(m -> new ChatBackend.Turn(m.role(), m.text().get(), m.thinking().get())).toList();
     }
 
     private void updateState() {
@@ -345,7 +479,7 @@ public final class ChatViewModel {
     }
 
     private Sampling sampling() {
-        return new Sampling(temperature.get(), topP.get(), topK.get(), 1.1, maxTokens.get());
+        return new Sampling(temperature.get(), topP.get(), topK.get(), repeatPenalty.get(), maxTokens.get(), minP.get(), seed.get());
     }
 
     private void applyPreset(SamplingPreset p) {
@@ -354,6 +488,9 @@ public final class ChatViewModel {
         topP.set(p.sampling().topP());
         topK.set(p.sampling().topK());
         maxTokens.set(p.sampling().maxTokens());
+        minP.set(p.sampling().minP());
+        repeatPenalty.set(p.sampling().repeatPenalty());
+        seed.set(p.sampling().seed());
     }
 
     private void closeWriter() {

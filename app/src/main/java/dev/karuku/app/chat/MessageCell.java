@@ -49,6 +49,7 @@ final class MessageCell extends ListCell<MessageItem> {
     private final ChangeListener<Object> onMeta = (o, a, b) -> renderMeta();
     /// The actions depend on whether an answer is streaming; weak, as cells come and go with the list's skin.
     private final InvalidationListener onState = o -> renderMeta();
+    private final InvalidationListener onThinking = o -> renderThinking();
     private MessageItem bound;
     /// False from the moment this cell shows another message until [MessageFlow] has styled it as a whole.
     private boolean styled;
@@ -81,6 +82,10 @@ final class MessageCell extends ListCell<MessageItem> {
         final Button copy = iconButton(Feather.COPY, "chat.copy");
         final Button edit = iconButton(Feather.EDIT_2, "chat.edit");
         final Button regenerate = iconButton(Feather.REFRESH_CW, "chat.regenerate");
+        /// A reasoning model's thinking: a header that opens and closes it, with how long it took.
+        final Button thinkingHeader = new Button();
+        final Label thinkingText = new Label();
+        final VBox thinking = new VBox(4, thinkingHeader, thinkingText);
 
         Bubble() {
             role.getStyleClass().add("bubble-role");
@@ -94,7 +99,14 @@ final class MessageCell extends ListCell<MessageItem> {
             HBox.setHgrow(spacer, Priority.ALWAYS);
             HBox footer = new HBox(8, stats, spacer, actions);
             footer.setAlignment(Pos.CENTER_LEFT);
-            bubble.getChildren().addAll(role, body, error, notice, footer);
+            thinkingHeader.getStyleClass().addAll("flat", "thinking-header");
+            thinkingHeader.setId("chat-thinking-header");
+            thinkingHeader.setOnAction(e -> { if (bound != null) bound.thinkingShown().set(!bound.thinkingShown().get()); });
+            thinkingText.getStyleClass().add("thinking-text");
+            thinkingText.setWrapText(true);
+            thinkingText.setId("chat-thinking-text");
+            thinking.getStyleClass().add("thinking");
+            bubble.getChildren().addAll(role, thinking, body, error, notice, footer);
             bubble.getStyleClass().add("bubble");
             bubble.maxWidthProperty().bind(widthProperty().subtract(BUBBLE_INSET));
             bubble.prefWidthProperty().bind(widthProperty().subtract(BUBBLE_INSET));
@@ -127,6 +139,10 @@ final class MessageCell extends ListCell<MessageItem> {
             bound.stats().removeListener(onMeta);
             bound.streaming().removeListener(onMeta);
             bound.error().removeListener(onMeta);
+            bound.thinking().removeListener(onThinking);
+            bound.thinkingDone().removeListener(onThinking);
+            bound.thinkingShown().removeListener(onThinking);
+            bound.thinkingMillis().removeListener(onThinking);
         }
         bound = empty ? null : item;
         if (bound == null) {
@@ -140,6 +156,10 @@ final class MessageCell extends ListCell<MessageItem> {
         bound.stats().addListener(onMeta);
         bound.streaming().addListener(onMeta);
         bound.error().addListener(onMeta);
+        bound.thinking().addListener(onThinking);
+        bound.thinkingDone().addListener(onThinking);
+        bound.thinkingShown().addListener(onThinking);
+        bound.thinkingMillis().addListener(onThinking);
         boolean user = bound.role() == Role.USER;
         answer = user ? null : renderings.of(bound);
         if (ui == null) ui = new Bubble();
@@ -152,7 +172,27 @@ final class MessageCell extends ListCell<MessageItem> {
         FontIcon icon = user ? ui.userIcon : ui.assistantIcon;
         if (ui.role.getGraphic() != icon) ui.role.setGraphic(icon);
         render(true);
+        renderThinking();
         setGraphic(ui.bubble);
+    }
+
+    /// The thinking's header ("Thinking…", "Thought for 3.2 s") and, when opened, its text.
+    private void renderThinking() {
+        if (bound == null || ui == null) return;
+        boolean has = bound.role() == Role.ASSISTANT && (!bound.thinking().get().isEmpty() || !bound.thinkingDone().get());
+        ui.thinking.setVisible(has);
+        ui.thinking.setManaged(has);
+        if (!has) return;
+        boolean shown = bound.thinkingShown().get();
+        String title = !bound.thinkingDone().get() ? messages.get(bound.streaming().get() ? "chat.thinking.running" : "chat.thinking.stopped")
+                : bound.thinkingMillis().get() >= 0 ? messages.get("chat.thinking.done", Formats.millis(messages, bound.thinkingMillis().get()))
+                : messages.get("chat.thinking.toggle");
+        ui.thinkingHeader.setText(title);
+        FontIcon chevron = new FontIcon(shown ? Feather.CHEVRON_DOWN : Feather.CHEVRON_RIGHT);
+        ui.thinkingHeader.setGraphic(chevron);
+        ui.thinkingText.setText(bound.thinking().get());
+        ui.thinkingText.setVisible(shown);
+        ui.thinkingText.setManaged(shown);
     }
 
     /// False when the cell's text changed while it was out of the scene, or another cell has since taken this
