@@ -155,6 +155,9 @@ public final class ChatView {
         stopButton.setId("chat-stop");
         messageList.setId("chat-messages");
         conversationList.setId("chat-conversations");
+        systemPromptToggle.setId("chat-system-prompt");
+        systemPromptArea.setId("chat-system-prompt-area");
+        presetBox.setId("chat-preset");
         vm.refreshConversations();
     }
 

@@ -74,18 +74,15 @@ public final class MessageItem {
 
     void append(String more) {
         raw.append(more);
-        boolean wasDone = thinkingDone.get();
         split();
         long now = System.nanoTime();
-        if (!thinking.get().isEmpty() || !thinkingDone.get()) {
-            if (thinkingStarted == 0) {
-                thinkingStarted = now;
-                thinkingShown.set(true);
-            }
-            if (!wasDone && thinkingDone.get()) {
-                thinkingMillis.set((now - thinkingStarted) / 1_000_000);
-                thinkingShown.set(false); // the answer has begun: the thinking folds away
-            }
+        if (thinkingStarted == 0 && (!thinking.get().isEmpty() || !thinkingDone.get())) {
+            thinkingStarted = now;
+            thinkingShown.set(true);
+        }
+        if (thinkingStarted != 0 && thinkingDone.get() && thinkingMillis.get() < 0) {
+            thinkingMillis.set((now - thinkingStarted) / 1_000_000);
+            thinkingShown.set(false); // the answer has begun: the thinking folds away
         }
     }
 
