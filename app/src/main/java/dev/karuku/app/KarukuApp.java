@@ -117,6 +117,8 @@ public final class KarukuApp extends Application {
         logUncaughtErrors();
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
                 ui, new FramePulse(), session.backend());
+        chat.useSettings(new dev.karuku.app.chat.ChatPreferences(home.resolve("chat-settings.json")),
+                session.loaded().map(dev.karuku.app.load.LoadedModel::name));
         io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
         models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
         models.useQualityResults(new dev.karuku.engine.quality.QualityResults(new KarukuPaths(home, home.resolve("models")).qualityResults()));

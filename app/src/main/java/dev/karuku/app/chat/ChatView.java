@@ -71,6 +71,7 @@ public final class ChatView {
     @FXML private Spinner<Double> repeatPenaltySpinner;
     @FXML private javafx.scene.control.TextField seedField;
     @FXML private Label fallbackLabel;
+    @FXML private javafx.scene.control.MenuButton savedMenu;
     @FXML private HBox refusalBox;
     @FXML private Label refusalLabel;
     @FXML private Button foldButton;
@@ -101,6 +102,7 @@ public final class ChatView {
         systemPromptArea.textProperty().bindBidirectional(vm.systemPrompt());
         template();
         jsonMode();
+        savedPresets();
 
         contextMeter.progressProperty().bind(Bindings.createDoubleBinding(
                 () -> vm.contextLength().get() == 0 ? 0 : Math.min(1.0, vm.contextUsed().get() / (double) vm.contextLength().get()),
@@ -256,6 +258,37 @@ public final class ChatView {
         thinkingToggle.visibleProperty().bind(vm.thinkingSwitch());
         thinkingToggle.managedProperty().bind(thinkingToggle.visibleProperty());
         thinkingToggle.setId("chat-thinking");
+    }
+
+    /// The presets saved by name: pick one, save the current settings under a name, delete one. The menu is made
+    /// when it opens, from the names saved then.
+    private void savedPresets() {
+        savedMenu.setId("chat-saved");
+        savedMenu.setOnShowing(e -> {
+            savedMenu.getItems().clear();
+            for (String name : vm.savedPresets()) {
+                MenuItem use = new MenuItem(name);
+                use.setOnAction(a -> vm.applySavedPreset(name));
+                savedMenu.getItems().add(use);
+            }
+            if (!vm.savedPresets().isEmpty()) savedMenu.getItems().add(new javafx.scene.control.SeparatorMenuItem());
+            MenuItem save = new MenuItem(messages.get("chat.saved.save"));
+            save.setId("chat-saved-save");
+            save.setOnAction(a -> dev.karuku.app.ui.Dialogs.ask(root, messages, messages.get("chat.saved.save"),
+                    messages.get("chat.saved.save.header"), "").ifPresent(vm::savePreset));
+            savedMenu.getItems().add(save);
+            if (!vm.savedPresets().isEmpty()) {
+                javafx.scene.control.Menu delete = new javafx.scene.control.Menu(messages.get("chat.saved.delete"));
+                for (String name : vm.savedPresets()) {
+                    MenuItem d = new MenuItem(name);
+                    d.setOnAction(a -> vm.deleteSavedPreset(name));
+                    delete.getItems().add(d);
+                }
+                savedMenu.getItems().add(delete);
+            }
+        });
+        // a MenuButton shows no menu without items: one to start with
+        savedMenu.getItems().add(new MenuItem(messages.get("chat.saved.save")));
     }
 
     private void jsonMode() {

@@ -85,6 +85,15 @@ public final class ChatViewModel {
     private final javafx.beans.property.BooleanProperty jsonAny = new javafx.beans.property.SimpleBooleanProperty(true);
     private final ReadOnlyStringWrapper jsonSchemaError = new ReadOnlyStringWrapper("");
 
+    // Settings kept across restarts ([#useSettings])
+    private ChatPreferences preferences;
+    private ObservableValue<String> model;
+    private final ObservableList<String> savedPresets = FXCollections.observableArrayList();
+    private final java.util.Map<String, ChatPreferences.Named> saved = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, ChatPreferences.ModelSampling> perModel = new java.util.LinkedHashMap<>();
+    /// True while saved settings are put back: that is no change to save.
+    private boolean restoring;
+
     // Streaming state (UI thread)
     private ChatBackend.Generation generation;
     private Pulse.Ticking ticking;
@@ -169,7 +178,60 @@ public final class ChatViewModel {
     /// and once collected the Send button stopped following the text box.
     public ReadOnlyBooleanProperty canSend() { return canSend.getReadOnlyProperty(); }
 
+    /// Names of the presets saved with [#savePreset], in the order they were saved.
+    public ObservableList<String> savedPresets() { return FXCollections.unmodifiableObservableList(savedPresets); }
+
     // Commands
+
+    /// Keeps the screen's settings in `preferences` across restarts, and the sampling last used with each model
+    /// (`model` names the loaded one, null for none): a model starts with the sampling it was last used with.
+    public void useSettings(ChatPreferences preferences, ObservableValue<String> model) {
+        this.preferences = preferences;
+        this.model = model;
+        ChatPreferences.Data d = preferences.load();
+        if (d != null) {
+            restoring = true;
+            try {
+                if (d.preset() != null) applySampling(d.preset(), d.sampling());
+                thinking.set(d.thinking());
+                jsonMode.set(d.jsonMode());
+                jsonAny.set(d.jsonAny());
+                jsonSchema.set(d.jsonSchema());
+                saved.putAll(d.saved());
+                perModel.putAll(d.models());
+                savedPresets.setAll(saved.keySet());
+            } finally {
+                restoring = false;
+            }
+        }
+        if (model.getValue() != null) applyModelSampling(model.getValue());
+        model.addListener((o, a, k) -> { if (k != null) applyModelSampling(k); });
+        javafx.beans.InvalidationListener changed = o -> settingsChanged();
+        for (javafx.beans.Observable p : List.of(preset, temperature, topP, topK, maxTokens, minP, repeatPenalty, seed,
+                thinking, jsonMode, jsonAny, jsonSchema)) p.addListener(changed);
+    }
+
+    /// Saves the system prompt and the sampling as preset `name` (replacing one of that name).
+    public void savePreset(String name) {
+        if (name == null || name.isBlank()) return;
+        saved.put(name.strip(), new ChatPreferences.Named(systemPrompt.get() == null ? "" : systemPrompt.get(), preset.get(), sampling()));
+        savedPresets.setAll(saved.keySet());
+        settingsChanged();
+    }
+
+    /// Puts saved preset `name`'s system prompt and sampling in place.
+    public void applySavedPreset(String name) {
+        ChatPreferences.Named n = saved.get(name);
+        if (n == null) return;
+        systemPrompt.set(n.systemPrompt());
+        applySampling(n.preset(), n.sampling());
+    }
+
+    public void deleteSavedPreset(String name) {
+        if (saved.remove(name) == null) return;
+        savedPresets.setAll(saved.keySet());
+        settingsChanged();
+    }
 
     /// Reads the saved conversations (in the background).
     public void refreshConversations() {
@@ -491,6 +553,44 @@ public final class ChatViewModel {
         minP.set(p.sampling().minP());
         repeatPenalty.set(p.sampling().repeatPenalty());
         seed.set(p.sampling().seed());
+    }
+
+    private void applySampling(SamplingPreset p, Sampling s) {
+        if (p == null) return;
+        preset.set(p);
+        if (p != SamplingPreset.CUSTOM || s == null) {
+            applyPreset(p);
+            return;
+        }
+        temperature.set(s.temperature());
+        topP.set(s.topP());
+        topK.set(s.topK());
+        maxTokens.set(s.maxTokens());
+        minP.set(s.minP());
+        repeatPenalty.set(s.repeatPenalty());
+        seed.set(s.seed());
+    }
+
+    private void applyModelSampling(String key) {
+        ChatPreferences.ModelSampling m = perModel.get(key);
+        if (m != null) applySampling(m.preset(), m.sampling());
+    }
+
+    /// Remembers the settings as they are now (and the sampling for the loaded model), on the disk thread.
+    private void settingsChanged() {
+        if (restoring || preferences == null) return;
+        String key = model == null ? null : model.getValue();
+        if (key != null) perModel.put(key, new ChatPreferences.ModelSampling(preset.get(), sampling()));
+        ChatPreferences.Data d = new ChatPreferences.Data(preset.get(), sampling(), thinking.get(), jsonMode.get(), jsonAny.get(),
+                jsonSchema.get(), saved, perModel);
+        ChatPreferences p = preferences;
+        disk.execute(() -> {
+            try {
+                p.save(d);
+            } catch (RuntimeException e) {
+                System.getLogger("dev.karuku.app.chat").log(System.Logger.Level.ERROR, "Could not save the chat settings", e);
+            }
+        });
     }
 
     private void closeWriter() {

@@ -424,6 +424,65 @@ class ChatViewModelTest {
         assertThat(p.seed()).isEqualTo(42);
     }
 
+    @Test
+    void settingsSavedPresetsAndEachModelsSamplingAreThereAfterARestart() {
+        var prefs = new ChatPreferences(dir.resolve("chat-settings.json"));
+        var model = new SimpleObjectProperty<String>("a.gguf");
+        var vm = vm();
+        vm.useSettings(prefs, model);
+        vm.preset().set(SamplingPreset.CUSTOM);
+        vm.temperature().set(0.3);
+        vm.minP().set(0.2);
+        vm.seed().set(7);
+        vm.thinking().set(false);
+        vm.jsonMode().set(true);
+        vm.jsonAny().set(false);
+        vm.jsonSchema().set("{\"type\":\"object\"}");
+        vm.systemPrompt().set("Be terse.");
+        vm.savePreset("Terse");
+        model.set("b.gguf");
+        vm.preset().set(SamplingPreset.PRECISE);
+
+        var restarted = vm();
+        var loadedModel = new SimpleObjectProperty<String>(null);
+        restarted.useSettings(new ChatPreferences(dir.resolve("chat-settings.json")), loadedModel);
+        assertThat(restarted.preset().get()).as("the last settings in use").isEqualTo(SamplingPreset.PRECISE);
+        assertThat(restarted.thinking().get()).isFalse();
+        assertThat(restarted.jsonMode().get()).isTrue();
+        assertThat(restarted.jsonAny().get()).isFalse();
+        assertThat(restarted.jsonSchema().get()).isEqualTo("{\"type\":\"object\"}");
+        assertThat(restarted.savedPresets()).containsExactly("Terse");
+
+        loadedModel.set("a.gguf");
+        assertThat(restarted.preset().get()).as("a.gguf starts with its own sampling").isEqualTo(SamplingPreset.CUSTOM);
+        assertThat(restarted.temperature().get()).isEqualTo(0.3);
+        assertThat(restarted.minP().get()).isEqualTo(0.2);
+        assertThat(restarted.seed().get()).isEqualTo(7);
+        loadedModel.set("b.gguf");
+        assertThat(restarted.preset().get()).isEqualTo(SamplingPreset.PRECISE);
+
+        restarted.applySavedPreset("Terse");
+        assertThat(restarted.systemPrompt().get()).isEqualTo("Be terse.");
+        assertThat(restarted.preset().get()).isEqualTo(SamplingPreset.CUSTOM);
+        assertThat(restarted.temperature().get()).isEqualTo(0.3);
+        restarted.deleteSavedPreset("Terse");
+        assertThat(vmWith(prefs).savedPresets()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableSettingsFileLeavesTheDefaults() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("chat-settings.json"), "{\"preset\": \"BALAN");
+        var vm = vmWith(new ChatPreferences(dir.resolve("chat-settings.json")));
+        assertThat(vm.preset().get()).isEqualTo(SamplingPreset.BALANCED);
+        assertThat(vm.thinking().get()).isTrue();
+    }
+
+    ChatViewModel vmWith(ChatPreferences prefs) {
+        var vm = vm();
+        vm.useSettings(prefs, new SimpleObjectProperty<>(null));
+        return vm;
+    }
+
     static final class ManualPulse implements Pulse {
         Runnable onTick;
         boolean running;
