@@ -269,9 +269,7 @@ public final class ChatViewModel {
             return c;
         }, c -> {
             if (!id.equals(conversationId.get())) return;
-            List<MessageItem> items = new ArrayList<>(c.messages().size());
-            for (StoredMessage m : c.messages()) items.add(new MessageItem(m.role(), m.text(), m.id(), m.stats()));
-            messages.setAll(items);
+            messages.setAll(items(c));
             systemPrompt.set(c.systemPrompt());
             savedSystemPrompt = c.systemPrompt();
             measureContext();
@@ -285,8 +283,8 @@ public final class ChatViewModel {
         String text = input.get().strip();
         if (text.isEmpty() || state.get() != ChatState.READY) return;
         input.set("");
-        addUserMessage(text);
-        startReply();
+        addUserMessage(text, null);
+        startReply(null);
     }
 
     /// Stops the streaming answer (what arrived so far is kept).
@@ -299,17 +297,35 @@ public final class ChatViewModel {
         if (state.get() != ChatState.READY || messages.isEmpty()) return;
         MessageItem last = messages.getLast();
         if (last.role() != Role.ASSISTANT) return;
-        truncateFrom(messages.size() - 1);
-        startReply();
+        startReply(branchFrom(messages.size() - 1));
     }
 
-    /// Replaces user message `item` with `newText`, drops everything after it, and asks again.
+    /// Replaces user message `item` with `newText` and asks again; the earlier message and what followed it stay as
+    /// an older version ([#showVersion]).
     public void editAndResend(MessageItem item, String newText) {
         int index = messages.indexOf(item);
         if (index < 0 || item.role() != Role.USER || state.get() != ChatState.READY || newText.isBlank()) return;
-        truncateFrom(index);
-        addUserMessage(newText.strip());
-        startReply();
+        addUserMessage(newText.strip(), branchFrom(index));
+        startReply(null);
+    }
+
+    /// Shows another version of `item` (`delta` -1: the one before, +1: the one after) with what followed it.
+    public void showVersion(MessageItem item, int delta) {
+        if (state.get() != ChatState.READY || !messages.contains(item)) return;
+        List<String> ids = item.versions().get();
+        int at = item.versionIndex() + delta;
+        if (ids.isEmpty() || item.versionIndex() < 0 || at < 0 || at >= ids.size()) return;
+        String target = ids.get(at);
+        String id = conversationId.get();
+        if (id == null) return;
+        background(() -> {
+            writer.select(target);
+            return store.load(id);
+        }, c -> {
+            if (!id.equals(conversationId.get()) || state.get() != ChatState.READY) return;
+            messages.setAll(items(c));
+            measureContext();
+        });
     }
 
     /// The template refused the system prompt: puts it at the start of the conversation's first message instead (the
@@ -341,7 +357,40 @@ public final class ChatViewModel {
 
     // Internals
 
-    private void addUserMessage(String text) {
+    /// The conversation's shown messages as the screen's items, each with its versions.
+    private static List<MessageItem> items(dev.karuku.engine.conversation.Conversation c) {
+        List<MessageItem> items = new ArrayList<>(c.messages().size());
+        for (StoredMessage m : c.messages()) {
+            MessageItem item = new MessageItem(m.role(), m.text(), m.id(), m.stats());
+            item.setVersions(c.versionsOf(m.id()));
+            items.add(item);
+        }
+        return items;
+    }
+
+    /// Where a new version of a message starts: the message it replaces (its versions known on the UI thread).
+    private record Branch(MessageItem replaced, List<String> versions) {
+        /// The versions once the new one (`newId`) is added; on the disk thread, after the replaced one has its id.
+        List<String> with(String newId) {
+            List<String> out = new ArrayList<>(versions.isEmpty() ? List.of(replaced.storedId.get()) : versions);
+            out.add(newId);
+            return out;
+        }
+    }
+
+    /// Drops message `index` and what follows from the screen; the log keeps them as an older version.
+    private Branch branchFrom(int index) {
+        MessageItem first = messages.get(index);
+        Branch b = new Branch(first, first.versions().get());
+        messages.remove(index, messages.size());
+        disk.execute(() -> {
+            String id = first.storedId.get();
+            if (writer != null && id != null) writer.branchFrom(id);
+        });
+        return b;
+    }
+
+    private void addUserMessage(String text, Branch branch) {
         MessageItem user = new MessageItem(Role.USER, text, null, null);
         messages.add(user);
         String prompt = systemPrompt.get() == null ? "" : systemPrompt.get();
@@ -353,6 +402,10 @@ public final class ChatViewModel {
             if (writer == null) writer = store.create(title);
             if (promptChanged) writer.systemPrompt(prompt);
             user.storedId.set(writer.add(Role.USER, text));
+            if (branch != null && branch.replaced().storedId.get() != null) {
+                List<String> versions = branch.with(user.storedId.get());
+                ui.execute(() -> user.setVersions(versions));
+            }
             return isNew ? java.util.Map.entry(writer.id(), store.list()) : null;
         }, created -> {
             if (created != null) {
@@ -372,6 +425,11 @@ public final class ChatViewModel {
     }
 
     private void startReply() {
+        startReply(null);
+    }
+
+    /// @param branch the answer this one is a new version of (regenerate), or null
+    private void startReply(Branch branch) {
         ChatBackend b = backend.getValue();
         if (b == null) return;
         String grammar;
@@ -396,6 +454,10 @@ public final class ChatViewModel {
             log.writer = writer;
             streamingWriter = writer;
             answer.storedId.set(writer.begin(Role.ASSISTANT));
+            if (branch != null && branch.replaced().storedId.get() != null) {
+                List<String> versions = branch.with(answer.storedId.get());
+                ui.execute(() -> answer.setVersions(versions));
+            }
         });
         error.set("");
         generating = true;

@@ -86,6 +86,11 @@ final class MessageCell extends ListCell<MessageItem> {
         final Button thinkingHeader = new Button();
         final Label thinkingText = new Label();
         final VBox thinking = new VBox(4, thinkingHeader, thinkingText);
+        /// ‹ 1/2 ›: the versions of a regenerated answer or an edited message.
+        final Button previousVersion = iconButton(Feather.CHEVRON_LEFT, "chat.version.previous");
+        final Button nextVersion = iconButton(Feather.CHEVRON_RIGHT, "chat.version.next");
+        final Label version = new Label();
+        final HBox versions = new HBox(2, previousVersion, version, nextVersion);
 
         Bubble() {
             role.getStyleClass().add("bubble-role");
@@ -97,7 +102,13 @@ final class MessageCell extends ListCell<MessageItem> {
             actions.getStyleClass().add("bubble-actions");
             Region spacer = new Region();
             HBox.setHgrow(spacer, Priority.ALWAYS);
-            HBox footer = new HBox(8, stats, spacer, actions);
+            versions.setAlignment(Pos.CENTER_LEFT);
+            versions.getStyleClass().add("bubble-versions");
+            version.getStyleClass().add("bubble-stats");
+            version.setId("chat-version");
+            previousVersion.setOnAction(e -> { if (bound != null) vm.showVersion(bound, -1); });
+            nextVersion.setOnAction(e -> { if (bound != null) vm.showVersion(bound, +1); });
+            HBox footer = new HBox(8, versions, stats, spacer, actions);
             footer.setAlignment(Pos.CENTER_LEFT);
             thinkingHeader.getStyleClass().addAll("flat", "thinking-header");
             thinkingHeader.setId("chat-thinking-header");
@@ -139,6 +150,7 @@ final class MessageCell extends ListCell<MessageItem> {
             bound.stats().removeListener(onMeta);
             bound.streaming().removeListener(onMeta);
             bound.error().removeListener(onMeta);
+            bound.versions().removeListener(onMeta);
             bound.thinking().removeListener(onThinking);
             bound.thinkingDone().removeListener(onThinking);
             bound.thinkingShown().removeListener(onThinking);
@@ -156,6 +168,7 @@ final class MessageCell extends ListCell<MessageItem> {
         bound.stats().addListener(onMeta);
         bound.streaming().addListener(onMeta);
         bound.error().addListener(onMeta);
+        bound.versions().addListener(onMeta);
         bound.thinking().addListener(onThinking);
         bound.thinkingDone().addListener(onThinking);
         bound.thinkingShown().addListener(onThinking);
@@ -278,6 +291,15 @@ final class MessageCell extends ListCell<MessageItem> {
         ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : cutOff ? messages.get("chat.notice.cutOff") : "");
         ui.notice.setManaged(contextFull || cutOff);
         boolean idle = vm.state().get() != ChatState.GENERATING;
+        int count = bound.versions().get().size(), at = bound.versionIndex();
+        boolean several = count > 1 && at >= 0;
+        ui.versions.setVisible(several);
+        ui.versions.setManaged(several);
+        if (several) {
+            ui.version.setText(messages.get("chat.version", at + 1, count));
+            ui.previousVersion.setDisable(!idle || at == 0);
+            ui.nextVersion.setDisable(!idle || at == count - 1);
+        }
         boolean last = getIndex() == vm.messages().size() - 1;
         List<Node> wanted = new ArrayList<>(2);
         wanted.add(ui.copy);

@@ -30,6 +30,8 @@ public final class MessageItem {
     /// Whether the thinking is shown: open while the model thinks, closed once the answer begins, then the user's.
     private final BooleanProperty thinkingShown = new SimpleBooleanProperty(false);
     private final ReadOnlyBooleanWrapper streaming = new ReadOnlyBooleanWrapper(false);
+    /// The ids of this message's versions, oldest first, its own among them; empty while it has only one.
+    private final ReadOnlyObjectWrapper<java.util.List<String>> versions = new ReadOnlyObjectWrapper<>(java.util.List.of());
     private final ReadOnlyObjectWrapper<MessageStats> stats = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final javafx.beans.property.ReadOnlyIntegerWrapper promptTokens = new javafx.beans.property.ReadOnlyIntegerWrapper(-1);
@@ -61,6 +63,11 @@ public final class MessageItem {
     public ReadOnlyLongProperty thinkingMillis() { return thinkingMillis.getReadOnlyProperty(); }
     public BooleanProperty thinkingShown() { return thinkingShown; }
     public ReadOnlyBooleanProperty streaming() { return streaming.getReadOnlyProperty(); }
+    /// The ids of the versions of this message (a regenerated answer, an edited message), oldest first, its own among
+    /// them; empty while there is only one.
+    public ReadOnlyObjectProperty<java.util.List<String>> versions() { return versions.getReadOnlyProperty(); }
+    /// Which version this is, from 0; -1 when it has only one.
+    public int versionIndex() { return versions.get().indexOf(storedId.get()); }
     public ReadOnlyObjectProperty<MessageStats> stats() { return stats.getReadOnlyProperty(); }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
     /// For an answer on its way: -1 while the model is still getting ready (loading its weights, finishing what it
@@ -101,6 +108,7 @@ public final class MessageItem {
     }
 
     void setStreaming(boolean b) { streaming.set(b); }
+    void setVersions(java.util.List<String> ids) { versions.set(ids.size() > 1 ? java.util.List.copyOf(ids) : java.util.List.of()); }
     void setStats(MessageStats s) { stats.set(s); }
     void setError(String e) { error.set(e); }
     void setPromptTokens(int n) { promptTokens.set(n); }

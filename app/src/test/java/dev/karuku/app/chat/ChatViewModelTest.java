@@ -483,6 +483,48 @@ class ChatViewModelTest {
         return vm;
     }
 
+    @Test
+    void regeneratingAndEditingKeepTheEarlierVersionsToGoBackTo() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("abc");
+        vm.send();
+        backend.answer("first");
+        pulse.tick();
+        vm.regenerate();
+        backend.answer("second");
+        pulse.tick();
+        MessageItem answer = vm.messages().get(1);
+        assertThat(answer.text().get()).isEqualTo("second");
+        assertThat(answer.versions().get()).hasSize(2);
+        assertThat(answer.versionIndex()).isEqualTo(1);
+
+        vm.showVersion(answer, -1);
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first");
+        assertThat(vm.messages().get(1).versionIndex()).isZero();
+
+        vm.input().set("more");
+        vm.send();
+        backend.answer("third");
+        pulse.tick();
+        vm.editAndResend(vm.messages().get(2), "other");
+        backend.answer("fourth");
+        pulse.tick();
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first", "other", "fourth");
+        MessageItem edited = vm.messages().get(2);
+        assertThat(edited.versions().get()).hasSize(2);
+        vm.showVersion(edited, -1);
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first", "more", "third");
+
+        // and after a restart
+        var reopened = vm();
+        reopened.open(vm.conversationId().get());
+        assertThat(reopened.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first", "more", "third");
+        assertThat(reopened.messages().get(1).versions().get()).hasSize(2);
+        reopened.showVersion(reopened.messages().get(1), +1);
+        assertThat(reopened.messages()).extracting(m -> m.text().get()).containsExactly("abc", "second");
+    }
+
     static final class ManualPulse implements Pulse {
         Runnable onTick;
         boolean running;
