@@ -72,6 +72,11 @@ public final class ChatView {
     @FXML private javafx.scene.control.TextField seedField;
     @FXML private Label fallbackLabel;
     @FXML private javafx.scene.control.MenuButton savedMenu;
+    @FXML private javafx.scene.control.TextField searchField;
+    @FXML private Button shortcutsButton;
+    /// The chats found while a search is typed, and the text around each match.
+    private final javafx.collections.ObservableList<ConversationSummary> found = javafx.collections.FXCollections.observableArrayList();
+    private final java.util.Map<String, String> snippets = new java.util.HashMap<>();
     @FXML private HBox refusalBox;
     @FXML private Label refusalLabel;
     @FXML private Button foldButton;
@@ -103,6 +108,9 @@ public final class ChatView {
         template();
         jsonMode();
         savedPresets();
+        search();
+        shortcutsButton.setId("chat-shortcuts");
+        shortcutsButton.setOnAction(e -> dev.karuku.app.ui.ShortcutsSheet.show(root, messages));
 
         contextMeter.progressProperty().bind(Bindings.createDoubleBinding(
                 () -> vm.contextLength().get() == 0 ? 0 : Math.min(1.0, vm.contextUsed().get() / (double) vm.contextLength().get()),
@@ -182,7 +190,8 @@ public final class ChatView {
                         setGraphic(null);
                         return;
                     }
-                    date.setText(when(item.updated()));
+                    String snippet = conversationList.getItems() == found ? snippets.get(item.id()) : null;
+                    date.setText(snippet != null ? snippet : when(item.updated()));
                     setGraphic(date);
                 }
             };
@@ -228,7 +237,42 @@ public final class ChatView {
         rename.setOnAction(e -> rename(item));
         MenuItem delete = new MenuItem(messages.get("chat.delete"));
         delete.setOnAction(e -> delete(item));
-        return new ContextMenu(rename, delete);
+        MenuItem markdown = new MenuItem(messages.get("chat.export.markdown"));
+        markdown.setOnAction(e -> export(item, false));
+        MenuItem json = new MenuItem(messages.get("chat.export.json"));
+        json.setOnAction(e -> export(item, true));
+        return new ContextMenu(rename, markdown, json, delete);
+    }
+
+    /// Asks where to save `item` as Markdown or JSON, then writes it.
+    private void export(ConversationSummary item, boolean json) {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(messages.get(json ? "chat.export.json" : "chat.export.markdown"));
+        String base = (item.title().isBlank() ? messages.get("chat.untitled") : item.title()).replaceAll("[\\\\/:*?\"<>|]", "_");
+        chooser.setInitialFileName(base + (json ? ".json" : ".md"));
+        chooser.getExtensionFilters().add(json ? new javafx.stage.FileChooser.ExtensionFilter("JSON", "*.json")
+                : new javafx.stage.FileChooser.ExtensionFilter("Markdown", "*.md"));
+        java.io.File file = chooser.showSaveDialog(root.getScene().getWindow());
+        if (file == null) return;
+        vm.export(item.id(), file.toPath(), json, new dev.karuku.engine.conversation.ConversationExport.Labels(
+                messages.get("chat.systemPrompt"), messages.get("chat.role.user"), messages.get("chat.role.assistant"),
+                messages.get("chat.thinking.toggle")), null);
+    }
+
+    /// The search box above the chats: while it holds text, the list shows the chats that mention it, each with
+    /// the words around the match.
+    private void search() {
+        searchField.setId("chat-search");
+        searchField.textProperty().bindBidirectional(vm.searchQuery());
+        vm.searchHits().addListener((ListChangeListener<dev.karuku.engine.conversation.ConversationStore.SearchHit>) c -> {
+            snippets.clear();
+            vm.searchHits().forEach(h -> snippets.put(h.conversation().id(), h.snippet()));
+            found.setAll(vm.searchHits().stream().map(dev.karuku.engine.conversation.ConversationStore.SearchHit::conversation).toList());
+        });
+        vm.searchQuery().addListener((o, a, q) -> {
+            var want = q == null || q.isBlank() ? vm.conversations() : found;
+            if (conversationList.getItems() != want) conversationList.setItems(want);
+        });
     }
 
     private void rename(ConversationSummary item) {

@@ -85,6 +85,12 @@ public final class ChatViewModel {
     private final javafx.beans.property.BooleanProperty jsonAny = new javafx.beans.property.SimpleBooleanProperty(true);
     private final ReadOnlyStringWrapper jsonSchemaError = new ReadOnlyStringWrapper("");
 
+    // Search across all chats
+    private final StringProperty searchQuery = new SimpleStringProperty("");
+    private final ObservableList<ConversationStore.SearchHit> searchHits = FXCollections.observableArrayList();
+    private final ObservableList<ConversationStore.SearchHit> searchHitsReadOnly = FXCollections.unmodifiableObservableList(searchHits);
+    private int searchTicket;
+
     // Settings kept across restarts ([#useSettings])
     private ChatPreferences preferences;
     private ObservableValue<String> model;
@@ -129,6 +135,7 @@ public final class ChatViewModel {
         thinkingSwitch.set(backend.getValue() != null && backend.getValue().templateInfo().thinkingSwitch());
         jsonSchema.addListener((o, a, b) -> jsonSchemaError.set(schemaProblem(b)));
         preset.addListener((o, a, p) -> applyPreset(p));
+        searchQuery.addListener((o, a, q) -> search(q));
         canSend.bind(Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank()
                 && (!jsonMode.get() || jsonAny.get() || jsonSchemaError.get().isEmpty()), state, input, jsonMode, jsonAny, jsonSchemaError));
         updateState();
@@ -177,6 +184,11 @@ public final class ChatViewModel {
     /// to date for the view model's life: a binding made afresh per call is only weakly held by what binds to it,
     /// and once collected the Send button stopped following the text box.
     public ReadOnlyBooleanProperty canSend() { return canSend.getReadOnlyProperty(); }
+
+    /// What is searched for across all chats; blank: no search ([#searchHits()] empty).
+    public StringProperty searchQuery() { return searchQuery; }
+    /// The chats that mention [#searchQuery()], most recently updated first.
+    public ObservableList<ConversationStore.SearchHit> searchHits() { return searchHitsReadOnly; }
 
     /// Names of the presets saved with [#savePreset], in the order they were saved.
     public ObservableList<String> savedPresets() { return FXCollections.unmodifiableObservableList(savedPresets); }
@@ -335,6 +347,28 @@ public final class ChatViewModel {
         templateRefusal.set("");
         systemInFirstMessage = true;
         if (!messages.isEmpty() && messages.getLast().role() == Role.USER) startReply();
+    }
+
+    /// Writes saved conversation `id` to `file`: Markdown (headings in `labels`) or, with `json`, OpenAI's chat
+    /// format. `done` is told on the UI thread when it is written.
+    public void export(String id, java.nio.file.Path file, boolean json, dev.karuku.engine.conversation.ConversationExport.Labels labels,
+                       Runnable done) {
+        background(() -> {
+            var c = store.load(id);
+            String text = json ? dev.karuku.engine.conversation.ConversationExport.json(c)
+                    : dev.karuku.engine.conversation.ConversationExport.markdown(c, labels);
+            java.nio.file.Files.writeString(file, text);
+            return file;
+        }, f -> { if (done != null) done.run(); });
+    }
+
+    private void search(String q) {
+        int ticket = ++searchTicket;
+        if (q == null || q.isBlank()) {
+            searchHits.clear();
+            return;
+        }
+        background(() -> store.search(q), hits -> { if (ticket == searchTicket) searchHits.setAll(hits); });
     }
 
     /// Renames saved conversation `id`.

@@ -67,7 +67,7 @@ public final class MessageItem {
     /// them; empty while there is only one.
     public ReadOnlyObjectProperty<java.util.List<String>> versions() { return versions.getReadOnlyProperty(); }
     /// Which version this is, from 0; -1 when it has only one.
-    public int versionIndex() { return versions.get().indexOf(storedId.get()); }
+    public int versionIndex() { return storedId.get() == null ? -1 : versions.get().indexOf(storedId.get()); }
     public ReadOnlyObjectProperty<MessageStats> stats() { return stats.getReadOnlyProperty(); }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
     /// For an answer on its way: -1 while the model is still getting ready (loading its weights, finishing what it

@@ -525,6 +525,29 @@ class ChatViewModelTest {
         assertThat(reopened.messages()).extracting(m -> m.text().get()).containsExactly("abc", "second");
     }
 
+    @Test
+    void aChatIsExportedAsMarkdownAndAsJsonToRealFiles() throws Exception {
+        loaded.set(backend);
+        var vm = vm();
+        vm.systemPrompt().set("Be brief.");
+        vm.input().set("2+2?");
+        vm.send();
+        backend.answer("<think>two and two</think>It is 4.");
+        pulse.tick();
+        Path md = dir.resolve("out/chat.md"), json = dir.resolve("out/chat.json");
+        java.nio.file.Files.createDirectories(md.getParent());
+        var labels = new dev.karuku.engine.conversation.ConversationExport.Labels("指示", "あなた", "アシスタント", "思考");
+        int[] done = {0};
+        vm.export(vm.conversationId().get(), md, false, labels, () -> done[0]++);
+        vm.export(vm.conversationId().get(), json, true, labels, () -> done[0]++);
+        assertThat(done[0]).isEqualTo(2);
+        assertThat(java.nio.file.Files.readString(md)).contains("## 指示\n\nBe brief.", "## あなた\n\n2+2?",
+                "<details><summary>思考</summary>\n\ntwo and two", "## アシスタント", "It is 4.");
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(node.get("messages").get(2).get("content").asText()).isEqualTo("It is 4.");
+        assertThat(node.get("messages").get(2).get("reasoning_content").asText()).isEqualTo("two and two");
+    }
+
     static final class ManualPulse implements Pulse {
         Runnable onTick;
         boolean running;
