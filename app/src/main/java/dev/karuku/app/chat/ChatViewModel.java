@@ -95,6 +95,7 @@ public final class ChatViewModel {
     private ChatPreferences preferences;
     private ObservableValue<String> model;
     private final ObservableList<String> savedPresets = FXCollections.observableArrayList();
+    private final ObservableList<String> savedPresetsReadOnly = FXCollections.unmodifiableObservableList(savedPresets);
     private final java.util.Map<String, ChatPreferences.Named> saved = new java.util.LinkedHashMap<>();
     private final java.util.Map<String, ChatPreferences.ModelSampling> perModel = new java.util.LinkedHashMap<>();
     /// True while saved settings are put back: that is no change to save.
@@ -191,7 +192,7 @@ public final class ChatViewModel {
     public ObservableList<ConversationStore.SearchHit> searchHits() { return searchHitsReadOnly; }
 
     /// Names of the presets saved with [#savePreset], in the order they were saved.
-    public ObservableList<String> savedPresets() { return FXCollections.unmodifiableObservableList(savedPresets); }
+    public ObservableList<String> savedPresets() { return savedPresetsReadOnly; }
 
     // Commands
 
@@ -218,8 +219,9 @@ public final class ChatViewModel {
         }
         if (model.getValue() != null) applyModelSampling(model.getValue());
         model.addListener((o, a, k) -> { if (k != null) applyModelSampling(k); });
-        javafx.beans.InvalidationListener changed = o -> settingsChanged();
-        for (javafx.beans.Observable p : List.of(preset, temperature, topP, topK, maxTokens, minP, repeatPenalty, seed,
+        // change listeners, not invalidation ones: those fall silent until someone reads the value again
+        javafx.beans.value.ChangeListener<Object> changed = (o, a, b) -> settingsChanged();
+        for (ObservableValue<?> p : List.<ObservableValue<?>>of(preset, temperature, topP, topK, maxTokens, minP, repeatPenalty, seed,
                 thinking, jsonMode, jsonAny, jsonSchema)) p.addListener(changed);
     }
 
