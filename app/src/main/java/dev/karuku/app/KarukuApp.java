@@ -117,6 +117,8 @@ public final class KarukuApp extends Application {
         logUncaughtErrors();
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
                 ui, new FramePulse(), session.backend());
+        chat.useSettings(new dev.karuku.app.chat.ChatPreferences(home.resolve("chat-settings.json")),
+                session.loaded().map(dev.karuku.app.load.LoadedModel::name));
         io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
         models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
         models.useQualityResults(new dev.karuku.engine.quality.QualityResults(new KarukuPaths(home, home.resolve("models")).qualityResults()));
@@ -180,6 +182,11 @@ public final class KarukuApp extends Application {
     }
 
     /// The loaded-model holder (the Load screen and tests set it).
+    /// The Chat screen's view model (tests drive it).
+    public ChatViewModel chat() {
+        return chat;
+    }
+
     public ModelSession session() {
         return session;
     }
@@ -276,6 +283,16 @@ public final class KarukuApp extends Application {
         });
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN), chat::send);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), chat::stop);
+        Runnable shortcuts = () -> dev.karuku.app.ui.ShortcutsSheet.show(scene.getRoot(),
+                new Messages(settings.settings().get().language().locale(Locale.getDefault())));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F1), shortcuts);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.SLASH, KeyCombination.SHORTCUT_DOWN), shortcuts);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> {
+            shell.page().set(Page.CHAT);
+            javafx.application.Platform.runLater(() -> {
+                if (scene.lookup("#chat-search") != null) scene.lookup("#chat-search").requestFocus();
+            });
+        });
     }
 
     @Override

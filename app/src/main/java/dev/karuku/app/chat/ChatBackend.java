@@ -25,8 +25,33 @@ public interface ChatBackend {
     /// conversation opened from disk, whose next turn has not run yet. Completes on the backend's own thread.
     CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens);
 
+    /// What the Chat screen may say and offer about the model's chat template. The in-process backend knows it;
+    /// others answer [TemplateInfo#UNKNOWN] until they can ask.
+    default TemplateInfo templateInfo() {
+        return TemplateInfo.UNKNOWN;
+    }
+
+    /// @param fallbackReason why the model's own template could not be run (llama.cpp's format is used instead), or
+    ///                       null when it runs or the model has none
+    /// @param thinkingSwitch true when the template reads `enable_thinking`: thinking can be switched off
+    record TemplateInfo(String fallbackReason, boolean thinkingSwitch) {
+        public static final TemplateInfo UNKNOWN = new TemplateInfo(null, false);
+    }
+
     /// One message of the conversation so far.
-    record Turn(Role role, String text) {}
+    ///
+    /// @param text     what the user wrote, or the assistant's answer
+    /// @param thinking the assistant's thinking before its answer (null or empty for none): given to the template
+    ///                 apart from the answer, so the template decides whether the model sees it again
+    record Turn(Role role, String text, String thinking) {
+        public Turn {
+            if (thinking != null && thinking.isEmpty()) thinking = null;
+        }
+
+        public Turn(Role role, String text) {
+            this(role, text, null);
+        }
+    }
 
     /// The conversation to continue and how to sample.
     ///
@@ -48,16 +73,19 @@ public interface ChatBackend {
         public List<ChatMessage> messages() {
             List<ChatMessage> m = new ArrayList<>(turns.size() + 1);
             if (systemPrompt != null && !systemPrompt.isBlank()) m.add(ChatMessage.system(systemPrompt));
-            for (Turn t : turns) m.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text()));
+            for (Turn t : turns) m.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text(), t.thinking()));
             return m;
         }
 
-        /// The reply's token limit and sampling, as the engine takes them.
+        /// The reply's token limit and sampling, as the engine takes them: temperature 0 is greedy (the penalty and
+        /// the seed then change nothing worth having), otherwise top-k, top-p, min-p, the repeat penalty over the last
+        /// 64 tokens, and the seed.
         public GenerateOptions generateOptions() {
             Sampling s = sampling;
             SamplingParams params = s.temperature() <= 0 ? SamplingParams.greedy()
                     : SamplingParams.defaults().withTemperature((float) s.temperature()).withTopK(s.topK())
-                            .withTopP((float) s.topP()).withRepeatPenalty((float) s.repeatPenalty(), 64);
+                            .withTopP((float) Math.clamp(s.topP(), 0.01, 1.0)).withMinP((float) Math.clamp(s.minP(), 0, 1))
+                            .withRepeatPenalty((float) Math.max(0.01, s.repeatPenalty()), 64).withSeed(s.seed());
             return GenerateOptions.defaults().withMaxTokens(s.maxTokens()).withSampling(params);
         }
     }
@@ -88,6 +116,12 @@ public interface ChatBackend {
         void done(Result result);
 
         void failed(String message);
+
+        /// The model's chat template refused the conversation with `message`, its own words (Gemma 2 refuses a system
+        /// prompt); the reply did not start. Backends that cannot tell it apart report it as [#failed].
+        default void templateRefused(String message) {
+            failed(message);
+        }
     }
 
     /// A reply in progress.

@@ -58,6 +58,28 @@ public final class ChatView {
     @FXML private TextArea inputArea;
     @FXML private Button sendButton;
     @FXML private Button stopButton;
+    @FXML private ToggleButton thinkingToggle;
+    @FXML private ToggleButton jsonToggle;
+    @FXML private VBox jsonBox;
+    @FXML private javafx.scene.control.CheckBox anyJsonCheck;
+    @FXML private TextArea jsonSchemaArea;
+    @FXML private Label jsonSchemaError;
+    @FXML private HBox advancedBox;
+    @FXML private Spinner<Double> topPSpinner;
+    @FXML private Spinner<Integer> topKSpinner;
+    @FXML private Spinner<Double> minPSpinner;
+    @FXML private Spinner<Double> repeatPenaltySpinner;
+    @FXML private javafx.scene.control.TextField seedField;
+    @FXML private Label fallbackLabel;
+    @FXML private javafx.scene.control.MenuButton savedMenu;
+    @FXML private javafx.scene.control.TextField searchField;
+    @FXML private Button shortcutsButton;
+    /// The chats found while a search is typed, and the text around each match.
+    private final javafx.collections.ObservableList<ConversationSummary> found = javafx.collections.FXCollections.observableArrayList();
+    private final java.util.Map<String, String> snippets = new java.util.HashMap<>();
+    @FXML private HBox refusalBox;
+    @FXML private Label refusalLabel;
+    @FXML private Button foldButton;
 
     public ChatView(ChatViewModel vm, Messages messages, Consumer<String> openLink) {
         this.vm = vm;
@@ -83,6 +105,12 @@ public final class ChatView {
         systemPromptBox.visibleProperty().bind(systemPromptToggle.selectedProperty());
         systemPromptBox.managedProperty().bind(systemPromptToggle.selectedProperty());
         systemPromptArea.textProperty().bindBidirectional(vm.systemPrompt());
+        template();
+        jsonMode();
+        savedPresets();
+        search();
+        shortcutsButton.setId("chat-shortcuts");
+        shortcutsButton.setOnAction(e -> dev.karuku.app.ui.ShortcutsSheet.show(root, messages));
 
         contextMeter.progressProperty().bind(Bindings.createDoubleBinding(
                 () -> vm.contextLength().get() == 0 ? 0 : Math.min(1.0, vm.contextUsed().get() / (double) vm.contextLength().get()),
@@ -137,6 +165,9 @@ public final class ChatView {
         stopButton.setId("chat-stop");
         messageList.setId("chat-messages");
         conversationList.setId("chat-conversations");
+        systemPromptToggle.setId("chat-system-prompt");
+        systemPromptArea.setId("chat-system-prompt-area");
+        presetBox.setId("chat-preset");
         vm.refreshConversations();
     }
 
@@ -159,7 +190,8 @@ public final class ChatView {
                         setGraphic(null);
                         return;
                     }
-                    date.setText(when(item.updated()));
+                    String snippet = conversationList.getItems() == found ? snippets.get(item.id()) : null;
+                    date.setText(snippet != null ? snippet : when(item.updated()));
                     setGraphic(date);
                 }
             };
@@ -205,7 +237,42 @@ public final class ChatView {
         rename.setOnAction(e -> rename(item));
         MenuItem delete = new MenuItem(messages.get("chat.delete"));
         delete.setOnAction(e -> delete(item));
-        return new ContextMenu(rename, delete);
+        MenuItem markdown = new MenuItem(messages.get("chat.export.markdown"));
+        markdown.setOnAction(e -> export(item, false));
+        MenuItem json = new MenuItem(messages.get("chat.export.json"));
+        json.setOnAction(e -> export(item, true));
+        return new ContextMenu(rename, markdown, json, delete);
+    }
+
+    /// Asks where to save `item` as Markdown or JSON, then writes it.
+    private void export(ConversationSummary item, boolean json) {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(messages.get(json ? "chat.export.json" : "chat.export.markdown"));
+        String base = (item.title().isBlank() ? messages.get("chat.untitled") : item.title()).replaceAll("[\\\\/:*?\"<>|]", "_");
+        chooser.setInitialFileName(base + (json ? ".json" : ".md"));
+        chooser.getExtensionFilters().add(json ? new javafx.stage.FileChooser.ExtensionFilter("JSON", "*.json")
+                : new javafx.stage.FileChooser.ExtensionFilter("Markdown", "*.md"));
+        java.io.File file = chooser.showSaveDialog(root.getScene().getWindow());
+        if (file == null) return;
+        vm.export(item.id(), file.toPath(), json, new dev.karuku.engine.conversation.ConversationExport.Labels(
+                messages.get("chat.systemPrompt"), messages.get("chat.role.user"), messages.get("chat.role.assistant"),
+                messages.get("chat.thinking.toggle")), null);
+    }
+
+    /// The search box above the chats: while it holds text, the list shows the chats that mention it, each with
+    /// the words around the match.
+    private void search() {
+        searchField.setId("chat-search");
+        searchField.textProperty().bindBidirectional(vm.searchQuery());
+        vm.searchHits().addListener((ListChangeListener<dev.karuku.engine.conversation.ConversationStore.SearchHit>) c -> {
+            snippets.clear();
+            vm.searchHits().forEach(h -> snippets.put(h.conversation().id(), h.snippet()));
+            found.setAll(vm.searchHits().stream().map(dev.karuku.engine.conversation.ConversationStore.SearchHit::conversation).toList());
+        });
+        vm.searchQuery().addListener((o, a, q) -> {
+            var want = q == null || q.isBlank() ? vm.conversations() : found;
+            if (conversationList.getItems() != want) conversationList.setItems(want);
+        });
     }
 
     private void rename(ConversationSummary item) {
@@ -216,6 +283,73 @@ public final class ChatView {
     private void delete(ConversationSummary item) {
         if (dev.karuku.app.ui.Dialogs.confirm(root, messages, messages.get("chat.delete"),
                 messages.get("chat.delete.confirm", item.title()), "chat.delete")) vm.delete(item.id());
+    }
+
+    /// What the model's template refused or could not run, the way out of a refusal, and its thinking switch.
+    private void template() {
+        refusalLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.templateRefusal().get().isEmpty() ? ""
+                : messages.get("chat.template.refused", vm.templateRefusal().get()), vm.templateRefusal()));
+        refusalBox.visibleProperty().bind(vm.templateRefusal().isNotEmpty());
+        refusalBox.managedProperty().bind(refusalBox.visibleProperty());
+        foldButton.setOnAction(e -> vm.putSystemPromptInFirstMessage());
+        foldButton.setId("chat-fold-system");
+        fallbackLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.templateFallback().get().isEmpty() ? ""
+                : messages.get("chat.template.fallback", vm.templateFallback().get()), vm.templateFallback()));
+        fallbackLabel.visibleProperty().bind(vm.templateFallback().isNotEmpty());
+        fallbackLabel.managedProperty().bind(fallbackLabel.visibleProperty());
+        fallbackLabel.setId("chat-template-fallback");
+        thinkingToggle.selectedProperty().bindBidirectional(vm.thinking());
+        thinkingToggle.visibleProperty().bind(vm.thinkingSwitch());
+        thinkingToggle.managedProperty().bind(thinkingToggle.visibleProperty());
+        thinkingToggle.setId("chat-thinking");
+    }
+
+    /// The presets saved by name: pick one, save the current settings under a name, delete one. The menu is made
+    /// when it opens, from the names saved then.
+    private void savedPresets() {
+        savedMenu.setId("chat-saved");
+        savedMenu.setOnShowing(e -> {
+            savedMenu.getItems().clear();
+            for (String name : vm.savedPresets()) {
+                MenuItem use = new MenuItem(name);
+                use.setOnAction(a -> vm.applySavedPreset(name));
+                savedMenu.getItems().add(use);
+            }
+            if (!vm.savedPresets().isEmpty()) savedMenu.getItems().add(new javafx.scene.control.SeparatorMenuItem());
+            MenuItem save = new MenuItem(messages.get("chat.saved.save"));
+            save.setId("chat-saved-save");
+            save.setOnAction(a -> dev.karuku.app.ui.Dialogs.ask(root, messages, messages.get("chat.saved.save"),
+                    messages.get("chat.saved.save.header"), "").ifPresent(vm::savePreset));
+            savedMenu.getItems().add(save);
+            if (!vm.savedPresets().isEmpty()) {
+                javafx.scene.control.Menu delete = new javafx.scene.control.Menu(messages.get("chat.saved.delete"));
+                for (String name : vm.savedPresets()) {
+                    MenuItem d = new MenuItem(name);
+                    d.setOnAction(a -> vm.deleteSavedPreset(name));
+                    delete.getItems().add(d);
+                }
+                savedMenu.getItems().add(delete);
+            }
+        });
+        // a MenuButton shows no menu without items: one to start with
+        savedMenu.getItems().add(new MenuItem(messages.get("chat.saved.save")));
+    }
+
+    private void jsonMode() {
+        jsonToggle.selectedProperty().bindBidirectional(vm.jsonMode());
+        jsonToggle.setId("chat-json");
+        jsonBox.visibleProperty().bind(vm.jsonMode());
+        jsonBox.managedProperty().bind(vm.jsonMode());
+        anyJsonCheck.selectedProperty().bindBidirectional(vm.jsonAny());
+        anyJsonCheck.setId("chat-json-any");
+        jsonSchemaArea.textProperty().bindBidirectional(vm.jsonSchema());
+        jsonSchemaArea.disableProperty().bind(vm.jsonAny());
+        jsonSchemaArea.setId("chat-json-schema");
+        var problem = Bindings.createStringBinding(() -> vm.jsonAny().get() || vm.jsonSchemaError().get().isEmpty() ? ""
+                : messages.get("chat.json.invalid", vm.jsonSchemaError().get()), vm.jsonAny(), vm.jsonSchemaError());
+        jsonSchemaError.textProperty().bind(problem);
+        jsonSchemaError.visibleProperty().bind(problem.isNotEmpty());
+        jsonSchemaError.managedProperty().bind(problem.isNotEmpty());
     }
 
     private void sampling() {
@@ -233,6 +367,48 @@ public final class ChatView {
         maxTokensSpinner.setValueFactory(factory);
         factory.valueProperty().addListener((o, a, v) -> { if (v != null) vm.maxTokens().set(v); });
         vm.maxTokens().addListener((o, a, v) -> factory.setValue(v.intValue()));
+        advancedBox.visibleProperty().bind(customBox.visibleProperty());
+        advancedBox.managedProperty().bind(customBox.visibleProperty());
+        doubleSpinner(topPSpinner, vm.topP(), 0.01, 1, 0.05, "chat-top-p");
+        doubleSpinner(minPSpinner, vm.minP(), 0, 1, 0.01, "chat-min-p");
+        doubleSpinner(repeatPenaltySpinner, vm.repeatPenalty(), 0.5, 2, 0.05, "chat-repeat-penalty");
+        var k = new SpinnerValueFactory.IntegerSpinnerValueFactory(0, 1000, vm.topK().get(), 5);
+        topKSpinner.setValueFactory(k);
+        topKSpinner.setId("chat-top-k");
+        k.valueProperty().addListener((o, a, v) -> { if (v != null) vm.topK().set(v); });
+        vm.topK().addListener((o, a, v) -> k.setValue(v.intValue()));
+        seedField.setId("chat-seed");
+        seedField.setText(vm.seed().get() < 0 ? "" : String.valueOf(vm.seed().get()));
+        seedField.textProperty().addListener((o, a, t) -> {
+            try {
+                vm.seed().set(t.isBlank() ? Sampling.RANDOM_SEED : Math.max(0, Integer.parseInt(t.strip())));
+            } catch (NumberFormatException e) {
+                vm.seed().set(Sampling.RANDOM_SEED);
+            }
+        });
+        vm.seed().addListener((o, a, v) -> {
+            String want = v.intValue() < 0 ? "" : String.valueOf(v.intValue());
+            if (!want.equals(seedField.getText().strip())) seedField.setText(want);
+        });
+    }
+
+    private void doubleSpinner(Spinner<Double> spinner, javafx.beans.property.DoubleProperty value, double min, double max,
+                               double step, String id) {
+        var f = new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value.get(), step);
+        f.setConverter(new StringConverter<>() {
+            @Override public String toString(Double d) { return d == null ? "" : String.format(messages.locale(), "%.2f", d); }
+            @Override public Double fromString(String s) {
+                try {
+                    return java.text.NumberFormat.getInstance(messages.locale()).parse(s.strip()).doubleValue();
+                } catch (java.text.ParseException e) {
+                    return f.getValue();
+                }
+            }
+        });
+        spinner.setValueFactory(f);
+        spinner.setId(id);
+        f.valueProperty().addListener((o, a, v) -> { if (v != null) value.set(v); });
+        value.addListener((o, a, v) -> f.setValue(v.doubleValue()));
     }
 
 }

@@ -71,12 +71,45 @@ public final class ChatViewModel {
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final javafx.beans.property.ReadOnlyIntegerWrapper unreadableLines = new javafx.beans.property.ReadOnlyIntegerWrapper();
     private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper();
+    private final DoubleProperty minP = new SimpleDoubleProperty(0.05);
+    private final DoubleProperty repeatPenalty = new SimpleDoubleProperty(1.1);
+    private final IntegerProperty seed = new SimpleIntegerProperty(Sampling.RANDOM_SEED);
+    // The model's chat template: what it refused, why it could not be run, whether it can stop thinking
+    private final ReadOnlyStringWrapper templateRefusal = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper templateFallback = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper thinkingSwitch = new ReadOnlyBooleanWrapper();
+    private final javafx.beans.property.BooleanProperty thinking = new javafx.beans.property.SimpleBooleanProperty(true);
+    // JSON mode: replies held to a JSON schema (blank: any JSON object)
+    private final javafx.beans.property.BooleanProperty jsonMode = new javafx.beans.property.SimpleBooleanProperty(false);
+    private final StringProperty jsonSchema = new SimpleStringProperty("");
+    private final javafx.beans.property.BooleanProperty jsonAny = new javafx.beans.property.SimpleBooleanProperty(true);
+    private final ReadOnlyStringWrapper jsonSchemaError = new ReadOnlyStringWrapper("");
+
+    // Search across all chats
+    private final StringProperty searchQuery = new SimpleStringProperty("");
+    private final ObservableList<ConversationStore.SearchHit> searchHits = FXCollections.observableArrayList();
+    private final ObservableList<ConversationStore.SearchHit> searchHitsReadOnly = FXCollections.unmodifiableObservableList(searchHits);
+    private int searchTicket;
+
+    // Settings kept across restarts ([#useSettings])
+    private ChatPreferences preferences;
+    private ObservableValue<String> model;
+    private final ObservableList<String> savedPresets = FXCollections.observableArrayList();
+    private final ObservableList<String> savedPresetsReadOnly = FXCollections.unmodifiableObservableList(savedPresets);
+    private final java.util.Map<String, ChatPreferences.Named> saved = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, ChatPreferences.ModelSampling> perModel = new java.util.LinkedHashMap<>();
+    /// True while saved settings are put back: that is no change to save.
+    private boolean restoring;
 
     // Streaming state (UI thread)
     private ChatBackend.Generation generation;
     private Pulse.Ticking ticking;
     private boolean generating;
     private String savedSystemPrompt = "";
+    /// The conversation's system prompt goes into its first user message: its template refuses a system role.
+    private boolean systemInFirstMessage;
+    /// Conversations (by id, "" for a new one) whose template fallback was shown, for the model now loaded.
+    private final java.util.Set<String> fallbackShown = new java.util.HashSet<>();
     /// Counts requests for [#contextUsed]: a measurement is taken only if nothing newer was asked or answered.
     private int contextTicket;
     /// Only touched by disk tasks.
@@ -92,12 +125,20 @@ public final class ChatViewModel {
         this.backend = backend;
         backend.addListener((o, a, b) -> {
             contextLength.set(b == null ? 0 : b.contextLength());
+            fallbackShown.clear();
+            templateFallback.set("");
+            templateRefusal.set("");
+            thinkingSwitch.set(b != null && b.templateInfo().thinkingSwitch());
             updateState();
             if (!generating) measureContext();
         });
         contextLength.set(backend.getValue() == null ? 0 : backend.getValue().contextLength());
+        thinkingSwitch.set(backend.getValue() != null && backend.getValue().templateInfo().thinkingSwitch());
+        jsonSchema.addListener((o, a, b) -> jsonSchemaError.set(schemaProblem(b)));
         preset.addListener((o, a, p) -> applyPreset(p));
-        canSend.bind(Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank(), state, input));
+        searchQuery.addListener((o, a, q) -> search(q));
+        canSend.bind(Bindings.createBooleanBinding(() -> state.get() == ChatState.READY && !input.get().isBlank()
+                && (!jsonMode.get() || jsonAny.get() || jsonSchemaError.get().isEmpty()), state, input, jsonMode, jsonAny, jsonSchemaError));
         updateState();
     }
 
@@ -112,6 +153,28 @@ public final class ChatViewModel {
     public DoubleProperty topP() { return topP; }
     public IntegerProperty topK() { return topK; }
     public IntegerProperty maxTokens() { return maxTokens; }
+    public DoubleProperty minP() { return minP; }
+    public DoubleProperty repeatPenalty() { return repeatPenalty; }
+    /// The random seed of replies; [Sampling#RANDOM_SEED] for a new one each time.
+    public IntegerProperty seed() { return seed; }
+    /// The template's own words when it refused the conversation's system prompt (Gemma 2); "" otherwise. While
+    /// set, [#putSystemPromptInFirstMessage()] is offered.
+    public ReadOnlyStringProperty templateRefusal() { return templateRefusal.getReadOnlyProperty(); }
+    /// Why the model's own chat template could not be run (llama.cpp's format is used instead): said once per
+    /// conversation and model; "" otherwise.
+    public ReadOnlyStringProperty templateFallback() { return templateFallback.getReadOnlyProperty(); }
+    /// True when the model's template can switch its thinking off ([#thinking()]).
+    public ReadOnlyBooleanProperty thinkingSwitch() { return thinkingSwitch.getReadOnlyProperty(); }
+    /// Whether a reasoning model thinks before it answers (only where [#thinkingSwitch()]).
+    public javafx.beans.property.BooleanProperty thinking() { return thinking; }
+    /// Replies are JSON, held to [#jsonSchema()] by a grammar.
+    public javafx.beans.property.BooleanProperty jsonMode() { return jsonMode; }
+    /// The JSON schema replies follow in JSON mode; blank for any JSON object.
+    public StringProperty jsonSchema() { return jsonSchema; }
+    /// JSON mode takes any JSON object, whatever [#jsonSchema()] says.
+    public javafx.beans.property.BooleanProperty jsonAny() { return jsonAny; }
+    /// Why [#jsonSchema()] cannot be used (not JSON, or a keyword a grammar cannot hold to); "" when it can.
+    public ReadOnlyStringProperty jsonSchemaError() { return jsonSchemaError.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty contextUsed() { return contextUsed.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty contextLength() { return contextLength.getReadOnlyProperty(); }
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
@@ -123,7 +186,66 @@ public final class ChatViewModel {
     /// and once collected the Send button stopped following the text box.
     public ReadOnlyBooleanProperty canSend() { return canSend.getReadOnlyProperty(); }
 
+    /// What is searched for across all chats; blank: no search ([#searchHits()] empty).
+    public StringProperty searchQuery() { return searchQuery; }
+    /// The chats that mention [#searchQuery()], most recently updated first.
+    public ObservableList<ConversationStore.SearchHit> searchHits() { return searchHitsReadOnly; }
+
+    /// Names of the presets saved with [#savePreset], in the order they were saved.
+    public ObservableList<String> savedPresets() { return savedPresetsReadOnly; }
+
     // Commands
+
+    /// Keeps the screen's settings in `preferences` across restarts, and the sampling last used with each model
+    /// (`model` names the loaded one, null for none): a model starts with the sampling it was last used with.
+    public void useSettings(ChatPreferences preferences, ObservableValue<String> model) {
+        this.preferences = preferences;
+        this.model = model;
+        ChatPreferences.Data d = preferences.load();
+        if (d != null) {
+            restoring = true;
+            try {
+                if (d.preset() != null) applySampling(d.preset(), d.sampling());
+                thinking.set(d.thinking());
+                jsonMode.set(d.jsonMode());
+                jsonAny.set(d.jsonAny());
+                jsonSchema.set(d.jsonSchema());
+                saved.putAll(d.saved());
+                perModel.putAll(d.models());
+                savedPresets.setAll(saved.keySet());
+            } finally {
+                restoring = false;
+            }
+        }
+        if (model.getValue() != null) applyModelSampling(model.getValue());
+        model.addListener((o, a, k) -> { if (k != null) applyModelSampling(k); });
+        // change listeners, not invalidation ones: those fall silent until someone reads the value again
+        javafx.beans.value.ChangeListener<Object> changed = (o, a, b) -> settingsChanged();
+        for (ObservableValue<?> p : List.<ObservableValue<?>>of(preset, temperature, topP, topK, maxTokens, minP, repeatPenalty, seed,
+                thinking, jsonMode, jsonAny, jsonSchema)) p.addListener(changed);
+    }
+
+    /// Saves the system prompt and the sampling as preset `name` (replacing one of that name).
+    public void savePreset(String name) {
+        if (name == null || name.isBlank()) return;
+        saved.put(name.strip(), new ChatPreferences.Named(systemPrompt.get() == null ? "" : systemPrompt.get(), preset.get(), sampling()));
+        savedPresets.setAll(saved.keySet());
+        settingsChanged();
+    }
+
+    /// Puts saved preset `name`'s system prompt and sampling in place.
+    public void applySavedPreset(String name) {
+        ChatPreferences.Named n = saved.get(name);
+        if (n == null) return;
+        systemPrompt.set(n.systemPrompt());
+        applySampling(n.preset(), n.sampling());
+    }
+
+    public void deleteSavedPreset(String name) {
+        if (saved.remove(name) == null) return;
+        savedPresets.setAll(saved.keySet());
+        settingsChanged();
+    }
 
     /// Reads the saved conversations (in the background).
     public void refreshConversations() {
@@ -138,6 +260,9 @@ public final class ChatViewModel {
         conversationId.set(null);
         systemPrompt.set("");
         savedSystemPrompt = "";
+        systemInFirstMessage = false;
+        templateRefusal.set("");
+        templateFallback.set("");
         measureContext();
         error.set("");
         unreadableLines.set(0);
@@ -149,15 +274,16 @@ public final class ChatViewModel {
         stop();
         closeWriter();
         conversationId.set(id);
+        systemInFirstMessage = false;
+        templateRefusal.set("");
+        templateFallback.set("");
         background(() -> {
             var c = store.load(id);
             writer = store.open(id);
             return c;
         }, c -> {
             if (!id.equals(conversationId.get())) return;
-            List<MessageItem> items = new ArrayList<>(c.messages().size());
-            for (StoredMessage m : c.messages()) items.add(new MessageItem(m.role(), m.text(), m.id(), m.stats()));
-            messages.setAll(items);
+            messages.setAll(items(c));
             systemPrompt.set(c.systemPrompt());
             savedSystemPrompt = c.systemPrompt();
             measureContext();
@@ -171,8 +297,8 @@ public final class ChatViewModel {
         String text = input.get().strip();
         if (text.isEmpty() || state.get() != ChatState.READY) return;
         input.set("");
-        addUserMessage(text);
-        startReply();
+        addUserMessage(text, null);
+        startReply(null);
     }
 
     /// Stops the streaming answer (what arrived so far is kept).
@@ -185,17 +311,66 @@ public final class ChatViewModel {
         if (state.get() != ChatState.READY || messages.isEmpty()) return;
         MessageItem last = messages.getLast();
         if (last.role() != Role.ASSISTANT) return;
-        truncateFrom(messages.size() - 1);
-        startReply();
+        startReply(branchFrom(messages.size() - 1));
     }
 
-    /// Replaces user message `item` with `newText`, drops everything after it, and asks again.
+    /// Replaces user message `item` with `newText` and asks again; the earlier message and what followed it stay as
+    /// an older version ([#showVersion]).
     public void editAndResend(MessageItem item, String newText) {
         int index = messages.indexOf(item);
         if (index < 0 || item.role() != Role.USER || state.get() != ChatState.READY || newText.isBlank()) return;
-        truncateFrom(index);
-        addUserMessage(newText.strip());
-        startReply();
+        addUserMessage(newText.strip(), branchFrom(index));
+        startReply(null);
+    }
+
+    /// Shows another version of `item` (`delta` -1: the one before, +1: the one after) with what followed it.
+    public void showVersion(MessageItem item, int delta) {
+        if (state.get() != ChatState.READY || !messages.contains(item)) return;
+        List<String> ids = item.versions().get();
+        int at = item.versionIndex() + delta;
+        if (ids.isEmpty() || item.versionIndex() < 0 || at < 0 || at >= ids.size()) return;
+        String target = ids.get(at);
+        String id = conversationId.get();
+        if (id == null) return;
+        background(() -> {
+            writer.select(target);
+            return store.load(id);
+        }, c -> {
+            if (!id.equals(conversationId.get()) || state.get() != ChatState.READY) return;
+            messages.setAll(items(c));
+            measureContext();
+        });
+    }
+
+    /// The template refused the system prompt: puts it at the start of the conversation's first message instead (the
+    /// saved conversation keeps it as its system prompt) and asks again.
+    public void putSystemPromptInFirstMessage() {
+        if (templateRefusal.get().isEmpty() || state.get() != ChatState.READY) return;
+        templateRefusal.set("");
+        systemInFirstMessage = true;
+        if (!messages.isEmpty() && messages.getLast().role() == Role.USER) startReply();
+    }
+
+    /// Writes saved conversation `id` to `file`: Markdown (headings in `labels`) or, with `json`, OpenAI's chat
+    /// format. `done` is told on the UI thread when it is written.
+    public void export(String id, java.nio.file.Path file, boolean json, dev.karuku.engine.conversation.ConversationExport.Labels labels,
+                       Runnable done) {
+        background(() -> {
+            var c = store.load(id);
+            String text = json ? dev.karuku.engine.conversation.ConversationExport.json(c)
+                    : dev.karuku.engine.conversation.ConversationExport.markdown(c, labels);
+            java.nio.file.Files.writeString(file, text);
+            return file;
+        }, f -> { if (done != null) done.run(); });
+    }
+
+    private void search(String q) {
+        int ticket = ++searchTicket;
+        if (q == null || q.isBlank()) {
+            searchHits.clear();
+            return;
+        }
+        background(() -> store.search(q), hits -> { if (ticket == searchTicket) searchHits.setAll(hits); });
     }
 
     /// Renames saved conversation `id`.
@@ -218,7 +393,40 @@ public final class ChatViewModel {
 
     // Internals
 
-    private void addUserMessage(String text) {
+    /// The conversation's shown messages as the screen's items, each with its versions.
+    private static List<MessageItem> items(dev.karuku.engine.conversation.Conversation c) {
+        List<MessageItem> items = new ArrayList<>(c.messages().size());
+        for (StoredMessage m : c.messages()) {
+            MessageItem item = new MessageItem(m.role(), m.text(), m.id(), m.stats());
+            item.setVersions(c.versionsOf(m.id()));
+            items.add(item);
+        }
+        return items;
+    }
+
+    /// Where a new version of a message starts: the message it replaces (its versions known on the UI thread).
+    private record Branch(MessageItem replaced, List<String> versions) {
+        /// The versions once the new one (`newId`) is added; on the disk thread, after the replaced one has its id.
+        List<String> with(String newId) {
+            List<String> out = new ArrayList<>(versions.isEmpty() ? List.of(replaced.storedId.get()) : versions);
+            out.add(newId);
+            return out;
+        }
+    }
+
+    /// Drops message `index` and what follows from the screen; the log keeps them as an older version.
+    private Branch branchFrom(int index) {
+        MessageItem first = messages.get(index);
+        Branch b = new Branch(first, first.versions().get());
+        messages.remove(index, messages.size());
+        disk.execute(() -> {
+            String id = first.storedId.get();
+            if (writer != null && id != null) writer.branchFrom(id);
+        });
+        return b;
+    }
+
+    private void addUserMessage(String text, Branch branch) {
         MessageItem user = new MessageItem(Role.USER, text, null, null);
         messages.add(user);
         String prompt = systemPrompt.get() == null ? "" : systemPrompt.get();
@@ -230,6 +438,10 @@ public final class ChatViewModel {
             if (writer == null) writer = store.create(title);
             if (promptChanged) writer.systemPrompt(prompt);
             user.storedId.set(writer.add(Role.USER, text));
+            if (branch != null && branch.replaced().storedId.get() != null) {
+                List<String> versions = branch.with(user.storedId.get());
+                ui.execute(() -> user.setVersions(versions));
+            }
             return isNew ? java.util.Map.entry(writer.id(), store.list()) : null;
         }, created -> {
             if (created != null) {
@@ -249,8 +461,24 @@ public final class ChatViewModel {
     }
 
     private void startReply() {
+        startReply(null);
+    }
+
+    /// @param branch the answer this one is a new version of (regenerate), or null
+    private void startReply(Branch branch) {
         ChatBackend b = backend.getValue();
         if (b == null) return;
+        String grammar;
+        try {
+            grammar = grammar();
+        } catch (IllegalArgumentException e) {
+            error.set(e.getMessage());
+            return;
+        }
+        String fallback = b.templateInfo().fallbackReason();
+        String key = conversationId.get() == null ? "" : conversationId.get();
+        if (fallback != null && fallbackShown.add(key)) templateFallback.set(fallback);
+        templateRefusal.set("");
         List<ChatBackend.Turn> turns = turns();
         contextTicket++; // the reply's figure comes with it
         MessageItem answer = new MessageItem(Role.ASSISTANT, "", null, null);
@@ -262,22 +490,86 @@ public final class ChatViewModel {
             log.writer = writer;
             streamingWriter = writer;
             answer.storedId.set(writer.begin(Role.ASSISTANT));
+            if (branch != null && branch.replaced().storedId.get() != null) {
+                List<String> versions = branch.with(answer.storedId.get());
+                ui.execute(() -> answer.setVersions(versions));
+            }
         });
         error.set("");
         generating = true;
         updateState();
         TokenBuffer buffer = new TokenBuffer();
         ticking = pulse.start(() -> drain(buffer, answer, log));
-        var request = new ChatBackend.ChatRequest(savedSystemPrompt, turns, sampling());
+        var request = request(turns, grammar);
         try {
             generation = b.reply(request, new ChatBackend.Listener() {
                 @Override public void reading(int promptTokens) { ui.execute(() -> answer.setPromptTokens(promptTokens)); }
                 @Override public void token(String piece) { buffer.add(piece); }
                 @Override public void done(ChatBackend.Result r) { buffer.end(() -> finish(answer, r, log)); }
                 @Override public void failed(String message) { buffer.end(() -> fail(answer, message, log)); }
+                @Override public void templateRefused(String message) { buffer.end(() -> refused(answer, message, log)); }
             });
         } catch (RuntimeException e) {
             fail(answer, e.getMessage(), log);
+        }
+    }
+
+    /// The template refused the conversation before the reply began: the empty answer goes, and when there is a
+    /// system prompt the way out is offered ([#putSystemPromptInFirstMessage()]); else the template's words are the
+    /// error.
+    private void refused(MessageItem answer, String message, ReplyLog log) {
+        endGeneration(answer);
+        int at = messages.indexOf(answer);
+        if (at >= 0) truncateFrom(at);
+        disk.execute(() -> endLog(log));
+        String m = message == null || message.isBlank() ? "?" : message;
+        if (!savedSystemPrompt.isBlank() && !systemInFirstMessage) templateRefusal.set(m);
+        else error.set(m);
+    }
+
+    /// What the backend is asked: the conversation (its system prompt folded into the first message where the
+    /// template refuses a system role), the sampling, the template's switches, and a grammar in JSON mode.
+    private ChatBackend.ChatRequest request(List<ChatBackend.Turn> turns, String grammar) {
+        String system = savedSystemPrompt;
+        if (systemInFirstMessage && !system.isBlank()) {
+            List<ChatBackend.Turn> folded = new ArrayList<>(turns);
+            for (int i = 0; i < folded.size(); i++) {
+                if (folded.get(i).role() == Role.USER) {
+                    folded.set(i, new ChatBackend.Turn(Role.USER, system + "\n\n" + folded.get(i).text()));
+                    break;
+                }
+            }
+            turns = folded;
+            system = "";
+        }
+        java.util.Map<String, Object> args = thinkingSwitch.get() && !thinking.get() ? java.util.Map.of("enable_thinking", false)
+                : java.util.Map.of();
+        return new ChatBackend.ChatRequest(system, turns, sampling(), grammar, args);
+    }
+
+    /// The GBNF grammar replies must match in JSON mode, or null.
+    ///
+    /// @throws IllegalArgumentException when the schema cannot be used
+    private String grammar() {
+        if (!jsonMode.get()) return null;
+        String schema = jsonSchema.get();
+        if (jsonAny.get() || schema == null || schema.isBlank()) return dev.karuku.engine.serve.JsonGrammar.anyJson();
+        try {
+            return dev.karuku.engine.serve.JsonGrammar.fromSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage());
+        }
+    }
+
+    private String schemaProblem(String schema) {
+        if (schema == null || schema.isBlank()) return "";
+        try {
+            dev.karuku.engine.serve.JsonGrammar.fromSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema));
+            return "";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return e.getOriginalMessage();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
     }
 
@@ -292,7 +584,8 @@ public final class ChatViewModel {
     }
 
     private void finish(MessageItem answer, ChatBackend.Result r, ReplyLog log) {
-        MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped(), r.limit());
+        MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped(), r.limit(),
+                answer.thinkingMillisOrNull());
         answer.setStats(stats);
         disk.execute(() -> {
             if (log.writer != null && answer.storedId.get() != null) log.writer.finish(answer.storedId.get(), stats);
@@ -331,13 +624,14 @@ public final class ChatViewModel {
             contextUsed.set(0);
             return;
         }
-        b.contextTokens(savedSystemPrompt, turns(), maxTokens.get()).whenComplete((tokens, failure) -> ui.execute(() -> {
+        ChatBackend.ChatRequest asked = request(turns(), null);
+        b.contextTokens(asked.systemPrompt(), asked.turns(), maxTokens.get()).whenComplete((tokens, failure) -> ui.execute(() -> {
             if (failure == null && ticket == contextTicket) contextUsed.set(tokens);
         }));
     }
 
     private List<ChatBackend.Turn> turns() {
-        return messages.stream().map(m -> new ChatBackend.Turn(m.role(), m.text().get())).toList();
+        return messages.stream().map(m -> new ChatBackend.Turn(m.role(), m.text().get(), m.thinking().get())).toList();
     }
 
     private void updateState() {
@@ -345,7 +639,7 @@ public final class ChatViewModel {
     }
 
     private Sampling sampling() {
-        return new Sampling(temperature.get(), topP.get(), topK.get(), 1.1, maxTokens.get());
+        return new Sampling(temperature.get(), topP.get(), topK.get(), repeatPenalty.get(), maxTokens.get(), minP.get(), seed.get());
     }
 
     private void applyPreset(SamplingPreset p) {
@@ -354,6 +648,47 @@ public final class ChatViewModel {
         topP.set(p.sampling().topP());
         topK.set(p.sampling().topK());
         maxTokens.set(p.sampling().maxTokens());
+        minP.set(p.sampling().minP());
+        repeatPenalty.set(p.sampling().repeatPenalty());
+        seed.set(p.sampling().seed());
+    }
+
+    private void applySampling(SamplingPreset p, Sampling s) {
+        if (p == null) return;
+        preset.set(p);
+        if (p != SamplingPreset.CUSTOM || s == null) {
+            applyPreset(p);
+            return;
+        }
+        temperature.set(s.temperature());
+        topP.set(s.topP());
+        topK.set(s.topK());
+        maxTokens.set(s.maxTokens());
+        minP.set(s.minP());
+        repeatPenalty.set(s.repeatPenalty());
+        seed.set(s.seed());
+    }
+
+    private void applyModelSampling(String key) {
+        ChatPreferences.ModelSampling m = perModel.get(key);
+        if (m != null) applySampling(m.preset(), m.sampling());
+    }
+
+    /// Remembers the settings as they are now (and the sampling for the loaded model), on the disk thread.
+    private void settingsChanged() {
+        if (restoring || preferences == null) return;
+        String key = model == null ? null : model.getValue();
+        if (key != null) perModel.put(key, new ChatPreferences.ModelSampling(preset.get(), sampling()));
+        ChatPreferences.Data d = new ChatPreferences.Data(preset.get(), sampling(), thinking.get(), jsonMode.get(), jsonAny.get(),
+                jsonSchema.get(), saved, perModel);
+        ChatPreferences p = preferences;
+        disk.execute(() -> {
+            try {
+                p.save(d);
+            } catch (RuntimeException e) {
+                System.getLogger("dev.karuku.app.chat").log(System.Logger.Level.ERROR, "Could not save the chat settings", e);
+            }
+        });
     }
 
     private void closeWriter() {

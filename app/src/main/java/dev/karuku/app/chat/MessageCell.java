@@ -49,6 +49,7 @@ final class MessageCell extends ListCell<MessageItem> {
     private final ChangeListener<Object> onMeta = (o, a, b) -> renderMeta();
     /// The actions depend on whether an answer is streaming; weak, as cells come and go with the list's skin.
     private final InvalidationListener onState = o -> renderMeta();
+    private final InvalidationListener onThinking = o -> renderThinking();
     private MessageItem bound;
     /// False from the moment this cell shows another message until [MessageFlow] has styled it as a whole.
     private boolean styled;
@@ -81,6 +82,15 @@ final class MessageCell extends ListCell<MessageItem> {
         final Button copy = iconButton(Feather.COPY, "chat.copy");
         final Button edit = iconButton(Feather.EDIT_2, "chat.edit");
         final Button regenerate = iconButton(Feather.REFRESH_CW, "chat.regenerate");
+        /// A reasoning model's thinking: a header that opens and closes it, with how long it took.
+        final Button thinkingHeader = new Button();
+        final Label thinkingText = new Label();
+        final VBox thinking = new VBox(4, thinkingHeader, thinkingText);
+        /// ‹ 1/2 ›: the versions of a regenerated answer or an edited message.
+        final Button previousVersion = iconButton(Feather.CHEVRON_LEFT, "chat.version.previous");
+        final Button nextVersion = iconButton(Feather.CHEVRON_RIGHT, "chat.version.next");
+        final Label version = new Label();
+        final HBox versions = new HBox(2, previousVersion, version, nextVersion);
 
         Bubble() {
             role.getStyleClass().add("bubble-role");
@@ -92,9 +102,22 @@ final class MessageCell extends ListCell<MessageItem> {
             actions.getStyleClass().add("bubble-actions");
             Region spacer = new Region();
             HBox.setHgrow(spacer, Priority.ALWAYS);
-            HBox footer = new HBox(8, stats, spacer, actions);
+            versions.setAlignment(Pos.CENTER_LEFT);
+            versions.getStyleClass().add("bubble-versions");
+            version.getStyleClass().add("bubble-stats");
+            version.setId("chat-version");
+            previousVersion.setOnAction(e -> { if (bound != null) vm.showVersion(bound, -1); });
+            nextVersion.setOnAction(e -> { if (bound != null) vm.showVersion(bound, +1); });
+            HBox footer = new HBox(8, versions, stats, spacer, actions);
             footer.setAlignment(Pos.CENTER_LEFT);
-            bubble.getChildren().addAll(role, body, error, notice, footer);
+            thinkingHeader.getStyleClass().addAll("flat", "thinking-header");
+            thinkingHeader.setId("chat-thinking-header");
+            thinkingHeader.setOnAction(e -> { if (bound != null) bound.thinkingShown().set(!bound.thinkingShown().get()); });
+            thinkingText.getStyleClass().add("thinking-text");
+            thinkingText.setWrapText(true);
+            thinkingText.setId("chat-thinking-text");
+            thinking.getStyleClass().add("thinking");
+            bubble.getChildren().addAll(role, thinking, body, error, notice, footer);
             bubble.getStyleClass().add("bubble");
             bubble.maxWidthProperty().bind(widthProperty().subtract(BUBBLE_INSET));
             bubble.prefWidthProperty().bind(widthProperty().subtract(BUBBLE_INSET));
@@ -127,6 +150,11 @@ final class MessageCell extends ListCell<MessageItem> {
             bound.stats().removeListener(onMeta);
             bound.streaming().removeListener(onMeta);
             bound.error().removeListener(onMeta);
+            bound.versions().removeListener(onMeta);
+            bound.thinking().removeListener(onThinking);
+            bound.thinkingDone().removeListener(onThinking);
+            bound.thinkingShown().removeListener(onThinking);
+            bound.thinkingMillis().removeListener(onThinking);
         }
         bound = empty ? null : item;
         if (bound == null) {
@@ -140,6 +168,11 @@ final class MessageCell extends ListCell<MessageItem> {
         bound.stats().addListener(onMeta);
         bound.streaming().addListener(onMeta);
         bound.error().addListener(onMeta);
+        bound.versions().addListener(onMeta);
+        bound.thinking().addListener(onThinking);
+        bound.thinkingDone().addListener(onThinking);
+        bound.thinkingShown().addListener(onThinking);
+        bound.thinkingMillis().addListener(onThinking);
         boolean user = bound.role() == Role.USER;
         answer = user ? null : renderings.of(bound);
         if (ui == null) ui = new Bubble();
@@ -152,7 +185,27 @@ final class MessageCell extends ListCell<MessageItem> {
         FontIcon icon = user ? ui.userIcon : ui.assistantIcon;
         if (ui.role.getGraphic() != icon) ui.role.setGraphic(icon);
         render(true);
+        renderThinking();
         setGraphic(ui.bubble);
+    }
+
+    /// The thinking's header ("Thinking…", "Thought for 3.2 s") and, when opened, its text.
+    private void renderThinking() {
+        if (bound == null || ui == null) return;
+        boolean has = bound.role() == Role.ASSISTANT && (!bound.thinking().get().isEmpty() || !bound.thinkingDone().get());
+        ui.thinking.setVisible(has);
+        ui.thinking.setManaged(has);
+        if (!has) return;
+        boolean shown = bound.thinkingShown().get();
+        String title = !bound.thinkingDone().get() ? messages.get(bound.streaming().get() ? "chat.thinking.running" : "chat.thinking.stopped")
+                : bound.thinkingMillis().get() >= 0 ? messages.get("chat.thinking.done", Formats.millis(messages, bound.thinkingMillis().get()))
+                : messages.get("chat.thinking.toggle");
+        ui.thinkingHeader.setText(title);
+        FontIcon chevron = new FontIcon(shown ? Feather.CHEVRON_DOWN : Feather.CHEVRON_RIGHT);
+        ui.thinkingHeader.setGraphic(chevron);
+        ui.thinkingText.setText(bound.thinking().get());
+        ui.thinkingText.setVisible(shown);
+        ui.thinkingText.setManaged(shown);
     }
 
     /// False when the cell's text changed while it was out of the scene, or another cell has since taken this
@@ -238,6 +291,15 @@ final class MessageCell extends ListCell<MessageItem> {
         ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : cutOff ? messages.get("chat.notice.cutOff") : "");
         ui.notice.setManaged(contextFull || cutOff);
         boolean idle = vm.state().get() != ChatState.GENERATING;
+        int count = bound.versions().get().size(), at = bound.versionIndex();
+        boolean several = count > 1 && at >= 0;
+        ui.versions.setVisible(several);
+        ui.versions.setManaged(several);
+        if (several) {
+            ui.version.setText(messages.get("chat.version", at + 1, count));
+            ui.previousVersion.setDisable(!idle || at == 0);
+            ui.nextVersion.setDisable(!idle || at == count - 1);
+        }
         boolean last = getIndex() == vm.messages().size() - 1;
         List<Node> wanted = new ArrayList<>(2);
         wanted.add(ui.copy);

@@ -10,6 +10,7 @@ import dev.karuku.engine.generation.GenerateOptions;
 import dev.karuku.engine.generation.GenerationStats;
 import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.generation.StopReason;
+import dev.karuku.engine.template.TemplateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,15 +43,17 @@ final class LlamaChatBackend implements ChatBackend {
         List<ChatMessage> before = messages(turns.subList(0, turns.size() - 1));
         if (!session.messages().equals(before)) session.restore(before);
         session.setSystemPrompt(request.systemPrompt());
+        session.setTemplateArgs(request.templateArgs());
         GenerateOptions options = request.generateOptions();
-        var generation = session.send(turns.getLast().text(), options, new dev.karuku.engine.llama.GenerationListener() {
+        var generation = session.send(turns.getLast().text(), options, request.grammar(), new dev.karuku.engine.llama.GenerationListener() {
             @Override public void onText(String piece) { listener.token(piece); }
             @Override public void onPrompt(int tokens) { listener.reading(tokens); }
         });
         generation.result().whenComplete((r, failure) -> {
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                listener.failed(cause.getMessage());
+                if (cause instanceof TemplateException.Raised) listener.templateRefused(cause.getMessage());
+                else listener.failed(cause.getMessage());
                 return;
             }
             GenerationStats st = r.stats();
@@ -66,6 +69,11 @@ final class LlamaChatBackend implements ChatBackend {
     }
 
     @Override
+    public TemplateInfo templateInfo() {
+        return new TemplateInfo(session.template().jinjaFailure().orElse(null), session.template().offersThinkingSwitch());
+    }
+
+    @Override
     public int contextLength() {
         return contextLength;
     }
@@ -77,7 +85,7 @@ final class LlamaChatBackend implements ChatBackend {
 
     private static List<ChatMessage> messages(List<Turn> turns) {
         List<ChatMessage> messages = new ArrayList<>(turns.size());
-        for (Turn t : turns) messages.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text()));
+        for (Turn t : turns) messages.add(t.role() == Role.USER ? ChatMessage.user(t.text()) : ChatMessage.assistant(t.text(), t.thinking()));
         return messages;
     }
 }

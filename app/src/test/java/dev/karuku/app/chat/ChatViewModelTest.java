@@ -265,6 +265,289 @@ class ChatViewModelTest {
         assertThat(new ConversationStore(dir).list()).isEmpty();
     }
 
+    @Test
+    void aTemplateThatRefusesTheSystemPromptOffersToPutItIntoTheFirstMessageAndOneClickAsksAgain() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.systemPrompt().set("Answer in French.");
+        vm.input().set("hello");
+        vm.send();
+        backend.listener.templateRefused("System role not supported");
+        pulse.tick();
+        assertThat(vm.templateRefusal().get()).isEqualTo("System role not supported");
+        assertThat(vm.error().get()).isEmpty();
+        assertThat(vm.messages()).extracting(m -> m.text().get()).as("the empty answer is gone").containsExactly("hello");
+        assertThat(vm.state().get()).isEqualTo(ChatState.READY);
+
+        vm.putSystemPromptInFirstMessage();
+
+        assertThat(vm.templateRefusal().get()).isEmpty();
+        ChatBackend.ChatRequest again = backend.requests.getLast();
+        assertThat(again.systemPrompt()).isEmpty();
+        assertThat(again.turns()).containsExactly(new ChatBackend.Turn(Role.USER, "Answer in French.\n\nhello"));
+        backend.answer("bonjour");
+        pulse.tick();
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("hello", "bonjour");
+        // on disk the conversation keeps its system prompt as such, and no trace of the refused answer
+        var saved = new ConversationStore(dir).load(vm.conversationId().get());
+        assertThat(saved.systemPrompt()).isEqualTo("Answer in French.");
+        assertThat(saved.messages()).extracting(StoredMessage::text).containsExactly("hello", "bonjour");
+    }
+
+    @Test
+    void aRefusalWithoutASystemPromptIsAnError() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("hello");
+        vm.send();
+        backend.listener.templateRefused("Conversation roles must alternate user/assistant/user/assistant/...");
+        pulse.tick();
+        assertThat(vm.templateRefusal().get()).isEmpty();
+        assertThat(vm.error().get()).isEqualTo("Conversation roles must alternate user/assistant/user/assistant/...");
+    }
+
+    @Test
+    void aTemplateTheEngineCannotRunIsSaidOncePerConversation() {
+        backend.template = new ChatBackend.TemplateInfo("unknown tag 'generation'", false);
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("one");
+        vm.send();
+        assertThat(vm.templateFallback().get()).isEqualTo("unknown tag 'generation'");
+        backend.answer("x");
+        pulse.tick();
+        vm.newChat();
+        assertThat(vm.templateFallback().get()).isEmpty();
+        vm.input().set("two");
+        vm.send();
+        backend.answer("y");
+        pulse.tick();
+        assertThat(vm.templateFallback().get()).as("a new conversation is told again").isEqualTo("unknown tag 'generation'");
+        vm.input().set("three");
+        vm.send();
+        // the notice of this conversation stays where it was; it is not raised again
+        String id = vm.conversationId().get();
+        backend.answer("z");
+        pulse.tick();
+        vm.newChat();
+        vm.open(id);
+        vm.input().set("four");
+        vm.send();
+        assertThat(vm.templateFallback().get()).as("once per conversation").isEmpty();
+    }
+
+    @Test
+    void thinkingIsShownApartFromTheAnswerTimedSavedAndGivenBackSeparately() {
+        backend.template = new ChatBackend.TemplateInfo(null, true);
+        loaded.set(backend);
+        var vm = vm();
+        assertThat(vm.thinkingSwitch().get()).isTrue();
+        vm.input().set("?");
+        vm.send();
+        backend.listener.token("<think>");
+        backend.listener.token("abc");
+        pulse.tick();
+        MessageItem answer = vm.messages().get(1);
+        assertThat(answer.thinking().get()).isEqualTo("abc");
+        assertThat(answer.thinkingDone().get()).isFalse();
+        assertThat(answer.thinkingShown().get()).as("open while it thinks").isTrue();
+        assertThat(answer.text().get()).isEmpty();
+        backend.listener.token("de</think>xyz");
+        backend.listener.done(new ChatBackend.Result(9, 100, 5, false, 10));
+        pulse.tick();
+        assertThat(answer.thinking().get()).isEqualTo("abcde");
+        assertThat(answer.text().get()).isEqualTo("xyz");
+        assertThat(answer.thinkingShown().get()).as("folded once the answer began").isFalse();
+        assertThat(answer.thinkingMillis().get()).isNotNegative();
+        assertThat(answer.stats().get().thinkingMillis()).isEqualTo(answer.thinkingMillis().get());
+
+        vm.thinking().set(false);
+        vm.input().set("?");
+        vm.send();
+        ChatBackend.ChatRequest next = backend.requests.getLast();
+        assertThat(next.turns().get(1)).isEqualTo(new ChatBackend.Turn(Role.ASSISTANT, "xyz", "abcde"));
+        assertThat(next.messages().get(1).reasoning()).isEqualTo("abcde");
+        assertThat(next.templateArgs()).containsEntry("enable_thinking", false);
+        backend.answer("xyz");
+        pulse.tick();
+
+        var reopened = vm();
+        reopened.open(vm.conversationId().get());
+        MessageItem saved = reopened.messages().get(1);
+        assertThat(saved.thinking().get()).isEqualTo("abcde");
+        assertThat(saved.text().get()).isEqualTo("xyz");
+        assertThat(saved.thinkingMillis().get()).isEqualTo(answer.thinkingMillis().get());
+    }
+
+    @Test
+    void jsonModeSendsTheSchemasGrammarAndABadSchemaBlocksSend() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.jsonMode().set(true);
+        vm.input().set("hello");
+        assertThat(vm.canSend().get()).isTrue();
+        vm.send();
+        assertThat(backend.requests.getLast().grammar()).isEqualTo(dev.karuku.engine.serve.JsonGrammar.anyJson());
+        backend.answer("{}");
+        pulse.tick();
+
+        vm.jsonAny().set(false);
+        vm.jsonSchema().set("{\"type\": \"object\", \"pattern\": 3");
+        vm.input().set("again");
+        assertThat(vm.jsonSchemaError().get()).isNotEmpty();
+        assertThat(vm.canSend().get()).isFalse();
+        vm.jsonSchema().set("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}");
+        assertThat(vm.jsonSchemaError().get()).isEmpty();
+        vm.send();
+        assertThat(backend.requests.getLast().grammar()).contains("root").isNotEqualTo(dev.karuku.engine.serve.JsonGrammar.anyJson());
+    }
+
+    @Test
+    void customSamplingReachesTheEngine() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.preset().set(SamplingPreset.CUSTOM);
+        vm.temperature().set(0.9);
+        vm.topP().set(0.8);
+        vm.topK().set(20);
+        vm.minP().set(0.1);
+        vm.repeatPenalty().set(1.3);
+        vm.seed().set(42);
+        vm.input().set("hi");
+        vm.send();
+        var p = backend.requests.getLast().generateOptions().sampling();
+        assertThat(p.temperature()).isEqualTo(0.9f);
+        assertThat(p.topP()).isEqualTo(0.8f);
+        assertThat(p.topK()).isEqualTo(20);
+        assertThat(p.minP()).isEqualTo(0.1f);
+        assertThat(p.repeatPenalty()).isEqualTo(1.3f);
+        assertThat(p.seed()).isEqualTo(42);
+    }
+
+    @Test
+    void settingsSavedPresetsAndEachModelsSamplingAreThereAfterARestart() {
+        var prefs = new ChatPreferences(dir.resolve("chat-settings.json"));
+        var model = new SimpleObjectProperty<String>("a.gguf");
+        var vm = vm();
+        vm.useSettings(prefs, model);
+        vm.preset().set(SamplingPreset.CUSTOM);
+        vm.temperature().set(0.3);
+        vm.minP().set(0.2);
+        vm.seed().set(7);
+        vm.thinking().set(false);
+        vm.jsonMode().set(true);
+        vm.jsonAny().set(false);
+        vm.jsonSchema().set("{\"type\":\"object\"}");
+        vm.systemPrompt().set("Be terse.");
+        vm.savePreset("Terse");
+        model.set("b.gguf");
+        vm.preset().set(SamplingPreset.PRECISE);
+
+        var restarted = vm();
+        var loadedModel = new SimpleObjectProperty<String>(null);
+        restarted.useSettings(new ChatPreferences(dir.resolve("chat-settings.json")), loadedModel);
+        assertThat(restarted.preset().get()).as("the last settings in use").isEqualTo(SamplingPreset.PRECISE);
+        assertThat(restarted.thinking().get()).isFalse();
+        assertThat(restarted.jsonMode().get()).isTrue();
+        assertThat(restarted.jsonAny().get()).isFalse();
+        assertThat(restarted.jsonSchema().get()).isEqualTo("{\"type\":\"object\"}");
+        assertThat(restarted.savedPresets()).containsExactly("Terse");
+
+        loadedModel.set("a.gguf");
+        assertThat(restarted.preset().get()).as("a.gguf starts with its own sampling").isEqualTo(SamplingPreset.CUSTOM);
+        assertThat(restarted.temperature().get()).isEqualTo(0.3);
+        assertThat(restarted.minP().get()).isEqualTo(0.2);
+        assertThat(restarted.seed().get()).isEqualTo(7);
+        loadedModel.set("b.gguf");
+        assertThat(restarted.preset().get()).isEqualTo(SamplingPreset.PRECISE);
+
+        restarted.applySavedPreset("Terse");
+        assertThat(restarted.systemPrompt().get()).isEqualTo("Be terse.");
+        assertThat(restarted.preset().get()).isEqualTo(SamplingPreset.CUSTOM);
+        assertThat(restarted.temperature().get()).isEqualTo(0.3);
+        restarted.deleteSavedPreset("Terse");
+        assertThat(vmWith(prefs).savedPresets()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableSettingsFileLeavesTheDefaults() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("chat-settings.json"), "{\"preset\": \"BALAN");
+        var vm = vmWith(new ChatPreferences(dir.resolve("chat-settings.json")));
+        assertThat(vm.preset().get()).isEqualTo(SamplingPreset.BALANCED);
+        assertThat(vm.thinking().get()).isTrue();
+    }
+
+    ChatViewModel vmWith(ChatPreferences prefs) {
+        var vm = vm();
+        vm.useSettings(prefs, new SimpleObjectProperty<>(null));
+        return vm;
+    }
+
+    @Test
+    void regeneratingAndEditingKeepTheEarlierVersionsToGoBackTo() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("abc");
+        vm.send();
+        backend.answer("first");
+        pulse.tick();
+        vm.regenerate();
+        backend.answer("second");
+        pulse.tick();
+        MessageItem answer = vm.messages().get(1);
+        assertThat(answer.text().get()).isEqualTo("second");
+        assertThat(answer.versions().get()).hasSize(2);
+        assertThat(answer.versionIndex()).isEqualTo(1);
+
+        vm.showVersion(answer, -1);
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first");
+        assertThat(vm.messages().get(1).versionIndex()).isZero();
+
+        vm.input().set("more");
+        vm.send();
+        backend.answer("third");
+        pulse.tick();
+        vm.editAndResend(vm.messages().get(2), "other");
+        backend.answer("fourth");
+        pulse.tick();
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first", "other", "fourth");
+        MessageItem edited = vm.messages().get(2);
+        assertThat(edited.versions().get()).hasSize(2);
+        vm.showVersion(edited, -1);
+        assertThat(vm.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first", "more", "third");
+
+        // and after a restart
+        var reopened = vm();
+        reopened.open(vm.conversationId().get());
+        assertThat(reopened.messages()).extracting(m -> m.text().get()).containsExactly("abc", "first", "more", "third");
+        assertThat(reopened.messages().get(1).versions().get()).hasSize(2);
+        reopened.showVersion(reopened.messages().get(1), +1);
+        assertThat(reopened.messages()).extracting(m -> m.text().get()).containsExactly("abc", "second");
+    }
+
+    @Test
+    void aChatIsExportedAsMarkdownAndAsJsonToRealFiles() throws Exception {
+        loaded.set(backend);
+        var vm = vm();
+        vm.systemPrompt().set("Be brief.");
+        vm.input().set("2+2?");
+        vm.send();
+        backend.answer("<think>two and two</think>It is 4.");
+        pulse.tick();
+        Path md = dir.resolve("out/chat.md"), json = dir.resolve("out/chat.json");
+        java.nio.file.Files.createDirectories(md.getParent());
+        var labels = new dev.karuku.engine.conversation.ConversationExport.Labels("指示", "あなた", "アシスタント", "思考");
+        int[] done = {0};
+        vm.export(vm.conversationId().get(), md, false, labels, () -> done[0]++);
+        vm.export(vm.conversationId().get(), json, true, labels, () -> done[0]++);
+        assertThat(done[0]).isEqualTo(2);
+        assertThat(java.nio.file.Files.readString(md)).contains("## 指示\n\nBe brief.", "## あなた\n\n2+2?",
+                "<details><summary>思考</summary>\n\ntwo and two", "## アシスタント", "It is 4.");
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(node.get("messages").get(2).get("content").asText()).isEqualTo("It is 4.");
+        assertThat(node.get("messages").get(2).get("reasoning_content").asText()).isEqualTo("two and two");
+    }
+
     static final class ManualPulse implements Pulse {
         Runnable onTick;
         boolean running;
@@ -292,6 +575,12 @@ class ChatViewModelTest {
         /// Each call of [#contextTokens]: what it was asked, and its answer, which the test gives.
         final List<List<Turn>> measured = new ArrayList<>();
         final List<CompletableFuture<Integer>> measurements = new ArrayList<>();
+        TemplateInfo template = TemplateInfo.UNKNOWN;
+
+        @Override
+        public TemplateInfo templateInfo() {
+            return template;
+        }
 
         @Override
         public Generation reply(ChatRequest request, Listener l) {

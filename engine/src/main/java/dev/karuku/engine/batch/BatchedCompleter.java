@@ -171,7 +171,7 @@ public final class BatchedCompleter implements Completer {
         int[] prompt;
         try {
             if (request.isChat()) {
-                prompt = model.tokenize(template.apply(request.messages(), true), true, true);
+                prompt = model.tokenize(template.apply(request.messages(), true, request.templateArgs()), true, true);
                 stops = Stream.concat(stops.stream(), template.stopStrings().stream()).distinct().toList();
             } else {
                 prompt = model.tokenize(request.prompt(), true, true);

@@ -13,6 +13,7 @@ import dev.karuku.engine.llama.Model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -36,6 +37,7 @@ public final class ChatSession {
     private final List<ChatMessage> history = new ArrayList<>();
     private volatile String systemPrompt;
     private volatile boolean systemInFirstUserMessage;
+    private volatile Map<String, Object> templateArgs = Map.of();
     private volatile int windowStart;
     private volatile int contextUsed;
     private volatile GenerationStats lastTurn;
@@ -66,6 +68,12 @@ public final class ChatSession {
     /// [dev.karuku.engine.template.TemplateException.Raised]), so the user's instructions still reach the model.
     public void setSystemPromptInFirstUserMessage(boolean on) {
         this.systemInFirstUserMessage = on;
+    }
+
+    /// Extra variables for the model's Jinja template from the next turn on (`enable_thinking` = false switches a
+    /// Qwen3's thinking off), as llama-server's `chat_template_kwargs`; empty for none.
+    public void setTemplateArgs(Map<String, Object> args) {
+        this.templateArgs = args == null ? Map.of() : Map.copyOf(args);
     }
 
     /// Numbers of the last finished turn: `promptTokens` evaluated now, `reusedTokens` taken from the KV cache.
@@ -99,7 +107,13 @@ public final class ChatSession {
     /// Adds `userText` and generates the assistant's reply; the reply joins the history when it ends
     /// (also when cancelled, with the text so far).
     public Generation send(String userText, GenerateOptions options, GenerationListener listener) {
-        return turn(List.of(ChatMessage.user(userText)), 0, options, listener);
+        return send(userText, options, null, listener);
+    }
+
+    /// Like [#send(String, GenerateOptions, GenerationListener)], with the reply held to `grammar` (GBNF, root rule
+    /// `root`, for example a JSON schema's; null for none). A grammar llama.cpp refuses fails the turn.
+    public Generation send(String userText, GenerateOptions options, String grammar, GenerationListener listener) {
+        return loaded.generateWith((ctx, cancel) -> run(ctx, List.of(ChatMessage.user(userText)), 0, options, grammar, listener, cancel));
     }
 
     /// Replaces the last assistant reply with a new one.
@@ -136,10 +150,10 @@ public final class ChatSession {
 
     /// One turn: drop `dropLast` messages (an old reply, an edited message), add `add`, generate, record.
     private Generation turn(List<ChatMessage> add, int dropLast, GenerateOptions options, GenerationListener listener) {
-        return loaded.generateWith((ctx, cancel) -> run(ctx, add, dropLast, options, listener, cancel));
+        return loaded.generateWith((ctx, cancel) -> run(ctx, add, dropLast, options, null, listener, cancel));
     }
 
-    private GenerationResult run(Context ctx, List<ChatMessage> add, int dropLast, GenerateOptions options,
+    private GenerationResult run(Context ctx, List<ChatMessage> add, int dropLast, GenerateOptions options, String grammar,
                                  GenerationListener listener, Cancellation cancel) {
         List<ChatMessage> conversation;
         synchronized (this) {
@@ -156,11 +170,18 @@ public final class ChatSession {
         if (tokens.length >= ctx.size()) throw new ContextOverflowException(tokens.length + 1, ctx.size());
         GenerateOptions opts = options.withStopStrings(Stream.concat(options.stopStrings().stream(),
                 template.stopStrings().stream()).distinct().toList());
-        GenerationResult result = ctx.generate(tokens, opts, listener, cancel);
+        // A template that opens the thinking itself (DeepSeek-R1 distills) leaves the model to write only "</think>":
+        // the listener is given the "<think>" too, so whoever shows the reply can tell the thinking from the answer.
+        boolean opened = template.isModelTemplate()
+                && ChatTemplate.opensThinking(template.apply(view(systemPrompt, conversation, start), true, templateArgs));
+        if (opened) listener.onText(ThinkingText.OPEN + "\n");
+        GenerationResult result = ctx.generate(tokens, opts, grammar, listener, cancel);
+        // the thinking is kept apart from the answer: the template decides whether later turns show it to the model
+        ThinkingText reply = ThinkingText.of(opened ? ThinkingText.OPEN + "\n" + result.text() : result.text());
         synchronized (this) {
             history.clear();
             history.addAll(conversation);
-            history.add(ChatMessage.assistant(result.text()));
+            history.add(reply.thinks() ? ChatMessage.assistant(reply.answer(), reply.thinking()) : ChatMessage.assistant(result.text()));
             windowStart = start;
         }
         lastTurn = result.stats();
@@ -204,6 +225,12 @@ public final class ChatSession {
     private record Window(int start, int[] tokens) {}
 
     private int[] tokens(Model model, String system, List<ChatMessage> conversation, int start, boolean reply) {
+        return template.tokens(model, view(system, conversation, start), reply, templateArgs);
+    }
+
+    /// The messages a turn gives the template: the system prompt (or folded into the first user message), then the
+    /// conversation from `start`.
+    private List<ChatMessage> view(String system, List<ChatMessage> conversation, int start) {
         List<ChatMessage> view = new ArrayList<>();
         boolean fold = systemInFirstUserMessage;
         if (system != null && !fold) view.add(ChatMessage.system(system));
@@ -216,6 +243,6 @@ public final class ChatSession {
                 }
             }
         }
-        return template.tokens(model, view, reply);
+        return view;
     }
 }

@@ -120,6 +120,19 @@ public final class ChatTemplate {
         return Optional.ofNullable(jinjaFailure);
     }
 
+    /// True when the model's template can switch its thinking off: it reads `enable_thinking` (Qwen3, SmolLM3,
+    /// Granite, …), given through the template arguments.
+    public boolean offersThinkingSwitch() {
+        return jinja != null && jinja.source().contains("enable_thinking");
+    }
+
+    /// True when `prompt` (as the template rendered it) ends inside an opened `<think>`: the template starts the
+    /// reply's thinking itself (DeepSeek-R1 distills, QwQ), so the model writes only its end, `</think>`.
+    public static boolean opensThinking(String prompt) {
+        String p = prompt.stripTrailing();
+        return p.endsWith(ThinkingText.OPEN);
+    }
+
     /// True when every marker the rendered `sample` contains is one token of `model`'s vocabulary.
     static boolean markersAreTokens(Model model, String sample) {
         Matcher m = MARKER.matcher(sample);
@@ -150,10 +163,18 @@ public final class ChatTemplate {
     /// @throws LlamaException when llama.cpp does not know the template
     /// @throws TemplateException.Raised when the model's template refuses the conversation (its own message)
     public String apply(List<ChatMessage> messages, boolean addAssistantPrompt) {
+        return apply(messages, addAssistantPrompt, Map.of());
+    }
+
+    /// Like [#apply(List, boolean)], with `templateArgs` as extra variables of a Jinja template (`enable_thinking`,
+    /// as llama-server's `chat_template_kwargs`); llama.cpp's built-in formats ignore them. An assistant message's
+    /// reasoning reaches the template as `reasoning_content`: the template decides whether the model sees it.
+    public String apply(List<ChatMessage> messages, boolean addAssistantPrompt, Map<String, Object> templateArgs) {
         if (plain) return plainText(messages);
         if (jinja != null) {
-            List<TemplateMessage> wire = messages.stream().map(m -> TemplateMessage.of(m.role().wireName(), m.content())).toList();
-            String s = jinja.render(wire, List.of(), addAssistantPrompt, Map.of());
+            List<TemplateMessage> wire = messages.stream().map(m -> new TemplateMessage(m.role().wireName(), m.content(),
+                    m.reasoning(), List.of(), null, null)).toList();
+            String s = jinja.render(wire, List.of(), addAssistantPrompt, templateArgs == null ? Map.of() : templateArgs);
             return leadingBos != null && s.startsWith(leadingBos) ? s.substring(leadingBos.length()) : s;
         }
         String s = tryApply(messages, addAssistantPrompt);
@@ -165,7 +186,12 @@ public final class ChatTemplate {
     /// messages say stays text — a user who pastes `<|im_start|>` gives the model those characters, not a turn
     /// marker. The prompt starts with BOS when the model wants it.
     public int[] tokens(Model model, List<ChatMessage> messages, boolean addAssistantPrompt) {
-        String text = apply(messages, addAssistantPrompt);
+        return tokens(model, messages, addAssistantPrompt, Map.of());
+    }
+
+    /// Like [#tokens(Model, List, boolean)], with extra template variables (see [#apply(List, boolean, Map)]).
+    public int[] tokens(Model model, List<ChatMessage> messages, boolean addAssistantPrompt, Map<String, Object> templateArgs) {
+        String text = apply(messages, addAssistantPrompt, templateArgs);
         boolean anySpecial = false;
         for (ChatMessage m : messages) {
             if (!m.content().isEmpty() && !java.util.Arrays.equals(model.tokenize(m.content(), false, true),

@@ -78,12 +78,22 @@ final class ConversationLog {
     }
 
     /// The state a log replays to; the writer keeps using it to number new messages.
+    ///
+    /// Messages form a tree: each one's parent is the end of the shown path when it was added (`branch` moves that
+    /// end back to before a message, so the next one is its sibling). Each parent shows its last added or selected
+    /// child; the conversation is the path that follows them from the start.
     static final class Replay {
+        private static final String ROOT = "";
         final String id;
         String title = "";
         String systemPrompt = "";
         Instant created = Instant.EPOCH;
         final Map<String, StoredMessage> messages = new LinkedHashMap<>();
+        private final Map<String, String> parent = new java.util.HashMap<>();
+        private final Map<String, List<String>> children = new java.util.HashMap<>();
+        private final Map<String, String> shown = new java.util.HashMap<>();
+        /// The message the next one is added after (ROOT: the start).
+        private String cursor = ROOT;
         int lastNumber;
         int unreadable;
 
@@ -106,6 +116,10 @@ final class ConversationLog {
                     if (role == null || e.msg() == null) return false;
                     Instant at = e.at() == null ? Instant.EPOCH : Instant.ofEpochMilli(e.at());
                     messages.put(e.msg(), new StoredMessage(e.msg(), role, nonNull(e.text()), at, null));
+                    parent.put(e.msg(), cursor);
+                    children.computeIfAbsent(cursor, k -> new ArrayList<>()).add(e.msg());
+                    shown.put(cursor, e.msg());
+                    cursor = e.msg();
                     lastNumber = Math.max(lastNumber, number(e.msg()));
                 }
                 case "append" -> {
@@ -117,12 +131,22 @@ final class ConversationLog {
                     messages.computeIfPresent(e.msg(), (k, m) -> m.withStats(e.stats()));
                 }
                 case "truncate" -> {
-                    if (e.msg() == null) return false;
-                    boolean dropping = false;
-                    for (var it = messages.keySet().iterator(); it.hasNext(); ) {
-                        if (it.next().equals(e.msg())) dropping = true;
-                        if (dropping) it.remove();
-                    }
+                    if (e.msg() == null || !messages.containsKey(e.msg())) return e.msg() != null;
+                    String p = parent.get(e.msg());
+                    remove(e.msg());
+                    List<String> siblings = children.getOrDefault(p, List.of());
+                    if (siblings.isEmpty()) shown.remove(p);
+                    else shown.put(p, siblings.getLast());
+                    cursor = p;
+                }
+                case "branch" -> {
+                    if (e.msg() == null || !messages.containsKey(e.msg())) return false;
+                    cursor = parent.get(e.msg());
+                }
+                case "select" -> {
+                    if (e.msg() == null || !messages.containsKey(e.msg())) return false;
+                    shown.put(parent.get(e.msg()), e.msg());
+                    cursor = end(e.msg());
                 }
                 default -> {
                     return false; // an operation of a newer version: skipped rather than losing the conversation
@@ -131,8 +155,33 @@ final class ConversationLog {
             return true;
         }
 
+        /// Drops `msg` and everything that follows it.
+        private void remove(String msg) {
+            for (String child : List.copyOf(children.getOrDefault(msg, List.of()))) remove(child);
+            children.remove(msg);
+            shown.remove(msg);
+            messages.remove(msg);
+            String p = parent.remove(msg);
+            List<String> siblings = children.get(p);
+            if (siblings != null) siblings.remove(msg);
+        }
+
+        /// The last message of the shown path through `msg`.
+        private String end(String msg) {
+            String at = msg;
+            while (shown.containsKey(at)) at = shown.get(at);
+            return at;
+        }
+
         Conversation toConversation() {
-            return new Conversation(id, title, systemPrompt, created, new ArrayList<>(messages.values()), unreadable);
+            List<StoredMessage> path = new ArrayList<>();
+            Map<String, List<String>> versions = new LinkedHashMap<>();
+            for (String at = shown.get(ROOT); at != null; at = shown.get(at)) {
+                path.add(messages.get(at));
+                List<String> siblings = children.get(parent.get(at));
+                if (siblings != null && siblings.size() > 1) versions.put(at, List.copyOf(siblings));
+            }
+            return new Conversation(id, title, systemPrompt, created, path, unreadable, versions);
         }
 
         private static int number(String msgId) {

@@ -70,6 +70,49 @@ public final class ConversationStore {
         return out;
     }
 
+    /// A conversation that mentions what was searched for, and where: `snippet` is the text around the first match
+    /// (its title when only the title matches).
+    public record SearchHit(ConversationSummary conversation, String snippet) {}
+
+    /// The conversations whose title, system prompt or messages (the shown version) contain `query`, ignoring case,
+    /// most recently updated first; empty for a blank query. Replays every log: fine for the hundreds a person keeps.
+    public List<SearchHit> search(String query) {
+        if (query == null || query.isBlank()) return List.of();
+        String q = query.strip().toLowerCase(java.util.Locale.ROOT);
+        List<SearchHit> hits = new ArrayList<>();
+        for (ConversationSummary s : list()) {
+            try {
+                Conversation c = load(s.id());
+                String snippet = c.title().toLowerCase(java.util.Locale.ROOT).contains(q) ? c.title() : null;
+                for (String text : texts(c)) {
+                    if (snippet != null && !snippet.equals(c.title())) break;
+                    int at = text.toLowerCase(java.util.Locale.ROOT).indexOf(q);
+                    if (at >= 0) {
+                        snippet = snippet(text, at, q.length());
+                        break;
+                    }
+                }
+                if (snippet != null) hits.add(new SearchHit(s, snippet));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not search conversation " + s.id(), e);
+            }
+        }
+        return hits;
+    }
+
+    private static List<String> texts(Conversation c) {
+        List<String> out = new ArrayList<>();
+        out.add(c.systemPrompt());
+        for (StoredMessage m : c.messages()) out.add(m.text());
+        return out;
+    }
+
+    /// About forty characters either side of the match, on one line.
+    private static String snippet(String text, int at, int length) {
+        int from = Math.max(0, at - 40), to = Math.min(text.length(), at + length + 40);
+        return (from > 0 ? "…" : "") + text.substring(from, to).replaceAll("\\s+", " ").strip() + (to < text.length() ? "…" : "");
+    }
+
     /// Replays conversation `id`.
     public Conversation load(String id) {
         Path f = existing(id);

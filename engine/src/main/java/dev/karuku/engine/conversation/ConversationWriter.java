@@ -84,6 +84,19 @@ public final class ConversationWriter implements AutoCloseable {
         sync();
     }
 
+    /// Keeps message `msg` and everything after it as an older version: the next message added takes its place, as
+    /// its sibling (regenerating an answer, resending an edited message).
+    public synchronized void branchFrom(String msg) {
+        write(LogEntry.branch(msg));
+        sync();
+    }
+
+    /// Shows the version of the conversation that goes through message `msg` (one of its siblings).
+    public synchronized void select(String msg) {
+        write(LogEntry.select(msg));
+        sync();
+    }
+
     /// Sets the conversation's title.
     public synchronized void rename(String title) {
         write(LogEntry.title(title));

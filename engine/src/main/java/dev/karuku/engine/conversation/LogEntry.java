@@ -6,7 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /// `append` per saved token batch and a `finish`, so a crash can lose at most the batch not yet written.
 ///
 /// Operations: `meta` (first line: title, created), `title`, `system`, `add`, `append`, `finish`,
-/// `truncate` (drop the message and everything after it: regenerate and edit-and-resend).
+/// `truncate` (drop the message and everything after it), `branch` (the message and what follows it become an older
+/// version: the next message added is its sibling — regenerate and edit-and-resend), `select` (show the version
+/// that starts with the message). Every message's parent is the end of the shown path when it was added, so logs
+/// written before branching existed (no `branch`, no `select`) read as they always did.
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record LogEntry(String op, String msg, String role, String text, Long at, MessageStats stats) {
 
@@ -32,6 +35,14 @@ record LogEntry(String op, String msg, String role, String text, Long at, Messag
 
     static LogEntry finish(String msg, MessageStats stats) {
         return new LogEntry("finish", msg, null, null, null, stats);
+    }
+
+    static LogEntry branch(String msg) {
+        return new LogEntry("branch", msg, null, null, null, null);
+    }
+
+    static LogEntry select(String msg) {
+        return new LogEntry("select", msg, null, null, null, null);
     }
 
     static LogEntry truncate(String msg) {

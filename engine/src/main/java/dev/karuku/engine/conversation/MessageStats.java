@@ -10,7 +10,11 @@ package dev.karuku.engine.conversation;
 /// @param stopped            true when the user stopped the answer before the model finished it
 /// @param limit              the limit that cut the answer short, or null when the model ended it (or the user did);
 ///                           absent from conversations saved before it was recorded
-public record MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, Limit limit) {
+/// @param thinkingMillis     how long a reasoning model thought before it answered, or null when it did not think
+///                           (absent from conversations saved before it was recorded)
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, Limit limit,
+                           Long thinkingMillis) {
 
     /// What can cut an answer short before the model ends it.
     public enum Limit {
@@ -22,6 +26,11 @@ public record MessageStats(int tokens, double tokensPerSecond, long firstTokenMi
 
     /// An answer the model ended, or the user stopped.
     public MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped) {
-        this(tokens, tokensPerSecond, firstTokenMillis, stopped, null);
+        this(tokens, tokensPerSecond, firstTokenMillis, stopped, null, null);
+    }
+
+    /// An answer without thinking.
+    public MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, Limit limit) {
+        this(tokens, tokensPerSecond, firstTokenMillis, stopped, limit, null);
     }
 }

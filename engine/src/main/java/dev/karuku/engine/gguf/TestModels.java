@@ -25,7 +25,15 @@ public final class TestModels {
             + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
             + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
     /// llama.cpp token types (`enum llama_token_type`).
-    static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, BYTE = 6;
+    static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, BYTE = 6;
+    /// The thinker's template in Qwen3's manner: the messages as plain text (earlier thinking left out, as Qwen3
+    /// leaves it), and `<think></think>` after the prompt when `enable_thinking` is false.
+    public static final String THINKER_TEMPLATE = "{%- for message in messages -%}{{ message['content'] }}{%- endfor -%}"
+            + "{%- if add_generation_prompt and enable_thinking is defined and enable_thinking is false -%}"
+            + "<think></think>{%- endif -%}";
+    /// The thinker's template in DeepSeek-R1's manner: the prompt opens the thinking itself.
+    public static final String OPENS_THINKING_TEMPLATE = "{%- for message in messages -%}{{ message['content'] }}"
+            + "{%- endfor -%}{%- if add_generation_prompt -%}<think>{%- endif -%}";
     /// Id of `a` in the successor model: `<unk>`, `<s>`, `</s>` and 256 byte tokens come first.
     public static final int SUCCESSOR_FIRST_LETTER = 259;
 
@@ -81,6 +89,60 @@ public final class TestModels {
         }
         w.write(out);
         return out;
+    }
+
+    /// Writes a reasoning model whose answer is known: the successor model's vocabulary with `<think>` and
+    /// `</think>` (user-defined tokens, shown as text, as in Qwen3) and `template` as its chat template. After `?`
+    /// it writes `<think>`, then `abcde` (its thinking), `</think>`, and answers `xyz`, then ends (`</s>` follows
+    /// `z`). After `</think>` it answers at once; after `<think>` it thinks. Other letters continue the alphabet up
+    /// to `z`, then end.
+    public static Path thinker(Path out, String template) throws IOException {
+        ModelShape shape = ModelShape.successor().withVocab(287);
+        List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        List<Integer> types = new ArrayList<>(List.of(UNKNOWN, CONTROL, CONTROL));
+        addByteTokens(tokens, types);
+        for (char c = 'a'; c <= 'z'; c++) {
+            tokens.add(String.valueOf(c));
+            types.add(NORMAL);
+        }
+        int open = tokens.size(), close = open + 1;
+        tokens.add("<think>");
+        tokens.add("</think>");
+        types.add(USER_DEFINED);
+        types.add(USER_DEFINED);
+        int vocab = tokens.size();
+        int embd = shape.embd();
+        float[] embedding = unitRows(vocab, embd, new SplittableRandom(SEED));
+        float[] output = new float[vocab * embd];
+        int letterA = SUCCESSOR_FIRST_LETTER;
+        for (int letter = 0; letter < 26; letter++) {
+            addRow(output, embedding, embd, letterA + (letter + 1) % 26, letterA + letter, 0.5f);
+        }
+        addRow(output, embedding, embd, open, 3 + '?', 0.7f);        // ? → <think>
+        addRow(output, embedding, embd, letterA, open, 0.6f);        // <think> → a
+        addRow(output, embedding, embd, close, letterA + 4, 0.7f);   // e → </think> (beats f)
+        addRow(output, embedding, embd, letterA + 23, close, 0.6f);  // </think> → x
+        addRow(output, embedding, embd, 2, letterA + 25, 0.7f);      // z → </s> (beats a)
+        GgufWriter w = header(shape, GgmlType.F32, "Karuku thinker test model");
+        tokenizer(w, tokens, types, new float[vocab]);
+        w.putString("tokenizer.chat_template", template);
+        for (ModelShape.TensorSpec t : shape.tensors()) {
+            GgufWriter.TensorData data = switch (t.name().replaceFirst("^blk\\.\\d+\\.", "")) {
+                case "token_embd.weight" -> GgufWriter.TensorData.of(embedding);
+                case "output.weight" -> GgufWriter.TensorData.of(output);
+                case "attn_output.weight", "ffn_down.weight" -> GgufWriter.TensorData.ZEROS;
+                default -> t.isNorm() ? GgufWriter.TensorData.constant(1f) : gaussian(t.name(), 0.02f);
+            };
+            w.tensor(t.name(), GgmlType.F32, t.shape(), data);
+        }
+        w.write(out);
+        return out;
+    }
+
+    /// Adds `weight` × the embedding of token `from` to the output row of token `to`: after `from`, `to` scores
+    /// `weight` (random unit rows are nearly orthogonal, so rows add up).
+    private static void addRow(float[] output, float[] embedding, int embd, int to, int from, float weight) {
+        for (int i = 0; i < embd; i++) output[to * embd + i] += weight * embedding[from * embd + i];
     }
 
     /// Writes a model of Llama-3.2-1B's shape with random F16 weights (about 2.5 GB, or 2.0 GB tied).

@@ -465,6 +465,15 @@ public final class Context implements AutoCloseable {
         return new Generator(this, options, listener, cancel).run(prompt);
     }
 
+    /// Like [#generate(int[], GenerateOptions, GenerationListener, Cancellation)], with the output held to `grammar`
+    /// (GBNF, root rule `root`; null for none).
+    ///
+    /// @throws GrammarException when llama.cpp does not accept the grammar
+    public GenerationResult generate(int[] prompt, GenerateOptions options, String grammar, GenerationListener listener,
+                                     Cancellation cancel) {
+        return new Generator(this, options, grammar, listener, cancel).run(prompt);
+    }
+
     /// Frees the context. Idempotent.
     @Override
     public void close() {

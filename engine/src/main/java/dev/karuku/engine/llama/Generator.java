@@ -16,8 +16,15 @@ final class Generator {
     private final Utf8Accumulator utf8 = new Utf8Accumulator();
     private final StopStringFilter stops;
     private byte[] piece = new byte[256];
+    /// GBNF the output must match (root rule `root`), or null.
+    private final String grammar;
 
     Generator(Context ctx, GenerateOptions options, GenerationListener listener, Cancellation cancel) {
+        this(ctx, options, null, listener, cancel);
+    }
+
+    Generator(Context ctx, GenerateOptions options, String grammar, GenerationListener listener, Cancellation cancel) {
+        this.grammar = grammar;
         this.ctx = ctx;
         this.options = options;
         this.listener = listener;
@@ -40,7 +47,7 @@ final class Generator {
         int generated = 0;
         long firstToken = 0;
         StopReason reason;
-        try (Sampler sampler = Sampler.create(model, options.sampling())) {
+        try (Sampler sampler = Sampler.create(model, options.sampling(), grammar)) {
             while (true) {
                 if (cancel.isCancelled()) {
                     reason = StopReason.CANCELLED;

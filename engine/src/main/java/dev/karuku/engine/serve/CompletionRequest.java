@@ -5,6 +5,7 @@ import dev.karuku.engine.generation.GenerateOptions;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /// One completion asked of a model: either a chat (`messages`, formatted with the model's own template and an
@@ -16,10 +17,18 @@ import java.util.Objects;
 /// @param generate  token limit (0 = until the context is full), sampling, stop strings
 /// @param grammar   a GBNF grammar the output must match (llama.cpp's grammar sampler, root rule `root`), or null
 /// @param keepAlive how long the model stays loaded after this request when idle; null = the host's default
+/// @param templateArgs extra variables for the model's chat template (`enable_thinking`, …), as llama-server's
+///                  `chat_template_kwargs`; empty for none
 public record CompletionRequest(String model, List<ChatMessage> messages, String prompt, GenerateOptions generate,
-                                String grammar, Duration keepAlive) {
+                                String grammar, Duration keepAlive, Map<String, Object> templateArgs) {
+
+    public CompletionRequest(String model, List<ChatMessage> messages, String prompt, GenerateOptions generate,
+                             String grammar, Duration keepAlive) {
+        this(model, messages, prompt, generate, grammar, keepAlive, Map.of());
+    }
 
     public CompletionRequest {
+        templateArgs = templateArgs == null ? Map.of() : Map.copyOf(templateArgs);
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(generate, "generate");
         if ((messages == null) == (prompt == null)) throw new IllegalArgumentException("give either messages or a prompt");
@@ -40,10 +49,14 @@ public record CompletionRequest(String model, List<ChatMessage> messages, String
     }
 
     public CompletionRequest withGrammar(String gbnf) {
-        return new CompletionRequest(model, messages, prompt, generate, gbnf, keepAlive);
+        return new CompletionRequest(model, messages, prompt, generate, gbnf, keepAlive, templateArgs);
     }
 
     public CompletionRequest withKeepAlive(Duration d) {
-        return new CompletionRequest(model, messages, prompt, generate, grammar, d);
+        return new CompletionRequest(model, messages, prompt, generate, grammar, d, templateArgs);
+    }
+
+    public CompletionRequest withTemplateArgs(Map<String, Object> args) {
+        return new CompletionRequest(model, messages, prompt, generate, grammar, keepAlive, args);
     }
 }
