@@ -107,6 +107,7 @@ public final class LoadView {
         }, vm.stage()));
         stageLabel.visibleProperty().bind(progressBar.visibleProperty());
         stageLabel.setId("load-stage");
+        errorLabel.setId("load-error");
         errorLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.error().get().isEmpty() ? ""
                 : messages.get(vm.errorKey().get().isEmpty() ? "load.failed" : vm.errorKey().get(), vm.error().get()),
                 vm.error(), vm.errorKey()));
