@@ -187,6 +187,8 @@ public final class KarukuApp extends Application {
             System.getLogger("dev.karuku.app").log(System.Logger.Level.WARNING, "the library's models are not served: " + e);
         }
         var options = dev.karuku.engine.worker.SupervisorOptions.defaults()
+                // the machine as the estimates here see it (this process probes it anyway), not a second probe process
+                .withHardware(LlamaHardware.probe()::snapshot)
                 // on-request loads take what the user chose for the model on the Load screen, else the best fit
                 .withLoadOptions(m -> choices.get(m.file()).map(c -> dev.karuku.engine.llama.LoadOptions.of(
                         c.withThreads(settings.settings().get().loadDefaults().threads()))).orElse(null));
