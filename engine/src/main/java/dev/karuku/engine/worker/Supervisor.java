@@ -127,7 +127,7 @@ public final class Supervisor implements ModelHost {
     /// [Loading#cancel].
     public Loading load(String name, LoadOptions load, LoadProgress progress) {
         Slot slot;
-        CompletableFuture<WorkerProcess> ready;
+        CompletableFuture<WorkerProcess> ready = null;
         WorkerProcess stopping = null;
         synchronized (this) {
             slot = find(name);
@@ -139,15 +139,14 @@ public final class Supervisor implements ModelHost {
             }
             boolean same = load.settings().equals(slot.chosen == null ? null : slot.chosen.settings());
             if (!same && (slot.state == HostedModel.State.LOADED || slot.loading != null)) {
-                if (slot.loading != null) slot.cancelLoad = true;
+                ready = slot.loading; // a load with other settings: cancelled, and waited for below
+                if (ready != null) slot.cancelLoad = true;
                 stopping = unloadLocked(slot);
             }
             slot.chosen = load;
             slot.pinned = true;
             slot.progress = progress == null ? LoadProgress.NONE : progress;
             if (slot.idleTimer != null) slot.idleTimer.cancel(false);
-            if (stopping == null || slot.loading == null) ready = null;
-            else ready = slot.loading;
         }
         if (stopping != null) stopping.stop(options.stopGrace());
         if (ready != null) ready.handle((w, e) -> null).join(); // the cancelled load has ended
