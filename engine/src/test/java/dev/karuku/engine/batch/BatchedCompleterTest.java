@@ -116,6 +116,41 @@ class BatchedCompleterTest {
     }
 
     @Test
+    void stopWhileALongPromptIsReadEndsItBeforeAnyTokenAndTheSequenceAnswersRightAfterwards() {
+        LoadOptions big = LoadOptions.of(TestFixtures.tinySettings().withContextLength(4096).withBatch(4096).withUbatch(4096));
+        String longPrompt = "abcdefghijklmnopqrstuvwxyz".repeat(150); // 3,900 letters, one token each, read in one step
+        try (Model m = LlamaRuntime.load().loadModel(TestFixtures.successor(), big);
+             BatchedCompleter c = BatchedCompleter.open(m, big, 1, 0)) {
+            Recorder stopped = new Recorder();
+            java.util.concurrent.CompletableFuture<Completion> handle = new java.util.concurrent.CompletableFuture<>();
+            handle.complete(c.submit(text(longPrompt, 10), new dev.karuku.engine.serve.CompletionListener() {
+                // Stop while the model reads the prompt: reading these 3,900 tokens takes seconds here, so a Stop
+                // a moment after it began lands inside that one decode
+                @Override public void onPrompt(int tokens) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    handle.join().cancel();
+                }
+                @Override public void onText(String piece) { stopped.onText(piece); }
+                @Override public void onComplete(CompletionResult result) { stopped.onComplete(result); }
+                @Override public void onError(ServeException error) { stopped.onError(error); }
+            }));
+            CompletionResult r = stopped.await();
+            assertThat(r.reason()).isEqualTo(StopReason.CANCELLED);
+            assertThat(r.stats().generatedTokens()).as("no token after Stop").isZero();
+            assertThat(stopped.text.toString()).isEmpty();
+
+            Recorder next = new Recorder();
+            c.submit(text(longPrompt, 10), next);
+            assertThat(next.await().reason()).isEqualTo(StopReason.MAX_TOKENS);
+            assertThat(next.text.toString()).isEqualTo("abcdefghij"); // nothing half-read was kept
+        }
+    }
+
+    @Test
     void batchedGreedyOutputEqualsTheSingleSequenceGenerator() {
         List<String> prompts = List.of("the quick brown fox jumps over the lazy dog", "xyz", "hello, world: abc", "q");
         List<String> single = new ArrayList<>();
