@@ -128,11 +128,15 @@ public final class KarukuApp extends Application {
         hubClient.useToken(initial.hfToken());
         downloadManager = new DownloadManager(hubClient, library, DownloadOptions.defaults());
         downloadManager.start();
-        downloads = new DownloadsViewModel(downloadManager, io, ui, models::refresh);
+        downloads = new DownloadsViewModel(downloadManager, io, ui, () -> {
+            models.refresh();
+            if (host != null) io.execute(this::hostLibrary); // a finished download can be asked for by name
+        });
         discover = new DiscoverViewModel(() -> hubClient, io, ui);
         speeds = MeasuredSpeeds.open(home);
         dev.karuku.app.load.LoadChoices choices = new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json"));
         host = startHost(choices);
+        hostLibrary();
         ModelLoader loader = new dev.karuku.app.load.WorkerModelLoader(host, speeds, this::describe);
         MemoryPlanner planner = EstimatorPlanner.forThisMachine(speeds);
         load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), choices,
@@ -178,21 +182,23 @@ public final class KarukuApp extends Application {
         return host;
     }
 
-    private dev.karuku.engine.worker.Supervisor startHost(dev.karuku.app.load.LoadChoices choices) {
-        java.util.List<dev.karuku.engine.serve.HostedModel> known = new java.util.ArrayList<>();
+    /// Registers every model of the library with the host (those it has keep their names).
+    private void hostLibrary() {
         try {
-            for (var m : library.list())
-                known.add(dev.karuku.engine.worker.Supervisor.model(m.id(), m.primaryFile(), java.util.List.of()));
+            for (var m : library.list()) host.register(m.id(), m.primaryFile());
         } catch (java.io.IOException | RuntimeException e) {
             System.getLogger("dev.karuku.app").log(System.Logger.Level.WARNING, "the library's models are not served: " + e);
         }
+    }
+
+    private dev.karuku.engine.worker.Supervisor startHost(dev.karuku.app.load.LoadChoices choices) {
         var options = dev.karuku.engine.worker.SupervisorOptions.defaults()
                 // the machine as the estimates here see it (this process probes it anyway), not a second probe process
                 .withHardware(LlamaHardware.probe()::snapshot)
                 // on-request loads take what the user chose for the model on the Load screen, else the best fit
                 .withLoadOptions(m -> choices.get(m.file()).map(c -> dev.karuku.engine.llama.LoadOptions.of(
                         c.withThreads(settings.settings().get().loadDefaults().threads()))).orElse(null));
-        var h = new dev.karuku.engine.worker.Supervisor(known, options);
+        var h = new dev.karuku.engine.worker.Supervisor(java.util.List.of(), options);
         h.watch(m -> {
             if (m.state() == dev.karuku.engine.serve.HostedModel.State.FAILED)
                 ui.execute(() -> session.hostStopped(m.id(), dev.karuku.app.load.EngineStopped.reasonOf(m.problem())));
