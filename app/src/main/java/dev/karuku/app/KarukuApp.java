@@ -3,7 +3,6 @@ package dev.karuku.app;
 import dev.karuku.app.chat.ChatView;
 import dev.karuku.app.chat.ChatViewModel;
 import dev.karuku.app.load.EstimatorPlanner;
-import dev.karuku.app.load.LlamaModelLoader;
 import dev.karuku.app.load.LoadView;
 import dev.karuku.app.load.LoadViewModel;
 import dev.karuku.app.load.MemoryPlanner;
@@ -79,6 +78,8 @@ public final class KarukuApp extends Application {
     private java.util.concurrent.ExecutorService io;
     private HubClient hubClient;
     private MeasuredSpeeds speeds;
+    private dev.karuku.engine.worker.Supervisor host;
+    private volatile Messages messages;
     private Stage stage;
     private Scene scene;
     private SingleInstance instance;
@@ -130,13 +131,21 @@ public final class KarukuApp extends Application {
         hubClient.useToken(initial.hfToken());
         downloadManager = new DownloadManager(hubClient, library, DownloadOptions.defaults());
         downloadManager.start();
-        downloads = new DownloadsViewModel(downloadManager, io, ui, models::refresh);
+        downloads = new DownloadsViewModel(downloadManager, io, ui, () -> {
+            models.refresh();
+            if (host != null) io.execute(this::hostLibrary); // a finished download can be asked for by name
+        });
         discover = new DiscoverViewModel(() -> hubClient, io, ui);
         speeds = MeasuredSpeeds.open(home);
-        ModelLoader loader = new LlamaModelLoader(speeds);
+        dev.karuku.app.load.LoadChoices choices = new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json"));
+        host = startHost(choices);
+        hostLibrary();
+        ModelLoader loader = new dev.karuku.app.load.WorkerModelLoader(host, speeds, this::describe);
         MemoryPlanner planner = EstimatorPlanner.forThisMachine(speeds);
-        load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json")),
+        load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), choices,
                 new SerialExecutor("karuku-estimate"), ui);
+        models.loadedFile().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> session.loaded().get() == null ? null : session.loaded().get().file(), session.loaded()));
         stage.setTitle("Karuku");
         for (int size : new int[] {16, 24, 32, 48, 64, 128, 256}) {
             var icon = KarukuApp.class.getResource("/dev/karuku/app/icons/karuku-" + size + ".png");
@@ -165,6 +174,45 @@ public final class KarukuApp extends Application {
         stage.setMinHeight(600);
         stage.show();
         io.execute(ArchiveJarTimes::restore); // installed: the next start uses the class archive (see there)
+    }
+
+    /// The models this app hosts, each loaded in its own worker process (a `GGML_ASSERT` or a driver fault costs
+    /// that process, never the window): the library's models, and every file the window loads (registered then).
+    /// The window's chats go through it; so may anything else that serves models (a local API). A model the
+    /// window loaded is served as it is; others load on request with the settings remembered for them (else the
+    /// best fit). Closed when the app exits.
+    public dev.karuku.engine.worker.Supervisor host() {
+        return host;
+    }
+
+    /// Registers every model of the library with the host (those it has keep their names).
+    private void hostLibrary() {
+        try {
+            for (var m : library.list()) host.register(m.id(), m.primaryFile());
+        } catch (java.io.IOException | RuntimeException e) {
+            System.getLogger("dev.karuku.app").log(System.Logger.Level.WARNING, "the library's models are not served: " + e);
+        }
+    }
+
+    private dev.karuku.engine.worker.Supervisor startHost(dev.karuku.app.load.LoadChoices choices) {
+        var options = dev.karuku.engine.worker.SupervisorOptions.defaults()
+                // the machine as the estimates here see it (this process probes it anyway), not a second probe process
+                .withHardware(LlamaHardware.probe()::snapshot)
+                // on-request loads take what the user chose for the model on the Load screen, else the best fit
+                .withLoadOptions(m -> choices.get(m.file()).map(c -> dev.karuku.engine.llama.LoadOptions.of(
+                        c.withThreads(settings.settings().get().loadDefaults().threads()))).orElse(null));
+        var h = new dev.karuku.engine.worker.Supervisor(java.util.List.of(), options);
+        h.watch(m -> {
+            if (m.state() == dev.karuku.engine.serve.HostedModel.State.FAILED)
+                ui.execute(() -> session.hostStopped(m.id(), dev.karuku.app.load.EngineStopped.reasonOf(m.problem())));
+        });
+        return h;
+    }
+
+    /// A chat's failure in the user's language: a stopped model's process with llama.cpp's last words.
+    private String describe(dev.karuku.engine.serve.ServeException e) {
+        if (e.kind() != dev.karuku.engine.serve.ServeException.Kind.WORKER_DIED) return e.getMessage();
+        return messages.get("chat.engineStopped", new dev.karuku.app.load.EngineStopped(e).reason());
     }
 
     public DiscoverViewModel discover() {
@@ -215,7 +263,8 @@ public final class KarukuApp extends Application {
 
     private void buildViews(Page page) {
         Messages messages = new Messages(settings.settings().get().language().locale(Locale.getDefault()));
-        shell = new ShellViewModel(session, messages, page);
+        this.messages = messages;
+        shell = new ShellViewModel(session, messages, page, load::reload, load::unload);
         Map<Page, Supplier<Node>> views = new EnumMap<>(Page.class);
         views.put(Page.CHAT, () -> {
             ChatView view = new ChatView(chat, messages, url -> getHostServices().showDocument(url));
@@ -307,6 +356,7 @@ public final class KarukuApp extends Application {
             }
         }
         chat.newChat();
+        host.close(); // every worker ends, and with it every byte of its memory
         downloads.dispose();
         downloadManager.close();
         io.shutdown();

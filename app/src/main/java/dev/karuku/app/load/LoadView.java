@@ -42,6 +42,8 @@ public final class LoadView {
     @FXML private ProgressBar progressBar;
     @FXML private Button cancelButton;
     @FXML private Button chatButton;
+    @FXML private Button unloadButton;
+    @FXML private Label stageLabel;
     @FXML private Label errorLabel;
     @FXML private Label adviceLabel;
 
@@ -93,6 +95,19 @@ public final class LoadView {
         cancelButton.setOnAction(e -> vm.cancel());
         chatButton.visibleProperty().bind(vm.state().isEqualTo(LoadState.LOADED));
         chatButton.setOnAction(e -> openChat.run());
+        unloadButton.visibleProperty().bind(vm.state().isEqualTo(LoadState.LOADED));
+        unloadButton.managedProperty().bind(unloadButton.visibleProperty());
+        unloadButton.setOnAction(e -> vm.unload());
+        unloadButton.setId("load-unload");
+        // the model's own process starts first (a JVM and llama.cpp's backends), then llama.cpp reads the file
+        stageLabel.textProperty().bind(Bindings.createStringBinding(() -> switch (vm.stage().get()) {
+            case STARTING_WORKER -> messages.get("load.stage.worker");
+            case READING -> messages.get("load.stage.reading");
+            case NONE -> "";
+        }, vm.stage()));
+        stageLabel.visibleProperty().bind(progressBar.visibleProperty());
+        stageLabel.setId("load-stage");
+        errorLabel.setId("load-error");
         errorLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.error().get().isEmpty() ? ""
                 : messages.get(vm.errorKey().get().isEmpty() ? "load.failed" : vm.errorKey().get(), vm.error().get()),
                 vm.error(), vm.errorKey()));

@@ -56,6 +56,10 @@ public final class LoadViewModel {
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<LoadStage> stage = new ReadOnlyObjectWrapper<>(LoadStage.NONE);
+    /// The last model loaded (or tried) and its options, for Reload after its process stopped.
+    private Path lastFile;
+    private LoadSettings lastSettings;
     private ModelLoader.Loading loading;
     /// The best fit of the file shown (null until computed); a load with other options is remembered.
     private LoadSettings bestFit;
@@ -80,6 +84,8 @@ public final class LoadViewModel {
         flashAttention.set(d.flashAttention());
         threads.set(d.threads());
         file.addListener((o, a, f) -> { state.set(LoadState.IDLE); setError("", ""); startFromBestFit(f); });
+        // the model went away (unloaded, or its process stopped): this screen no longer shows it loaded
+        session.loaded().addListener((o, a, m) -> { if (m == null && state.get() == LoadState.LOADED) state.set(LoadState.IDLE); });
         gpuLayers.addListener(o -> changed());
         contextLength.addListener(o -> changed());
         kvCacheType.addListener(o -> changed());
@@ -110,6 +116,11 @@ public final class LoadViewModel {
     public ReadOnlyStringProperty error() { return error.getReadOnlyProperty(); }
     /// The message key for [#error] ("" for the plain "could not be loaded" message).
     public ReadOnlyStringProperty errorKey() { return errorKey.getReadOnlyProperty(); }
+    /// What a load in progress is doing: starting the model's process, then reading the file.
+    public ReadOnlyObjectProperty<LoadStage> stage() { return stage.getReadOnlyProperty(); }
+
+    /// What a load is doing.
+    public enum LoadStage { NONE, STARTING_WORKER, READING }
 
     public LoadSettings request() {
         return LoadSettings.of(gpuLayers.get(), contextLength.get(), kvCacheType.get(), flashAttention.get(), threads.get());
@@ -142,23 +153,55 @@ public final class LoadViewModel {
     public void load() {
         Path f = file.get();
         if (f == null || state.get() == LoadState.LOADING) return;
+        begin(f, request(), bestFit, true);
+    }
+
+    /// Loads the last model again with the options it had (after its process stopped, or to undo an Unload).
+    public void reload() {
+        if (lastFile == null || state.get() == LoadState.LOADING) return;
+        if (!lastFile.equals(file.get())) file.set(lastFile); // the screen shows what loads; its options follow
+        begin(lastFile, lastSettings, null, false); // remembered (or not) when first loaded
+    }
+
+    /// True when there is a model to [#reload].
+    public boolean canReload() {
+        return lastFile != null;
+    }
+
+    /// Unloads the model (its answer is cancelled, its process ends and gives its memory back).
+    public void unload() {
+        cancel();
+        session.unload();
+        if (state.get() == LoadState.LOADED) state.set(LoadState.IDLE);
+    }
+
+    private void begin(Path f, LoadSettings r, LoadSettings best, boolean remember) {
         state.set(LoadState.LOADING);
         progress.set(0);
+        stage.set(LoadStage.NONE);
         setError("", "");
-        LoadSettings r = request();
-        LoadSettings best = bestFit;
+        lastFile = f;
+        lastSettings = r;
         long ticket = ++loadTicket;
         session.unload().whenComplete((v, e) -> ui.execute(() -> {
-            if (ticket == loadTicket && state.get() == LoadState.LOADING) start(f, r, best);
+            if (ticket == loadTicket && state.get() == LoadState.LOADING) start(f, r, best, remember);
         }));
     }
 
-    private void start(Path f, LoadSettings r, LoadSettings best) {
-        ModelLoader.Loading l = loader.load(f, r, p -> ui.execute(() -> progress.set(p)));
+    private void start(Path f, LoadSettings r, LoadSettings best, boolean rememberIt) {
+        ModelLoader.Loading l = loader.load(f, r, new ModelLoader.Progress() {
+            @Override public void startingWorker() {
+                ui.execute(() -> { stage.set(LoadStage.STARTING_WORKER); progress.set(-1); });
+            }
+            @Override public void loading(double p) {
+                ui.execute(() -> { stage.set(LoadStage.READING); progress.set(p); });
+            }
+        });
         loading = l;
         l.result().whenComplete((loaded, failure) -> ui.execute(() -> {
             if (loading != l) return;
             loading = null;
+            stage.set(LoadStage.NONE);
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 if (cause instanceof CancellationException) state.set(LoadState.IDLE);
@@ -170,7 +213,7 @@ public final class LoadViewModel {
             } else {
                 session.set(loaded.model(), loaded.chat(), loaded.resources());
                 progress.set(1);
-                if (choices != null) remember(f, r, best); // before LOADED: whoever sees it loaded sees it remembered
+                if (choices != null && rememberIt) remember(f, r, best); // before LOADED: whoever sees it loaded sees it remembered
                 state.set(LoadState.LOADED);
             }
         }));
@@ -253,6 +296,10 @@ public final class LoadViewModel {
     }
 
     private void fail(Throwable e) {
+        if (e instanceof EngineStopped stopped) {
+            setError("load.engineStopped", stopped.reason());
+            return;
+        }
         String folders = NativesProblem.folders(e).orElse("");
         if (folders.isEmpty()) setError("", String.valueOf(e.getMessage()));
         else setError(NativesProblem.KEY, folders);

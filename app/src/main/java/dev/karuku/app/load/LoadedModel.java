@@ -10,9 +10,15 @@ package dev.karuku.app.load;
 /// @param vramBytes     GPU memory the model uses
 /// @param contextLength tokens of context it was loaded with
 /// @param buffers       what llama.cpp allocated, measured from its log while loading (null when not measured)
+/// @param file          the GGUF file (null when not known)
 public record LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes,
-                          int contextLength, dev.karuku.engine.estimate.MeasuredBuffers buffers) {
+                          int contextLength, dev.karuku.engine.estimate.MeasuredBuffers buffers, java.nio.file.Path file) {
     public LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes, int contextLength) {
-        this(name, backend, gpuLayers, totalLayers, ramBytes, vramBytes, contextLength, null);
+        this(name, backend, gpuLayers, totalLayers, ramBytes, vramBytes, contextLength, null, null);
+    }
+
+    public LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes,
+                       int contextLength, dev.karuku.engine.estimate.MeasuredBuffers buffers) {
+        this(name, backend, gpuLayers, totalLayers, ramBytes, vramBytes, contextLength, buffers, null);
     }
 }

@@ -4,12 +4,20 @@ import dev.karuku.app.chat.ChatBackend;
 import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.DoubleConsumer;
 
 /// What the Load screen needs from the engine: load a model file with options, report progress, allow cancel.
 public interface ModelLoader {
-    /// Starts loading `file`; `progress` (0…1) is called from the loading thread.
-    Loading load(Path file, LoadSettings request, DoubleConsumer progress);
+    /// Starts loading `file`; `progress` is told from a loading thread.
+    Loading load(Path file, LoadSettings request, Progress progress);
+
+    /// How a load comes along.
+    interface Progress {
+        /// The process that will hold the model is starting (before llama.cpp reads anything).
+        default void startingWorker() {}
+
+        /// llama.cpp has read `fraction` (0…1) of the model.
+        void loading(double fraction);
+    }
 
     /// A load in progress.
     interface Loading {

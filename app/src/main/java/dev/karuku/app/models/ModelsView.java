@@ -76,6 +76,7 @@ public final class ModelsView {
             }
         });
         modelList.setId("models-list");
+        vm.loadedFile().addListener(o -> modelList.refresh()); // the loaded model's row says so
         importButton.setOnAction(e -> {
             FileChooser chooser = new FileChooser();
             chooser.setTitle(messages.get("models.import"));
@@ -109,6 +110,12 @@ public final class ModelsView {
         Label info = new Label(details);
         info.getStyleClass().add(m.problem().isEmpty() ? "muted" : "bubble-error");
         VBox text = new VBox(2, name, info);
+        if (m.path().equals(vm.loadedFile().get())) {
+            Label loaded = new Label(messages.get("models.loaded"), new FontIcon(Feather.CHECK_CIRCLE));
+            loaded.getStyleClass().add("loaded-badge");
+            loaded.setId("models-loaded");
+            text.getChildren().add(1, loaded);
+        }
         m.foundIn().ifPresent(app -> {
             Label badge = new Label(messages.get("models.foundIn." + app.name()), new FontIcon(Feather.LOCK));
             badge.getStyleClass().add("found-in");

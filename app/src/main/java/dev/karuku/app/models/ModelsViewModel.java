@@ -37,6 +37,7 @@ public final class ModelsViewModel {
     private final ObservableList<ModelEntry> modelsReadOnly = FXCollections.unmodifiableObservableList(models);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper errorDetail = new ReadOnlyStringWrapper("");
+    private final javafx.beans.property.ObjectProperty<Path> loadedFile = new javafx.beans.property.SimpleObjectProperty<>();
 
     /// @param otherApps finds other apps' models (`new OtherAppsModels()::scan`); runs in the background
     public ModelsViewModel(Supplier<Path> modelsDir, Supplier<List<FoundModel>> otherApps, Executor background, UiThread ui) {
@@ -88,6 +89,8 @@ public final class ModelsViewModel {
     /// The files refused at import, or the system's reason a file could not be copied or deleted.
     public ReadOnlyStringProperty errorDetail() { return errorDetail.getReadOnlyProperty(); }
     public Path dir() { return modelsDir.get(); }
+    /// The file of the model loaded now (null when none): its row is marked.
+    public javafx.beans.property.ObjectProperty<Path> loadedFile() { return loadedFile; }
 
     // Commands
 

@@ -31,6 +31,9 @@ public final class ShellView {
     @FXML private Label vramLabel;
     @FXML private Label backendLabel;
     @FXML private Label layersLabel;
+    @FXML private Label stoppedLabel;
+    @FXML private javafx.scene.control.Button reloadButton;
+    @FXML private javafx.scene.control.Button unloadButton;
 
     public ShellView(ShellViewModel vm, Map<Page, Supplier<Node>> factories, Messages messages) {
         this.vm = vm;
@@ -74,6 +77,24 @@ public final class ShellView {
         ramLabel.setId("status-ram");
         backendLabel.setId("status-backend");
         layersLabel.setId("status-layers");
+        // a model whose process stopped: why (llama.cpp's words) and a way back; a loaded one: a way out
+        stoppedLabel.textProperty().bind(vm.stoppedText());
+        stoppedLabel.visibleProperty().bind(vm.stoppedText().isNotEmpty());
+        stoppedLabel.managedProperty().bind(stoppedLabel.visibleProperty());
+        javafx.scene.control.Tooltip stoppedTip = new javafx.scene.control.Tooltip();
+        stoppedTip.textProperty().bind(vm.stoppedText());
+        stoppedTip.setWrapText(true);
+        stoppedTip.setMaxWidth(600);
+        stoppedLabel.setTooltip(stoppedTip);
+        reloadButton.visibleProperty().bind(stoppedLabel.visibleProperty());
+        reloadButton.managedProperty().bind(reloadButton.visibleProperty());
+        reloadButton.setOnAction(e -> vm.reload());
+        unloadButton.visibleProperty().bind(vm.loaded());
+        unloadButton.managedProperty().bind(unloadButton.visibleProperty());
+        unloadButton.setOnAction(e -> vm.unload());
+        stoppedLabel.setId("status-stopped");
+        reloadButton.setId("status-reload");
+        unloadButton.setId("status-unload");
     }
 
     private void show(Page page, Map<Page, ToggleButton> buttons) {

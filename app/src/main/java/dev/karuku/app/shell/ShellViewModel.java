@@ -15,17 +15,46 @@ public final class ShellViewModel {
     private final ObjectProperty<Page> page;
     private final ModelSession session;
     private final Messages messages;
+    private final Runnable reload;
+    private final Runnable unload;
 
     public ShellViewModel(ModelSession session, Messages messages, Page start) {
+        this(session, messages, start, () -> {}, session::unload);
+    }
+
+    /// @param reload loads the model that stopped again, with the options it had
+    /// @param unload unloads the loaded model
+    public ShellViewModel(ModelSession session, Messages messages, Page start, Runnable reload, Runnable unload) {
         this.session = session;
         this.messages = messages;
         this.page = new SimpleObjectProperty<>(start);
+        this.reload = reload;
+        this.unload = unload;
+    }
+
+    // Commands
+
+    public void reload() { reload.run(); }
+
+    public void unload() { unload.run(); }
+
+    /// "" while no model stopped; else which one stopped and llama.cpp's reason, for the status bar.
+    public StringBinding stoppedText() {
+        return Bindings.createStringBinding(() -> session.stopped().get() == null ? ""
+                : messages.get("status.stopped", session.stopped().get().model(), session.stopped().get().reason()), session.stopped());
+    }
+
+    /// True while a model is loaded (Unload shows).
+    public javafx.beans.binding.BooleanBinding loaded() {
+        return session.loaded().isNotNull();
     }
 
     public ObjectProperty<Page> page() { return page; }
 
     public StringBinding modelText() {
-        return text(m -> m == null ? messages.get("status.noModel") : m.name());
+        return Bindings.createStringBinding(() -> session.loaded().get() != null ? session.loaded().get().name()
+                : session.stopped().get() != null ? messages.get("status.stoppedModel", session.stopped().get().model())
+                : messages.get("status.noModel"), session.loaded(), session.stopped());
     }
 
     public StringBinding ramText() {

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.DoubleConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /// The Load screen's ViewModel with the real llama.cpp loader and the known-answer model: switching models while
 /// one answers stops the answer and frees the old model before the next one loads.
 class LoadSwitchTest {
+    final TestHost testHost = new TestHost();
     @TempDir Path dir;
 
     final ExecutorService uiThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-ui"));
@@ -37,10 +37,10 @@ class LoadSwitchTest {
 
     /// The real loader, noting when a load starts and when a model's memory is freed.
     final ModelLoader recording = new ModelLoader() {
-        final LlamaModelLoader real = new LlamaModelLoader();
+        final ModelLoader real = testHost.loader();
 
         @Override
-        public Loading load(Path file, LoadSettings request, DoubleConsumer progress) {
+        public Loading load(Path file, LoadSettings request, Progress progress) {
             String name = file.getFileName().toString();
             events.add("load " + name);
             Loading l = real.load(file, request, progress);
@@ -59,6 +59,7 @@ class LoadSwitchTest {
     void unload() throws Exception {
         session.unload().get(30, TimeUnit.SECONDS);
         uiThread.shutdown();
+        testHost.close();
     }
 
     @Test

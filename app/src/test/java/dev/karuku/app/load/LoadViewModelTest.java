@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /// the best fit for the PC (here a PC with an 8 GiB GPU), a changed choice is remembered for that model after
 /// it loads, and flash attention is a three-way choice that never leaves a quantized cache llama.cpp refuses.
 class LoadViewModelTest {
+    final TestHost testHost = new TestHost();
     static final long GIB = 1L << 30;
 
     @TempDir Path dir;
@@ -41,10 +42,11 @@ class LoadViewModelTest {
     @AfterEach
     void unload() {
         session.clear();
+        testHost.close();
     }
 
     LoadViewModel open(Hardware hw) {
-        var vm = new LoadViewModel(new LlamaModelLoader(), new EstimatorPlanner(() -> hw), session, () -> LoadSettings.DEFAULTS,
+        var vm = new LoadViewModel(testHost.loader(), new EstimatorPlanner(() -> hw), session, () -> LoadSettings.DEFAULTS,
                 choices, Runnable::run, UiThread.direct());
         vm.file().set(model);
         return vm;

@@ -28,6 +28,7 @@ import org.testfx.util.WaitForAsyncUtils;
 /// The Load screen in a real window, on a PC with an 8 GiB Vulkan GPU: a model opens with its best fit on the
 /// slider (every layer), and the flash-attention choice offers quantized caches only while it is not Off.
 class LoadViewTest {
+    final TestHost testHost = new TestHost();
     static final long GIB = 1L << 30;
     @TempDir Path dir;
     final FxRobot robot = new FxRobot();
@@ -36,6 +37,7 @@ class LoadViewTest {
     @AfterEach
     void close() throws Exception {
         FxToolkit.cleanupStages();
+        testHost.close();
     }
 
     LoadViewModel show(Hardware hw) throws Exception {
@@ -45,7 +47,7 @@ class LoadViewTest {
     LoadViewModel show(MemoryPlanner planner, java.util.concurrent.Executor background) throws Exception {
         FxToolkit.registerPrimaryStage();
         session = new ModelSession();
-        var vm = new LoadViewModel(new LlamaModelLoader(), planner, session,
+        var vm = new LoadViewModel(testHost.loader(), planner, session,
                 () -> LoadSettings.DEFAULTS, null, background, new FxUiThread());
         FxToolkit.setupSceneRoot(() -> new LoadView(vm, new Messages(Locale.ENGLISH), () -> {}).root());
         FxToolkit.showStage();
@@ -178,6 +180,15 @@ class LoadViewTest {
         assertThat(status.ramText().get()).isEqualTo("RAM " + dev.karuku.app.ui.Formats.bytes(loaded.ramBytes()));
         assertThat(status.ramDetail().get()).contains("measured while it loaded").contains("weights " + dev.karuku.app.ui.Formats.bytes(loaded.buffers().weights().cpu()));
         assertThat(status.vramDetail().get()).contains("context (KV cache) " + dev.karuku.app.ui.Formats.bytes(loaded.buffers().kv().gpu()));
-        session.unload().get(30, TimeUnit.SECONDS);
+
+        // the model lives in its own process; Unload ends it, and with it every byte the model held
+        long pid = testHost.host.workerPid("successor");
+        assertThat(pid).isPositive().isNotEqualTo(ProcessHandle.current().pid());
+        robot.clickOn("#load-unload");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.loaded().get()).isNull();
+        assertThat(vm.state().get()).isEqualTo(LoadState.IDLE);
+        assertThat(robot.lookup("#load-unload").queryAs(javafx.scene.control.Button.class).isVisible()).isFalse();
     }
 }

@@ -7,8 +7,6 @@ import dev.karuku.app.KarukuApp;
 import dev.karuku.app.chat.MessageItem;
 import dev.karuku.engine.conversation.Role;
 import dev.karuku.engine.gguf.TestModels;
-import dev.karuku.engine.llama.LlamaRuntime;
-import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.settings.LoadSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +33,8 @@ class ModernChatScreenTest {
     final FxRobot robot = new FxRobot();
     KarukuApp app;
 
+    final TestHost testHost = new TestHost();
+
     void start(String template) throws Exception {
         FxToolkit.registerPrimaryStage();
         KarukuApp a = new KarukuApp(home);
@@ -42,10 +42,9 @@ class ModernChatScreenTest {
         WaitForAsyncUtils.waitForFxEvents();
         app = a;
         Path file = TestModels.thinker(home.resolve("thinker.gguf"), template);
-        var model = dev.karuku.engine.llama.LoadedModel.open(LlamaRuntime.load(), file,
-                LoadOptions.of(LoadSettings.DEFAULTS.withContextLength(512).withThreads(1).withGpuLayers(0))).join();
-        robot.interact(() -> app.session().set(new LoadedModel("thinker.gguf", "CPU", 0, 3, 6_000_000, 0, 512),
-                new LlamaChatBackend(model, 512), model));
+        var loaded = testHost.loader().load(file, LoadSettings.DEFAULTS.withContextLength(512).withThreads(1).withGpuLayers(0),
+                fraction -> {}).result().get(120, TimeUnit.SECONDS);
+        robot.interact(() -> app.session().set(loaded.model(), loaded.chat(), loaded.resources()));
     }
 
     @AfterEach
@@ -55,6 +54,7 @@ class ModernChatScreenTest {
             FxToolkit.cleanupApplication(app);
         }
         FxToolkit.cleanupStages();
+        testHost.close();
     }
 
     @Test

@@ -65,6 +65,7 @@ final class ApiError extends Exception {
         String message = e.getMessage() == null ? e.kind().name().toLowerCase(java.util.Locale.ROOT) : e.getMessage();
         return switch (e.kind()) {
             case INVALID -> new ApiError(400, "invalid_request_error", "invalid_value", null, message, null);
+            case TEMPLATE_REFUSED -> new ApiError(400, "invalid_request_error", "template_refused", "messages", message, null);
             case UNKNOWN_MODEL -> new ApiError(404, "invalid_request_error", "model_not_found", "model", message, null);
             case BUSY -> new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null, message,
                     e.retryAfter() == null ? Duration.ofSeconds(1) : e.retryAfter());

@@ -1,6 +1,8 @@
 package dev.karuku.engine.batch;
 
 import dev.karuku.engine.chat.ChatTemplate;
+import dev.karuku.engine.chat.ThinkingText;
+import dev.karuku.engine.template.TemplateException;
 import dev.karuku.engine.llama.BatchContext;
 import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.generation.GenerateOptions;
@@ -52,8 +54,12 @@ import java.util.stream.Stream;
 /// - **Threads:** one platform thread owns the context and makes every llama call on it; prompts are formatted,
 ///   tokenized and their samplers built (a bad grammar is INVALID at once) on the submitting thread; listeners are
 ///   called on virtual threads, in order per completion, so a slow client holds up nobody else.
-/// - **Cancel:** [Completion#cancel] frees the sequence at the next step (`CANCELLED`); [#close] cancels what runs,
-///   fails what waits, and frees the context (and the model, when [#load] loaded it).
+/// - **Prefix reuse:** a sequence that ends keeps its tokens in the KV cache; the next request is given the free
+///   sequence whose tokens share the longest prefix with its prompt, and only the rest is evaluated (the next turn
+///   of a chat reads its new message, not the whole conversation again).
+/// - **Cancel:** [Completion#cancel] frees the sequence at the next step (`CANCELLED`), and aborts a step in
+///   progress (a long prompt chunk) when every sequence in it is cancelled; [#close] cancels what runs, fails
+///   what waits, and frees the context (and the model, when [#load] loaded it).
 public final class BatchedCompleter implements Completer {
 
     private static final Logger LOG = Logger.getLogger(BatchedCompleter.class.getName());
@@ -68,12 +74,13 @@ public final class BatchedCompleter implements Completer {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
-    private final Cancellation closing = new Cancellation();
     private final CompletableFuture<BatchContext> started = new CompletableFuture<>();
     private final Thread scheduler;
     private int inFlight;                       // queued + running, under lock
     private volatile double averageNanos = 5e9;          // of recent completions, for Retry-After (scheduler thread writes)
     private volatile int sequenceSize;
+    private volatile Cancellation step = new Cancellation(); // the decode in progress; cancelled to abort it
+    private volatile Job[] running = new Job[0];             // the jobs of the decode in progress
     private volatile boolean closed;
 
     private BatchedCompleter(Model model, boolean ownsModel, LoadOptions options, int parallel, int queueLimit) {
@@ -169,13 +176,18 @@ public final class BatchedCompleter implements Completer {
         GenerateOptions generate = request.generate();
         List<String> stops = generate.stopStrings();
         int[] prompt;
+        boolean opensThinking = false;
         try {
             if (request.isChat()) {
-                prompt = model.tokenize(template.apply(request.messages(), true, request.templateArgs()), true, true);
+                String text = template.apply(request.messages(), true, request.templateArgs());
+                opensThinking = ChatTemplate.opensThinking(text);
+                prompt = model.tokenize(text, true, true);
                 stops = Stream.concat(stops.stream(), template.stopStrings().stream()).distinct().toList();
             } else {
                 prompt = model.tokenize(request.prompt(), true, true);
             }
+        } catch (TemplateException.Raised e) {
+            throw new ServeException(Kind.TEMPLATE_REFUSED, e.getMessage(), null, List.of(), e);
         } catch (LlamaException | IllegalStateException e) {
             throw new ServeException(Kind.INTERNAL, e.getMessage(), null, List.of(), e);
         }
@@ -191,7 +203,26 @@ public final class BatchedCompleter implements Completer {
         } catch (LlamaException | IllegalStateException e) {
             throw new ServeException(Kind.INTERNAL, e.getMessage(), null, List.of(), e);
         }
+        // a template that opens the reply's thinking itself (DeepSeek-R1 distills): the model writes only `</think>`,
+        // so the reply is given its opening tag, as a chat session gives it, and the thinking can be told apart
+        if (opensThinking) out.text(ThinkingText.OPEN + "\n");
         return new Job(prompt, generate, stops, sampler, out, this::cancelled);
+    }
+
+    /// The chat template this completer formats conversations with.
+    public ChatTemplate template() {
+        return template;
+    }
+
+    /// Tokens `messages` take as a chat prompt (the model's template with the assistant's turn opened): what a
+    /// completion of them would hold before its reply. On the caller's thread.
+    public int countTokens(List<dev.karuku.engine.chat.ChatMessage> messages) {
+        return model.tokenize(template.apply(messages, true), true, true).length;
+    }
+
+    /// The loaded model (its file, its facts).
+    public Model model() {
+        return model;
     }
 
     /// A queued job that is cancelled ends at once; a running one at the scheduler's next step.
@@ -200,6 +231,10 @@ public final class BatchedCompleter implements Completer {
         try {
             if (!queue.remove(job)) {
                 work.signal();
+                Job[] r = running;
+                boolean all = r.length > 0;
+                for (Job j : r) all &= j.cancelled();
+                if (all) step.cancel(); // a long prompt chunk of only cancelled sequences stops now
                 return;
             }
             inFlight--;
@@ -228,8 +263,9 @@ public final class BatchedCompleter implements Completer {
         }
         started.complete(ctx);
         Slot[] slots = new Slot[parallel];
+        int[][] cached = new int[parallel][];
         try {
-            while (admit(ctx, slots)) step(ctx, slots);
+            while (admit(ctx, slots, cached)) step(ctx, slots, cached);
         } catch (RuntimeException | Error e) {
             LOG.log(Level.SEVERE, "the batch scheduler failed", e);
             fail(ctx, slots, new ServeException(Kind.INTERNAL, String.valueOf(e.getMessage()), null, List.of(), e));
@@ -237,7 +273,7 @@ public final class BatchedCompleter implements Completer {
             for (Slot s : slots) {
                 if (s == null) continue;
                 try {
-                    end(ctx, slots, s, StopReason.CANCELLED);
+                    end(ctx, slots, s, StopReason.CANCELLED, null);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "could not drop sequence " + s.seq + " while closing", e);
                 }
@@ -246,14 +282,36 @@ public final class BatchedCompleter implements Completer {
         }
     }
 
-    /// Moves queued jobs into free sequences; waits while nothing runs. False when closing.
-    private boolean admit(BatchContext ctx, Slot[] slots) {
+    /// Moves queued jobs into free sequences, each into the one whose cached tokens share the longest prefix with
+    /// its prompt; waits while nothing runs. False when closing.
+    private boolean admit(BatchContext ctx, Slot[] slots, int[][] cached) {
         lock.lock();
         try {
             while (true) {
                 if (closed) return false;
-                for (int i = 0; i < slots.length && !queue.isEmpty(); i++) {
-                    if (slots[i] == null) slots[i] = new Slot(i, queue.poll(), model);
+                while (!queue.isEmpty()) {
+                    Job job = queue.peek();
+                    int best = -1, bestCommon = -1;
+                    for (int i = 0; i < slots.length; i++) {
+                        if (slots[i] != null) continue;
+                        int common = commonPrefix(cached[i], job.prompt);
+                        if (common > bestCommon) {
+                            best = i;
+                            bestCommon = common;
+                        }
+                    }
+                    if (best < 0) break;
+                    queue.poll();
+                    int reused = Math.min(bestCommon, job.prompt.length - 1); // the last prompt token gives the logits
+                    if (cached[best] != null && cached[best].length > reused) {
+                        if (reused == 0 || !ctx.removeTokens(best, reused)) {
+                            ctx.removeSequence(best);
+                            reused = 0;
+                        }
+                    }
+                    cached[best] = null;
+                    slots[best] = new Slot(best, job, model, reused);
+                    job.out.prompt(job.prompt.length - reused);
                 }
                 for (Slot s : slots) if (s != null) return true;
                 work.awaitUninterruptibly();
@@ -263,9 +321,16 @@ public final class BatchedCompleter implements Completer {
         }
     }
 
+    private static int commonPrefix(int[] a, int[] b) {
+        if (a == null) return 0;
+        int n = Math.min(a.length, b.length), i = 0;
+        while (i < n && a[i] == b[i]) i++;
+        return i;
+    }
+
     /// One decode for every running sequence: generated tokens first, then prompt chunks in what room is left.
-    private void step(BatchContext ctx, Slot[] slots) {
-        for (Slot s : slots) if (s != null && s.job.cancelled()) end(ctx, slots, s, StopReason.CANCELLED);
+    private void step(BatchContext ctx, Slot[] slots, int[][] cached) {
+        for (Slot s : slots) if (s != null && s.job.cancelled()) end(ctx, slots, s, StopReason.CANCELLED, cached);
         int generating = 0;
         for (Slot s : slots) if (s != null && s.generating()) generating++;
         int room = ctx.batchCapacity() - generating;
@@ -275,8 +340,20 @@ public final class BatchedCompleter implements Completer {
             else if (s.promptLeft() > 0 && room > 0) room -= s.addPrompt(ctx, room);
         }
         if (ctx.pending() == 0) return;
+        // the order matters: a cancel() that reads the old flag has set its job's flag before we look at it here
+        Job[] jobs = java.util.Arrays.stream(slots).filter(java.util.Objects::nonNull).map(s -> s.job).toArray(Job[]::new);
+        running = jobs;
+        Cancellation flag = new Cancellation();
+        step = flag;
+        if (closed || java.util.Arrays.stream(jobs).allMatch(Job::cancelled)) flag.cancel();
         try {
-            if (!ctx.decode(closing)) return; // closing: run() cancels every slot
+            if (!ctx.decode(flag)) {
+                if (closed) return; // run() cancels every slot
+                // every sequence of this step was cancelled mid-decode: what llama.cpp evaluated is partial, so
+                // nothing of them is kept
+                for (Slot s : slots) if (s != null) end(ctx, slots, s, StopReason.CANCELLED, null);
+                return;
+            }
         } catch (LlamaException e) {
             fail(ctx, slots, new ServeException(Kind.INTERNAL, e.getMessage(), null, List.of(), e));
             return;
@@ -284,14 +361,17 @@ public final class BatchedCompleter implements Completer {
         for (Slot s : slots) {
             if (s == null) continue;
             StopReason reason = s.afterDecode(ctx);
-            if (reason != null) end(ctx, slots, s, reason);
+            if (reason != null) end(ctx, slots, s, reason, cached);
         }
     }
 
-    private void end(BatchContext ctx, Slot[] slots, Slot s, StopReason reason) {
+    /// Ends `s`; with `cached` its tokens stay in the KV cache for the next prompt that shares a prefix with them,
+    /// without they are dropped.
+    private void end(BatchContext ctx, Slot[] slots, Slot s, StopReason reason, int[][] cached) {
         slots[s.seq] = null;
         try {
-            ctx.removeSequence(s.seq);
+            if (cached != null) cached[s.seq] = s.cached();
+            else ctx.removeSequence(s.seq);
         } finally {
             if (reason != StopReason.STOP_STRING) s.flush();
             s.job.sampler.close();
@@ -335,7 +415,7 @@ public final class BatchedCompleter implements Completer {
         try {
             if (closed) return;
             closed = true;
-            closing.cancel();
+            step.cancel();
             waiting = List.copyOf(queue);
             queue.clear();
             inFlight -= waiting.size();

@@ -16,7 +16,7 @@ public final class Completers {
     /// of one context decoded together, step by step ([BatchedCompleter]) — and queues up to `queueLimit` more.
     ///
     /// @throws dev.karuku.engine.llama.ModelLoadException with llama.cpp's reason
-    public static Completer open(LlamaRuntime runtime, Path file, LoadOptions options, int parallel, int queueLimit) {
+    public static BatchedCompleter open(LlamaRuntime runtime, Path file, LoadOptions options, int parallel, int queueLimit) {
         if (parallel < 1) throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
         return BatchedCompleter.load(runtime, file, options, parallel, queueLimit);
     }

@@ -33,6 +33,11 @@ final class Mailbox {
         if (!piece.isEmpty() && !ended.get()) post(() -> listener.onText(piece));
     }
 
+    /// The model starts reading `tokens` new prompt tokens.
+    void prompt(int tokens) {
+        if (!ended.get()) post(() -> listener.onPrompt(tokens));
+    }
+
     /// Ends the completion; false when it had already ended.
     boolean complete(CompletionResult result) {
         if (!ended.compareAndSet(false, true)) return false;

@@ -6,15 +6,18 @@ import dev.karuku.engine.llama.Model;
 import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.llama.TokenText;
 
-/// One sequence of the shared context and the job it runs: first its prompt, fed in chunks, then one token per
-/// step, sampled with the job's own sampler and streamed through the job's mailbox. Used on the scheduler thread only.
+/// One sequence of the shared context and the job it runs: first its prompt, fed in chunks (after the prefix the
+/// sequence still holds from its last completion, which is not evaluated again), then one token per step, sampled
+/// with the job's own sampler and streamed through the job's mailbox. Used on the scheduler thread only.
 final class Slot {
 
     final int seq;
     final Job job;
     private final TokenText text;
     private final long start = System.nanoTime();
-    private int fed;            // prompt tokens added to a batch so far
+    private final int reused;   // prompt tokens already in the KV cache when the job started
+    private int[] kv;           // the tokens of this sequence in the KV cache (once the current step is decoded)
+    private int fed;            // prompt tokens in the KV cache or added to a batch so far
     private int position;       // tokens of this sequence in the KV cache once the current step is decoded
     private int next = -1;      // sampled token to evaluate in the next step, or -1
     private int outputIndex = -1;
@@ -22,10 +25,26 @@ final class Slot {
     private long promptDone;
     private long firstToken;
 
-    Slot(int seq, Job job, Model model) {
+    /// @param reused how many of the job's first prompt tokens sequence `seq` holds already (less than the prompt)
+    Slot(int seq, Job job, Model model, int reused) {
+        if (reused < 0 || reused >= job.prompt.length) throw new IllegalArgumentException("reused " + reused);
         this.seq = seq;
         this.job = job;
         this.text = new TokenText(model, job.stopStrings);
+        this.reused = reused;
+        this.fed = reused;
+        this.position = reused;
+        this.kv = java.util.Arrays.copyOf(job.prompt, job.prompt.length + 16);
+    }
+
+    /// The tokens this sequence leaves in the KV cache when it ends: the prompt and the reply as far as decoded.
+    int[] cached() {
+        return java.util.Arrays.copyOf(kv, position);
+    }
+
+    private void remember(int token) {
+        if (position >= kv.length) kv = java.util.Arrays.copyOf(kv, kv.length * 2);
+        kv[position] = token;
     }
 
     boolean generating() {
@@ -38,6 +57,7 @@ final class Slot {
 
     /// Adds the sampled token to the batch.
     void addToken(BatchContext ctx) {
+        remember(next);
         outputIndex = ctx.add(seq, next, position++, true);
         next = -1;
     }
@@ -80,6 +100,6 @@ final class Slot {
     GenerationStats stats() {
         long now = System.nanoTime();
         long promptEnd = promptDone == 0 ? now : promptDone;
-        return new GenerationStats(fed, 0, promptEnd - start, generated, now - promptEnd, firstToken);
+        return new GenerationStats(fed - reused, reused, promptEnd - start, generated, now - promptEnd, firstToken);
     }
 }

@@ -258,6 +258,20 @@ public final class BatchContext implements AutoCloseable {
         }
     }
 
+    /// Drops the tokens of sequence `seq` at positions `from` and later, keeping the prefix before them for the
+    /// next prompt that starts the same way. False when llama.cpp cannot cut a sequence there (a model whose
+    /// memory is not a plain KV cache): the caller then drops the whole sequence.
+    public boolean removeTokens(int seq, int from) {
+        handle();
+        try {
+            return (boolean) Fn.llama_memory_seq_rm.invokeExact(memory, seq, from, -1);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Model.rethrow(t);
+        }
+    }
+
     /// Frees the context. Idempotent.
     @Override
     public void close() {

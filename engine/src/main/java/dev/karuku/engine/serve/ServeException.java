@@ -12,6 +12,9 @@ public final class ServeException extends Exception {
     public enum Kind {
         /// A value the request may not have (a bad grammar, a prompt longer than the context).
         INVALID,
+        /// The model's chat template refused the conversation on purpose (`raise_exception`, e.g. Gemma 2 and a
+        /// system prompt); the message is the template's own.
+        TEMPLATE_REFUSED,
         /// No model answers to the requested name.
         UNKNOWN_MODEL,
         /// Every sequence is busy and the queue is full: try again after [#retryAfter()].

@@ -1,6 +1,7 @@
 package dev.karuku.engine.worker;
 
 import dev.karuku.engine.hardware.Hardware;
+import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.generation.GenerationStats;
 import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.serve.Completion;
@@ -42,6 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /// - When a worker dies, its completions end with [ServeException.Kind#WORKER_DIED] carrying the worker's last
 ///   stderr lines (llama.cpp's log, the assert's text), the model shows [HostedModel.State#FAILED] with the reason,
 ///   and the next request starts a fresh worker.
+/// - A window (or any caller) may also [#load] a model explicitly with its own settings, watch its progress
+///   (the worker starting, then llama.cpp reading the file), cancel it, and [#unload] it; an explicitly loaded
+///   model stays loaded until unloaded (no keep-alive). [#watch] tells every state change, [#report] what the
+///   worker measured, [#countTokens] how long a conversation is for the model. Models may be [#register]ed
+///   after construction.
 /// - [#close] stops every worker; a JVM shutdown hook kills any left, and a worker exits by itself when its
 ///   stdin closes, so none outlives this process.
 public final class Supervisor implements ModelHost {
@@ -51,7 +57,10 @@ public final class Supervisor implements ModelHost {
     private static final Duration LONGEST_KEEP_ALIVE = Duration.ofDays(365);
     private static final GenerationStats NOTHING = new GenerationStats(0, 0, 0, 0, 0, 0);
 
-    private final List<Slot> slots;
+    private final List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<HostedModel>> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("karuku-supervisor-events").factory()); // state changes in the order they happened
     private final SupervisorOptions options;
     private final List<String> command;
     private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(
@@ -69,13 +78,11 @@ public final class Supervisor implements ModelHost {
     /// @param options how to load and keep them
     public Supervisor(List<HostedModel> models, SupervisorOptions options) {
         Set<String> names = new LinkedHashSet<>();
-        List<Slot> s = new ArrayList<>();
         for (HostedModel m : models) {
             if (!names.add(m.id())) throw new IllegalArgumentException("two models are named " + m.id());
             for (String a : m.aliases()) if (!names.add(a)) throw new IllegalArgumentException("two models are named " + a);
-            s.add(new Slot(new HostedModel(m.id(), m.file(), m.aliases(), HostedModel.State.UNLOADED, null)));
+            slots.add(new Slot(new HostedModel(m.id(), m.file(), m.aliases(), HostedModel.State.UNLOADED, null)));
         }
-        this.slots = List.copyOf(s);
         this.options = options;
         this.budget = options.budget();
         this.command = WorkerCommand.forThisProcess(options.workerJvmArgs());
@@ -90,8 +97,120 @@ public final class Supervisor implements ModelHost {
 
     @Override
     public synchronized List<HostedModel> models() {
-        return slots.stream().map(s -> new HostedModel(s.entry.id(), s.entry.file(), s.entry.aliases(), s.state,
-                s.problem)).toList();
+        return slots.stream().map(Slot::snapshot).toList();
+    }
+
+    /// Adds `file` to the models requests may name, as `id` (made unique with a number when another model has that
+    /// name); a file already hosted keeps its id. Returns the id it answers to.
+    public synchronized String register(String id, Path file) {
+        Path f = file.toAbsolutePath().normalize();
+        for (Slot s : slots) if (s.entry.file().toAbsolutePath().normalize().equals(f)) return s.entry.id();
+        String name = id;
+        for (int n = 2; find(name) != null; n++) name = id + "-" + n;
+        Slot slot = new Slot(new HostedModel(name, file, List.of(), HostedModel.State.UNLOADED, null));
+        slots.add(slot);
+        changed(slot);
+        return name;
+    }
+
+    /// Tells `watcher` every change of a model's state (loading, loaded, failed with its reason, unloaded), in
+    /// order, on a thread of the supervisor's; closing the returned handle stops it.
+    public AutoCloseable watch(java.util.function.Consumer<HostedModel> watcher) {
+        watchers.add(watcher);
+        return () -> watchers.remove(watcher);
+    }
+
+    /// Loads `name` with `load` (unloading it first when it is loaded with other settings) and keeps it loaded
+    /// until [#unload]: no keep-alive ends it. `progress` hears the worker start, then llama.cpp's progress. The
+    /// result completes with what the worker measured, or fails with a [ServeException] (LOAD_FAILED,
+    /// WORKER_DIED with llama.cpp's last words) or a [java.util.concurrent.CancellationException] after
+    /// [Loading#cancel].
+    public Loading load(String name, LoadOptions load, LoadProgress progress) {
+        Slot slot;
+        CompletableFuture<WorkerProcess> ready = null;
+        WorkerProcess stopping = null;
+        synchronized (this) {
+            slot = find(name);
+            if (slot == null || closed) {
+                CompletableFuture<LoadReport> f = CompletableFuture.failedFuture(slot == null
+                        ? new ServeException(ServeException.Kind.UNKNOWN_MODEL, "no model is called " + name)
+                        : new ServeException(ServeException.Kind.INTERNAL, "the server is shutting down"));
+                return new Loading(f, () -> {});
+            }
+            boolean same = load.settings().equals(slot.chosen == null ? null : slot.chosen.settings());
+            if (!same && (slot.state == HostedModel.State.LOADED || slot.loading != null)) {
+                ready = slot.loading; // a load with other settings: cancelled, and waited for below
+                if (ready != null) slot.cancelLoad = true;
+                stopping = unloadLocked(slot);
+            }
+            slot.chosen = load;
+            slot.pinned = true;
+            slot.progress = progress == null ? LoadProgress.NONE : progress;
+            if (slot.idleTimer != null) slot.idleTimer.cancel(false);
+        }
+        if (stopping != null) stopping.stop(options.stopGrace());
+        if (ready != null) ready.handle((w, e) -> null).join(); // the cancelled load has ended
+        CompletableFuture<WorkerProcess> f;
+        synchronized (this) {
+            slot.cancelLoad = false;
+            f = ensureLoading(slot);
+        }
+        Slot s = slot;
+        return new Loading(f.thenApply(w -> s.report), () -> cancelLoad(s, f));
+    }
+
+    /// A load started by [#load]: its result and a way to give it up.
+    public record Loading(CompletableFuture<LoadReport> result, Runnable canceller) {
+        public void cancel() {
+            canceller.run();
+        }
+    }
+
+    private void cancelLoad(Slot slot, CompletableFuture<WorkerProcess> load) {
+        WorkerProcess w;
+        synchronized (this) {
+            if (slot.loading != load) return; // loaded, failed or replaced already
+            slot.cancelLoad = true;
+            w = slot.worker;
+        }
+        if (w != null) w.kill(); // the load ends as cancelled; a worker that had not started yet is not started
+    }
+
+    /// Unloads `name`: cancels a load under way, ends its worker (its completions end with an error) and returns
+    /// when the process is gone, with every byte of its memory. Nothing happens for a model that is not loaded.
+    public void unload(String name) {
+        WorkerProcess w;
+        CompletableFuture<WorkerProcess> loading;
+        synchronized (this) {
+            Slot slot = find(name);
+            if (slot == null) return;
+            loading = slot.loading;
+            if (loading != null) slot.cancelLoad = true;
+            w = unloadLocked(slot);
+            slot.pinned = false;
+            slot.chosen = null;
+        }
+        if (w != null) w.stop(options.stopGrace());
+        if (loading != null) loading.handle((x, e) -> null).join();
+    }
+
+    /// What the worker of `name` measured when it loaded (layers, backend, llama.cpp's buffers), or null when it is
+    /// not loaded.
+    public synchronized LoadReport report(String name) {
+        Slot s = find(name);
+        return s == null || s.state != HostedModel.State.LOADED ? null : s.report;
+    }
+
+    /// Tokens `messages` take as a chat prompt of `name` (its template, the assistant's turn opened), counted by its
+    /// worker; fails when the model is not loaded.
+    public CompletableFuture<Integer> countTokens(String name, List<dev.karuku.engine.chat.ChatMessage> messages) {
+        WorkerProcess w;
+        synchronized (this) {
+            Slot s = find(name);
+            w = s == null || s.state != HostedModel.State.LOADED ? null : s.worker;
+        }
+        if (w == null) return CompletableFuture.failedFuture(new ServeException(ServeException.Kind.INTERNAL, name + " is not loaded"));
+        return w.count(messages);
     }
 
     /// The process id of the worker hosting `name` now, or -1 when it is not loaded (for tests and diagnostics).
@@ -133,6 +252,25 @@ public final class Supervisor implements ModelHost {
         }
     }
 
+    /// Tells the watchers `slot`'s state now. Called holding the lock, so the events keep their order.
+    private void changed(Slot slot) {
+        if (watchers.isEmpty()) return;
+        HostedModel now = slot.snapshot();
+        try {
+            events.execute(() -> {
+                for (var w : watchers) {
+                    try {
+                        w.accept(now);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "a model watcher failed", e);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+            // nobody is told after close
+        }
+    }
+
     private Slot find(String name) {
         for (Slot s : slots) if (s.entry.answersTo(name)) return s;
         return null;
@@ -145,6 +283,8 @@ public final class Supervisor implements ModelHost {
         CompletableFuture<WorkerProcess> f = new CompletableFuture<>();
         slot.loading = f;
         slot.state = HostedModel.State.LOADING;
+        slot.problem = null;
+        changed(slot);
         tasks.execute(() -> load(slot, f));
         return f;
     }
@@ -153,36 +293,62 @@ public final class Supervisor implements ModelHost {
         WorkerProcess w = null;
         try {
             Hardware hw = hardware();
-            LoadPlan plan = LoadPlan.of(slot.entry.file(), options.loadOptions().apply(slot.entry), hw, options.parallel());
+            LoadProgress progress;
+            LoadOptions chosen;
+            synchronized (this) {
+                progress = slot.progress;
+                chosen = slot.chosen;
+            }
+            progress.startingWorker();
+            LoadPlan plan = LoadPlan.of(slot.entry.file(), chosen != null ? chosen : options.loadOptions().apply(slot.entry),
+                    hw, options.parallel());
             makeRoom(slot, plan);
+            synchronized (this) {
+                if (slot.cancelLoad) throw new java.util.concurrent.CancellationException();
+            }
             w = WorkerProcess.start(slot.entry.id(), command, this::exited);
             live.add(w);
             synchronized (this) {
                 slot.worker = w;
                 if (closed) throw new ServeException(ServeException.Kind.INTERNAL, "the server is shutting down");
+                if (slot.cancelLoad) throw new java.util.concurrent.CancellationException();
             }
-            w.load(slot.entry.file(), plan.options(), options.parallel(), options.queueLimit()).join();
+            LoadReport report = w.load(slot.entry.file(), plan.options(), options.parallel(), options.queueLimit(), progress).join();
             synchronized (this) {
                 if (closed) throw new ServeException(ServeException.Kind.INTERNAL, "the server is shutting down");
+                if (slot.cancelLoad) throw new java.util.concurrent.CancellationException();
                 slot.state = HostedModel.State.LOADED;
                 slot.problem = null;
                 slot.loading = null;
+                slot.report = report;
+                slot.progress = LoadProgress.NONE;
                 slot.lastUsed = System.nanoTime();
+                changed(slot);
             }
             LOG.log(System.Logger.Level.INFO, "loaded {0} in worker {1}", slot.entry.id(), w.pid());
             f.complete(w);
         } catch (Throwable t) {
-            ServeException e = serveException(t, slot);
+            Throwable failure;
             synchronized (this) {
-                slot.state = closed ? HostedModel.State.UNLOADED : HostedModel.State.FAILED;
-                slot.problem = closed ? null : e.getMessage();
-                slot.loading = null;
-                slot.worker = null;
-                slot.plan = null;
+                boolean cancelled = slot.cancelLoad;
+                failure = cancelled ? new java.util.concurrent.CancellationException("the load was cancelled") : serveException(t, slot);
+                if (slot.loading == f) {
+                    slot.state = closed || cancelled ? HostedModel.State.UNLOADED : HostedModel.State.FAILED;
+                    slot.problem = closed || cancelled ? null : failure.getMessage();
+                    slot.loading = null;
+                    slot.worker = null;
+                    slot.plan = null;
+                    slot.progress = LoadProgress.NONE;
+                    if (cancelled) {
+                        slot.pinned = false;
+                        slot.chosen = null;
+                    }
+                    changed(slot);
+                }
                 notifyAll();
             }
             if (w != null && w.isAlive()) w.stop(options.stopGrace());
-            f.completeExceptionally(e);
+            f.completeExceptionally(failure);
         }
     }
 
@@ -242,10 +408,14 @@ public final class Supervisor implements ModelHost {
     /// Marks `slot` unloaded and returns its worker for the caller to stop outside the lock.
     private WorkerProcess unloadLocked(Slot slot) {
         WorkerProcess w = slot.worker;
+        boolean was = slot.state != HostedModel.State.UNLOADED;
         slot.worker = null;
         slot.plan = null;
+        slot.report = null;
         slot.state = HostedModel.State.UNLOADED;
+        slot.problem = null;
         if (slot.idleTimer != null) slot.idleTimer.cancel(false);
+        if (was) changed(slot);
         notifyAll();
         return w;
     }
@@ -261,6 +431,9 @@ public final class Supervisor implements ModelHost {
                 if (s.state == HostedModel.State.LOADED) {
                     s.state = HostedModel.State.FAILED;
                     s.problem = error.getMessage();
+                    s.report = null;
+                    s.pinned = false;
+                    changed(s);
                 }
                 if (s.idleTimer != null) s.idleTimer.cancel(false);
             }
@@ -274,7 +447,7 @@ public final class Supervisor implements ModelHost {
             slot.active--;
             slot.lastUsed = System.nanoTime();
             notifyAll();
-            if (slot.active > 0 || slot.state != HostedModel.State.LOADED || closed) return;
+            if (slot.active > 0 || slot.state != HostedModel.State.LOADED || closed || slot.pinned) return;
             WorkerProcess w = slot.worker;
             long millis = slot.keepAlive.compareTo(LONGEST_KEEP_ALIVE) > 0 ? LONGEST_KEEP_ALIVE.toMillis() : slot.keepAlive.toMillis();
             if (millis == 0) {
@@ -309,6 +482,7 @@ public final class Supervisor implements ModelHost {
         }
         workers.addAll(live);
         timers.shutdownNow();
+        events.shutdown();
         List<Thread> stops = new ArrayList<>();
         for (WorkerProcess w : new LinkedHashSet<>(workers)) stops.add(Thread.ofVirtual().start(() -> w.stop(options.stopGrace())));
         for (Thread t : stops) {
@@ -332,6 +506,11 @@ public final class Supervisor implements ModelHost {
     private static final class Slot {
         final HostedModel entry;
         HostedModel.State state = HostedModel.State.UNLOADED;
+        LoadOptions chosen;        // an explicit load's settings, else null (the options' function decides)
+        boolean pinned;            // explicitly loaded: no keep-alive unloads it
+        boolean cancelLoad;        // the load under way was cancelled or replaced
+        LoadProgress progress = LoadProgress.NONE;
+        LoadReport report;         // what the worker measured, while loaded
         String problem;
         WorkerProcess worker;
         CompletableFuture<WorkerProcess> loading;
@@ -343,6 +522,10 @@ public final class Supervisor implements ModelHost {
 
         Slot(HostedModel entry) {
             this.entry = entry;
+        }
+
+        HostedModel snapshot() {
+            return new HostedModel(entry.id(), entry.file(), entry.aliases(), state, problem);
         }
     }
 

@@ -2,7 +2,12 @@ package dev.karuku.engine.worker;
 
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
+import dev.karuku.engine.batch.BatchedCompleter;
 import dev.karuku.engine.batch.Completers;
+import dev.karuku.engine.estimate.MeasuredBuffers;
+import dev.karuku.engine.llama.LoadOptions;
+import dev.karuku.engine.llama.ModelInfo;
+import dev.karuku.engine.verify.BufferLogParser;
 import dev.karuku.engine.llama.LlamaLog;
 import dev.karuku.engine.llama.LlamaRuntime;
 import dev.karuku.engine.serve.Completer;
@@ -37,7 +42,9 @@ public final class WorkerMain {
 
     private final OutputStream out;
     private final Map<Long, Pending> completions = new ConcurrentHashMap<>();
-    private volatile Completer completer;
+    private volatile BatchedCompleter completer;
+    /// llama.cpp's log while the model loads, for the buffers it allocated; null once loaded
+    private volatile StringBuilder loadLog;
 
     private WorkerMain(OutputStream out) {
         this.out = out;
@@ -74,6 +81,7 @@ public final class WorkerMain {
                 }
                 case WorkerMessage.Load l -> Thread.ofPlatform().name("karuku-worker-load").start(() -> load(l));
                 case WorkerMessage.Submit s -> submit(s);
+                case WorkerMessage.Count c -> Thread.ofVirtual().start(() -> count(c));
                 case WorkerMessage.Cancel c -> {
                     Pending p = completions.get(c.id());
                     if (p != null) p.cancel();
@@ -93,11 +101,61 @@ public final class WorkerMain {
     private void load(WorkerMessage.Load l) {
         try {
             LlamaRuntime runtime = LlamaRuntime.load();
-            LlamaLog.subscribe(line -> System.err.println(line.text()));
-            completer = Completers.open(runtime, l.file(), l.options(), l.parallel(), l.queueLimit());
-            send(new WorkerMessage.Loaded());
+            StringBuilder log = new StringBuilder();
+            loadLog = log;
+            LlamaLog.subscribe(line -> {
+                System.err.println(line.text());
+                StringBuilder b = loadLog;
+                if (b != null) synchronized (b) { b.append(line.text()).append('\n'); }
+            });
+            float[] last = {-1};
+            LoadOptions options = l.options().withProgress(f -> {
+                if (f - last[0] >= 0.01f || f >= 1f) { // a frame per percent, not one per tensor
+                    last[0] = f;
+                    send(new WorkerMessage.Progress(f));
+                }
+                return true;
+            });
+            BatchedCompleter c = Completers.open(runtime, l.file(), options, l.parallel(), l.queueLimit());
+            completer = c;
+            loadLog = null;
+            String text;
+            synchronized (log) { text = log.toString(); }
+            send(new WorkerMessage.Loaded(report(runtime, c, l.options().settings().gpuLayers(), text)));
         } catch (RuntimeException | Error e) {
             send(new WorkerMessage.LoadFailed(e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
+    /// Where the layers went and what llama.cpp allocated, from its log (its own "offloaded X/Y layers" when it
+    /// wrote it).
+    private static LoadReport report(LlamaRuntime runtime, BatchedCompleter c, int gpuLayersAsked, String log) {
+        ModelInfo info = c.model().info();
+        MeasuredBuffers b = BufferLogParser.parse(log, runtime.bufferTypes());
+        int layers = b.units() > 0 ? b.units() : info.layers() + 1;
+        int onGpu = !runtime.supportsGpuOffload() ? 0 : b.offloaded() >= 0 ? b.offloaded()
+                : gpuLayersAsked < 0 ? layers : Math.min(gpuLayersAsked, layers);
+        String backend = onGpu > 0 ? backendName(runtime.backend()) : "CPU";
+        return new LoadReport(backend, onGpu, layers, c.sequenceSize(), info.sizeBytes(), b,
+                c.template().jinjaFailure().orElse(null), c.template().offersThinkingSwitch());
+    }
+
+    static String backendName(String b) {
+        return switch (b.toLowerCase(java.util.Locale.ROOT)) {
+            case "cuda" -> "CUDA";
+            case "vulkan" -> "Vulkan";
+            case "metal" -> "Metal";
+            default -> "CPU";
+        };
+    }
+
+    private void count(WorkerMessage.Count c) {
+        BatchedCompleter b = completer;
+        try {
+            if (b == null) throw new IllegalStateException("no model is loaded in this worker");
+            send(new WorkerMessage.Counted(c.id(), b.countTokens(c.messages()), null));
+        } catch (RuntimeException e) {
+            send(new WorkerMessage.Counted(c.id(), -1, String.valueOf(e.getMessage())));
         }
     }
 
@@ -110,6 +168,11 @@ public final class WorkerMain {
         Pending p = new Pending();
         completions.put(s.id(), p);
         p.set(c.submit(s.request(), new CompletionListener() {
+            @Override
+            public void onPrompt(int tokens) {
+                send(new WorkerMessage.Prompt(s.id(), tokens));
+            }
+
             @Override
             public void onText(String piece) {
                 send(new WorkerMessage.Text(s.id(), piece));

@@ -1,5 +1,6 @@
 package dev.karuku.engine.worker;
 
+import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.generation.GenerationStats;
@@ -19,8 +20,24 @@ public sealed interface WorkerMessage {
     /// Load `file` and host it with `parallel` sequences and at most `queueLimit` completions waiting.
     record Load(Path file, LoadOptions options, int parallel, int queueLimit) implements WorkerMessage {}
 
-    /// The model is loaded and takes completions.
-    record Loaded() implements WorkerMessage {}
+    /// The model is loaded and takes completions; `report` says what the load measured.
+    record Loaded(LoadReport report) implements WorkerMessage {
+        public Loaded() {
+            this(LoadReport.UNKNOWN);
+        }
+    }
+
+    /// How far llama.cpp has read the model (0 to 1), while loading.
+    record Progress(float fraction) implements WorkerMessage {}
+
+    /// Completion `id` starts reading its prompt, `tokens` of it new (the rest reused from the KV cache).
+    record Prompt(long id, int tokens) implements WorkerMessage {}
+
+    /// How many tokens `messages` take as a chat prompt of the loaded model; answered by [Counted].
+    record Count(long id, List<ChatMessage> messages) implements WorkerMessage {}
+
+    /// The answer to [Count] `id`: `tokens`, or -1 with `error` when the worker could not count.
+    record Counted(long id, int tokens, String error) implements WorkerMessage {}
 
     /// The model could not be loaded; `reason` is llama.cpp's (or the load check's) words.
     record LoadFailed(String reason) implements WorkerMessage {}

@@ -37,7 +37,10 @@ final class WorkerProcess {
     private final OutputStream stdin;
     private final LogTail tail = new LogTail(TAIL_LINES);
     private final Map<Long, CompletionListener> inFlight = new ConcurrentHashMap<>();
-    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private final CompletableFuture<LoadReport> loaded = new CompletableFuture<>();
+    private final Map<Long, CompletableFuture<Integer>> counts = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong countIds = new java.util.concurrent.atomic.AtomicLong();
+    private volatile LoadProgress progress = LoadProgress.NONE;
     private final BiConsumer<WorkerProcess, ServeException> onExit;
     private final Thread stderrReader;
     private final long startNanos = System.nanoTime();
@@ -71,10 +74,27 @@ final class WorkerProcess {
         return process.isAlive();
     }
 
-    /// Asks the worker to load `file`; completes when it has (or fails with LOAD_FAILED or WORKER_DIED).
-    CompletableFuture<Void> load(Path file, LoadOptions options, int parallel, int queueLimit) {
+    /// Asks the worker to load `file`, telling `progress` how far it has come; completes with what the worker
+    /// measured when it has (or fails with LOAD_FAILED or WORKER_DIED).
+    CompletableFuture<LoadReport> load(Path file, LoadOptions options, int parallel, int queueLimit, LoadProgress progress) {
+        this.progress = progress;
         send(new WorkerMessage.Load(file, options, parallel, queueLimit));
         return loaded;
+    }
+
+    /// Tokens `messages` take as a chat prompt of the loaded model.
+    CompletableFuture<Integer> count(List<dev.karuku.engine.chat.ChatMessage> messages) {
+        long id = countIds.incrementAndGet();
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        synchronized (this) {
+            if (exited) {
+                f.completeExceptionally(died("it had already ended"));
+                return f;
+            }
+            counts.put(id, f);
+        }
+        send(new WorkerMessage.Count(id, messages));
+        return f;
     }
 
     /// Starts a completion; `listener` hears its text and exactly one end.
@@ -178,7 +198,19 @@ final class WorkerProcess {
             case WorkerMessage.Loaded l -> {
                 LOG.log(System.Logger.Level.DEBUG, "worker {0} loaded {1} in {2} ms", process.pid(), model,
                         (System.nanoTime() - startNanos) / 1_000_000);
-                loaded.complete(null);
+                progress = LoadProgress.NONE;
+                loaded.complete(l.report());
+            }
+            case WorkerMessage.Progress p -> progress.loading(p.fraction());
+            case WorkerMessage.Prompt p -> {
+                CompletionListener l = inFlight.get(p.id());
+                if (l != null) l.onPrompt(p.tokens());
+            }
+            case WorkerMessage.Counted c -> {
+                CompletableFuture<Integer> f = counts.remove(c.id());
+                if (f == null) break;
+                if (c.error() == null) f.complete(c.tokens());
+                else f.completeExceptionally(new ServeException(ServeException.Kind.INTERNAL, c.error()));
             }
             case WorkerMessage.LoadFailed f -> loaded.completeExceptionally(
                     new ServeException(ServeException.Kind.LOAD_FAILED, f.reason(), null, tail.lines(), null));
@@ -210,6 +242,10 @@ final class WorkerProcess {
                 process.pid(), model, error.getMessage());
         onExit.accept(this, error); // first, so the model shows FAILED when its listeners hear why
         loaded.completeExceptionally(error);
+        for (Long id : List.copyOf(counts.keySet())) {
+            CompletableFuture<Integer> f = counts.remove(id);
+            if (f != null) f.completeExceptionally(error);
+        }
         for (Long id : List.copyOf(inFlight.keySet())) {
             CompletionListener l = inFlight.remove(id);
             if (l != null) l.onError(error);

@@ -2,6 +2,8 @@ package dev.karuku.engine.worker;
 
 import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.chat.ChatRole;
+import dev.karuku.engine.estimate.DeviceBytes;
+import dev.karuku.engine.estimate.MeasuredBuffers;
 import dev.karuku.engine.hardware.CpuBackend;
 import dev.karuku.engine.hardware.GpuDevice;
 import dev.karuku.engine.settings.FlashAttention;
@@ -42,7 +44,7 @@ public final class WorkerProtocol {
     static final int MAX_FRAME = 64 << 20;
 
     private static final byte LOAD = 1, LOADED = 2, LOAD_FAILED = 3, SUBMIT = 4, TEXT = 5, COMPLETE = 6, ERROR = 7,
-            CANCEL = 8, SHUTDOWN = 9, DEVICES = 10;
+            CANCEL = 8, SHUTDOWN = 9, DEVICES = 10, PROGRESS = 11, PROMPT = 12, COUNT = 13, COUNTED = 14;
 
     private WorkerProtocol() {}
 
@@ -58,7 +60,31 @@ public final class WorkerProtocol {
                 d.writeInt(l.parallel());
                 d.writeInt(l.queueLimit());
             }
-            case WorkerMessage.Loaded l -> d.writeByte(LOADED);
+            case WorkerMessage.Loaded l -> {
+                d.writeByte(LOADED);
+                report(d, l.report());
+            }
+            case WorkerMessage.Progress p -> {
+                d.writeByte(PROGRESS);
+                d.writeFloat(p.fraction());
+            }
+            case WorkerMessage.Prompt p -> {
+                d.writeByte(PROMPT);
+                d.writeLong(p.id());
+                d.writeInt(p.tokens());
+            }
+            case WorkerMessage.Count c -> {
+                d.writeByte(COUNT);
+                d.writeLong(c.id());
+                messages(d, c.messages());
+            }
+            case WorkerMessage.Counted c -> {
+                d.writeByte(COUNTED);
+                d.writeLong(c.id());
+                d.writeInt(c.tokens());
+                d.writeBoolean(c.error() != null);
+                if (c.error() != null) str(d, c.error());
+            }
             case WorkerMessage.LoadFailed f -> {
                 d.writeByte(LOAD_FAILED);
                 str(d, f.reason());
@@ -143,7 +169,11 @@ public final class WorkerProtocol {
         byte type = d.readByte();
         return switch (type) {
             case LOAD -> new WorkerMessage.Load(Path.of(str(d)), options(d), d.readInt(), d.readInt());
-            case LOADED -> new WorkerMessage.Loaded();
+            case LOADED -> new WorkerMessage.Loaded(report(d));
+            case PROGRESS -> new WorkerMessage.Progress(d.readFloat());
+            case PROMPT -> new WorkerMessage.Prompt(d.readLong(), d.readInt());
+            case COUNT -> new WorkerMessage.Count(d.readLong(), messages(d));
+            case COUNTED -> new WorkerMessage.Counted(d.readLong(), d.readInt(), d.readBoolean() ? str(d) : null);
             case LOAD_FAILED -> new WorkerMessage.LoadFailed(str(d));
             case SUBMIT -> new WorkerMessage.Submit(d.readLong(), request(d));
             case TEXT -> new WorkerMessage.Text(d.readLong(), str(d));
@@ -171,6 +201,62 @@ public final class WorkerProtocol {
         return new WorkerMessage.Devices(gpus, new CpuBackend(extra, features, str(d)));
     }
 
+    private static void report(DataOutputStream d, LoadReport r) throws IOException {
+        str(d, r.backend());
+        d.writeInt(r.gpuLayers());
+        d.writeInt(r.totalLayers());
+        d.writeInt(r.contextLength());
+        d.writeLong(r.modelBytes());
+        d.writeBoolean(r.templateFallback() != null);
+        if (r.templateFallback() != null) str(d, r.templateFallback());
+        d.writeBoolean(r.thinkingSwitch());
+        MeasuredBuffers b = r.buffers();
+        d.writeBoolean(b != null);
+        if (b == null) return;
+        for (long v : new long[] {b.modelCpu(), b.repack(), b.modelGpu(), b.kv().cpu(), b.kv().gpu(), b.compute().cpu(),
+                b.compute().gpu(), b.output()}) d.writeLong(v);
+        d.writeInt(b.offloaded());
+        d.writeInt(b.units());
+    }
+
+    private static LoadReport report(DataInputStream d) throws IOException {
+        String backend = str(d);
+        int gpuLayers = d.readInt(), totalLayers = d.readInt(), context = d.readInt();
+        long modelBytes = d.readLong();
+        String fallback = d.readBoolean() ? str(d) : null;
+        boolean thinkingSwitch = d.readBoolean();
+        MeasuredBuffers b = null;
+        if (d.readBoolean()) {
+            long modelCpu = d.readLong(), repack = d.readLong(), modelGpu = d.readLong();
+            DeviceBytes kv = new DeviceBytes(d.readLong(), d.readLong());
+            DeviceBytes compute = new DeviceBytes(d.readLong(), d.readLong());
+            b = new MeasuredBuffers(modelCpu, repack, modelGpu, kv, compute, d.readLong(), d.readInt(), d.readInt());
+        }
+        return new LoadReport(backend, gpuLayers, totalLayers, context, modelBytes, b, fallback, thinkingSwitch);
+    }
+
+    private static void messages(DataOutputStream d, List<ChatMessage> messages) throws IOException {
+        d.writeInt(messages.size());
+        for (ChatMessage m : messages) {
+            d.writeByte(m.role().ordinal());
+            str(d, m.content());
+            d.writeBoolean(m.reasoning() != null);
+            if (m.reasoning() != null) str(d, m.reasoning());
+        }
+    }
+
+    private static List<ChatMessage> messages(DataInputStream d) throws IOException {
+        int n = d.readInt();
+        if (n < 0 || n > MAX_FRAME) throw new IOException("not a worker frame (" + n + " messages)");
+        List<ChatMessage> messages = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ChatRole role = ChatRole.values()[d.readByte()];
+            String content = str(d);
+            messages.add(new ChatMessage(role, content, d.readBoolean() ? str(d) : null));
+        }
+        return messages;
+    }
+
     private static void options(DataOutputStream d, LoadOptions o) throws IOException {
         d.writeInt(o.settings().gpuLayers());
         d.writeInt(o.settings().contextLength());
@@ -195,11 +281,7 @@ public final class WorkerProtocol {
         str(d, r.model());
         d.writeBoolean(r.isChat());
         if (r.isChat()) {
-            d.writeInt(r.messages().size());
-            for (ChatMessage m : r.messages()) {
-                d.writeByte(m.role().ordinal());
-                str(d, m.content());
-            }
+            messages(d, r.messages());
         } else {
             str(d, r.prompt());
         }
@@ -217,6 +299,7 @@ public final class WorkerProtocol {
         for (String stop : g.stopStrings()) str(d, stop);
         d.writeBoolean(r.grammar() != null);
         if (r.grammar() != null) str(d, r.grammar());
+        templateArgs(d, r.templateArgs());
         // keep-alive is the supervisor's business, not the worker's
     }
 
@@ -225,9 +308,7 @@ public final class WorkerProtocol {
         List<ChatMessage> messages = null;
         String prompt = null;
         if (d.readBoolean()) {
-            int n = d.readInt();
-            messages = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) messages.add(new ChatMessage(ChatRole.values()[d.readByte()], str(d)));
+            messages = messages(d);
         } else {
             prompt = str(d);
         }
@@ -238,7 +319,41 @@ public final class WorkerProtocol {
         List<String> stopStrings = new ArrayList<>(stops);
         for (int i = 0; i < stops; i++) stopStrings.add(str(d));
         String grammar = d.readBoolean() ? str(d) : null;
-        return new CompletionRequest(model, messages, prompt, new GenerateOptions(maxTokens, s, stopStrings), grammar, null);
+        Map<String, Object> args = templateArgs(d);
+        return new CompletionRequest(model, messages, prompt, new GenerateOptions(maxTokens, s, stopStrings), grammar, null, args);
+    }
+
+    /// Template arguments of the kinds a request gives them (`enable_thinking` and the like): booleans, numbers and
+    /// strings; anything else travels as its text.
+    private static void templateArgs(DataOutputStream d, Map<String, Object> args) throws IOException {
+        d.writeInt(args.size());
+        for (var e : args.entrySet()) {
+            str(d, e.getKey());
+            switch (e.getValue()) {
+                case Boolean b -> { d.writeByte('b'); d.writeBoolean(b); }
+                case Long l -> { d.writeByte('l'); d.writeLong(l); }
+                case Integer i -> { d.writeByte('l'); d.writeLong(i); }
+                case Number x -> { d.writeByte('d'); d.writeDouble(x.doubleValue()); }
+                case Object o -> { d.writeByte('s'); str(d, String.valueOf(o)); }
+            }
+        }
+    }
+
+    private static Map<String, Object> templateArgs(DataInputStream d) throws IOException {
+        int n = d.readInt();
+        if (n < 0 || n > MAX_FRAME) throw new IOException("not a worker frame (" + n + " template arguments)");
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = str(d);
+            args.put(key, switch (d.readByte()) {
+                case 'b' -> d.readBoolean();
+                case 'l' -> d.readLong();
+                case 'd' -> d.readDouble();
+                case 's' -> str(d);
+                default -> throw new IOException("not a worker frame (template argument " + key + ")");
+            });
+        }
+        return args;
     }
 
     private static void str(DataOutputStream d, String s) throws IOException {

@@ -2,6 +2,7 @@ package dev.karuku.engine.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.llama.Context;
 import dev.karuku.engine.generation.GenerateOptions;
@@ -80,6 +81,72 @@ class BatchedCompleterTest {
             // All four ran together: the last one's first text came before the first one had finished.
             long lastStart = recs.stream().mapToLong(r -> r.firstTextAt).max().orElseThrow();
             assertThat(lastStart).isLessThan(recs.getFirst().firstTextAt + results.getFirst().stats().generationNanos());
+        }
+    }
+
+    @Test
+    void aChatsNextTurnReadsOnlyItsNewMessageAndAnswersAsIfItHadReadEverything() {
+        GenerateOptions forty = new GenerateOptions(40, SamplingParams.greedy(), List.of());
+        List<ChatMessage> first = List.of(ChatMessage.user("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"));
+        try (BatchedCompleter c = BatchedCompleter.open(model, options(), 1, 0)) {
+            Recorder one = new Recorder();
+            c.submit(CompletionRequest.chat("successor", first, forty), one);
+            CompletionResult r1 = one.await();
+            assertThat(r1.stats().reusedTokens()).isZero();
+
+            List<ChatMessage> second = new ArrayList<>(first);
+            second.add(ChatMessage.assistant(one.text.toString()));
+            second.add(ChatMessage.user("mno"));
+            Recorder two = new Recorder();
+            c.submit(CompletionRequest.chat("successor", second, forty), two);
+            CompletionResult r2 = two.await();
+
+            int whole = c.countTokens(second);
+            assertThat(r2.stats().promptTokens() + r2.stats().reusedTokens()).isEqualTo(whole);
+            assertThat(r2.stats().promptTokens()).as("tokens read again of %d", whole).isLessThan(whole / 4);
+
+            // the same answer as a completer that reads the whole conversation
+            try (BatchedCompleter fresh = BatchedCompleter.open(model, options(), 1, 0)) {
+                Recorder all = new Recorder();
+                fresh.submit(CompletionRequest.chat("successor", second, forty), all);
+                assertThat(all.await().stats().reusedTokens()).isZero();
+                assertThat(two.text.toString()).isEqualTo(all.text.toString()).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void stopWhileALongPromptIsReadEndsItBeforeAnyTokenAndTheSequenceAnswersRightAfterwards() {
+        LoadOptions big = LoadOptions.of(TestFixtures.tinySettings().withContextLength(4096).withBatch(4096).withUbatch(4096));
+        String longPrompt = "abcdefghijklmnopqrstuvwxyz".repeat(150); // 3,900 letters, one token each, read in one step
+        try (Model m = LlamaRuntime.load().loadModel(TestFixtures.successor(), big);
+             BatchedCompleter c = BatchedCompleter.open(m, big, 1, 0)) {
+            Recorder stopped = new Recorder();
+            java.util.concurrent.CompletableFuture<Completion> handle = new java.util.concurrent.CompletableFuture<>();
+            handle.complete(c.submit(text(longPrompt, 10), new dev.karuku.engine.serve.CompletionListener() {
+                // Stop while the model reads the prompt: reading these 3,900 tokens takes seconds here, so a Stop
+                // a moment after it began lands inside that one decode
+                @Override public void onPrompt(int tokens) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    handle.join().cancel();
+                }
+                @Override public void onText(String piece) { stopped.onText(piece); }
+                @Override public void onComplete(CompletionResult result) { stopped.onComplete(result); }
+                @Override public void onError(ServeException error) { stopped.onError(error); }
+            }));
+            CompletionResult r = stopped.await();
+            assertThat(r.reason()).isEqualTo(StopReason.CANCELLED);
+            assertThat(r.stats().generatedTokens()).as("no token after Stop").isZero();
+            assertThat(stopped.text.toString()).isEmpty();
+
+            Recorder next = new Recorder();
+            c.submit(text(longPrompt, 10), next);
+            assertThat(next.await().reason()).isEqualTo(StopReason.MAX_TOKENS);
+            assertThat(next.text.toString()).isEqualTo("abcdefghij"); // nothing half-read was kept
         }
     }
 

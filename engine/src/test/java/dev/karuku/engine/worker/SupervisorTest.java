@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +96,77 @@ class SupervisorTest {
         chat.result();
         assertThat(chat.text()).startsWith("defg");
         assertThat(s.workerPid("successor")).isEqualTo(pid); // the same worker answered: the model stayed loaded
+    }
+
+    @Test
+    void anExplicitLoadTellsTheWorkerStartingThenLlamaCppsProgressReportsWhatItMeasuredAndStaysUntilUnloaded() throws Exception {
+        Supervisor s = supervisor(List.of(), tiny());
+        String id = s.register("successor", TestFixtures.successor());
+        assertThat(s.register("other name", TestFixtures.successor())).isEqualTo(id); // one file, one model
+        List<String> progress = new CopyOnWriteArrayList<>();
+        List<HostedModel.State> states = new CopyOnWriteArrayList<>();
+        s.watch(m -> states.add(m.state()));
+
+        Supervisor.Loading loading = s.load(id, TestFixtures.tinyOptions(), new LoadProgress() {
+            @Override public void startingWorker() { progress.add("starting"); }
+            @Override public void loading(float fraction) { progress.add("loading " + fraction); }
+        });
+        LoadReport report = loading.result().get(60, TimeUnit.SECONDS);
+
+        assertThat(progress.getFirst()).isEqualTo("starting");
+        assertThat(progress).contains("loading 1.0");
+        assertThat(report.backend()).isEqualTo("CPU");
+        assertThat(report.gpuLayers()).isZero();
+        assertThat(report.totalLayers()).isPositive();
+        assertThat(report.contextLength()).isEqualTo(256);
+        assertThat(report.buffers()).isNotNull();
+        assertThat(report.buffers().kv().cpu()).isPositive(); // llama.cpp's own figures, from the worker's log
+        assertThat(report.ramBytes()).isGreaterThanOrEqualTo(report.buffers().weights().cpu());
+        assertThat(s.report(id)).isEqualTo(report);
+        assertThat(s.countTokens(id, List.of(ChatMessage.user("abc"))).get(30, TimeUnit.SECONDS)).isPositive();
+        long pid = s.workerPid(id);
+
+        // a request that asks to unload right after it does not unload what was loaded explicitly
+        Collector c = ask(s, CompletionRequest.text(id, "abc", TEN).withKeepAlive(Duration.ZERO));
+        c.result();
+        assertThat(c.text()).startsWith("defghij");
+        Thread.sleep(500);
+        assertThat(s.workerPid(id)).isEqualTo(pid);
+
+        s.unload(id);
+        assertThat(alive(pid)).isFalse();
+        assertThat(state(s, id)).isEqualTo(HostedModel.State.UNLOADED);
+        assertThat(s.report(id)).isNull();
+        awaitTrue(() -> states.equals(List.of(HostedModel.State.LOADING,
+                HostedModel.State.LOADED, HostedModel.State.UNLOADED)), states::toString);
+    }
+
+    @Test
+    void aCancelledLoadEndsItsWorkerLeavesTheModelUnloadedAndTheNextLoadWorks() throws Exception {
+        Supervisor s = supervisor(List.of(Supervisor.model("successor", TestFixtures.successor(), List.of())), tiny());
+        java.util.concurrent.CountDownLatch starting = new java.util.concurrent.CountDownLatch(1);
+        Supervisor.Loading loading = s.load("successor", TestFixtures.tinyOptions(), new LoadProgress() {
+            @Override public void startingWorker() { starting.countDown(); }
+        });
+        assertThat(starting.await(30, TimeUnit.SECONDS)).isTrue();
+        loading.cancel();
+
+        assertThat(loading.result()).failsWithin(Duration.ofSeconds(30))
+                .withThrowableThat().withCauseInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThat(state(s, "successor")).isEqualTo(HostedModel.State.UNLOADED);
+        assertThat(s.workerPid("successor")).isEqualTo(-1);
+
+        assertThat(s.load("successor", TestFixtures.tinyOptions(), LoadProgress.NONE).result().get(60, TimeUnit.SECONDS)).isNotNull();
+        assertThat(state(s, "successor")).isEqualTo(HostedModel.State.LOADED);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("not reached: " + what.get());
+            Thread.sleep(20);
+        }
     }
 
     @Test

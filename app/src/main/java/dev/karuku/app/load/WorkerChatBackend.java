@@ -1,0 +1,160 @@
+package dev.karuku.app.load;
+
+import dev.karuku.app.chat.ChatBackend;
+import dev.karuku.engine.conversation.MessageStats;
+import dev.karuku.engine.conversation.Role;
+import dev.karuku.engine.generation.GenerationStats;
+import dev.karuku.engine.generation.StopReason;
+import dev.karuku.engine.serve.Completion;
+import dev.karuku.engine.serve.CompletionListener;
+import dev.karuku.engine.serve.CompletionRequest;
+import dev.karuku.engine.serve.CompletionResult;
+import dev.karuku.engine.serve.ServeException;
+import dev.karuku.engine.worker.Supervisor;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/// [ChatBackend] over a model in a worker process ([Supervisor]). The worker keeps the conversation's tokens in
+/// its KV cache between turns and reads only what is new (the prefix it still holds is reused). A conversation
+/// longer than the context is sent from its newest turns that leave room for the reply, as the model's tokenizer
+/// and template count them. When the worker dies mid-answer the listener hears `failed` with the reason in the
+/// user's language; the text so far stays with the answer.
+final class WorkerChatBackend implements ChatBackend {
+    private final Supervisor host;
+    private final String model;
+    private final int contextLength;
+    private final Function<ServeException, String> describe;
+    private final Consumer<GenerationStats> replied;
+    private TemplateInfo templateInfo = TemplateInfo.UNKNOWN;
+
+    /// @param replied told every finished reply's timings (null: nobody)
+    WorkerChatBackend(Supervisor host, String model, int contextLength, Function<ServeException, String> describe,
+                      Consumer<GenerationStats> replied) {
+        this.host = host;
+        this.model = model;
+        this.contextLength = contextLength;
+        this.describe = describe;
+        this.replied = replied;
+    }
+
+    @Override
+    public Generation reply(ChatRequest request, Listener listener) {
+        List<Turn> turns = request.turns();
+        if (turns.isEmpty() || turns.getLast().role() != Role.USER) throw new IllegalArgumentException("the last turn must be the user's");
+        Reply r = new Reply(request, listener);
+        Thread.ofVirtual().name("karuku-reply").start(r::start);
+        return r::stop;
+    }
+
+    /// What the worker found of the model's chat template: whether it runs and offers a thinking switch.
+    WorkerChatBackend withTemplate(TemplateInfo info) {
+        this.templateInfo = info;
+        return this;
+    }
+
+    @Override
+    public TemplateInfo templateInfo() {
+        return templateInfo;
+    }
+
+    /// The id the supervisor hosts this model under.
+    String model() {
+        return model;
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public CompletableFuture<Integer> contextTokens(String systemPrompt, List<Turn> turns, int maxTokens) {
+        if (turns.isEmpty()) return CompletableFuture.completedFuture(0);
+        return CompletableFuture.supplyAsync(() -> window(new ChatRequest(systemPrompt, turns, null), maxTokens).tokens(),
+                r -> Thread.ofVirtual().start(r));
+    }
+
+    private record Window(ChatRequest request, int tokens) {}
+
+    /// What the model is given of `request`: from the first turn that leaves room for a `maxTokens` reply (0: a
+    /// quarter of the context), dropping the oldest exchanges until it fits.
+    private Window window(ChatRequest request, int maxTokens) {
+        int reserve = maxTokens <= 0 ? contextLength / 4 : Math.min(maxTokens, contextLength / 4);
+        List<Turn> turns = request.turns();
+        int start = 0;
+        while (true) {
+            ChatRequest view = new ChatRequest(request.systemPrompt(), turns.subList(start, turns.size()), request.sampling(),
+                    request.grammar(), request.templateArgs());
+            int tokens = host.countTokens(model, view.messages()).join();
+            int next = start + 1;
+            while (next < turns.size() - 1 && turns.get(next).role() != Role.USER) next++;
+            if (tokens + reserve <= contextLength || next >= turns.size()) return new Window(view, Math.min(tokens, contextLength));
+            start = next;
+        }
+    }
+
+    /// One reply: windowed, then submitted to the worker; stop may come before or after the submission.
+    private final class Reply implements CompletionListener {
+        private final ChatRequest request;
+        private final Listener listener;
+        private volatile boolean stopped;
+        private volatile Completion completion;
+
+        Reply(ChatRequest request, Listener listener) {
+            this.request = request;
+            this.listener = listener;
+        }
+
+        void start() {
+            ChatRequest view;
+            try {
+                view = window(request, request.sampling().maxTokens()).request();
+            } catch (RuntimeException e) {
+                Throwable c = e.getCause() != null ? e.getCause() : e;
+                listener.failed(c instanceof ServeException se ? describe.apply(se) : String.valueOf(c.getMessage()));
+                return;
+            }
+            CompletionRequest r = CompletionRequest.chat(model, view.messages(), view.generateOptions())
+                    .withGrammar(view.grammar()).withTemplateArgs(view.templateArgs());
+            completion = host.submit(r, this);
+            if (stopped) completion.cancel();
+        }
+
+        void stop() {
+            stopped = true;
+            Completion c = completion;
+            if (c != null) c.cancel();
+        }
+
+        @Override
+        public void onPrompt(int tokens) {
+            listener.reading(tokens);
+        }
+
+        @Override
+        public void onText(String piece) {
+            listener.token(piece);
+        }
+
+        @Override
+        public void onComplete(CompletionResult result) {
+            GenerationStats st = result.stats();
+            if (replied != null && result.reason() != StopReason.CANCELLED && st.generatedTokens() > 0) replied.accept(st);
+            listener.done(new Result(st.generatedTokens(), st.tokensPerSecond(), Math.round(st.timeToFirstTokenMillis()),
+                    result.reason() == StopReason.CANCELLED, st.promptTokens() + st.reusedTokens() + st.generatedTokens(),
+                    switch (result.reason()) {
+                        case MAX_TOKENS -> MessageStats.Limit.REPLY_LENGTH;
+                        case CONTEXT_FULL -> MessageStats.Limit.CONTEXT;
+                        case END_OF_GENERATION, STOP_STRING, CANCELLED -> null;
+                    }));
+        }
+
+        @Override
+        public void onError(ServeException error) {
+            if (error.kind() == ServeException.Kind.TEMPLATE_REFUSED) listener.templateRefused(error.getMessage());
+            else listener.failed(describe.apply(error));
+        }
+    }
+}
