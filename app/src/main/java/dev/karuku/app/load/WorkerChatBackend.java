@@ -112,9 +112,9 @@ final class WorkerChatBackend implements ChatBackend {
             try {
                 view = window(request, request.sampling().maxTokens()).request();
             } catch (RuntimeException e) {
-                Throwable c = e.getCause() != null ? e.getCause() : e;
-                listener.failed(c instanceof ServeException se ? describe.apply(se) : String.valueOf(c.getMessage()));
-                return;
+                // the worker could not count it (a template that refuses this conversation, a worker that died): the
+                // whole conversation goes, and the completion says what is wrong in its own terms
+                view = request;
             }
             CompletionRequest r = CompletionRequest.chat(model, view.messages(), view.generateOptions())
                     .withGrammar(view.grammar()).withTemplateArgs(view.templateArgs());
