@@ -34,6 +34,7 @@ record OpenAiRequest(CompletionRequest completion, boolean chat, boolean stream,
                 : CompletionRequest.text(model, prompt(body), generate);
         String grammar = grammar(body.get("response_format"), grammars);
         if (grammar != null) request = request.withGrammar(grammar);
+        if (chat) request = request.withTemplateArgs(templateArgs(body.get("chat_template_kwargs")));
         java.time.Duration keepAlive = keepAlive(body.get("keep_alive"));
         if (keepAlive != null) request = request.withKeepAlive(keepAlive);
         JsonNode n = body.get("n");
@@ -138,6 +139,23 @@ record OpenAiRequest(CompletionRequest completion, boolean chat, boolean stream,
             return out;
         }
         throw ApiError.invalid("stop", "stop must be a string or an array of at most " + MAX_STOPS + " strings");
+    }
+
+    /// `chat_template_kwargs` (as llama-server names them): extra variables for the model's chat template, such as
+    /// `enable_thinking`; booleans, numbers and strings.
+    private static java.util.Map<String, Object> templateArgs(JsonNode kwargs) throws ApiError {
+        if (!present(kwargs)) return java.util.Map.of();
+        if (!kwargs.isObject()) throw ApiError.invalid("chat_template_kwargs", "chat_template_kwargs must be an object");
+        java.util.Map<String, Object> args = new java.util.LinkedHashMap<>();
+        for (var e : kwargs.properties()) {
+            JsonNode v = e.getValue();
+            if (v.isBoolean()) args.put(e.getKey(), v.booleanValue());
+            else if (v.isIntegralNumber()) args.put(e.getKey(), v.longValue());
+            else if (v.isNumber()) args.put(e.getKey(), v.doubleValue());
+            else if (v.isTextual()) args.put(e.getKey(), v.textValue());
+            else throw ApiError.invalid("chat_template_kwargs." + e.getKey(), "chat_template_kwargs values must be booleans, numbers or strings");
+        }
+        return args;
     }
 
     /// The GBNF grammar for `response_format`, or null for plain text.

@@ -56,6 +56,17 @@ class OpenAiRequestTest {
     }
 
     @Test
+    void chatTemplateKwargsReachTheTemplateAsLlamaServerTakesThem() throws Exception {
+        String base = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        assertThat(chat(base + ",\"chat_template_kwargs\":{\"enable_thinking\":false,\"depth\":2,\"style\":\"terse\"}}", null)
+                .completion().templateArgs()).containsOnly(java.util.Map.entry("enable_thinking", false),
+                java.util.Map.entry("depth", 2L), java.util.Map.entry("style", "terse"));
+        assertThat(chat(base + "}", null).completion().templateArgs()).isEmpty();
+        assertThatThrownBy(() -> chat(base + ",\"chat_template_kwargs\":[1]}", null)).isInstanceOf(ApiError.class)
+                .hasMessageContaining("chat_template_kwargs");
+    }
+
+    @Test
     void withoutALimitChatRunsToTheEndAndCompletionsStopAtOpenAisSixteen() throws Exception {
         assertThat(chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", null)
                 .completion().generate().maxTokens()).isZero();
