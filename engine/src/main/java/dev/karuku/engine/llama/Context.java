@@ -471,6 +471,8 @@ public final class Context implements AutoCloseable {
     /// @throws GrammarException when llama.cpp does not accept the grammar
     public GenerationResult generate(int[] prompt, GenerateOptions options, String grammar, GenerationListener listener,
                                      Cancellation cancel) {
+        if (grammar == null) return generate(prompt, options, listener, cancel);
+        // speculation has no grammar sampler: a held answer is decoded token by token (the draft catches up later)
         return new Generator(this, options, grammar, listener, cancel).run(prompt);
     }
 
