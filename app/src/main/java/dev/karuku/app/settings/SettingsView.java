@@ -50,6 +50,11 @@ public final class SettingsView {
         return root;
     }
 
+    /// Adds a section (a card) below the two columns: the local API, Connections.
+    public void addSection(javafx.scene.Node section) {
+        ((javafx.scene.layout.VBox) root.getContent()).getChildren().add(section);
+    }
+
     @FXML
     private void initialize() {
         modelsDirField.textProperty().bindBidirectional(vm.modelsDir());
