@@ -70,6 +70,11 @@ public final class ChatView {
         return root;
     }
 
+    /// Puts the model picker first in the toolbar.
+    public void setModelPicker(javafx.scene.Node picker) {
+        ((javafx.scene.layout.Pane) root.lookup(".chat-toolbar")).getChildren().addFirst(picker);
+    }
+
     /// Puts the cursor in the message box.
     public void focusInput() {
         Platform.runLater(inputArea::requestFocus);
