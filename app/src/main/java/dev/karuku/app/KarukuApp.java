@@ -82,6 +82,12 @@ public final class KarukuApp extends Application {
     private Stage stage;
     private Scene scene;
     private SingleInstance instance;
+    private dev.karuku.app.connect.ConnectionsViewModel connections;
+    private dev.karuku.app.connect.ModelPicker picker;
+    private dev.karuku.app.server.LocalServerViewModel localServer;
+    private Messages messages;
+    /// The file of the model loaded in the window (for the local API), or null.
+    private volatile Path loadedFile;
 
     public KarukuApp() {
         this(AppHome.resolve(), HubConfig.fromEnvironment());
@@ -115,9 +121,14 @@ public final class KarukuApp extends Application {
         // what goes wrong goes to logs/karuku.log, where the command line writes too; the token never does
         LogFile.install(logDir(), this::secrets, true);
         logUncaughtErrors();
-        chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
-                ui, new FramePulse(), session.backend());
         io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
+        // the Chat screen talks to what its model picker chose: the model loaded here, or a connection's model
+        connections = new dev.karuku.app.connect.ConnectionsViewModel(new dev.karuku.app.connect.ConnectionStore(
+                home.resolve("connections.json")), new SerialExecutor("karuku-connections"), io, ui);
+        picker = new dev.karuku.app.connect.ModelPicker(session.loaded().map(dev.karuku.app.load.LoadedModel::name),
+                session.backend(), connections, (name, e) -> dev.karuku.app.connect.RemoteProblems.describe(messages, name, e));
+        chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
+                ui, new FramePulse(), picker.backend());
         models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
         models.useQualityResults(new dev.karuku.engine.quality.QualityResults(new KarukuPaths(home, home.resolve("models")).qualityResults()));
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
@@ -134,6 +145,9 @@ public final class KarukuApp extends Application {
         MemoryPlanner planner = EstimatorPlanner.forThisMachine(speeds);
         load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json")),
                 new SerialExecutor("karuku-estimate"), ui);
+        session.loaded().addListener((o, a, m) -> loadedFile = m == null ? null : load.file().get());
+        localServer = new dev.karuku.app.server.LocalServerViewModel(new dev.karuku.app.server.LocalServerStore(
+                home.resolve("local-server.json")), this::servedModels, new SerialExecutor("karuku-local-api"), ui);
         stage.setTitle("Karuku");
         for (int size : new int[] {16, 24, 32, 48, 64, 128, 256}) {
             var icon = KarukuApp.class.getResource("/dev/karuku/app/icons/karuku-" + size + ".png");
@@ -205,16 +219,69 @@ public final class KarukuApp extends Application {
         return settings;
     }
 
+    /// The local API switch (Settings → Local API).
+    public dev.karuku.app.server.LocalServerViewModel localServer() {
+        return localServer;
+    }
+
+    /// Settings → Connections.
+    public dev.karuku.app.connect.ConnectionsViewModel connections() {
+        return connections;
+    }
+
+    /// The Chat screen's model picker.
+    public dev.karuku.app.connect.ModelPicker modelPicker() {
+        return picker;
+    }
+
+    /// The models the local API serves: the library's and the one loaded in the window, each in a worker process
+    /// of a supervisor (until the window's own chat runs on that supervisor, a request for the window's model
+    /// loads its own copy in a worker).
+    private dev.karuku.engine.serve.ModelHost servedModels() {
+        return new dev.karuku.app.server.ServedModels(this::servedModelList,
+                list -> new dev.karuku.engine.worker.Supervisor(list, dev.karuku.engine.worker.SupervisorOptions.defaults()));
+    }
+
+    private java.util.List<dev.karuku.engine.serve.HostedModel> servedModelList() {
+        java.util.List<dev.karuku.engine.serve.HostedModel> out = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.Set<Path> files = new java.util.HashSet<>();
+        try {
+            for (var m : library.list()) {
+                if (!names.add(m.id())) continue;
+                files.add(m.primaryFile().toAbsolutePath());
+                java.util.List<String> aliases = java.util.stream.Stream.of(m.displayName(), m.primaryFile().getFileName().toString())
+                        .distinct().filter(names::add).toList();
+                out.add(dev.karuku.engine.worker.Supervisor.model(m.id(), m.primaryFile(), aliases));
+            }
+        } catch (java.io.IOException e) {
+            System.getLogger("dev.karuku.app").log(System.Logger.Level.WARNING, "Could not list the library for the local API", e);
+        }
+        Path loaded = loadedFile;
+        if (loaded != null && !files.contains(loaded.toAbsolutePath())) {
+            String id = loaded.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+            if (names.add(id)) out.add(dev.karuku.engine.worker.Supervisor.model(id, loaded, java.util.List.of()));
+        }
+        return out;
+    }
+
     private void buildViews(Page page) {
         Messages messages = new Messages(settings.settings().get().language().locale(Locale.getDefault()));
+        this.messages = messages;
         shell = new ShellViewModel(session, messages, page);
         Map<Page, Supplier<Node>> views = new EnumMap<>(Page.class);
         views.put(Page.CHAT, () -> {
             ChatView view = new ChatView(chat, messages, url -> getHostServices().showDocument(url));
+            view.setModelPicker(new dev.karuku.app.connect.ModelPickerView(picker, messages).root());
             view.focusInput();
             return view.root();
         });
-        views.put(Page.SETTINGS, () -> new SettingsView(settings, messages, () -> Folders.open(logDir(), io)).root());
+        views.put(Page.SETTINGS, () -> {
+            SettingsView view = new SettingsView(settings, messages, () -> Folders.open(logDir(), io));
+            view.addSection(new dev.karuku.app.server.LocalServerView(localServer, messages).root());
+            view.addSection(new dev.karuku.app.connect.ConnectionsView(connections, messages).root());
+            return view.root();
+        });
         views.put(Page.MODELS, () -> new ModelsView(models, messages, file -> {
             load.file().set(file);
             shell.page().set(Page.LOAD);
@@ -234,6 +301,7 @@ public final class KarukuApp extends Application {
         });
         shell.page().addListener((o, a, p) -> { if (p == Page.MODELS) models.refresh(); });
         ShellView view = new ShellView(shell, views, messages);
+        view.addStatusItem(new dev.karuku.app.server.LocalServerStatus(localServer, messages, () -> shell.page().set(Page.SETTINGS)).root());
         scene.setRoot(view.root());
         Theme.apply(settings.settings().get().theme(), scene);
     }
@@ -289,6 +357,8 @@ public final class KarukuApp extends Application {
             }
         }
         chat.newChat();
+        localServer.close();
+        connections.close();
         downloads.dispose();
         downloadManager.close();
         io.shutdown();
