@@ -121,7 +121,7 @@ class RemoteHostTest {
         try (RemoteHost remote = new RemoteHost(server.baseUri(), null)) {
             Answer a = new Answer();
             // until the context is full (thousands of tokens), unless cancelling stops it
-            var completion = remote.submit(CompletionRequest.text("successor", "abc", GREEDY.withMaxTokens(0)), a);
+            var completion = remote.submit(CompletionRequest.text("successor", "abc", GREEDY.withMaxTokens(100_000)), a);
             assertThat(a.firstPiece.await(60, TimeUnit.SECONDS)).isTrue();
             completion.cancel();
             CompletionResult r = a.await();

@@ -33,8 +33,6 @@ final class RemoteCompletion implements Completion, Runnable {
     private final CompletionRequest request;
     private final CompletionListener listener;
     private final AtomicBoolean ended = new AtomicBoolean();
-    /// Its own client: closing a response's body does not close an HTTP/1.1 connection the server is still writing
-    /// to, but shutting the client down does, and the server then sees the client leave at its next write.
     private final HttpClient http;
     private volatile boolean cancelled;
     private volatile Thread thread;
@@ -52,18 +50,18 @@ final class RemoteCompletion implements Completion, Runnable {
         this.host = host;
         this.request = request;
         this.listener = listener;
-        this.http = host.newClient();
+        this.http = host.http();
     }
 
     void start() {
         thread = Thread.ofVirtual().name("karuku-remote-" + IDS.incrementAndGet()).start(this);
     }
 
-    /// Closes the stream (the server sees the client leave) and ends the completion as CANCELLED.
+    /// Closes the stream and ends the completion as CANCELLED. Closing a response body the server is still writing
+    /// closes its connection (it cannot be reused), so the server sees the client leave at its next write.
     @Override
     public void cancel() {
         cancelled = true;
-        http.shutdownNow();
         InputStream b = body;
         if (b != null) {
             try {
@@ -116,7 +114,6 @@ final class RemoteCompletion implements Completion, Runnable {
             fail(new ServeException(ServeException.Kind.INTERNAL, "the answer from " + host.baseUri()
                     + " could not be read: " + e.getMessage(), null, List.of(), e));
         } finally {
-            http.shutdownNow();
             host.ended(this);
         }
     }
@@ -134,6 +131,8 @@ final class RemoteCompletion implements Completion, Runnable {
         b.put("stream", true);
         b.putObject("stream_options").put("include_usage", true);
         GenerateOptions g = request.generate();
+        // 0 (no limit) sends none: the server's default applies (a chat runs to the context's end; OpenAI's legacy
+        // completions stop at 16 tokens)
         if (g.maxTokens() > 0) b.put("max_tokens", g.maxTokens());
         SamplingParams s = g.sampling();
         b.put("temperature", s.temperature());

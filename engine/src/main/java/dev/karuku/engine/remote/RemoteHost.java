@@ -57,7 +57,6 @@ public final class RemoteHost implements ModelHost {
     private final URI base;
     private final String apiKey;
     private final Duration firstEventTimeout;
-    private final Duration connectTimeout;
     private final HttpClient http;
     private final Set<RemoteCompletion> running = ConcurrentHashMap.newKeySet();
     private volatile List<HostedModel> listed = List.of();
@@ -72,13 +71,8 @@ public final class RemoteHost implements ModelHost {
         this.base = Objects.requireNonNull(base, "base");
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         this.firstEventTimeout = firstEventTimeout;
-        this.connectTimeout = connectTimeout;
-        this.http = newClient();
-    }
-
-    /// HTTP/1.1: an h2c upgrade confuses some of these servers, and none needs HTTP/2 on a LAN.
-    HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+        // HTTP/1.1: an h2c upgrade confuses some of these servers, and none needs HTTP/2 on a LAN
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
@@ -185,6 +179,10 @@ public final class RemoteHost implements ModelHost {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
         return b;
+    }
+
+    HttpClient http() {
+        return http;
     }
 
     Duration firstEventTimeout() {
