@@ -80,6 +80,7 @@ class LocalApiAndConnectionsTest {
 
         int port = freePort();
         robot.clickOn("#nav-settings");
+        robot.clickOn(reveal("#settings-local-api")); // opens the section
         LocalServerViewModel api = app.localServer();
         Spinner<?> portBox = robot.lookup("#local-api-port").queryAs(Spinner.class);
         robot.interact(() -> {
@@ -150,6 +151,7 @@ class LocalApiAndConnectionsTest {
         remote = startKarukuServe(port);
         app = start();
         robot.clickOn("#nav-settings");
+        robot.clickOn(reveal("#settings-connections")); // opens the section
         robot.clickOn(reveal("#connection-name")).write("Desk PC");
         robot.clickOn(reveal("#connection-url")).write("127.0.0.1:" + port);
         robot.clickOn(reveal("#connection-add"));

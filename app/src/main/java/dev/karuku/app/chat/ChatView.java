@@ -70,9 +70,9 @@ public final class ChatView {
         return root;
     }
 
-    /// Puts the model picker first in the toolbar.
+    /// Puts the model picker in a row of its own above the toolbar (the toolbar is full at 1280 px).
     public void setModelPicker(javafx.scene.Node picker) {
-        ((javafx.scene.layout.Pane) root.lookup(".chat-toolbar")).getChildren().addFirst(picker);
+        ((javafx.scene.layout.Pane) root.lookup(".chat-toolbar").getParent()).getChildren().addFirst(picker);
     }
 
     /// Puts the cursor in the message box.

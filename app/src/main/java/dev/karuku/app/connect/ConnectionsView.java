@@ -10,6 +10,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -22,7 +23,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
 public final class ConnectionsView {
     private final ConnectionsViewModel vm;
     private final Messages messages;
-    private final VBox root = new VBox(10);
+    private final VBox card = new VBox(10);
+    private final TitledPane root = new TitledPane();
 
     public ConnectionsView(ConnectionsViewModel vm, Messages messages) {
         this.vm = vm;
@@ -35,10 +37,10 @@ public final class ConnectionsView {
     }
 
     private void build() {
-        root.getStyleClass().add("card");
         root.setId("settings-connections");
-        Label title = new Label(messages.get("connections.title"));
-        title.getStyleClass().add("title-4");
+        root.setText(messages.get("connections.title"));
+        root.setContent(card);
+        root.setExpanded(false); // closed, so Settings fits without scrolling
         Label hint = wrapped(messages.get("connections.hint"), "hint");
 
         ListView<ConnectionsViewModel.Item> list = new ListView<>(vm.items());
@@ -77,7 +79,7 @@ public final class ConnectionsView {
             case NO_NAME -> messages.get("connections.noName");
             case BAD_URL -> messages.get("connections.badUrl");
         }, vm.formProblem(), vm.saveError()));
-        root.getChildren().addAll(title, hint, list, form, keyHint, new HBox(12, add, formError));
+        card.getChildren().addAll(hint, list, form, keyHint, new HBox(12, add, formError));
     }
 
     private static Label wrapped(String text, String style) {

@@ -31,9 +31,12 @@ public final class ModelPickerView {
 
     private void build() {
         root.setAlignment(Pos.CENTER_LEFT);
+        root.getStyleClass().add("chat-picker-bar");
+        Label title = new Label(messages.get("picker.title"));
+        title.getStyleClass().add("muted");
         ComboBox<ModelPicker.Choice> box = new ComboBox<>(vm.choices());
         box.setId("model-picker");
-        box.setPrefWidth(260);
+        box.setPrefWidth(340);
         box.setPromptText(messages.get("picker.none"));
         box.setCellFactory(l -> new ChoiceCell());
         box.setButtonCell(new ChoiceCell());
@@ -46,7 +49,7 @@ public final class ModelPickerView {
         remote.getStyleClass().add("hint");
         remote.visibleProperty().bind(Bindings.createBooleanBinding(() -> vm.selected().get() instanceof ModelPicker.Choice.Remote, vm.selected()));
         remote.managedProperty().bind(remote.visibleProperty());
-        root.getChildren().addAll(box, refresh, remote);
+        root.getChildren().addAll(title, box, refresh, remote);
     }
 
     private String label(ModelPicker.Choice c) {

@@ -18,6 +18,7 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
@@ -31,7 +32,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
 public final class LocalServerView {
     private final LocalServerViewModel vm;
     private final Messages messages;
-    private final VBox root = new VBox(10);
+    private final VBox card = new VBox(10);
+    private final TitledPane root = new TitledPane();
 
     public LocalServerView(LocalServerViewModel vm, Messages messages) {
         this.vm = vm;
@@ -44,10 +46,11 @@ public final class LocalServerView {
     }
 
     private void build() {
-        root.getStyleClass().add("card");
         root.setId("settings-local-api");
-        Label title = new Label(messages.get("server.title"));
-        title.getStyleClass().add("title-4");
+        root.setText(messages.get("server.title"));
+        root.setContent(card);
+        // closed while the server is off, so Settings fits without scrolling; open when it runs or failed to
+        root.setExpanded(vm.state().get() != LocalServerViewModel.State.OFF);
         ToggleSwitch on = new ToggleSwitch(messages.get("server.switch"));
         on.setId("local-api-switch");
         on.selectedProperty().bindBidirectional(vm.enabled());
@@ -122,7 +125,7 @@ public final class LocalServerView {
                         : messages.get("server.requests.tokens.value", Math.max(0, r.promptTokens()), r.completionTokens())),
                 column(messages.get("server.requests.status"), r -> "cancelled".equals(r.finish())
                         ? messages.get("server.requests.cancelled") : String.valueOf(r.status()))));
-        root.getChildren().addAll(title, on, hint, form, network, networkHint, apply, status, urlRow, listTitle, table);
+        card.getChildren().addAll(on, hint, form, network, networkHint, apply, status, urlRow, listTitle, table);
     }
 
     private static TableColumn<ServedRequest, String> column(String title, java.util.function.Function<ServedRequest, String> value) {

@@ -212,10 +212,18 @@ public final class LocalServerViewModel implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
-    /// Stops the server (at exit).
+    /// Stops the server (at exit), waiting a few seconds for its port to be free again, so an app started right
+    /// after (a restart) can listen on it.
     @Override
     public void close() {
         ++generation;
-        serverThread.execute(this::stopNow);
+        var stopped = java.util.concurrent.CompletableFuture.runAsync(this::stopNow, serverThread);
+        try {
+            stopped.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "The local API did not stop in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -39,6 +39,8 @@ class LocalServerViewModelTest {
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (vm.requests().isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
             assertThat(vm.requests()).extracting(r -> r.path()).containsExactly("/health");
 
             vm.network().set(true);
@@ -49,6 +51,34 @@ class LocalServerViewModelTest {
             vm.enabled().set(false);
             assertThat(vm.state().get()).isEqualTo(LocalServerViewModel.State.OFF);
             assertThat(store.load()).isEqualTo(new LocalServerSettings(false, port, "", true));
+        } finally {
+            vm.close();
+        }
+    }
+
+    @Test
+    void withNetworkAccessAndAKeyEveryRequestNeedsTheKey() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        LocalServerStore store = new LocalServerStore(home.resolve("local-server.json"));
+        store.save(new LocalServerSettings(false, port, "sk-local", true));
+        LocalServerViewModel vm = new LocalServerViewModel(store, LocalServerViewModelTest::noModels, Runnable::run, UiThread.direct());
+        try {
+            vm.enabled().set(true);
+            assertThat(vm.state().get()).isEqualTo(LocalServerViewModel.State.ON);
+            HttpClient http = HttpClient.newHttpClient();
+            URI models = URI.create("http://127.0.0.1:" + port + "/v1/models");
+            assertThat(http.send(HttpRequest.newBuilder(models).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(models).header("Authorization", "Bearer sk-local").build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            // each reaches the list once its answer is sent: wait for the second
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (vm.requests().size() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(vm.requests()).extracting(r -> r.status()).containsExactlyInAnyOrder(200, 401);
+            assertThat(store.load().enabled()).isTrue();
         } finally {
             vm.close();
         }
