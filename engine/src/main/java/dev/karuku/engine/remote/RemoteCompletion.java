@@ -33,6 +33,8 @@ final class RemoteCompletion implements Completion, Runnable {
     private final CompletionRequest request;
     private final CompletionListener listener;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /// Its own client: closing a response's body does not close an HTTP/1.1 connection the server is still writing
+    /// to, but shutting the client down does, and the server then sees the client leave at its next write.
     private final HttpClient http;
     private volatile boolean cancelled;
     private volatile Thread thread;
@@ -50,18 +52,18 @@ final class RemoteCompletion implements Completion, Runnable {
         this.host = host;
         this.request = request;
         this.listener = listener;
-        this.http = host.http();
+        this.http = host.newClient();
     }
 
     void start() {
         thread = Thread.ofVirtual().name("karuku-remote-" + IDS.incrementAndGet()).start(this);
     }
 
-    /// Closes the stream and ends the completion as CANCELLED. Closing a response body the server is still writing
-    /// closes its connection (it cannot be reused), so the server sees the client leave at its next write.
+    /// Closes the stream (the server sees the client leave) and ends the completion as CANCELLED.
     @Override
     public void cancel() {
         cancelled = true;
+        http.shutdownNow();
         InputStream b = body;
         if (b != null) {
             try {
@@ -114,6 +116,7 @@ final class RemoteCompletion implements Completion, Runnable {
             fail(new ServeException(ServeException.Kind.INTERNAL, "the answer from " + host.baseUri()
                     + " could not be read: " + e.getMessage(), null, List.of(), e));
         } finally {
+            http.shutdownNow();
             host.ended(this);
         }
     }

@@ -57,6 +57,7 @@ public final class RemoteHost implements ModelHost {
     private final URI base;
     private final String apiKey;
     private final Duration firstEventTimeout;
+    private final Duration connectTimeout;
     private final HttpClient http;
     private final Set<RemoteCompletion> running = ConcurrentHashMap.newKeySet();
     private volatile List<HostedModel> listed = List.of();
@@ -71,8 +72,13 @@ public final class RemoteHost implements ModelHost {
         this.base = Objects.requireNonNull(base, "base");
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         this.firstEventTimeout = firstEventTimeout;
-        // HTTP/1.1: an h2c upgrade confuses some of these servers, and none needs HTTP/2 on a LAN
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+        this.connectTimeout = connectTimeout;
+        this.http = newClient();
+    }
+
+    /// HTTP/1.1: an h2c upgrade confuses some of these servers, and none needs HTTP/2 on a LAN.
+    HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
@@ -181,9 +187,6 @@ public final class RemoteHost implements ModelHost {
         return b;
     }
 
-    HttpClient http() {
-        return http;
-    }
 
     Duration firstEventTimeout() {
         return firstEventTimeout;
