@@ -83,6 +83,9 @@ public final class KarukuApp extends Application {
     private Stage stage;
     private Scene scene;
     private SingleInstance instance;
+    private dev.karuku.app.connect.ConnectionsViewModel connections;
+    private dev.karuku.app.connect.ModelPicker picker;
+    private dev.karuku.app.server.LocalServerViewModel localServer;
 
     public KarukuApp() {
         this(AppHome.resolve(), HubConfig.fromEnvironment());
@@ -116,11 +119,16 @@ public final class KarukuApp extends Application {
         // what goes wrong goes to logs/karuku.log, where the command line writes too; the token never does
         LogFile.install(logDir(), this::secrets, true);
         logUncaughtErrors();
+        io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
+        // the Chat screen talks to what its model picker chose: the model loaded here, or a connection's model
+        connections = new dev.karuku.app.connect.ConnectionsViewModel(new dev.karuku.app.connect.ConnectionStore(
+                home.resolve("connections.json")), new SerialExecutor("karuku-connections"), io, ui);
+        picker = new dev.karuku.app.connect.ModelPicker(session.loaded().map(dev.karuku.app.load.LoadedModel::name),
+                session.backend(), connections, (name, e) -> dev.karuku.app.connect.RemoteProblems.describe(messages, name, e));
         chat = new ChatViewModel(new ConversationStore(home.resolve("conversations")), new SerialExecutor("karuku-conversations"),
-                ui, new FramePulse(), session.backend());
+                ui, new FramePulse(), picker.backend());
         chat.useSettings(new dev.karuku.app.chat.ChatPreferences(home.resolve("chat-settings.json")),
                 session.loaded().map(dev.karuku.app.load.LoadedModel::name));
-        io = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("karuku-io-", 0).factory());
         models = new ModelsViewModel(() -> settings.settings().get().modelsDir(), otherApps::scan, io, ui);
         models.useQualityResults(new dev.karuku.engine.quality.QualityResults(new KarukuPaths(home, home.resolve("models")).qualityResults()));
         // Downloads go into the models folder chosen in Settings (as it is at start); queued and unfinished
@@ -146,6 +154,8 @@ public final class KarukuApp extends Application {
                 new SerialExecutor("karuku-estimate"), ui);
         models.loadedFile().bind(javafx.beans.binding.Bindings.createObjectBinding(
                 () -> session.loaded().get() == null ? null : session.loaded().get().file(), session.loaded()));
+        localServer = new dev.karuku.app.server.LocalServerViewModel(new dev.karuku.app.server.LocalServerStore(
+                home.resolve("local-server.json")), this::servedModels, new SerialExecutor("karuku-local-api"), ui);
         stage.setTitle("Karuku");
         for (int size : new int[] {16, 24, 32, 48, 64, 128, 256}) {
             var icon = KarukuApp.class.getResource("/dev/karuku/app/icons/karuku-" + size + ".png");
@@ -261,6 +271,45 @@ public final class KarukuApp extends Application {
         return settings;
     }
 
+    /// The local API switch (Settings → Local API).
+    public dev.karuku.app.server.LocalServerViewModel localServer() {
+        return localServer;
+    }
+
+    /// Settings → Connections.
+    public dev.karuku.app.connect.ConnectionsViewModel connections() {
+        return connections;
+    }
+
+    /// The Chat screen's model picker.
+    public dev.karuku.app.connect.ModelPicker modelPicker() {
+        return picker;
+    }
+
+    /// The models the local API serves: the window's own supervisor, so the model loaded here is served as it is
+    /// (no second copy) and the library's others load on request with their remembered settings. Stopping the server
+    /// leaves it running.
+    private dev.karuku.engine.serve.ModelHost servedModels() {
+        dev.karuku.engine.worker.Supervisor shared = host;
+        return new dev.karuku.engine.serve.ModelHost() {
+            @Override
+            public java.util.List<dev.karuku.engine.serve.HostedModel> models() {
+                return shared.models();
+            }
+
+            @Override
+            public dev.karuku.engine.serve.Completion submit(dev.karuku.engine.serve.CompletionRequest request,
+                                                             dev.karuku.engine.serve.CompletionListener listener) {
+                return shared.submit(request, listener);
+            }
+
+            @Override
+            public void close() {
+                // the window's supervisor outlives the server
+            }
+        };
+    }
+
     private void buildViews(Page page) {
         Messages messages = new Messages(settings.settings().get().language().locale(Locale.getDefault()));
         this.messages = messages;
@@ -268,10 +317,16 @@ public final class KarukuApp extends Application {
         Map<Page, Supplier<Node>> views = new EnumMap<>(Page.class);
         views.put(Page.CHAT, () -> {
             ChatView view = new ChatView(chat, messages, url -> getHostServices().showDocument(url));
+            view.setModelPicker(new dev.karuku.app.connect.ModelPickerView(picker, messages).root());
             view.focusInput();
             return view.root();
         });
-        views.put(Page.SETTINGS, () -> new SettingsView(settings, messages, () -> Folders.open(logDir(), io)).root());
+        views.put(Page.SETTINGS, () -> {
+            SettingsView view = new SettingsView(settings, messages, () -> Folders.open(logDir(), io));
+            view.addSection(new dev.karuku.app.server.LocalServerView(localServer, messages).root());
+            view.addSection(new dev.karuku.app.connect.ConnectionsView(connections, messages).root());
+            return view.root();
+        });
         views.put(Page.MODELS, () -> new ModelsView(models, messages, file -> {
             load.file().set(file);
             shell.page().set(Page.LOAD);
@@ -291,6 +346,7 @@ public final class KarukuApp extends Application {
         });
         shell.page().addListener((o, a, p) -> { if (p == Page.MODELS) models.refresh(); });
         ShellView view = new ShellView(shell, views, messages);
+        view.addStatusItem(new dev.karuku.app.server.LocalServerStatus(localServer, messages, () -> shell.page().set(Page.SETTINGS)).root());
         scene.setRoot(view.root());
         Theme.apply(settings.settings().get().theme(), scene);
     }
@@ -356,6 +412,8 @@ public final class KarukuApp extends Application {
             }
         }
         chat.newChat();
+        localServer.close();
+        connections.close();
         host.close(); // every worker ends, and with it every byte of its memory
         downloads.dispose();
         downloadManager.close();

@@ -1,9 +1,13 @@
 package dev.karuku.app;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasModifiers.Predicates.modifier;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
@@ -22,7 +26,17 @@ class ArchitectureTest {
 
     @Test
     void appNeverUsesTheCommandLine() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.karuku.cli..", "picocli..").check(APP);
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("picocli..").check(APP);
+        noClasses().should().dependOnClassesThat(resideInAPackage("dev.karuku.cli..")
+                .and(not(resideInAPackage("dev.karuku.cli.server")))).check(APP);
+    }
+
+    @Test
+    void onlyTheLocalApiUsesTheServerAndOnlyItsPublicApi() {
+        noClasses().that().resideOutsideOfPackage("dev.karuku.app.server..")
+                .should().dependOnClassesThat().resideInAPackage("dev.karuku.cli..").check(APP);
+        noClasses().should().dependOnClassesThat(resideInAPackage("dev.karuku.cli.server").and(not(modifier(JavaModifier.PUBLIC))))
+                .check(APP);
     }
 
     @Test

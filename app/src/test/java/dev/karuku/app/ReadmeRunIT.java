@@ -164,12 +164,12 @@ class ReadmeRunIT {
         }
         Path karuku = dir.resolve("dev/karuku");
         put(karuku, "karuku-parent", v, root.resolve("pom.xml"), ".pom");
-        for (String module : List.of("engine", "ui-resources")) {
+        for (String module : List.of("engine", "ui-resources", "cli")) { // the app runs the local API with cli's server
             String id = "karuku-" + module;
             put(karuku, id, v, root.resolve(module).resolve("pom.xml"), ".pom");
             Path target = root.resolve(module).resolve("target");
             Path jar = Files.isRegularFile(target.resolve(id + ".jar")) ? target.resolve(id + ".jar") : target.resolve(id + "-" + v + ".jar");
-            assertThat(jar).as("the reactor built %s (run the app's ITs with `verify` over the engine and ui-resources)", jar).isRegularFile();
+            assertThat(jar).as("the reactor built %s (run the app's ITs with `verify` over the engine, ui-resources and cli)", jar).isRegularFile();
             put(karuku, id, v, jar, ".jar");
             for (Path tests : List.of(target.resolve(id + "-tests.jar"), target.resolve(id + "-" + v + "-tests.jar"))) {
                 if (Files.isRegularFile(tests)) {

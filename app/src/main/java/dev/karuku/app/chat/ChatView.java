@@ -92,6 +92,11 @@ public final class ChatView {
         return root;
     }
 
+    /// Puts the model picker in a row of its own above the toolbar (the toolbar is full at 1280 px).
+    public void setModelPicker(javafx.scene.Node picker) {
+        ((javafx.scene.layout.Pane) root.lookup(".chat-toolbar").getParent()).getChildren().addFirst(picker);
+    }
+
     /// Puts the cursor in the message box.
     public void focusInput() {
         Platform.runLater(inputArea::requestFocus);

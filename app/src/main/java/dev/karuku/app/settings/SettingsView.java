@@ -50,6 +50,13 @@ public final class SettingsView {
         return root;
     }
 
+    /// Adds a section at the end of the right-hand column (the local API, Connections: collapsible, so the page
+    /// still fits without scrolling while they are closed).
+    public void addSection(javafx.scene.Node section) {
+        var columns = root.getContent().lookupAll(".settings-column").toArray(new javafx.scene.Node[0]);
+        ((javafx.scene.layout.Pane) columns[columns.length - 1]).getChildren().add(section);
+    }
+
     @FXML
     private void initialize() {
         modelsDirField.textProperty().bindBidirectional(vm.modelsDir());

@@ -45,6 +45,11 @@ public final class ShellView {
         return root;
     }
 
+    /// Adds an item at the end of the status bar (the local API's).
+    public void addStatusItem(Node item) {
+        ((javafx.scene.layout.Pane) root.getBottom()).getChildren().add(item);
+    }
+
     @FXML
     private void initialize() {
         ToggleGroup group = new ToggleGroup();

@@ -72,6 +72,8 @@ final class ApiError extends Exception {
             case LOAD_FAILED -> new ApiError(500, "server_error", "model_load_failed", "model", withLog(message, e), null);
             case WORKER_DIED -> new ApiError(503, "server_error", "worker_died", null, withLog(message, e), null);
             case INTERNAL -> new ApiError(500, "server_error", "internal_error", null, message, null);
+            // a host that forwards to another server (a remote engine) could not get through: a bad gateway
+            case UNAUTHORIZED, UNREACHABLE -> new ApiError(502, "server_error", "upstream_failed", null, message, null);
         };
     }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
 /// [CompletionEvents]), so a slow or vanished client never holds up a model. A streamed answer is flushed chunk by
 /// chunk, and a write that fails (the client went away) cancels the completion, which frees its sequence at the
 /// next step. Errors are answered in OpenAI's shape with a status a client can act on, never with a stack trace;
-/// each request leaves one line in the request log, without prompt or key.
+/// each request leaves one line in the request log, without prompt or key, and reaches the request listener as a
+/// [ServedRequest].
 ///
 /// ```java
 /// try (OpenAiServer s = OpenAiServer.start(host, ServerOptions.defaults().withPort(0))) {
@@ -109,7 +110,17 @@ public final class OpenAiServer implements AutoCloseable {
         } finally {
             ex.close();
             options.requestLog().accept(record.line());
+            try {
+                options.requestListener().accept(record.served(client(ex)));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the request listener failed", e);
+            }
         }
+    }
+
+    private static String client(HttpExchange ex) {
+        InetSocketAddress a = ex.getRemoteAddress();
+        return a == null ? "?" : a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     }
 
     private void route(HttpExchange ex, RequestRecord record) throws ApiError, IOException, InterruptedException {

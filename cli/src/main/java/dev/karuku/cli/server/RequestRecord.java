@@ -8,6 +8,7 @@ final class RequestRecord {
 
     final String method;
     final String path;
+    private final java.time.Instant time = java.time.Instant.now();
     private final long startNanos = System.nanoTime();
     volatile String model;
     volatile int status;
@@ -31,6 +32,12 @@ final class RequestRecord {
         if (finish != null) s.append(" finish=").append(finish);
         s.append(String.format(Locale.ROOT, " %.0f ms", (System.nanoTime() - startNanos) / 1e6));
         return s.toString();
+    }
+
+    /// The request as a [ServedRequest], for the server's request listener.
+    ServedRequest served(String client) {
+        return new ServedRequest(time, client, method, path, model, status, promptTokens, completionTokens, finish,
+                (System.nanoTime() - startNanos) / 1_000_000);
     }
 
     /// A name the client chose, made safe for one log line: no line breaks or control characters, bounded length.

@@ -16,8 +16,10 @@ import java.util.function.Consumer;
 /// @param grammars     how `response_format` becomes a grammar, or null: such requests then get 400
 /// @param requestLog   receives one line per request (method, path, model, status, tokens, time; never a prompt or
 ///                     a key)
+/// @param requestListener receives every request as a [ServedRequest] once it is answered (the app's live list), on
+///                     the request's thread; it must return quickly
 public record ServerOptions(String host, int port, String apiKey, String corsOrigin, long maxBodyBytes,
-                            JsonGrammars grammars, Consumer<String> requestLog) {
+                            JsonGrammars grammars, Consumer<String> requestLog, Consumer<ServedRequest> requestListener) {
 
     public static final String LOOPBACK = "127.0.0.1";
     /// Not llama-server's 8080: Open WebUI listens on 8080 itself, and often runs beside this server.
@@ -31,39 +33,44 @@ public record ServerOptions(String host, int port, String apiKey, String corsOri
         if (apiKey != null && apiKey.isBlank()) throw new IllegalArgumentException("the API key must not be empty");
         if (maxBodyBytes < 1) throw new IllegalArgumentException("the body limit must be at least 1 byte");
         if (requestLog == null) requestLog = line -> {};
+        if (requestListener == null) requestListener = r -> {};
     }
 
     /// Loopback on the default port, no key, no CORS, the default body limit, no grammars, no request log.
     public static ServerOptions defaults() {
-        return new ServerOptions(LOOPBACK, DEFAULT_PORT, null, null, DEFAULT_MAX_BODY, null, null);
+        return new ServerOptions(LOOPBACK, DEFAULT_PORT, null, null, DEFAULT_MAX_BODY, null, null, null);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(h, port, apiKey, corsOrigin, maxBodyBytes, grammars, requestLog);
+        return new ServerOptions(h, port, apiKey, corsOrigin, maxBodyBytes, grammars, requestLog, requestListener);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, apiKey, corsOrigin, maxBodyBytes, grammars, requestLog);
+        return new ServerOptions(host, p, apiKey, corsOrigin, maxBodyBytes, grammars, requestLog, requestListener);
     }
 
     public ServerOptions withApiKey(String k) {
-        return new ServerOptions(host, port, k, corsOrigin, maxBodyBytes, grammars, requestLog);
+        return new ServerOptions(host, port, k, corsOrigin, maxBodyBytes, grammars, requestLog, requestListener);
     }
 
     public ServerOptions withCorsOrigin(String o) {
-        return new ServerOptions(host, port, apiKey, o, maxBodyBytes, grammars, requestLog);
+        return new ServerOptions(host, port, apiKey, o, maxBodyBytes, grammars, requestLog, requestListener);
     }
 
     public ServerOptions withMaxBodyBytes(long n) {
-        return new ServerOptions(host, port, apiKey, corsOrigin, n, grammars, requestLog);
+        return new ServerOptions(host, port, apiKey, corsOrigin, n, grammars, requestLog, requestListener);
     }
 
     public ServerOptions withGrammars(JsonGrammars g) {
-        return new ServerOptions(host, port, apiKey, corsOrigin, maxBodyBytes, g, requestLog);
+        return new ServerOptions(host, port, apiKey, corsOrigin, maxBodyBytes, g, requestLog, requestListener);
     }
 
     public ServerOptions withRequestLog(Consumer<String> log) {
-        return new ServerOptions(host, port, apiKey, corsOrigin, maxBodyBytes, grammars, log);
+        return new ServerOptions(host, port, apiKey, corsOrigin, maxBodyBytes, grammars, log, requestListener);
+    }
+
+    public ServerOptions withRequestListener(Consumer<ServedRequest> listener) {
+        return new ServerOptions(host, port, apiKey, corsOrigin, maxBodyBytes, grammars, requestLog, listener);
     }
 
     /// The address to bind, checked: a host other computers can reach needs an API key, because whoever reaches

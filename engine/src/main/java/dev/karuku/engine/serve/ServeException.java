@@ -24,7 +24,12 @@ public final class ServeException extends Exception {
         /// The worker process serving the model died; [#logTail()] holds llama.cpp's last lines (an assert's text).
         WORKER_DIED,
         /// Anything else that went wrong inside the engine.
-        INTERNAL
+        INTERNAL,
+        /// A remote server refused the request's key (HTTP 401 or 403), or wanted one and got none.
+        UNAUTHORIZED,
+        /// A remote server could not be reached: nothing listens at the address, its name is unknown, the TLS
+        /// handshake failed, or it did not answer in time.
+        UNREACHABLE
     }
 
     private final Kind kind;
