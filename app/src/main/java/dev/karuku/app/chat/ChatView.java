@@ -121,9 +121,11 @@ public final class ChatView {
                 () -> vm.contextLength().get() == 0 ? 0 : Math.min(1.0, vm.contextUsed().get() / (double) vm.contextLength().get()),
                 vm.contextUsed(), vm.contextLength()));
         contextLabel.textProperty().bind(Bindings.createStringBinding(
-                () -> vm.contextLength().get() == 0 ? messages.get("status.noModel")
-                        : messages.get("chat.context.value", vm.contextUsed().get(), vm.contextLength().get()),
-                vm.contextUsed(), vm.contextLength()));
+                () -> vm.contextLength().get() > 0
+                        ? messages.get("chat.context.value", vm.contextUsed().get(), vm.contextLength().get())
+                        // a model on another server says nothing of its context: unknown, not "no model"
+                        : messages.get(vm.state().get() == ChatState.NO_MODEL ? "status.noModel" : "chat.context.unknown"),
+                vm.contextUsed(), vm.contextLength(), vm.state()));
 
         messageList.setItems(vm.messages());
         AnswerRenderings renderings = new AnswerRenderings(markdown);
