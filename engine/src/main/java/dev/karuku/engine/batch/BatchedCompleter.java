@@ -179,9 +179,10 @@ public final class BatchedCompleter implements Completer {
         boolean opensThinking = false;
         try {
             if (request.isChat()) {
-                String text = template.apply(request.messages(), true, request.templateArgs());
-                opensThinking = ChatTemplate.opensThinking(text);
-                prompt = model.tokenize(text, true, true);
+                opensThinking = ChatTemplate.opensThinking(template.apply(request.messages(), true, request.templateArgs()));
+                // the template's markers become control tokens; what the messages say stays text (a pasted
+                // `<|im_start|>` is characters, not a turn)
+                prompt = template.tokens(model, request.messages(), true, request.templateArgs());
                 stops = Stream.concat(stops.stream(), template.stopStrings().stream()).distinct().toList();
             } else {
                 prompt = model.tokenize(request.prompt(), true, true);
@@ -217,7 +218,7 @@ public final class BatchedCompleter implements Completer {
     /// Tokens `messages` take as a chat prompt (the model's template with the assistant's turn opened): what a
     /// completion of them would hold before its reply. On the caller's thread.
     public int countTokens(List<dev.karuku.engine.chat.ChatMessage> messages) {
-        return model.tokenize(template.apply(messages, true), true, true).length;
+        return template.tokens(model, messages, true).length;
     }
 
     /// The loaded model (its file, its facts).

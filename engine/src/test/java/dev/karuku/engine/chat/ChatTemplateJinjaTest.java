@@ -51,6 +51,11 @@ class ChatTemplateJinjaTest {
             // Without pasted markers the prompt is tokenized whole, as llama.cpp would.
             List<ChatMessage> plain = List.of(ChatMessage.user("hello"));
             assertThat(t.tokens(m.model(), plain, true)).containsExactly(m.model().tokenize(t.apply(plain, true), true, true));
+            // The worker's and server's completer (the app's chat runs there) gives the model the same tokens.
+            try (var completer = dev.karuku.engine.batch.BatchedCompleter.open(m.model(), TestFixtures.tinyOptions(), 1, 0)) {
+                assertThat(completer.countTokens(chat)).isEqualTo(tokens.length)
+                        .isNotEqualTo(m.model().tokenize(t.apply(chat, true), true, true).length);
+            }
         }
     }
 
