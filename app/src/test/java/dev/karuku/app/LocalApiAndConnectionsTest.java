@@ -165,7 +165,7 @@ class LocalApiAndConnectionsTest {
         robot.clickOn("#model-picker");
         robot.clickOn("remote-successor — Desk PC");
         assertThat(app.modelPicker().selected().get()).isInstanceOf(ModelPicker.Choice.Remote.class);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#chat-context").queryAs(javafx.scene.control.Label.class)
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#contextLabel").queryAs(javafx.scene.control.Label.class)
                 .getText().equals("Context: unknown")); // a remote model is a model: not "No model loaded"
         Spinner<?> maxLength = robot.lookup("#maxTokensSpinner").queryAs(Spinner.class);
         robot.interact(() -> app.chatPreset(dev.karuku.app.chat.SamplingPreset.PRECISE));
