@@ -143,7 +143,8 @@ final class WorkerChatBackend implements ChatBackend {
             GenerationStats st = result.stats();
             if (replied != null && result.reason() != StopReason.CANCELLED && st.generatedTokens() > 0) replied.accept(st);
             listener.done(new Result(st.generatedTokens(), st.tokensPerSecond(), Math.round(st.timeToFirstTokenMillis()),
-                    result.reason() == StopReason.CANCELLED, st.promptTokens() + st.reusedTokens() + st.generatedTokens(),
+                    result.reason() == StopReason.CANCELLED,
+                    Math.min(contextLength, st.promptTokens() + st.reusedTokens() + st.generatedTokens()), // the last token is never in the cache
                     switch (result.reason()) {
                         case MAX_TOKENS -> MessageStats.Limit.REPLY_LENGTH;
                         case CONTEXT_FULL -> MessageStats.Limit.CONTEXT;
