@@ -199,6 +199,9 @@ public final class KarukuApp extends Application {
     private void hostLibrary() {
         try {
             for (var m : library.list()) host.register(m.id(), m.primaryFile());
+            // every model My Models lists from the models folder (a .gguf dropped there too), by its file name
+            for (Path f : dev.karuku.engine.library.ModelFiles.models(settings.settings().get().modelsDir()))
+                host.register(f.getFileName().toString().replaceFirst("(?i)\\.gguf$", ""), f);
         } catch (java.io.IOException | RuntimeException e) {
             System.getLogger("dev.karuku.app").log(System.Logger.Level.WARNING, "the library's models are not served: " + e);
         }

@@ -69,6 +69,8 @@ class LocalApiAndConnectionsTest {
 
     @Test
     void theLocalApiServesTheWindowsModelToAnotherAppAndListsTheRequest() throws Exception {
+        // a model dropped into the models folder (My Models lists it) is served too, loading on request
+        TestModels.successor(java.nio.file.Files.createDirectories(home.resolve("models")).resolve("dropped-in.gguf"));
         app = start();
         Path model = TestModels.successor(work.resolve("successor.gguf"));
         robot.interact(() -> app.load().file().set(model));
@@ -99,7 +101,7 @@ class LocalApiAndConnectionsTest {
                 HttpResponse.BodyHandlers.ofString()).body());
         List<String> ids = new ArrayList<>();
         models.path("data").forEach(m -> ids.add(m.path("id").asText()));
-        assertThat(ids).contains("successor");
+        assertThat(ids).contains("successor", "dropped-in");
         String body = "{\"model\":\"successor\",\"messages\":[{\"role\":\"user\",\"content\":\"abc\"}],\"max_tokens\":6,\"temperature\":0}";
         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(url.getText() + "/chat/completions"))
                 .timeout(Duration.ofMinutes(3)).header("Content-Type", "application/json")
