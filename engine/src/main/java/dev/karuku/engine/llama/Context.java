@@ -57,6 +57,8 @@ public final class Context implements AutoCloseable {
     private MemorySegment tokenBuf;
     private MemorySegment batch;
     final MemorySegment pieceBuf;
+    /// `pieceBuf`'s bytes on the Java side for [#decodePiece] (grown when needed, never per token).
+    private byte[] pieceBytes = new byte[256];
     private int[] cached;
     private int cachedCount;
     private volatile Cancellation active = Cancellation.none();
@@ -474,6 +476,16 @@ public final class Context implements AutoCloseable {
         if (grammar == null) return generate(prompt, options, listener, cancel);
         // speculation has no grammar sampler: a held answer is decoded token by token (the draft catches up later)
         return new Generator(this, options, grammar, listener, cancel).run(prompt);
+    }
+
+    /// The text `token` adds, through `utf8` (which holds back a character split across tokens): its bytes are read
+    /// into this context's buffers, never allocated per token. On the generating thread.
+    String decodePiece(Model model, int token, Utf8Accumulator utf8) {
+        int n = model.pieceInto(token, pieceBuf);
+        if (n < 0) throw new LlamaException("token " + token + " is longer than " + pieceBuf.byteSize() + " bytes");
+        if (n > pieceBytes.length) pieceBytes = new byte[n];
+        MemorySegment.copy(pieceBuf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, pieceBytes, 0, n);
+        return utf8.append(pieceBytes, 0, n);
     }
 
     /// Frees the context. Idempotent.

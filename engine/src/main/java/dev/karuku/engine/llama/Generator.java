@@ -15,7 +15,6 @@ final class Generator {
     private final StringBuilder text = new StringBuilder();
     private final Utf8Accumulator utf8 = new Utf8Accumulator();
     private final StopStringFilter stops;
-    private byte[] piece = new byte[256];
     /// GBNF the output must match (root rule `root`), or null.
     private final String grammar;
 
@@ -60,7 +59,7 @@ final class Generator {
                     break;
                 }
                 generated++;
-                emit(stops.feed(utf8.append(piece, 0, pieceOf(model, token))));
+                emit(stops.feed(ctx.decodePiece(model, token, utf8)));
                 if (stops.stopped()) {
                     reason = StopReason.STOP_STRING;
                     break;
@@ -82,15 +81,6 @@ final class Generator {
         if (reason != StopReason.STOP_STRING) emit(stops.feed(utf8.flush()) + stops.flush());
         long end = System.nanoTime();
         return result(reason, evaluated, reused, promptDone - start, generated, end - promptDone, firstToken);
-    }
-
-    /// The token's bytes into `piece` (grown when needed, never per token); returns their count.
-    private int pieceOf(Model model, int token) {
-        int n = model.pieceInto(token, ctx.pieceBuf);
-        if (n < 0) throw new LlamaException("token " + token + " is longer than " + ctx.pieceBuf.byteSize() + " bytes");
-        if (n > piece.length) piece = new byte[n];
-        java.lang.foreign.MemorySegment.copy(ctx.pieceBuf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, piece, 0, n);
-        return n;
     }
 
     private void emit(String s) {

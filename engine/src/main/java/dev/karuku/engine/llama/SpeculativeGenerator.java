@@ -5,8 +5,6 @@ import dev.karuku.engine.generation.GenerationStats;
 import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.generation.StopReason;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -33,7 +31,6 @@ final class SpeculativeGenerator {
     private final StopStringFilter stops;
     private final SplittableRandom rng;
     private final boolean greedy;
-    private byte[] piece = new byte[256];
     private int[] history = new int[0];
     private int historyLength;
     private int generated;
@@ -193,7 +190,7 @@ final class SpeculativeGenerator {
             return false;
         }
         generated++;
-        emit(stops.feed(utf8.append(piece, 0, pieceOf(token))));
+        emit(stops.feed(ctx.decodePiece(model, token, utf8)));
         if (stops.stopped()) {
             reason = StopReason.STOP_STRING;
             return false;
@@ -208,14 +205,6 @@ final class SpeculativeGenerator {
     private void append(int token) {
         if (historyLength == history.length) history = Arrays.copyOf(history, history.length * 2);
         history[historyLength++] = token;
-    }
-
-    private int pieceOf(int token) {
-        int n = model.pieceInto(token, ctx.pieceBuf);
-        if (n < 0) throw new LlamaException("token " + token + " is longer than " + ctx.pieceBuf.byteSize() + " bytes");
-        if (n > piece.length) piece = new byte[n];
-        MemorySegment.copy(ctx.pieceBuf, ValueLayout.JAVA_BYTE, 0, piece, 0, n);
-        return n;
     }
 
     private void emit(String s) {
