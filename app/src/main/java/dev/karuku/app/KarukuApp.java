@@ -147,7 +147,7 @@ public final class KarukuApp extends Application {
         speeds = MeasuredSpeeds.open(home);
         dev.karuku.app.load.LoadChoices choices = new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json"));
         host = startHost(choices);
-        hostLibrary();
+        io.execute(this::hostLibrary); // reads the index and walks the models folder: not on the FX thread
         ModelLoader loader = new dev.karuku.app.load.WorkerModelLoader(host, speeds, this::describe);
         MemoryPlanner planner = EstimatorPlanner.forThisMachine(speeds);
         load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), choices,
