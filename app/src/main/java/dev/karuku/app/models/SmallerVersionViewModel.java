@@ -72,6 +72,8 @@ public final class SmallerVersionViewModel {
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<SmallerVersion.Result> result = new ReadOnlyObjectWrapper<>();
     private volatile Cancellation cancel;
+    /// Sees each progress report on the working thread before the window does (tests hold the work at a stage here).
+    volatile SmallerVersion.Listener workingThreadProgress = (s, f) -> {};
     private int planAsked;
 
     /// @param refresh re-reads My Models (run on the UI thread once the file is made)
@@ -183,10 +185,13 @@ public final class SmallerVersionViewModel {
                 String matrixText = !matrix ? null : textFile == null ? SampleText.text() : Files.readString(textFile, StandardCharsets.UTF_8);
                 String sample = SampleText.text();
                 var r = SmallerVersion.make(new SmallerVersion.Request(source.path(), t, out, matrixText, sample, quality, quality.threads()),
-                        (s, f) -> ui.execute(() -> {
-                            stage.set(s);
-                            progress.set(f);
-                        }), c);
+                        (s, f) -> {
+                            workingThreadProgress.progress(s, f);
+                            ui.execute(() -> {
+                                stage.set(s);
+                                progress.set(f);
+                            });
+                        }, c);
                 if (library != null) library.addMade(out);
                 store.put(new QualityResults.Entry(out, source.path(), QualityResults.SAMPLE, r.file().outputBytes(), r.quality(), Instant.now()));
                 ui.execute(() -> {

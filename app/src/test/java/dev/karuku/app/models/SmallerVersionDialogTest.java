@@ -10,8 +10,10 @@ import dev.karuku.engine.gguf.TestModels;
 import dev.karuku.engine.library.KarukuPaths;
 import dev.karuku.engine.library.ModelLibrary;
 import dev.karuku.engine.quality.QualityResults;
+import dev.karuku.engine.quality.SmallerVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javafx.scene.control.Label;
@@ -110,10 +112,24 @@ class SmallerVersionDialogTest {
         SmallerVersionViewModel vm = open();
         robot.clickOn("#shrink-imatrix"); // the longer path: matrix, two files, two comparisons
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.predictedBytes().get() > 0);
+        // the tiny model's work can end before a mouse reaches Cancel on a fast machine: hold it at the second file
+        // (after the matrix and the first file were made) until Cancel has been clicked
+        CountDownLatch atSecondFile = new CountDownLatch(1);
+        CountDownLatch clicked = new CountDownLatch(1);
+        vm.workingThreadProgress = (s, f) -> {
+            if (s == SmallerVersion.Stage.QUANTIZING_WITHOUT_IMATRIX && atSecondFile.getCount() > 0) {
+                atSecondFile.countDown();
+                try {
+                    clicked.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
         robot.clickOn("#shrink-start");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.stage().get() == dev.karuku.engine.quality.SmallerVersion.Stage.QUANTIZING_WITHOUT_IMATRIX
-                || vm.state().get() != SmallerVersionViewModel.State.RUNNING);
+        assertThat(atSecondFile.await(120, TimeUnit.SECONDS)).as(vm.error().get()).isTrue();
         robot.clickOn("#shrink-cancel");
+        clicked.countDown();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.state().get() != SmallerVersionViewModel.State.RUNNING);
         assertThat(vm.state().get()).as(vm.error().get()).isEqualTo(SmallerVersionViewModel.State.CANCELLED);
         WaitForAsyncUtils.waitForFxEvents();
