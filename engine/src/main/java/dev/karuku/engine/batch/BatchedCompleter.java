@@ -2,7 +2,6 @@ package dev.karuku.engine.batch;
 
 import dev.karuku.engine.chat.ChatTemplate;
 import dev.karuku.engine.chat.ThinkingText;
-import dev.karuku.engine.template.TemplateException;
 import dev.karuku.engine.llama.BatchContext;
 import dev.karuku.engine.llama.Cancellation;
 import dev.karuku.engine.generation.GenerateOptions;
@@ -33,7 +32,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /// Many completions at once on one loaded model (continuous batching): `parallel` sequences share one
 /// [BatchContext], and every step decodes all of them in one `llama_decode` — one token of each sequence that is
@@ -60,7 +58,7 @@ import java.util.stream.Stream;
 /// - **Cancel:** [Completion#cancel] frees the sequence at the next step (`CANCELLED`), and aborts a step in
 ///   progress (a long prompt chunk) when every sequence in it is cancelled; [#close] cancels what runs, fails
 ///   what waits, and frees the context (and the model, when [#load] loaded it).
-public final class BatchedCompleter implements Completer {
+public final class BatchedCompleter implements LoadedCompleter {
 
     private static final Logger LOG = Logger.getLogger(BatchedCompleter.class.getName());
 
@@ -134,7 +132,7 @@ public final class BatchedCompleter implements Completer {
         return parallel;
     }
 
-    /// Tokens each completion may hold, prompt and reply together.
+    @Override
     public int sequenceSize() {
         return sequenceSize;
     }
@@ -174,28 +172,7 @@ public final class BatchedCompleter implements Completer {
     /// Formats, tokenizes and checks the request and builds its sampler, on the caller's thread.
     private Job prepare(CompletionRequest request, Mailbox out) throws ServeException {
         GenerateOptions generate = request.generate();
-        List<String> stops = generate.stopStrings();
-        int[] prompt;
-        boolean opensThinking = false;
-        try {
-            if (request.isChat()) {
-                opensThinking = ChatTemplate.opensThinking(template.apply(request.messages(), true, request.templateArgs()));
-                // the template's markers become control tokens; what the messages say stays text (a pasted
-                // `<|im_start|>` is characters, not a turn)
-                prompt = template.tokens(model, request.messages(), true, request.templateArgs());
-                stops = Stream.concat(stops.stream(), template.stopStrings().stream()).distinct().toList();
-            } else {
-                prompt = model.tokenize(request.prompt(), true, true);
-            }
-        } catch (TemplateException.Raised e) {
-            throw new ServeException(Kind.TEMPLATE_REFUSED, e.getMessage(), null, List.of(), e);
-        } catch (LlamaException | IllegalStateException e) {
-            throw new ServeException(Kind.INTERNAL, e.getMessage(), null, List.of(), e);
-        }
-        if (prompt.length == 0) throw new ServeException(Kind.INVALID, "the prompt is empty");
-        if (prompt.length > sequenceSize)
-            throw new ServeException(Kind.INVALID, "the prompt has " + prompt.length + " tokens but a sequence of this "
-                    + "server holds " + sequenceSize + ": shorten it, or start the server with a larger context");
+        Prompt prompt = Prompt.of(template, model, request, sequenceSize);
         Sampler sampler;
         try {
             sampler = Sampler.create(model, generate.sampling(), request.grammar());
@@ -206,22 +183,21 @@ public final class BatchedCompleter implements Completer {
         }
         // a template that opens the reply's thinking itself (DeepSeek-R1 distills): the model writes only `</think>`,
         // so the reply is given its opening tag, as a chat session gives it, and the thinking can be told apart
-        if (opensThinking) out.text(ThinkingText.OPEN + "\n");
-        return new Job(prompt, generate, stops, sampler, out, this::cancelled);
+        if (prompt.opensThinking()) out.text(ThinkingText.OPEN + "\n");
+        return new Job(prompt.tokens(), generate, prompt.stops(), sampler, out, this::cancelled);
     }
 
-    /// The chat template this completer formats conversations with.
+    @Override
     public ChatTemplate template() {
         return template;
     }
 
-    /// Tokens `messages` take as a chat prompt (the model's template with the assistant's turn opened): what a
-    /// completion of them would hold before its reply. On the caller's thread.
+    @Override
     public int countTokens(List<dev.karuku.engine.chat.ChatMessage> messages) {
         return template.tokens(model, messages, true).length;
     }
 
-    /// The loaded model (its file, its facts).
+    @Override
     public Model model() {
         return model;
     }

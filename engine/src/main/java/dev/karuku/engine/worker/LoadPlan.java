@@ -10,6 +10,7 @@ import dev.karuku.engine.gguf.LoadCheck;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.settings.LoadSettings;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 import java.nio.file.Path;
 
@@ -56,6 +57,17 @@ public record LoadPlan(LoadOptions options, long ramBytes, long vramBytes) {
         } catch (RuntimeException e) {
             return new LoadPlan(fallback, 0, 0);
         }
+    }
+
+    /// The plan for `file` loaded with `speculative`: without it, [#of(Path, LoadOptions, Hardware, int)]; with it, one
+    /// sequence (a speculative worker decodes one completion at a time) plus the draft model, estimated with the same
+    /// estimator and the same settings as the worker loads it with, its memory added to the model's.
+    public static LoadPlan of(Path file, LoadOptions chosen, Hardware hw, int parallel, SpeculativeSettings speculative) {
+        if (!speculative.enabled()) return of(file, chosen, hw, parallel);
+        LoadPlan model = of(file, chosen, hw, 1);
+        if (speculative.draft() == null) return model;
+        LoadPlan draft = of(speculative.draft(), LoadOptions.of(model.options().settings()), hw, 1);
+        return new LoadPlan(model.options(), model.ramBytes() + draft.ramBytes(), model.vramBytes() + draft.vramBytes());
     }
 
     static EstimateOptions estimateOptions(LoadOptions o) {

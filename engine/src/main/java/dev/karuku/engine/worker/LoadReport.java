@@ -1,6 +1,7 @@
 package dev.karuku.engine.worker;
 
 import dev.karuku.engine.estimate.MeasuredBuffers;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 /// What a worker measured when it loaded its model: where the layers went and what llama.cpp allocated, read from
 /// llama.cpp's own log while loading (so a status bar shows memory in use, not an estimate).
@@ -14,8 +15,21 @@ import dev.karuku.engine.estimate.MeasuredBuffers;
 /// @param templateFallback why the model's own Jinja chat template could not be run (llama.cpp's matcher formats its
 ///                      chats instead), or null when it runs or the model has none
 /// @param thinkingSwitch whether the model's template can switch its thinking off (`enable_thinking`)
+/// @param speculative   the speculative decoding the model was loaded with (its draft model, prompt lookup);
+///                      [SpeculativeSettings#OFF] when none
 public record LoadReport(String backend, int gpuLayers, int totalLayers, int contextLength, long modelBytes,
-                         MeasuredBuffers buffers, String templateFallback, boolean thinkingSwitch) {
+                         MeasuredBuffers buffers, String templateFallback, boolean thinkingSwitch,
+                         SpeculativeSettings speculative) {
+
+    public LoadReport {
+        if (speculative == null) speculative = SpeculativeSettings.OFF;
+    }
+
+    public LoadReport(String backend, int gpuLayers, int totalLayers, int contextLength, long modelBytes,
+                      MeasuredBuffers buffers, String templateFallback, boolean thinkingSwitch) {
+        this(backend, gpuLayers, totalLayers, contextLength, modelBytes, buffers, templateFallback, thinkingSwitch,
+                SpeculativeSettings.OFF);
+    }
 
     public LoadReport(String backend, int gpuLayers, int totalLayers, int contextLength, long modelBytes,
                       MeasuredBuffers buffers) {

@@ -11,6 +11,7 @@ import dev.karuku.engine.serve.CompletionResult;
 import dev.karuku.engine.serve.HostedModel;
 import dev.karuku.engine.serve.ModelHost;
 import dev.karuku.engine.serve.ServeException;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -126,6 +127,17 @@ public final class Supervisor implements ModelHost {
     /// WORKER_DIED with llama.cpp's last words) or a [java.util.concurrent.CancellationException] after
     /// [Loading#cancel].
     public Loading load(String name, LoadOptions load, LoadProgress progress) {
+        return load(name, load, SpeculativeSettings.OFF, progress);
+    }
+
+    /// Like [#load(String, LoadOptions, LoadProgress)], with speculative decoding: the worker also loads the draft
+    /// model of `speculative` (refused with LOAD_FAILED and the reason when its vocabulary differs from the model's)
+    /// and answers one completion at a time, speculatively. Loading a loaded model again with other speculative
+    /// settings restarts its worker, as other load options do; [SpeculativeSettings#OFF] drops the draft. The memory
+    /// budget counts the draft model's estimate too, and the report says what the worker was loaded with
+    /// ([LoadReport#speculative]).
+    public Loading load(String name, LoadOptions load, SpeculativeSettings speculative, LoadProgress progress) {
+        SpeculativeSettings spec = speculative == null ? SpeculativeSettings.OFF : speculative;
         Slot slot;
         CompletableFuture<WorkerProcess> ready = null;
         WorkerProcess stopping = null;
@@ -137,13 +149,15 @@ public final class Supervisor implements ModelHost {
                         : new ServeException(ServeException.Kind.INTERNAL, "the server is shutting down"));
                 return new Loading(f, () -> {});
             }
-            boolean same = load.settings().equals(slot.chosen == null ? null : slot.chosen.settings());
+            boolean same = load.settings().equals(slot.chosen == null ? null : slot.chosen.settings())
+                    && spec.equals(slot.speculative);
             if (!same && (slot.state == HostedModel.State.LOADED || slot.loading != null)) {
                 ready = slot.loading; // a load with other settings: cancelled, and waited for below
                 if (ready != null) slot.cancelLoad = true;
                 stopping = unloadLocked(slot);
             }
             slot.chosen = load;
+            slot.speculative = spec;
             slot.pinned = true;
             slot.progress = progress == null ? LoadProgress.NONE : progress;
             if (slot.idleTimer != null) slot.idleTimer.cancel(false);
@@ -189,6 +203,7 @@ public final class Supervisor implements ModelHost {
             w = unloadLocked(slot);
             slot.pinned = false;
             slot.chosen = null;
+            slot.speculative = SpeculativeSettings.OFF;
         }
         if (w != null) w.stop(options.stopGrace());
         if (loading != null) loading.handle((x, e) -> null).join();
@@ -295,13 +310,17 @@ public final class Supervisor implements ModelHost {
             Hardware hw = hardware();
             LoadProgress progress;
             LoadOptions chosen;
+            SpeculativeSettings speculative;
             synchronized (this) {
                 progress = slot.progress;
                 chosen = slot.chosen;
+                speculative = chosen != null ? slot.speculative : null;
             }
+            if (speculative == null) speculative = options.speculative().apply(slot.entry);
+            if (speculative == null) speculative = SpeculativeSettings.OFF;
             progress.startingWorker();
             LoadPlan plan = LoadPlan.of(slot.entry.file(), chosen != null ? chosen : options.loadOptions().apply(slot.entry),
-                    hw, options.parallel());
+                    hw, options.parallel(), speculative);
             makeRoom(slot, plan);
             synchronized (this) {
                 if (slot.cancelLoad) throw new java.util.concurrent.CancellationException();
@@ -313,7 +332,8 @@ public final class Supervisor implements ModelHost {
                 if (closed) throw new ServeException(ServeException.Kind.INTERNAL, "the server is shutting down");
                 if (slot.cancelLoad) throw new java.util.concurrent.CancellationException();
             }
-            LoadReport report = w.load(slot.entry.file(), plan.options(), options.parallel(), options.queueLimit(), progress).join();
+            LoadReport report = w.load(slot.entry.file(), plan.options(), options.parallel(), options.queueLimit(), speculative,
+                    progress).join();
             synchronized (this) {
                 if (closed) throw new ServeException(ServeException.Kind.INTERNAL, "the server is shutting down");
                 if (slot.cancelLoad) throw new java.util.concurrent.CancellationException();
@@ -342,6 +362,7 @@ public final class Supervisor implements ModelHost {
                     if (cancelled) {
                         slot.pinned = false;
                         slot.chosen = null;
+                        slot.speculative = SpeculativeSettings.OFF;
                     }
                     changed(slot);
                 }
@@ -507,6 +528,7 @@ public final class Supervisor implements ModelHost {
         final HostedModel entry;
         HostedModel.State state = HostedModel.State.UNLOADED;
         LoadOptions chosen;        // an explicit load's settings, else null (the options' function decides)
+        SpeculativeSettings speculative = SpeculativeSettings.OFF; // an explicit load's speculative decoding
         boolean pinned;            // explicitly loaded: no keep-alive unloads it
         boolean cancelLoad;        // the load under way was cancelled or replaced
         LoadProgress progress = LoadProgress.NONE;

@@ -3,6 +3,7 @@ package dev.karuku.engine.worker;
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.serve.HostedModel;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,9 +25,19 @@ import java.util.function.Supplier;
 ///                      hardware snapshot
 /// @param workerJvmArgs extra JVM options for each worker (a test's system property)
 /// @param stopGrace     how long an unloading worker may take to exit before it is killed
+/// @param speculative   the speculative decoding for a model loaded on request (a draft model, prompt lookup), or
+///                      [SpeculativeSettings#OFF]; a speculative model answers one completion at a time and `parallel`
+///                      only widens its queue (see [dev.karuku.engine.batch.Completers])
 public record SupervisorOptions(Duration keepAlive, int parallel, int queueLimit,
                                 Function<HostedModel, LoadOptions> loadOptions, Supplier<Hardware> hardware,
-                                MemoryBudget budget, List<String> workerJvmArgs, Duration stopGrace) {
+                                MemoryBudget budget, List<String> workerJvmArgs, Duration stopGrace,
+                                Function<HostedModel, SpeculativeSettings> speculative) {
+
+    public SupervisorOptions(Duration keepAlive, int parallel, int queueLimit,
+                             Function<HostedModel, LoadOptions> loadOptions, Supplier<Hardware> hardware,
+                             MemoryBudget budget, List<String> workerJvmArgs, Duration stopGrace) {
+        this(keepAlive, parallel, queueLimit, loadOptions, hardware, budget, workerJvmArgs, stopGrace, null);
+    }
 
     /// How long a model stays loaded after its last request when neither the request nor the server says.
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(10);
@@ -40,6 +51,7 @@ public record SupervisorOptions(Duration keepAlive, int parallel, int queueLimit
         Objects.requireNonNull(hardware, "hardware");
         workerJvmArgs = List.copyOf(workerJvmArgs);
         Objects.requireNonNull(stopGrace, "stopGrace");
+        speculative = speculative == null ? m -> SpeculativeSettings.OFF : speculative;
     }
 
     /// Ten minutes' keep-alive, one completion at a time with eight waiting, best-fit load options for this
@@ -50,26 +62,31 @@ public record SupervisorOptions(Duration keepAlive, int parallel, int queueLimit
     }
 
     public SupervisorOptions withKeepAlive(Duration d) {
-        return new SupervisorOptions(d, parallel, queueLimit, loadOptions, hardware, budget, workerJvmArgs, stopGrace);
+        return new SupervisorOptions(d, parallel, queueLimit, loadOptions, hardware, budget, workerJvmArgs, stopGrace, speculative);
     }
 
     public SupervisorOptions withParallel(int n, int queue) {
-        return new SupervisorOptions(keepAlive, n, queue, loadOptions, hardware, budget, workerJvmArgs, stopGrace);
+        return new SupervisorOptions(keepAlive, n, queue, loadOptions, hardware, budget, workerJvmArgs, stopGrace, speculative);
     }
 
     public SupervisorOptions withLoadOptions(Function<HostedModel, LoadOptions> f) {
-        return new SupervisorOptions(keepAlive, parallel, queueLimit, f, hardware, budget, workerJvmArgs, stopGrace);
+        return new SupervisorOptions(keepAlive, parallel, queueLimit, f, hardware, budget, workerJvmArgs, stopGrace, speculative);
     }
 
     public SupervisorOptions withHardware(Supplier<Hardware> hw) {
-        return new SupervisorOptions(keepAlive, parallel, queueLimit, loadOptions, hw, budget, workerJvmArgs, stopGrace);
+        return new SupervisorOptions(keepAlive, parallel, queueLimit, loadOptions, hw, budget, workerJvmArgs, stopGrace, speculative);
     }
 
     public SupervisorOptions withBudget(MemoryBudget b) {
-        return new SupervisorOptions(keepAlive, parallel, queueLimit, loadOptions, hardware, b, workerJvmArgs, stopGrace);
+        return new SupervisorOptions(keepAlive, parallel, queueLimit, loadOptions, hardware, b, workerJvmArgs, stopGrace, speculative);
+    }
+
+    /// Speculative decoding for models loaded on request; an explicit [Supervisor#load] says its own.
+    public SupervisorOptions withSpeculative(Function<HostedModel, SpeculativeSettings> f) {
+        return new SupervisorOptions(keepAlive, parallel, queueLimit, loadOptions, hardware, budget, workerJvmArgs, stopGrace, f);
     }
 
     public SupervisorOptions withWorkerJvmArgs(List<String> args) {
-        return new SupervisorOptions(keepAlive, parallel, queueLimit, loadOptions, hardware, budget, args, stopGrace);
+        return new SupervisorOptions(keepAlive, parallel, queueLimit, loadOptions, hardware, budget, args, stopGrace, speculative);
     }
 }

@@ -2,8 +2,8 @@ package dev.karuku.engine.worker;
 
 import dev.karuku.engine.hardware.Hardware;
 import dev.karuku.engine.hardware.HardwareProbe;
-import dev.karuku.engine.batch.BatchedCompleter;
 import dev.karuku.engine.batch.Completers;
+import dev.karuku.engine.batch.LoadedCompleter;
 import dev.karuku.engine.estimate.MeasuredBuffers;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.llama.ModelInfo;
@@ -15,6 +15,7 @@ import dev.karuku.engine.serve.Completion;
 import dev.karuku.engine.serve.CompletionListener;
 import dev.karuku.engine.serve.CompletionResult;
 import dev.karuku.engine.serve.ServeException;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -42,7 +43,7 @@ public final class WorkerMain {
 
     private final OutputStream out;
     private final Map<Long, Pending> completions = new ConcurrentHashMap<>();
-    private volatile BatchedCompleter completer;
+    private volatile LoadedCompleter completer;
     /// llama.cpp's log while the model loads, for the buffers it allocated; null once loaded
     private volatile StringBuilder loadLog;
 
@@ -116,12 +117,12 @@ public final class WorkerMain {
                 }
                 return true;
             });
-            BatchedCompleter c = Completers.open(runtime, l.file(), options, l.parallel(), l.queueLimit());
+            LoadedCompleter c = Completers.open(runtime, l.file(), options, l.parallel(), l.queueLimit(), l.speculative());
             completer = c;
             loadLog = null;
             String text;
             synchronized (log) { text = log.toString(); }
-            send(new WorkerMessage.Loaded(report(runtime, c, l.options().settings().gpuLayers(), text)));
+            send(new WorkerMessage.Loaded(report(runtime, c, l.options().settings().gpuLayers(), text, l.speculative())));
         } catch (RuntimeException | Error e) {
             send(new WorkerMessage.LoadFailed(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
@@ -129,15 +130,25 @@ public final class WorkerMain {
 
     /// Where the layers went and what llama.cpp allocated, from its log (its own "offloaded X/Y layers" when it
     /// wrote it).
-    private static LoadReport report(LlamaRuntime runtime, BatchedCompleter c, int gpuLayersAsked, String log) {
+    private static LoadReport report(LlamaRuntime runtime, LoadedCompleter c, int gpuLayersAsked, String log,
+                                     SpeculativeSettings speculative) {
         ModelInfo info = c.model().info();
-        MeasuredBuffers b = BufferLogParser.parse(log, runtime.bufferTypes());
-        int layers = b.units() > 0 ? b.units() : info.layers() + 1;
-        int onGpu = !runtime.supportsGpuOffload() ? 0 : b.offloaded() >= 0 ? b.offloaded()
+        MeasuredBuffers b = BufferLogParser.parse(log, runtime.bufferTypes()); // with a draft model: both models' buffers
+        // where the layers went is the model's own line, the first of the log; a draft model's comes after it
+        MeasuredBuffers own = speculative.draft() == null ? b : BufferLogParser.parse(untilFirstOffload(log), runtime.bufferTypes());
+        int layers = own.units() > 0 ? own.units() : info.layers() + 1;
+        int onGpu = !runtime.supportsGpuOffload() ? 0 : own.offloaded() >= 0 ? own.offloaded()
                 : gpuLayersAsked < 0 ? layers : Math.min(gpuLayersAsked, layers);
         String backend = onGpu > 0 ? backendName(runtime.backend()) : "CPU";
         return new LoadReport(backend, onGpu, layers, c.sequenceSize(), info.sizeBytes(), b,
-                c.template().jinjaFailure().orElse(null), c.template().offersThinkingSwitch());
+                c.template().jinjaFailure().orElse(null), c.template().offersThinkingSwitch(), speculative);
+    }
+
+    private static String untilFirstOffload(String log) {
+        int at = log.indexOf("layers to GPU");
+        if (at < 0) return log;
+        int end = log.indexOf('\n', at);
+        return end < 0 ? log : log.substring(0, end + 1);
     }
 
     static String backendName(String b) {
@@ -150,7 +161,7 @@ public final class WorkerMain {
     }
 
     private void count(WorkerMessage.Count c) {
-        BatchedCompleter b = completer;
+        LoadedCompleter b = completer;
         try {
             if (b == null) throw new IllegalStateException("no model is loaded in this worker");
             send(new WorkerMessage.Counted(c.id(), b.countTokens(c.messages()), null));

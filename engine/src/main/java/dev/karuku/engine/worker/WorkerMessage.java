@@ -8,6 +8,7 @@ import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.ServeException;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +18,18 @@ import java.util.List;
 /// [LoadFailed] once, then [Text]s and one [Complete] or [Error] per submitted completion.
 public sealed interface WorkerMessage {
 
-    /// Load `file` and host it with `parallel` sequences and at most `queueLimit` completions waiting.
-    record Load(Path file, LoadOptions options, int parallel, int queueLimit) implements WorkerMessage {}
+    /// Load `file` and host it with `parallel` sequences and at most `queueLimit` completions waiting; with
+    /// `speculative` enabled, one sequence at a time, decoded speculatively (see [dev.karuku.engine.batch.Completers]).
+    record Load(Path file, LoadOptions options, int parallel, int queueLimit, SpeculativeSettings speculative)
+            implements WorkerMessage {
+        public Load {
+            if (speculative == null) speculative = SpeculativeSettings.OFF;
+        }
+
+        public Load(Path file, LoadOptions options, int parallel, int queueLimit) {
+            this(file, options, parallel, queueLimit, SpeculativeSettings.OFF);
+        }
+    }
 
     /// The model is loaded and takes completions; `report` says what the load measured.
     record Loaded(LoadReport report) implements WorkerMessage {

@@ -5,6 +5,7 @@ import dev.karuku.engine.serve.CompletionListener;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.CompletionResult;
 import dev.karuku.engine.serve.ServeException;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -76,9 +77,10 @@ final class WorkerProcess {
 
     /// Asks the worker to load `file`, telling `progress` how far it has come; completes with what the worker
     /// measured when it has (or fails with LOAD_FAILED or WORKER_DIED).
-    CompletableFuture<LoadReport> load(Path file, LoadOptions options, int parallel, int queueLimit, LoadProgress progress) {
+    CompletableFuture<LoadReport> load(Path file, LoadOptions options, int parallel, int queueLimit,
+                                       SpeculativeSettings speculative, LoadProgress progress) {
         this.progress = progress;
-        send(new WorkerMessage.Load(file, options, parallel, queueLimit));
+        send(new WorkerMessage.Load(file, options, parallel, queueLimit, speculative));
         return loaded;
     }
 

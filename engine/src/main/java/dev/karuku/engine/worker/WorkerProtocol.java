@@ -17,6 +17,7 @@ import dev.karuku.engine.generation.SamplingParams;
 import dev.karuku.engine.generation.StopReason;
 import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.ServeException;
+import dev.karuku.engine.settings.SpeculativeSettings;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -59,6 +60,7 @@ public final class WorkerProtocol {
                 options(d, l.options());
                 d.writeInt(l.parallel());
                 d.writeInt(l.queueLimit());
+                speculative(d, l.speculative());
             }
             case WorkerMessage.Loaded l -> {
                 d.writeByte(LOADED);
@@ -168,7 +170,7 @@ public final class WorkerProtocol {
         DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(frame));
         byte type = d.readByte();
         return switch (type) {
-            case LOAD -> new WorkerMessage.Load(Path.of(str(d)), options(d), d.readInt(), d.readInt());
+            case LOAD -> new WorkerMessage.Load(Path.of(str(d)), options(d), d.readInt(), d.readInt(), speculative(d));
             case LOADED -> new WorkerMessage.Loaded(report(d));
             case PROGRESS -> new WorkerMessage.Progress(d.readFloat());
             case PROMPT -> new WorkerMessage.Prompt(d.readLong(), d.readInt());
@@ -210,6 +212,7 @@ public final class WorkerProtocol {
         d.writeBoolean(r.templateFallback() != null);
         if (r.templateFallback() != null) str(d, r.templateFallback());
         d.writeBoolean(r.thinkingSwitch());
+        speculative(d, r.speculative());
         MeasuredBuffers b = r.buffers();
         d.writeBoolean(b != null);
         if (b == null) return;
@@ -225,6 +228,7 @@ public final class WorkerProtocol {
         long modelBytes = d.readLong();
         String fallback = d.readBoolean() ? str(d) : null;
         boolean thinkingSwitch = d.readBoolean();
+        SpeculativeSettings speculative = speculative(d);
         MeasuredBuffers b = null;
         if (d.readBoolean()) {
             long modelCpu = d.readLong(), repack = d.readLong(), modelGpu = d.readLong();
@@ -232,7 +236,25 @@ public final class WorkerProtocol {
             DeviceBytes compute = new DeviceBytes(d.readLong(), d.readLong());
             b = new MeasuredBuffers(modelCpu, repack, modelGpu, kv, compute, d.readLong(), d.readInt(), d.readInt());
         }
-        return new LoadReport(backend, gpuLayers, totalLayers, context, modelBytes, b, fallback, thinkingSwitch);
+        return new LoadReport(backend, gpuLayers, totalLayers, context, modelBytes, b, fallback, thinkingSwitch, speculative);
+    }
+
+    private static void speculative(DataOutputStream d, SpeculativeSettings s) throws IOException {
+        d.writeBoolean(s.draft() != null);
+        if (s.draft() != null) str(d, s.draft().toString());
+        d.writeInt(s.draftMax());
+        d.writeBoolean(s.lookup());
+    }
+
+    private static SpeculativeSettings speculative(DataInputStream d) throws IOException {
+        Path draft = d.readBoolean() ? Path.of(str(d)) : null;
+        int draftMax = d.readInt();
+        boolean lookup = d.readBoolean();
+        try {
+            return new SpeculativeSettings(draft, draftMax, lookup);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a worker frame (" + e.getMessage() + ")");
+        }
     }
 
     private static void messages(DataOutputStream d, List<ChatMessage> messages) throws IOException {
