@@ -4,6 +4,7 @@ import dev.karuku.engine.library.InstalledModel;
 import dev.karuku.engine.library.ModelLibrary;
 import dev.karuku.engine.serve.HostedModel;
 import dev.karuku.engine.serve.ModelHost;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import dev.karuku.cli.server.JsonGrammars;
 import dev.karuku.engine.serve.JsonGrammar;
 import dev.karuku.engine.worker.Supervisor;
@@ -30,8 +31,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cors", paramLabel = "ORIGIN", description = "let web pages from ORIGIN call the server (default: none)")
     String cors;
 
-    @Option(names = "--parallel", paramLabel = "N", description = "requests answered at once per model (default 1)")
+    @Option(names = "--parallel", paramLabel = "N", description = "requests answered at once per model (default 1; "
+            + "not with --draft or --lookup)")
     int parallel = 1;
 
     @Option(names = "--queue", paramLabel = "N", description = "requests that may wait per model before the server "
@@ -78,6 +82,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: physical cores)")
     Integer threads;
 
+    @Option(names = "--draft", paramLabel = "MODEL", description = "speculative decoding with this draft model for "
+            + "every model served: a small model with the same vocabulary proposes tokens, the model checks several at "
+            + "a time (same text, faster). A model whose vocabulary differs fails to load with the reason. Each model "
+            + "then answers one request at a time, the others wait (--queue)")
+    Path draft;
+
+    @Option(names = "--draft-max", paramLabel = "N", description = "the most tokens proposed at a time (default "
+            + SpeculativeSettings.DEFAULT_DRAFT_MAX + "; fewer while few are accepted)")
+    int draftMax = SpeculativeSettings.DEFAULT_DRAFT_MAX;
+
+    @Option(names = "--lookup", description = "speculative decoding with prompt lookup: continuations of text already "
+            + "in the conversation are proposed and checked several at a time (one request at a time per model)")
+    boolean lookup;
+
     @Option(names = "--keep-alive", paramLabel = "D", description = "unload a model idle this long: 30s, 5m, 1h, 0, "
             + "or 'forever' (default 10m)")
     String keepAlive = "10m";
@@ -93,6 +111,7 @@ final class ServeCommand implements Callable<Integer> {
         if (apiKey != null && apiKey.isBlank()) apiKey = null;
         if (parallel < 1) throw new CliErrors.UsageProblem("--parallel must be at least 1");
         if (queue < 0) throw new CliErrors.UsageProblem("--queue must be 0 or more");
+        SpeculativeSettings speculative = speculative();
         Duration idle = keepAlive(keepAlive);
         ServerOptions options;
         InetAddress address;
@@ -105,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliErrors.UsageProblem(e.getMessage());
         }
         List<HostedModel> hosted = resolve(models);
-        ModelHost modelHost = host(hosted, idle);
+        ModelHost modelHost = host(hosted, idle, speculative, err);
         OpenAiServer server;
         try {
             server = OpenAiServer.start(modelHost, options);
@@ -124,6 +143,7 @@ final class ServeCommand implements Callable<Integer> {
             err.println("Listening on " + host + ": other computers can reach this server; every request needs the API key.");
         err.println("Serving " + hosted.size() + (hosted.size() == 1 ? " model" : " models") + ": "
                 + String.join(", ", hosted.stream().map(HostedModel::id).toList()));
+        if (speculative.enabled()) err.println("Speculative decoding: " + describe(speculative) + "; one request at a time per model");
         err.println("OpenAI-compatible API at " + server.baseUri() + "  (Ctrl-C stops)");
         err.flush();
         stopped.await();
@@ -133,7 +153,7 @@ final class ServeCommand implements Callable<Integer> {
     /// The host the server asks: each model in its own worker process (a native fault costs that model, not the
     /// server), loaded on the first request for it, `--parallel` sequences decoded together, `--queue` more waiting.
     /// Without --gpu-layers, --ctx or --threads each model gets the plan that fits best on this PC.
-    private ModelHost host(List<HostedModel> hosted, Duration idle) {
+    private ModelHost host(List<HostedModel> hosted, Duration idle, SpeculativeSettings speculative, PrintWriter err) {
         ModelOptions load = new ModelOptions();
         load.ctx = ctx;
         load.gpuLayers = gpuLayers;
@@ -142,8 +162,43 @@ final class ServeCommand implements Callable<Integer> {
         SupervisorOptions o = SupervisorOptions.defaults()
                 .withKeepAlive(idle == null ? FOREVER : idle)
                 .withParallel(parallel, queue)
-                .withLoadOptions(m -> chosen ? load.loadOptions(m.file()) : null);
-        return new Supervisor(hosted, o);
+                .withLoadOptions(m -> chosen ? load.loadOptions(m.file()) : null)
+                .withSpeculative(m -> speculative);
+        Supervisor supervisor = new Supervisor(hosted, o);
+        // a model that cannot load (a draft with another vocabulary, a broken file) says why here too, not only to
+        // the client that asked for it
+        Map<String, HostedModel.State> last = new ConcurrentHashMap<>();
+        supervisor.watch(m -> {
+            HostedModel.State before = last.put(m.id(), m.state());
+            if (m.state() != HostedModel.State.FAILED) return;
+            logLine(err, (before == HostedModel.State.LOADING ? "cannot load " : "stopped: ") + m.id() + ": " + m.problem());
+        });
+        return supervisor;
+    }
+
+    /// `--draft`, `--draft-max` and `--lookup`. Speculation checks several tokens of one answer per pass of the model,
+    /// continuous batching one token of several answers: a speculative model answers one request at a time, so
+    /// `--parallel` above 1 is refused rather than quietly ignored.
+    private SpeculativeSettings speculative() {
+        SpeculativeSettings s;
+        try {
+            s = new SpeculativeSettings(draft == null ? null : draft.toAbsolutePath().normalize(), draftMax, lookup);
+        } catch (IllegalArgumentException e) {
+            throw new CliErrors.UsageProblem(e.getMessage());
+        }
+        if (draft != null && !Files.isRegularFile(draft)) throw new CliErrors.UsageProblem("no draft model at " + draft);
+        if (s.enabled() && parallel > 1) throw new CliErrors.UsageProblem("--parallel " + parallel + " and "
+                + (draft != null ? "--draft" : "--lookup") + " do not combine: with speculative decoding a model answers one "
+                + "request at a time (each pass checks several tokens of one answer instead of one token of several); "
+                + "drop one of them");
+        return s;
+    }
+
+    private static String describe(SpeculativeSettings s) {
+        List<String> parts = new ArrayList<>();
+        if (s.draft() != null) parts.add("draft model " + s.draft().getFileName());
+        if (s.lookup()) parts.add("prompt lookup");
+        return String.join(" and ", parts) + ", up to " + s.draftMax() + " tokens at a time";
     }
 
     /// `--keep-alive forever`: longer than any server runs.

@@ -105,6 +105,8 @@ final class CompletionHandler {
     private void count(CompletionResult r) {
         record.promptTokens = r.stats().promptTokens() + r.stats().reusedTokens();
         record.completionTokens = r.stats().generatedTokens();
+        record.drafted = r.stats().draftedTokens();
+        record.accepted = r.stats().acceptedTokens();
         record.finish = r.reason() == dev.karuku.engine.generation.StopReason.CANCELLED ? "cancelled" : r.finishReason();
     }
 

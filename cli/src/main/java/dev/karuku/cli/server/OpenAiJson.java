@@ -3,6 +3,7 @@ package dev.karuku.cli.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.karuku.engine.generation.GenerationStats;
 import dev.karuku.engine.serve.CompletionResult;
 import dev.karuku.engine.serve.HostedModel;
 
@@ -41,6 +42,7 @@ final class OpenAiJson {
         }
         choice.putNull("logprobs").put("finish_reason", result.finishReason());
         o.set("usage", usage(result));
+        o.set("timings", timings(result));
         return o;
     }
 
@@ -69,6 +71,7 @@ final class OpenAiJson {
         if (chat) c.putObject("delta");
         else c.put("text", "");
         choiceEnd(o, result.finishReason());
+        o.set("timings", timings(result));
         return o;
     }
 
@@ -77,6 +80,7 @@ final class OpenAiJson {
         ObjectNode o = frame(chat ? "chat.completion.chunk" : "text_completion");
         o.putArray("choices");
         o.set("usage", usage(result));
+        o.set("timings", timings(result));
         return o;
     }
 
@@ -101,6 +105,26 @@ final class OpenAiJson {
         int completion = r.stats().generatedTokens();
         return MAPPER.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
+    }
+
+    /// What llama-server reports beside `usage` (its field names, so tools that read them read ours): the prompt
+    /// tokens reused from the cache and evaluated, the generated ones, their times and rates, and with speculative
+    /// decoding the tokens proposed (`draft_n`) and accepted (`draft_n_accepted`). OpenAI clients ignore it.
+    private static ObjectNode timings(CompletionResult r) {
+        GenerationStats s = r.stats();
+        double promptMs = s.promptNanos() / 1e6, predictedMs = s.generationNanos() / 1e6;
+        ObjectNode t = MAPPER.createObjectNode()
+                .put("cache_n", s.reusedTokens())
+                .put("prompt_n", s.promptTokens())
+                .put("prompt_ms", promptMs)
+                .put("prompt_per_token_ms", s.promptTokens() == 0 ? 0 : promptMs / s.promptTokens())
+                .put("prompt_per_second", s.promptTokensPerSecond())
+                .put("predicted_n", s.generatedTokens())
+                .put("predicted_ms", predictedMs)
+                .put("predicted_per_token_ms", s.generatedTokens() == 0 ? 0 : predictedMs / s.generatedTokens())
+                .put("predicted_per_second", s.tokensPerSecond());
+        if (s.draftedTokens() > 0) t.put("draft_n", s.draftedTokens()).put("draft_n_accepted", s.acceptedTokens());
+        return t;
     }
 
     private ObjectNode frame(String object) {

@@ -16,6 +16,8 @@ final class RequestRecord {
     volatile int promptTokens = -1;
     volatile int completionTokens = -1;
     volatile String finish;
+    volatile int drafted;
+    volatile int accepted;
 
     RequestRecord(String method, String path) {
         this.method = method;
@@ -30,6 +32,7 @@ final class RequestRecord {
         if (promptTokens >= 0) s.append(" prompt_tokens=").append(promptTokens);
         if (completionTokens >= 0) s.append(" completion_tokens=").append(completionTokens);
         if (finish != null) s.append(" finish=").append(finish);
+        if (drafted > 0) s.append(" draft_accepted=").append(accepted).append('/').append(drafted);
         s.append(String.format(Locale.ROOT, " %.0f ms", (System.nanoTime() - startNanos) / 1e6));
         return s.toString();
     }
