@@ -49,6 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
 ///   model stays loaded until unloaded (no keep-alive). [#watch] tells every state change, [#report] what the
 ///   worker measured, [#countTokens] how long a conversation is for the model. Models may be [#register]ed
 ///   after construction.
+/// - A model may be loaded with speculative decoding (a draft model, prompt lookup: [SupervisorOptions#speculative]
+///   or [#load(String, LoadOptions, SpeculativeSettings, LoadProgress)]): its worker answers one completion at a
+///   time, speculatively, and the memory budget counts the draft model's estimate with the model's.
 /// - [#close] stops every worker; a JVM shutdown hook kills any left, and a worker exits by itself when its
 ///   stdin closes, so none outlives this process.
 public final class Supervisor implements ModelHost {

@@ -93,6 +93,8 @@ class SpeculativeSupervisorTest {
         LoadReport plainReport = s.load(id, TestFixtures.tinyOptions(), SpeculativeSettings.OFF, LoadProgress.NONE)
                 .result().get(120, TimeUnit.SECONDS);
         assertThat(plainReport.speculative()).isEqualTo(SpeculativeSettings.OFF);
+        assertThat(plainReport.totalLayers()).isEqualTo(report.totalLayers());
+        assertThat(report.ramBytes()).as("memory in use counts the draft model's buffers").isGreaterThan(plainReport.ramBytes());
         assertThat(s.workerPid(id)).isNotEqualTo(speculativePid);
         Collector plain = ask(s, CompletionRequest.text(id, "abc", FORTY));
         CompletionResult p = plain.result();
