@@ -27,9 +27,9 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.beans.property.SimpleObjectProperty;
 
 /// The Load screen: a model opens on the options that fit best on this PC (or on the ones chosen for it last
 /// time), with a live memory plan (re-estimated in the background on every change, latest wins), "Auto" to go
