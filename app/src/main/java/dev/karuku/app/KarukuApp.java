@@ -150,7 +150,9 @@ public final class KarukuApp extends Application {
         io.execute(this::hostLibrary); // reads the index and walks the models folder: not on the FX thread
         ModelLoader loader = new dev.karuku.app.load.WorkerModelLoader(host, speeds, this::describe);
         MemoryPlanner planner = EstimatorPlanner.forThisMachine(speeds);
-        load = new LoadViewModel(loader, planner, session, () -> settings.settings().get().loadDefaults(), choices,
+        // a draft model can be any model My Models lists: the library's and the files in the models folder
+        var drafts = new dev.karuku.app.load.LibraryDrafts(this::libraryFiles);
+        load = new LoadViewModel(loader, planner, drafts, session, () -> settings.settings().get().loadDefaults(), choices,
                 new SerialExecutor("karuku-estimate"), ui);
         models.loadedFile().bind(javafx.beans.binding.Bindings.createObjectBinding(
                 () -> session.loaded().get() == null ? null : session.loaded().get().file(), session.loaded()));
@@ -205,6 +207,18 @@ public final class KarukuApp extends Application {
         } catch (java.io.IOException | RuntimeException e) {
             System.getLogger("dev.karuku.app").log(System.Logger.Level.WARNING, "the library's models are not served: " + e);
         }
+    }
+
+    /// Every model file My Models lists: the library's, then the models folder's (a .gguf dropped there too).
+    private java.util.List<Path> libraryFiles() {
+        var files = new java.util.LinkedHashSet<Path>();
+        try {
+            for (var m : library.list()) files.add(m.primaryFile());
+            files.addAll(dev.karuku.engine.library.ModelFiles.models(settings.settings().get().modelsDir()));
+        } catch (java.io.IOException | RuntimeException e) {
+            System.getLogger("dev.karuku.app").log(System.Logger.Level.WARNING, "cannot list the library's models: " + e);
+        }
+        return java.util.List.copyOf(files);
     }
 
     private dev.karuku.engine.worker.Supervisor startHost(dev.karuku.app.load.LoadChoices choices) {

@@ -98,8 +98,17 @@ public interface ChatBackend {
     /// @param stopped          stopped by [Generation#stop()]
     /// @param contextUsed      tokens of context in use after the reply (prompt + reply)
     /// @param limit            the limit that cut the reply short, or null when the model ended it (or it was stopped)
+    /// @param drafted          tokens proposed by speculative decoding (a draft model, prompt lookup); 0 without it
+    /// @param accepted         proposed tokens the model accepted
+    /// @param speedUp          the reply's speed over this model's measured speed without speculation (0: none measured)
     record Result(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, int contextUsed,
-                  MessageStats.Limit limit) {
+                  MessageStats.Limit limit, int drafted, int accepted, double speedUp) {
+        /// A reply without speculative decoding.
+        public Result(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, int contextUsed,
+                      MessageStats.Limit limit) {
+            this(tokens, tokensPerSecond, firstTokenMillis, stopped, contextUsed, limit, 0, 0, 0);
+        }
+
         /// A reply the model ended, or that was stopped.
         public Result(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, int contextUsed) {
             this(tokens, tokensPerSecond, firstTokenMillis, stopped, contextUsed, null);

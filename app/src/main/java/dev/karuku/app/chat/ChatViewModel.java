@@ -585,7 +585,8 @@ public final class ChatViewModel {
 
     private void finish(MessageItem answer, ChatBackend.Result r, ReplyLog log) {
         MessageStats stats = new MessageStats(r.tokens(), r.tokensPerSecond(), r.firstTokenMillis(), r.stopped(), r.limit(),
-                answer.thinkingMillisOrNull());
+                answer.thinkingMillisOrNull(), r.drafted() > 0 ? r.drafted() : null, r.drafted() > 0 ? r.accepted() : null,
+                r.drafted() > 0 && r.speedUp() > 0 ? r.speedUp() : null);
         answer.setStats(stats);
         disk.execute(() -> {
             if (log.writer != null && answer.storedId.get() != null) log.writer.finish(answer.storedId.get(), stats);

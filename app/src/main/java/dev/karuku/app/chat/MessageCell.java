@@ -275,13 +275,23 @@ final class MessageCell extends ListCell<MessageItem> {
         return getScene() != null && isVisible() && getParent() != null && getParent().isVisible();
     }
 
+    /// What speculative decoding did for the answer: the drafted tokens the model accepted, and the speed-up over
+    /// this model's measured speed without it when there is one ("" for an answer without speculation).
+    private String drafting(MessageStats s) {
+        if (s == null || s.draftedTokens() == null || s.draftedTokens() == 0) return "";
+        String accepted = messages.get("chat.stats.drafted", s.acceptedTokens(), s.draftedTokens());
+        return " · " + (s.speedUp() == null ? accepted
+                : messages.get("chat.stats.speedUp", accepted, String.format(messages.locale(), "%.1f", s.speedUp())));
+    }
+
     private void renderMeta() {
         if (bound == null) return;
         MessageStats s = bound.stats().get();
         ui.stats.setText(s == null ? "" : messages.get(s.stopped() ? "chat.stats.stopped"
                         : s.limit() == MessageStats.Limit.REPLY_LENGTH ? "chat.stats.replyLength"
                         : s.limit() == MessageStats.Limit.CONTEXT ? "chat.stats.contextFull" : "chat.stats",
-                s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), Formats.millis(messages, s.firstTokenMillis())));
+                s.tokens(), String.format(messages.locale(), "%.1f", s.tokensPerSecond()), Formats.millis(messages, s.firstTokenMillis()))
+                + drafting(s));
         ui.error.setText(bound.error().get());
         ui.error.setManaged(!bound.error().get().isEmpty());
         boolean contextFull = s != null && s.limit() == MessageStats.Limit.CONTEXT;

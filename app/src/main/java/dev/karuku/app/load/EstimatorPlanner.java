@@ -7,6 +7,7 @@ import dev.karuku.engine.estimate.Fit;
 import dev.karuku.engine.estimate.MemoryEstimate;
 import dev.karuku.engine.estimate.MemoryEstimator;
 import dev.karuku.engine.estimate.MeasuredSpeeds;
+import dev.karuku.engine.estimate.PairEstimate;
 import dev.karuku.engine.estimate.SpeedEstimate;
 import dev.karuku.engine.gguf.GgufFile;
 import dev.karuku.engine.gguf.GgufReader;
@@ -42,20 +43,33 @@ public final class EstimatorPlanner implements MemoryPlanner {
 
     @Override
     public Plan plan(Path file, LoadSettings r) {
+        return plan(file, r, null);
+    }
+
+    @Override
+    public Plan plan(Path file, LoadSettings r, Path draft) {
         GgufFile gguf = read(file);
         Hardware hw = hardware.get();
         MemoryEstimate e = MemoryEstimator.estimate(gguf, options(r), hw);
         Fit fit = Fit.of(gguf, options(r), hw);
+        long ramNeeded = e.ramBytes(), vramNeeded = e.vramBytes();
+        java.util.List<String> approximate = new java.util.ArrayList<>(e.approximate() ? e.reasons() : java.util.List.of());
+        if (draft != null) {
+            PairEstimate pair = PairEstimate.of(gguf, read(draft), options(r), hw);
+            ramNeeded = pair.ramBytes();
+            vramNeeded = pair.vramBytes();
+            if (pair.draft().approximate()) pair.draft().reasons().stream().filter(x -> !approximate.contains(x)).forEach(approximate::add);
+        }
         long vramHave = hw.primaryGpu().map(g -> g.totalBytes()).orElse(0L);
         String verdict;
-        if (e.ramBytes() > hw.totalRamBytes() || (vramHave > 0 && e.vramBytes() > vramHave)) verdict = "WONT_FIT";
+        if (ramNeeded > hw.totalRamBytes() || (vramHave > 0 && vramNeeded > vramHave)) verdict = "WONT_FIT";
         else if (r.gpuLayers() == 0 || vramHave == 0) verdict = fit.verdict().name().equals("DOES_NOT_FIT") ? "WONT_FIT" : "CPU_ONLY";
         else if (r.gpuLayers() >= e.layers() + 1) verdict = "FITS_ON_GPU";
         else verdict = "PARTLY_ON_GPU";
         double speed = verdict.equals("WONT_FIT") ? 0 : speeds == null ? SpeedEstimate.tokensPerSecond(gguf, e, hw)
                 : speeds.tokensPerSecond(gguf, file, r.gpuLayers(), e, hw);
-        return new Plan(e.layers(), e.ramBytes(), e.vramBytes(), hw.totalRamBytes(), vramHave, verdict, speed,
-                e.approximate() ? e.reasons() : java.util.List.of(), EstimateCaveat.unmeasuredGpu(hw),
+        return new Plan(e.layers(), ramNeeded, vramNeeded, hw.totalRamBytes(), vramHave, verdict, speed,
+                approximate, EstimateCaveat.unmeasuredGpu(hw),
                 dev.karuku.engine.estimate.ModelGeometry.of(gguf).contextTrain());
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.settings.LoadSettings;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,14 +18,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /// The load options a person chose for a model file, remembered in `load-choices.json` so the Load screen opens
-/// on them next time instead of the best fit. Only choices that differ from the best fit are kept: a model
-/// nobody changed follows the PC (a new GPU, more free VRAM). Written atomically; an unreadable file counts as
-/// empty. Thread-safe.
+/// on them next time instead of the best fit. Only options that differ from the best fit are kept: a model
+/// nobody changed follows the PC (a new GPU, more free VRAM). The draft model and prompt lookup chosen for it are
+/// kept too (they are never part of a best fit). Written atomically; an unreadable file counts as empty. Thread-safe.
 public final class LoadChoices {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private Map<String, LoadSettings> choices;
+    private Map<String, Choice> choices;
+
+    /// What was chosen for one model: its options (null: its best fit) and its speculative decoding.
+    private record Choice(LoadSettings settings, SpeculativeSettings speculative) {
+        boolean empty() {
+            return settings == null && !speculative.enabled();
+        }
+    }
 
     public LoadChoices(Path file) {
         this.file = file;
@@ -32,20 +40,33 @@ public final class LoadChoices {
 
     /// What was chosen for `model` (threads are 0: they are a setting of this PC).
     public synchronized Optional<LoadSettings> get(Path model) {
-        return Optional.ofNullable(all().get(key(model)));
+        Choice c = all().get(key(model));
+        return Optional.ofNullable(c == null ? null : c.settings());
     }
 
-    /// Remembers `chosen` for `model`, or forgets the model when `chosen` is its best fit.
+    /// The draft model and prompt lookup chosen for `model` ([SpeculativeSettings#OFF] when none).
+    public synchronized SpeculativeSettings speculative(Path model) {
+        Choice c = all().get(key(model));
+        return c == null ? SpeculativeSettings.OFF : c.speculative();
+    }
+
+    /// Remembers `chosen` for `model` without speculative decoding, or forgets the options when `chosen` is its best fit.
     public synchronized void remember(Path model, LoadSettings chosen, LoadSettings bestFit) {
+        remember(model, chosen, bestFit, SpeculativeSettings.OFF);
+    }
+
+    /// Remembers `chosen` and `speculative` for `model`; the options are forgotten when `chosen` is its best fit, the
+    /// model when neither the options nor speculative decoding were chosen.
+    public synchronized void remember(Path model, LoadSettings chosen, LoadSettings bestFit, SpeculativeSettings speculative) {
         LoadSettings c = chosen.withThreads(0);
         String k = key(model);
-        boolean changed;
-        if (bestFit != null && c.equals(bestFit.withThreads(0))) changed = all().remove(k) != null;
-        else changed = !c.equals(all().put(k, c));
+        Choice now = new Choice(bestFit != null && c.equals(bestFit.withThreads(0)) ? null : c,
+                speculative.enabled() ? speculative : SpeculativeSettings.OFF);
+        boolean changed = now.empty() ? all().remove(k) != null : !now.equals(all().put(k, now));
         if (changed) save();
     }
 
-    private Map<String, LoadSettings> all() {
+    private Map<String, Choice> all() {
         if (choices == null) choices = read();
         return choices;
     }
@@ -54,16 +75,22 @@ public final class LoadChoices {
         return model.toAbsolutePath().normalize().toString();
     }
 
-    private Map<String, LoadSettings> read() {
-        Map<String, LoadSettings> out = new LinkedHashMap<>();
+    private Map<String, Choice> read() {
+        Map<String, Choice> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) return out;
         try {
             JsonNode models = JSON.readTree(file.toFile()).path("models");
             for (var it = models.properties().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 JsonNode n = e.getValue();
-                out.put(e.getKey(), LoadSettings.of(n.path("gpuLayers").asInt(0), n.path("contextLength").asInt(4096),
-                        KvCacheType.parse(n.path("kvCacheType").asText("f16")), FlashAttention.parse(n.path("flashAttention").asText("auto")), 0));
+                LoadSettings settings = !n.has("gpuLayers") ? null : LoadSettings.of(n.path("gpuLayers").asInt(0),
+                        n.path("contextLength").asInt(4096), KvCacheType.parse(n.path("kvCacheType").asText("f16")),
+                        FlashAttention.parse(n.path("flashAttention").asText("auto")), 0);
+                SpeculativeSettings speculative = SpeculativeSettings.OFF
+                        .withDraft(n.hasNonNull("draft") ? Path.of(n.path("draft").asText()) : null)
+                        .withLookup(n.path("lookup").asBoolean(false));
+                Choice c = new Choice(settings, speculative);
+                if (!c.empty()) out.put(e.getKey(), c);
             }
         } catch (IOException | RuntimeException e) {
             return new LinkedHashMap<>();
@@ -75,12 +102,17 @@ public final class LoadChoices {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", 1);
         ObjectNode models = root.putObject("models");
-        choices.forEach((k, r) -> {
+        choices.forEach((k, c) -> {
             ObjectNode n = models.putObject(k);
-            n.put("gpuLayers", r.gpuLayers());
-            n.put("contextLength", r.contextLength());
-            n.put("kvCacheType", r.kvType().name().toLowerCase(Locale.ROOT));
-            n.put("flashAttention", r.flashAttention().name().toLowerCase(Locale.ROOT));
+            LoadSettings r = c.settings();
+            if (r != null) {
+                n.put("gpuLayers", r.gpuLayers());
+                n.put("contextLength", r.contextLength());
+                n.put("kvCacheType", r.kvType().name().toLowerCase(Locale.ROOT));
+                n.put("flashAttention", r.flashAttention().name().toLowerCase(Locale.ROOT));
+            }
+            if (c.speculative().draft() != null) n.put("draft", c.speculative().draft().toAbsolutePath().normalize().toString());
+            if (c.speculative().lookup()) n.put("lookup", true);
         });
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

@@ -46,6 +46,12 @@ public final class LoadView {
     @FXML private Label stageLabel;
     @FXML private Label errorLabel;
     @FXML private Label adviceLabel;
+    @FXML private ComboBox<DraftItem> draftBox;
+    @FXML private Label draftHint;
+    @FXML private atlantafx.base.controls.ToggleSwitch lookupSwitch;
+
+    /// An entry of the draft choice: a library model, or none.
+    private record DraftItem(java.nio.file.Path file) {}
 
     public LoadView(LoadViewModel vm, Messages messages, Runnable openChat) {
         this.vm = vm;
@@ -123,7 +129,48 @@ public final class LoadView {
         autoButton.setId("load-auto");
         startLabel.setId("load-start");
         approximateLabel.setId("load-approximate");
+        bindDrafts();
         showPlan(vm.plan().get());
+    }
+
+    /// "Speed up with a draft model": None, then the library's models that can draft for this one (with their size);
+    /// a hint says what a draft does, or that the library has none and what to get. "Prompt lookup" beside it.
+    private void bindDrafts() {
+        draftBox.setConverter(new javafx.util.StringConverter<>() {
+            @Override public String toString(DraftItem d) {
+                if (d == null || d.file() == null) return messages.get("load.draft.none");
+                long size;
+                try {
+                    size = java.nio.file.Files.size(d.file());
+                } catch (java.io.IOException e) {
+                    return d.file().getFileName().toString();
+                }
+                return messages.get("load.draft.item", d.file().getFileName().toString(), Formats.bytes(size));
+            }
+            @Override public DraftItem fromString(String s) { return null; }
+        });
+        boolean[] fromViewModel = {false};
+        Runnable showDrafts = () -> {
+            fromViewModel[0] = true;
+            java.util.List<DraftItem> items = new java.util.ArrayList<>();
+            items.add(new DraftItem(null));
+            vm.drafts().forEach(p -> items.add(new DraftItem(p)));
+            draftBox.getItems().setAll(items);
+            draftBox.setValue(new DraftItem(vm.draft().get()));
+            fromViewModel[0] = false;
+        };
+        vm.drafts().addListener((javafx.collections.ListChangeListener<java.nio.file.Path>) c -> showDrafts.run());
+        vm.draft().addListener(o -> showDrafts.run());
+        draftBox.valueProperty().addListener((o, a, d) -> {
+            if (!fromViewModel[0] && d != null) vm.draft().set(d.file());
+        });
+        showDrafts.run();
+        draftBox.disableProperty().bind(javafx.beans.binding.Bindings.isEmpty(vm.drafts()));
+        draftHint.textProperty().bind(Bindings.createStringBinding(() -> vm.file().get() == null ? ""
+                : !vm.draftsFound().get() ? messages.get("load.draft.searching")
+                : vm.drafts().isEmpty() ? messages.get("load.draft.noneFound") : messages.get("load.draft.hint"),
+                vm.file(), vm.draftsFound(), vm.drafts()));
+        lookupSwitch.selectedProperty().bindBidirectional(vm.lookup());
     }
 
     private void showPlan(MemoryPlanner.Plan p) {

@@ -5,12 +5,14 @@ import dev.karuku.app.ui.UiThread;
 import dev.karuku.engine.settings.FlashAttention;
 import dev.karuku.engine.settings.KvCacheType;
 import dev.karuku.engine.settings.LoadSettings;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -23,16 +25,21 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 
 /// The Load screen: a model opens on the options that fit best on this PC (or on the ones chosen for it last
 /// time), with a live memory plan (re-estimated in the background on every change, latest wins), "Auto" to go
 /// back to the best fit, a cancellable load whose failure is explained, and on success the model handed to the
-/// [ModelSession] and the choice remembered for the model.
+/// [ModelSession] and the choice remembered for the model. A draft model from the library (one that shares the model's
+/// vocabulary) and prompt lookup can speed up its replies; the plan then counts the draft's memory too.
 public final class LoadViewModel {
     private final ModelLoader loader;
     private final MemoryPlanner planner;
+    private final DraftFinder draftFinder;
     private final ModelSession session;
     private final Supplier<LoadSettings> defaults;
     private final LoadChoices choices;
@@ -40,6 +47,7 @@ public final class LoadViewModel {
     private final UiThread ui;
     private final AtomicLong planGeneration = new AtomicLong();
     private final AtomicLong fitGeneration = new AtomicLong();
+    private final AtomicLong draftGeneration = new AtomicLong();
 
     // Properties
     private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
@@ -57,9 +65,15 @@ public final class LoadViewModel {
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper errorKey = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<LoadStage> stage = new ReadOnlyObjectWrapper<>(LoadStage.NONE);
+    private final ObservableList<Path> drafts = FXCollections.observableArrayList();
+    private final ObservableList<Path> draftsReadOnly = FXCollections.unmodifiableObservableList(drafts);
+    private final ReadOnlyBooleanWrapper draftsFound = new ReadOnlyBooleanWrapper();
+    private final ObjectProperty<Path> draft = new SimpleObjectProperty<>();
+    private final BooleanProperty lookup = new SimpleBooleanProperty();
     /// The last model loaded (or tried) and its options, for Reload after its process stopped.
     private Path lastFile;
     private LoadSettings lastSettings;
+    private SpeculativeSettings lastSpeculative = SpeculativeSettings.OFF;
     private ModelLoader.Loading loading;
     /// The best fit of the file shown (null until computed); a load with other options is remembered.
     private LoadSettings bestFit;
@@ -71,8 +85,15 @@ public final class LoadViewModel {
     /// @param choices  the options chosen per model (null: nothing is remembered)
     public LoadViewModel(ModelLoader loader, MemoryPlanner planner, ModelSession session, Supplier<LoadSettings> defaults,
                          LoadChoices choices, Executor background, UiThread ui) {
+        this(loader, planner, DraftFinder.NONE, session, defaults, choices, background, ui);
+    }
+
+    /// @param drafts the library's models that can draft for a model
+    public LoadViewModel(ModelLoader loader, MemoryPlanner planner, DraftFinder drafts, ModelSession session,
+                         Supplier<LoadSettings> defaults, LoadChoices choices, Executor background, UiThread ui) {
         this.loader = loader;
         this.planner = planner;
+        this.draftFinder = drafts;
         this.session = session;
         this.defaults = defaults;
         this.choices = choices;
@@ -83,12 +104,13 @@ public final class LoadViewModel {
         kvCacheType.set(d.kvType());
         flashAttention.set(d.flashAttention());
         threads.set(d.threads());
-        file.addListener((o, a, f) -> { state.set(LoadState.IDLE); setError("", ""); startFromBestFit(f); });
+        file.addListener((o, a, f) -> { state.set(LoadState.IDLE); setError("", ""); findDrafts(f); startFromBestFit(f); });
         // the model went away (unloaded, or its process stopped): this screen no longer shows it loaded
         session.loaded().addListener((o, a, m) -> { if (m == null && state.get() == LoadState.LOADED) state.set(LoadState.IDLE); });
         gpuLayers.addListener(o -> changed());
         contextLength.addListener(o -> changed());
         kvCacheType.addListener(o -> changed());
+        draft.addListener(o -> changed());
         flashAttention.addListener((o, a, f) -> {
             // llama.cpp refuses a quantized V cache with flash attention off
             if (f == FlashAttention.OFF && kvCacheType.get().isQuantized()) kvCacheType.set(KvCacheType.F16);
@@ -119,8 +141,22 @@ public final class LoadViewModel {
     /// What a load in progress is doing: starting the model's process, then reading the file.
     public ReadOnlyObjectProperty<LoadStage> stage() { return stage.getReadOnlyProperty(); }
 
+    /// The library's models that can draft for the model shown (same vocabulary, smaller), smallest first.
+    public ObservableList<Path> drafts() { return draftsReadOnly; }
+    /// True once [#drafts] is known for the model shown (the library's headers are read in the background).
+    public ReadOnlyBooleanProperty draftsFound() { return draftsFound.getReadOnlyProperty(); }
+    /// The draft model chosen, one of [#drafts] (null: none).
+    public ObjectProperty<Path> draft() { return draft; }
+    /// Whether prompt lookup proposes tokens (continuations of what the conversation already holds).
+    public BooleanProperty lookup() { return lookup; }
+
     /// What a load is doing.
     public enum LoadStage { NONE, STARTING_WORKER, READING }
+
+    /// Speculative decoding as chosen: the draft model and prompt lookup.
+    public SpeculativeSettings speculative() {
+        return SpeculativeSettings.OFF.withDraft(draft.get()).withLookup(lookup.get());
+    }
 
     public LoadSettings request() {
         return LoadSettings.of(gpuLayers.get(), contextLength.get(), kvCacheType.get(), flashAttention.get(), threads.get());
@@ -153,14 +189,14 @@ public final class LoadViewModel {
     public void load() {
         Path f = file.get();
         if (f == null || state.get() == LoadState.LOADING) return;
-        begin(f, request(), bestFit, true);
+        begin(f, request(), speculative(), bestFit, true);
     }
 
     /// Loads the last model again with the options it had (after its process stopped, or to undo an Unload).
     public void reload() {
         if (lastFile == null || state.get() == LoadState.LOADING) return;
         if (!lastFile.equals(file.get())) file.set(lastFile); // the screen shows what loads; its options follow
-        begin(lastFile, lastSettings, null, false); // remembered (or not) when first loaded
+        begin(lastFile, lastSettings, lastSpeculative, null, false); // remembered (or not) when first loaded
     }
 
     /// True when there is a model to [#reload].
@@ -175,21 +211,22 @@ public final class LoadViewModel {
         if (state.get() == LoadState.LOADED) state.set(LoadState.IDLE);
     }
 
-    private void begin(Path f, LoadSettings r, LoadSettings best, boolean remember) {
+    private void begin(Path f, LoadSettings r, SpeculativeSettings spec, LoadSettings best, boolean remember) {
         state.set(LoadState.LOADING);
         progress.set(0);
         stage.set(LoadStage.NONE);
         setError("", "");
         lastFile = f;
         lastSettings = r;
+        lastSpeculative = spec;
         long ticket = ++loadTicket;
         session.unload().whenComplete((v, e) -> ui.execute(() -> {
-            if (ticket == loadTicket && state.get() == LoadState.LOADING) start(f, r, best, remember);
+            if (ticket == loadTicket && state.get() == LoadState.LOADING) start(f, r, spec, best, remember);
         }));
     }
 
-    private void start(Path f, LoadSettings r, LoadSettings best, boolean rememberIt) {
-        ModelLoader.Loading l = loader.load(f, r, new ModelLoader.Progress() {
+    private void start(Path f, LoadSettings r, SpeculativeSettings spec, LoadSettings best, boolean rememberIt) {
+        ModelLoader.Loading l = loader.load(f, r, spec, new ModelLoader.Progress() {
             @Override public void startingWorker() {
                 ui.execute(() -> { stage.set(LoadStage.STARTING_WORKER); progress.set(-1); });
             }
@@ -213,7 +250,7 @@ public final class LoadViewModel {
             } else {
                 session.set(loaded.model(), loaded.chat(), loaded.resources());
                 progress.set(1);
-                if (choices != null && rememberIt) remember(f, r, best); // before LOADED: whoever sees it loaded sees it remembered
+                if (choices != null && rememberIt) remember(f, r, spec, best); // before LOADED: whoever sees it loaded sees it remembered
                 state.set(LoadState.LOADED);
             }
         }));
@@ -233,6 +270,42 @@ public final class LoadViewModel {
     private LoadSettings baseRequest() {
         LoadSettings d = defaults.get();
         return LoadSettings.of(0, d.contextLength(), d.kvType(), d.flashAttention(), threads.get());
+    }
+
+    /// Lists the library's models that can draft for `f` (in the background), then selects the draft and prompt lookup
+    /// chosen for it last time; until then, and for a model with none, no draft and no lookup.
+    private void findDrafts(Path f) {
+        long gen = draftGeneration.incrementAndGet();
+        drafts.clear();
+        draftsFound.set(false);
+        draft.set(null);
+        lookup.set(false);
+        if (f == null) return;
+        background.execute(() -> {
+            java.util.List<Path> found;
+            SpeculativeSettings chosen;
+            try {
+                found = draftFinder.drafts(f);
+                chosen = choices == null ? SpeculativeSettings.OFF : choices.speculative(f);
+            } catch (RuntimeException e) {
+                System.getLogger(LoadViewModel.class.getName()).log(System.Logger.Level.WARNING, "cannot list draft models", e);
+                found = java.util.List.of();
+                chosen = SpeculativeSettings.OFF;
+            }
+            java.util.List<Path> list = found;
+            SpeculativeSettings remembered = chosen;
+            ui.execute(() -> {
+                if (gen != draftGeneration.get() || !f.equals(file.get())) return;
+                drafts.setAll(list);
+                draftsFound.set(true);
+                // a remembered draft that left the library (deleted, moved) is not offered, so not chosen
+                Path d = remembered.draft() == null ? null : list.stream()
+                        .filter(p -> p.toAbsolutePath().normalize().equals(remembered.draft().toAbsolutePath().normalize()))
+                        .findFirst().orElse(null);
+                if (d != null) draft.set(d);
+                lookup.set(remembered.lookup());
+            });
+        });
     }
 
     /// Opens `f` on what was chosen for it last time, else on its best fit (computed in the background; the
@@ -284,10 +357,10 @@ public final class LoadViewModel {
         replan();
     }
 
-    private void remember(Path f, LoadSettings chosen, LoadSettings best) {
+    private void remember(Path f, LoadSettings chosen, SpeculativeSettings spec, LoadSettings best) {
         background.execute(() -> {
             try {
-                choices.remember(f, chosen, best);
+                choices.remember(f, chosen, best, spec);
             } catch (RuntimeException e) {
                 // the model is loaded; only next time's starting point is lost
                 System.getLogger(LoadViewModel.class.getName()).log(System.Logger.Level.WARNING, "cannot remember load options", e);
@@ -314,10 +387,11 @@ public final class LoadViewModel {
         Path f = file.get();
         if (f == null) return;
         LoadSettings r = request();
+        Path d = draft.get();
         long gen = planGeneration.incrementAndGet();
         background.execute(() -> {
             try {
-                MemoryPlanner.Plan p = planner.plan(f, r);
+                MemoryPlanner.Plan p = planner.plan(f, r, d);
                 ui.execute(() -> {
                     if (gen != planGeneration.get()) return;
                     maxGpuLayers.set(p.layers() + 1);

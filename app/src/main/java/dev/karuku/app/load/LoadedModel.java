@@ -1,5 +1,7 @@
 package dev.karuku.app.load;
 
+import dev.karuku.engine.settings.SpeculativeSettings;
+
 /// The model in memory, as the status bar and Chat screen see it.
 ///
 /// @param name          file or repository name shown to the user
@@ -11,8 +13,19 @@ package dev.karuku.app.load;
 /// @param contextLength tokens of context it was loaded with
 /// @param buffers       what llama.cpp allocated, measured from its log while loading (null when not measured)
 /// @param file          the GGUF file (null when not known)
+/// @param speculative   the draft model loaded beside it and prompt lookup ([SpeculativeSettings#OFF] when neither)
 public record LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes,
-                          int contextLength, dev.karuku.engine.estimate.MeasuredBuffers buffers, java.nio.file.Path file) {
+                          int contextLength, dev.karuku.engine.estimate.MeasuredBuffers buffers, java.nio.file.Path file,
+                          SpeculativeSettings speculative) {
+    public LoadedModel {
+        if (speculative == null) speculative = SpeculativeSettings.OFF;
+    }
+
+    public LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes,
+                       int contextLength, dev.karuku.engine.estimate.MeasuredBuffers buffers, java.nio.file.Path file) {
+        this(name, backend, gpuLayers, totalLayers, ramBytes, vramBytes, contextLength, buffers, file, SpeculativeSettings.OFF);
+    }
+
     public LoadedModel(String name, String backend, int gpuLayers, int totalLayers, long ramBytes, long vramBytes, int contextLength) {
         this(name, backend, gpuLayers, totalLayers, ramBytes, vramBytes, contextLength, null, null);
     }

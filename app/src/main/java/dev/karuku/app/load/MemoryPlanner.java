@@ -9,6 +9,12 @@ public interface MemoryPlanner {
     /// The plan for `file` loaded with `request`. Reads only the file's header.
     Plan plan(Path file, LoadSettings request);
 
+    /// The plan for `file` loaded with `request` and `draft` beside it (null: no draft): the pair's memory, the draft
+    /// sized with the model's options as the engine loads it. Planners that know no drafts plan the model alone.
+    default Plan plan(Path file, LoadSettings request, Path draft) {
+        return plan(file, request);
+    }
+
     /// The most GPU layers that fit with `request`'s other options.
     int autoLayers(Path file, LoadSettings request);
 

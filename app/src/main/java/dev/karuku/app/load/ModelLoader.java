@@ -2,13 +2,19 @@ package dev.karuku.app.load;
 
 import dev.karuku.app.chat.ChatBackend;
 import dev.karuku.engine.settings.LoadSettings;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /// What the Load screen needs from the engine: load a model file with options, report progress, allow cancel.
 public interface ModelLoader {
     /// Starts loading `file`; `progress` is told from a loading thread.
-    Loading load(Path file, LoadSettings request, Progress progress);
+    default Loading load(Path file, LoadSettings request, Progress progress) {
+        return load(file, request, SpeculativeSettings.OFF, progress);
+    }
+
+    /// Starts loading `file` with speculative decoding (a draft model loaded beside it, prompt lookup).
+    Loading load(Path file, LoadSettings request, SpeculativeSettings speculative, Progress progress);
 
     /// How a load comes along.
     interface Progress {

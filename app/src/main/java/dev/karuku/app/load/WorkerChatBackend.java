@@ -28,6 +28,7 @@ final class WorkerChatBackend implements ChatBackend {
     private final Function<ServeException, String> describe;
     private final Consumer<GenerationStats> replied;
     private TemplateInfo templateInfo = TemplateInfo.UNKNOWN;
+    private java.util.function.DoubleSupplier baseline = () -> 0;
 
     /// @param replied told every finished reply's timings (null: nobody)
     WorkerChatBackend(Supervisor host, String model, int contextLength, Function<ServeException, String> describe,
@@ -51,6 +52,13 @@ final class WorkerChatBackend implements ChatBackend {
     /// What the worker found of the model's chat template: whether it runs and offers a thinking switch.
     WorkerChatBackend withTemplate(TemplateInfo info) {
         this.templateInfo = info;
+        return this;
+    }
+
+    /// This model's measured generation speed without speculative decoding (0: none yet), the baseline of a
+    /// speculative reply's speed-up.
+    WorkerChatBackend withBaseline(java.util.function.DoubleSupplier tokensPerSecond) {
+        this.baseline = tokensPerSecond;
         return this;
     }
 
@@ -149,7 +157,13 @@ final class WorkerChatBackend implements ChatBackend {
                         case MAX_TOKENS -> MessageStats.Limit.REPLY_LENGTH;
                         case CONTEXT_FULL -> MessageStats.Limit.CONTEXT;
                         case END_OF_GENERATION, STOP_STRING, CANCELLED -> null;
-                    }));
+                    }, st.draftedTokens(), st.acceptedTokens(), speedUp(st)));
+        }
+
+        /// The reply's speed over the model's own without speculation, when both are known.
+        private double speedUp(GenerationStats st) {
+            double base = st.draftedTokens() == 0 ? 0 : baseline.getAsDouble();
+            return base > 0 && st.tokensPerSecond() > 0 ? st.tokensPerSecond() / base : 0;
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.karuku.engine.estimate.MeasuredSpeeds;
 import dev.karuku.engine.llama.LoadOptions;
 import dev.karuku.engine.serve.ServeException;
 import dev.karuku.engine.settings.LoadSettings;
+import dev.karuku.engine.settings.SpeculativeSettings;
 import dev.karuku.engine.worker.LoadProgress;
 import dev.karuku.engine.worker.LoadReport;
 import dev.karuku.engine.worker.Supervisor;
@@ -32,15 +33,15 @@ public final class WorkerModelLoader implements ModelLoader {
     }
 
     @Override
-    public Loading load(Path file, LoadSettings settings, Progress progress) {
+    public Loading load(Path file, LoadSettings settings, SpeculativeSettings speculative, Progress progress) {
         String id = host.register(modelName(file), file);
-        Supervisor.Loading loading = host.load(id, LoadOptions.of(settings), new LoadProgress() {
+        Supervisor.Loading loading = host.load(id, LoadOptions.of(settings), speculative, new LoadProgress() {
             @Override public void startingWorker() { progress.startingWorker(); }
             @Override public void loading(float fraction) { progress.loading(fraction); }
         });
         CompletableFuture<Loaded> result = loading.result().handle((report, failure) -> {
             if (failure != null) throw new CompletionException(problem(failure));
-            return loaded(id, file, settings, report);
+            return loaded(id, file, settings, speculative, report);
         });
         return new Loading() {
             @Override public CompletableFuture<Loaded> result() { return result; }
@@ -48,12 +49,15 @@ public final class WorkerModelLoader implements ModelLoader {
         };
     }
 
-    private Loaded loaded(String id, Path file, LoadSettings settings, LoadReport r) {
+    private Loaded loaded(String id, Path file, LoadSettings settings, SpeculativeSettings speculative, LoadReport r) {
         LoadedModel model = new LoadedModel(file.getFileName().toString(), r.backend(), r.gpuLayers(), r.totalLayers(),
-                r.ramBytes(), r.vramBytes(), r.contextLength(), r.buffers(), file);
-        WorkerChatBackend chat = new WorkerChatBackend(host, id, r.contextLength(), describe, speeds == null ? null
-                : st -> speeds.recordReply(file, settings.gpuLayers(), st.generatedTokens(), st.generationNanos()))
-                .withTemplate(new ChatBackend.TemplateInfo(r.templateFallback(), r.thinkingSwitch()));
+                r.ramBytes(), r.vramBytes(), r.contextLength(), r.buffers(), file, speculative);
+        // The measured speed is this model's speed without speculation: the baseline a speculative reply's speed-up is
+        // told against, so speculative replies are not recorded in it.
+        WorkerChatBackend chat = new WorkerChatBackend(host, id, r.contextLength(), describe, speeds == null || speculative.enabled()
+                ? null : st -> speeds.recordReply(file, settings.gpuLayers(), st.generatedTokens(), st.generationNanos()))
+                .withTemplate(new ChatBackend.TemplateInfo(r.templateFallback(), r.thinkingSwitch()))
+                .withBaseline(speeds == null ? () -> 0 : () -> speeds.replyTokensPerSecond(file, settings.gpuLayers()).orElse(0));
         return new Loaded(model, chat, () -> host.unload(id));
     }
 

@@ -52,9 +52,19 @@ public final class ShellViewModel {
     public ObjectProperty<Page> page() { return page; }
 
     public StringBinding modelText() {
-        return Bindings.createStringBinding(() -> session.loaded().get() != null ? session.loaded().get().name()
+        return Bindings.createStringBinding(() -> session.loaded().get() != null ? withSpeculation(session.loaded().get())
                 : session.stopped().get() != null ? messages.get("status.stoppedModel", session.stopped().get().model())
                 : messages.get("status.noModel"), session.loaded(), session.stopped());
+    }
+
+    /// The model's name, and the draft model or prompt lookup that speeds it up.
+    private String withSpeculation(LoadedModel m) {
+        var spec = m.speculative();
+        String draft = spec.draft() == null ? null : spec.draft().getFileName().toString();
+        if (draft != null && spec.lookup()) return messages.get("status.model.draftLookup", m.name(), draft);
+        if (draft != null) return messages.get("status.model.draft", m.name(), draft);
+        if (spec.lookup()) return messages.get("status.model.lookup", m.name());
+        return m.name();
     }
 
     public StringBinding ramText() {

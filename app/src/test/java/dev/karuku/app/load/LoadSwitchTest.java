@@ -40,10 +40,11 @@ class LoadSwitchTest {
         final ModelLoader real = testHost.loader();
 
         @Override
-        public Loading load(Path file, LoadSettings request, Progress progress) {
+        public Loading load(Path file, LoadSettings request, dev.karuku.engine.settings.SpeculativeSettings speculative,
+                            Progress progress) {
             String name = file.getFileName().toString();
             events.add("load " + name);
-            Loading l = real.load(file, request, progress);
+            Loading l = real.load(file, request, speculative, progress);
             CompletableFuture<Loaded> noted = l.result().thenApply(x -> new Loaded(x.model(), x.chat(), () -> {
                 x.resources().close();
                 events.add("freed " + name);

@@ -12,9 +12,19 @@ package dev.karuku.engine.conversation;
 ///                           absent from conversations saved before it was recorded
 /// @param thinkingMillis     how long a reasoning model thought before it answered, or null when it did not think
 ///                           (absent from conversations saved before it was recorded)
+/// @param draftedTokens      tokens proposed by speculative decoding (a draft model, prompt lookup), or null without it
+/// @param acceptedTokens     proposed tokens the model accepted, or null without speculative decoding
+/// @param speedUp            the answer's speed over the model's measured speed without speculative decoding, or null
+///                           when there was no speculation or no such measurement
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, Limit limit,
-                           Long thinkingMillis) {
+                           Long thinkingMillis, Integer draftedTokens, Integer acceptedTokens, Double speedUp) {
+
+    /// An answer without speculative decoding.
+    public MessageStats(int tokens, double tokensPerSecond, long firstTokenMillis, boolean stopped, Limit limit,
+                        Long thinkingMillis) {
+        this(tokens, tokensPerSecond, firstTokenMillis, stopped, limit, thinkingMillis, null, null, null);
+    }
 
     /// What can cut an answer short before the model ends it.
     public enum Limit {
