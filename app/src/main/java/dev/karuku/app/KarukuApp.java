@@ -227,7 +227,12 @@ public final class KarukuApp extends Application {
                 .withHardware(LlamaHardware.probe()::snapshot)
                 // on-request loads take what the user chose for the model on the Load screen, else the best fit
                 .withLoadOptions(m -> choices.get(m.file()).map(c -> dev.karuku.engine.llama.LoadOptions.of(
-                        c.withThreads(settings.settings().get().loadDefaults().threads()))).orElse(null));
+                        c.withThreads(settings.settings().get().loadDefaults().threads()))).orElse(null))
+                // and the draft model and prompt lookup chosen there (a draft file since deleted is left out)
+                .withSpeculative(m -> {
+                    var s = choices.speculative(m.file());
+                    return s.draft() != null && !java.nio.file.Files.isRegularFile(s.draft()) ? s.withDraft(null) : s;
+                });
         var h = new dev.karuku.engine.worker.Supervisor(java.util.List.of(), options);
         h.watch(m -> {
             if (m.state() == dev.karuku.engine.serve.HostedModel.State.FAILED)

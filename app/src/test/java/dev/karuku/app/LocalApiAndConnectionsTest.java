@@ -148,6 +148,37 @@ class LocalApiAndConnectionsTest {
     }
 
     @Test
+    void aModelAnotherAppAsksForLoadsWithTheDraftChosenForItOnTheLoadScreen() throws Exception {
+        Path models = java.nio.file.Files.createDirectories(home.resolve("models"));
+        Path model = TestModels.successor(models.resolve("successor.gguf"));
+        Path draft = TestModels.successor(models.resolve("successor-f16.gguf"), dev.karuku.engine.gguf.GgmlType.F16);
+        // as the Load screen remembers it: the best fit, with the draft model
+        new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json")).remember(model, dev.karuku.engine.settings.LoadSettings.DEFAULTS,
+                dev.karuku.engine.settings.LoadSettings.DEFAULTS, dev.karuku.engine.settings.SpeculativeSettings.OFF.withDraft(draft));
+        app = start();
+        int port = freePort();
+        robot.clickOn("#nav-settings");
+        robot.clickOn(reveal("#settings-local-api"));
+        Spinner<?> portBox = robot.lookup("#local-api-port").queryAs(Spinner.class);
+        robot.interact(() -> {
+            portBox.getEditor().setText(String.valueOf(port));
+            portBox.commitValue();
+        });
+        robot.clickOn(reveal("#local-api-switch"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.localServer().state().get() == LocalServerViewModel.State.ON);
+
+        String body = "{\"model\":\"successor\",\"messages\":[{\"role\":\"user\",\"content\":\"abc\"}],\"max_tokens\":60,\"temperature\":0}";
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(Duration.ofMinutes(3)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode json = JSON.readTree(answer.body());
+        assertThat(json.at("/choices/0/message/content").asText()).contains("defghi");
+        assertThat(json.at("/timings/draft_n").asInt()).as(answer.body()).isPositive();
+        assertThat(json.at("/timings/draft_n_accepted").asInt()).isPositive();
+    }
+
+    @Test
     void aSecondKarukuServeAddedAsAConnectionAnswersInTheChatStopsAndIsSaved() throws Exception {
         int port = freePort();
         remote = startKarukuServe(port);

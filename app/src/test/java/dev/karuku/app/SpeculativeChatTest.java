@@ -22,8 +22,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -121,12 +119,7 @@ class SpeculativeChatTest {
         assertThat(messages().get(3).stats().get().speedUp()).isNull();
     }
 
-    /// Needs the engine's speculation in the worker (branch specserve's `Supervisor.load(name, load, speculative,
-    /// progress)`): with this branch's stub the draft is not loaded, so no token is drafted. The lead removes
-    /// `@Disabled` after the merge.
     @Test
-    @Tag("needs-specserve")
-    @Disabled("needs specserve's Supervisor.load with speculation (remove after the merge)")
     void aDraftModelChosenOnTheLoadScreenGivesTheSameAnswerAndItsStatsShowTheAcceptedTokens() throws Exception {
         Path models = Files.createDirectories(home.resolve("models"));
         TestModels.successor(models.resolve("successor.gguf"));
