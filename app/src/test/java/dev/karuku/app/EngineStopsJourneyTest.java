@@ -112,7 +112,7 @@ class EngineStopsJourneyTest {
         assertThat(answer.stats().get()).as("never finished").isNull();
         assertThat(answer.error().get()).startsWith("The model's process stopped while answering. Reason: ").contains("SIGKILL");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class)
-                .stream().anyMatch(l -> l.isManaged() && l.getText().startsWith("This answer is cut off: the model stopped"))));
+                .stream().anyMatch(l -> l.isManaged() && l.getText().equals("This answer is cut off: it ended before it was finished, for the reason above."))));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#status-stopped").queryAs(Label.class).isVisible()));
         assertThat(robot.lookup("#status-stopped").queryAs(Label.class).getText()).startsWith("successor.gguf stopped: ");
         assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).isEqualTo("successor.gguf (stopped)");

@@ -285,8 +285,9 @@ final class MessageCell extends ListCell<MessageItem> {
         ui.error.setText(bound.error().get());
         ui.error.setManaged(!bound.error().get().isEmpty());
         boolean contextFull = s != null && s.limit() == MessageStats.Limit.CONTEXT;
-        // an answer saved without its end (Karuku closed or crashed while it streamed, or the model's process
-        // stopped: then the error says why) keeps its text and says it is incomplete
+        // an answer saved without its end (Karuku closed or crashed while it streamed, or the reply failed: the model's
+        // process stopped, a connection's server stopped sending; then the error above says why and what to do) keeps
+        // its text and says it is incomplete
         boolean cutOff = bound.role() == Role.ASSISTANT && s == null && !bound.streaming().get() && !bound.text().get().isEmpty();
         boolean engineStopped = cutOff && !bound.error().get().isEmpty();
         ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : engineStopped ? messages.get("chat.notice.cutOff.stopped")
