@@ -56,7 +56,7 @@ class ChatFeaturesScreenTest {
         Label version = (Label) visible("#chat-version");
         assertThat(version.getText()).isEqualTo("2/2");
         robot.clickOn(visible("#chat-version-previous"));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().get(1).versionIndex() == 0));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().get(1).versionIndex() == 0));
         assertThat(((Label) visible("#chat-version")).getText()).isEqualTo("1/2");
         assertThat(messages().get(1).text().get()).isEqualTo(first).startsWith("def");
     }
@@ -71,17 +71,17 @@ class ChatFeaturesScreenTest {
         send("teapot");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> finished(2));
         ListView<ConversationSummary> list = robot.lookup("#chat-conversations").queryAs(ListView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
 
         robot.clickOn("#chat-search").write("KETT");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 1));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 1));
         assertThat(list.getItems().getFirst().title()).isEqualTo("kettle");
         robot.clickOn(robot.lookup(".conversation-list .list-cell").match((javafx.scene.control.ListCell<?> c) -> !c.isEmpty())
                 .queryAs(javafx.scene.control.ListCell.class));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().getFirst().text().get().equals("kettle")));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().getFirst().text().get().equals("kettle")));
 
         robot.interact(() -> robot.lookup("#chat-search").queryAs(TextField.class).clear());
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
     }
 
     @Test
@@ -95,7 +95,7 @@ class ChatFeaturesScreenTest {
         robot.clickOn("#chat-saved");
         robot.clickOn(robot.lookup("#chat-saved-save").tryQuery().isPresent() ? "#chat-saved-save" : "Save current settings as…");
         robot.write("Poet").type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> java.nio.file.Files.exists(home.resolve("chat-settings.json"))
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> java.nio.file.Files.exists(home.resolve("chat-settings.json"))
                 && java.nio.file.Files.readString(home.resolve("chat-settings.json")).contains("Poet"));
 
         FxToolkit.cleanupApplication(app);
@@ -114,11 +114,11 @@ class ChatFeaturesScreenTest {
         app = start();
         robot.clickOn("#chat-input");
         robot.type(KeyCode.F1);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
         assertThat(labels(sheet())).contains("Esc", "Stop the answer", "Ctrl+N", "New chat", "F1 · Ctrl+/");
         robot.interact(() -> sheet().getScene().getWindow().hide());
         robot.clickOn("#chat-shortcuts");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
     }
 
     static Node sheet() {

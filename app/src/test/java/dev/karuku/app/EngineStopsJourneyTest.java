@@ -111,7 +111,7 @@ class EngineStopsJourneyTest {
         assertThat(partial).startsWith("defghij");
         assertThat(answer.stats().get()).as("never finished").isNull();
         assertThat(answer.error().get()).startsWith("The model's process stopped while answering. Reason: ").contains("SIGKILL");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class)
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class)
                 .stream().anyMatch(l -> l.isManaged() && l.getText().equals("This answer is cut off: it ended before it was finished, for the reason above."))));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#status-stopped").queryAs(Label.class).isVisible()));
         assertThat(robot.lookup("#status-stopped").queryAs(Label.class).getText()).startsWith("successor.gguf stopped: ");
@@ -137,7 +137,7 @@ class EngineStopsJourneyTest {
         assertThat(app.session().loaded().get().contextLength()).isEqualTo(8192); // the options it had
         robot.interact(() -> app.shell().page().set(Page.CHAT));
         robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL); // a new chat
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().isEmpty()));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().isEmpty()));
         maxTokens(16);
         robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().size() == 2
@@ -148,7 +148,7 @@ class EngineStopsJourneyTest {
         // 5. Unload in the status bar ends the worker
         robot.clickOn("#status-unload");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ProcessHandle.of(again).map(p -> !p.isAlive()).orElse(true));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> app.session().loaded().get() == null);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> app.session().loaded().get() == null);
         assertThat(app.host().workerPid("successor")).isEqualTo(-1);
         assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).isEqualTo("No model loaded");
     }

@@ -189,9 +189,9 @@ class LocalApiAndConnectionsTest {
         FxToolkit.cleanupStages();
         app = start();
         ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
         robot.interact(() -> conversations.getSelectionModel().select(0));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().size() == 2);
         assertThat(messages().get(0).text().get()).isEqualTo("abc");
         assertThat(messages().get(1).text().get()).isEqualTo(answer);
         assertThat(messages().get(1).stats().get().stopped()).isTrue();

@@ -50,7 +50,7 @@ class LogFolderTest {
 
         Path log = app.logDir().resolve("karuku.log");
         assertThat(app.logDir()).isEqualTo(home.resolve("logs"));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Files.isRegularFile(log) && Files.readString(log).contains("\tat "));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Files.isRegularFile(log) && Files.readString(log).contains("\tat "));
         assertThat(Files.readString(log)).contains("Could not save settings").contains(home.resolve("settings.json").toString())
                 .doesNotContain("my-own-token-1234");
     }

@@ -52,7 +52,7 @@ class QualityCompareTest {
         robot.clickOn("#nav-models");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#models-compare-successor-Q4-K-M-gguf").tryQuery().isPresent());
         robot.clickOn("#models-compare-successor-Q4-K-M-gguf");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#quality-dialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#quality-dialog").tryQuery().isPresent());
         QualityCompareViewModel vm = (QualityCompareViewModel) robot.lookup("#quality-dialog").query().getUserData();
         assertThat(vm.reference().get().name()).isEqualTo("successor-F16.gguf"); // the largest other file
         return vm;

@@ -53,7 +53,7 @@ class SmallerVersionDialogTest {
         robot.clickOn("#nav-models");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#models-shrink-successor-F16-gguf").tryQuery().map(n -> n.isVisible()).orElse(false));
         robot.clickOn("#models-shrink-successor-F16-gguf");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shrink-dialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#shrink-dialog").tryQuery().isPresent());
         SmallerVersionViewModel vm = (SmallerVersionViewModel) robot.lookup("#shrink-dialog").query().getUserData();
         assertThat(vm.types()).startsWith(FileType.MOSTLY_Q4_K_M, FileType.MOSTLY_Q5_K_S, FileType.MOSTLY_IQ3_S)
                 .contains(FileType.MOSTLY_Q8_0, FileType.MOSTLY_IQ2_XXS).doesNotContain(FileType.MOSTLY_F16);

@@ -119,16 +119,17 @@ class RemoteHostStallTest {
 
     @Test
     void keepAlivesWhileTheServerWorksAreNoStall() throws Exception {
-        // a comment every 100 ms for 3 s, longer than the 1.5 s allowed silence: the server is there, only slow
+        // a comment every 100 ms for 4 s, longer than the 3 s of silence allowed: the server is there, only slow (the
+        // gaps are 30 times shorter than the limit, so a busy machine that sleeps late still keeps them apart)
         List<String> parts = new java.util.ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 40; i++) {
             parts.add(": keep-alive\n\n");
             parts.add("PAUSE");
         }
         parts.add(delta("Loaded."));
         parts.add("data: [DONE]\n\n");
         script = parts;
-        try (RemoteHost host = host(Duration.ofMillis(1500), LONG)) {
+        try (RemoteHost host = host(Duration.ofSeconds(3), LONG)) {
             var a = chat(host);
             CompletionResult r = a.await();
             assertThat(r.reason()).isEqualTo(StopReason.END_OF_GENERATION);
