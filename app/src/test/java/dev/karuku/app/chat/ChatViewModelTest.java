@@ -292,6 +292,26 @@ class ChatViewModelTest {
         var saved = new ConversationStore(dir).load(vm.conversationId().get());
         assertThat(saved.systemPrompt()).isEqualTo("Answer in French.");
         assertThat(saved.messages()).extracting(StoredMessage::text).containsExactly("hello", "bonjour");
+        assertThat(vm.systemPromptInFirstMessage().get()).isTrue();
+
+        // the app restarts: the reopened conversation still puts its system prompt into the first message, says so,
+        // and the next question goes as the template takes it, without a refusal to click through again
+        var reopened = vm();
+        reopened.refreshConversations();
+        reopened.open(reopened.conversations().getFirst().id());
+        assertThat(reopened.systemPromptInFirstMessage().get()).isTrue();
+        reopened.input().set("and now?");
+        reopened.send();
+        ChatBackend.ChatRequest next = backend.requests.getLast();
+        assertThat(next.systemPrompt()).isEmpty();
+        assertThat(next.turns()).containsExactly(new ChatBackend.Turn(Role.USER, "Answer in French.\n\nhello"),
+                new ChatBackend.Turn(Role.ASSISTANT, "bonjour"), new ChatBackend.Turn(Role.USER, "and now?"));
+        backend.answer("maintenant");
+        pulse.tick();
+        assertThat(reopened.templateRefusal().get()).isEmpty();
+        // a new chat asks the template again
+        reopened.newChat();
+        assertThat(reopened.systemPromptInFirstMessage().get()).isFalse();
     }
 
     @Test

@@ -109,6 +109,13 @@ public final class ConversationWriter implements AutoCloseable {
         sync();
     }
 
+    /// Remembers that the system prompt goes at the start of the first user message (true) instead of as a system
+    /// message: the model's chat template refused a system role, and the conversation reopens as it was.
+    public synchronized void systemPromptInFirstMessage(boolean inFirstMessage) {
+        write(LogEntry.fold(inFirstMessage));
+        sync();
+    }
+
     /// Forces written data to the disk if anything is unsynced.
     public synchronized void sync() {
         if (!dirty) return;
