@@ -306,8 +306,9 @@ public final class ChatView {
         fallbackLabel.visibleProperty().bind(vm.templateFallback().isNotEmpty());
         fallbackLabel.managedProperty().bind(fallbackLabel.visibleProperty());
         fallbackLabel.setId("chat-template-fallback");
-        foldedLabel.setText(messages.get("chat.template.folded"));
-        foldedLabel.visibleProperty().bind(vm.systemPromptInFirstMessage().and(vm.systemPrompt().isNotEmpty()));
+        var folded = vm.systemPromptInFirstMessage().and(vm.systemPrompt().isNotEmpty());
+        foldedLabel.textProperty().bind(Bindings.when(folded).then(messages.get("chat.template.folded")).otherwise(""));
+        foldedLabel.visibleProperty().bind(folded);
         foldedLabel.managedProperty().bind(foldedLabel.visibleProperty());
         foldedLabel.setId("chat-template-folded");
         thinkingToggle.selectedProperty().bindBidirectional(vm.thinking());
