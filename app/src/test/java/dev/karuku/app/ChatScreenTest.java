@@ -260,7 +260,7 @@ class ChatScreenTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class).stream()
                 .anyMatch(l -> l.isManaged() && !l.getText().isEmpty())));
         assertThat(robot.lookup(".bubble-notice").queryAllAs(Label.class)).filteredOn(l -> !l.getText().isEmpty()).extracting(Label::getText)
-                .containsExactly("This answer is cut off: Karuku closed before it was finished. Regenerate it to get a whole answer.");
+                .containsExactly("This answer was cut off when Karuku closed. Regenerate it to get the whole answer.");
     }
 
     @Test

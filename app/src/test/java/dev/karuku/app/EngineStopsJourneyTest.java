@@ -112,18 +112,20 @@ class EngineStopsJourneyTest {
         assertThat(answer.stats().get()).as("never finished").isNull();
         assertThat(answer.error().get()).startsWith("The model's process stopped while answering. Reason: ").contains("SIGKILL");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class)
-                .stream().anyMatch(l -> l.isManaged() && l.getText().equals("This answer is cut off: it ended before it was finished, for the reason above."))));
+                .stream().anyMatch(l -> l.isManaged() && l.getText().equals("This answer was cut off before it was finished, for the reason above."))));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#status-stopped").queryAs(Label.class).isVisible()));
         assertThat(robot.lookup("#status-stopped").queryAs(Label.class).getText()).startsWith("successor.gguf stopped: ");
         assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).isEqualTo("successor.gguf (stopped)");
         assertThat(app.session().loaded().get()).isNull();
         assertThat(FxToolkit.toolkitContext().getRegisteredStage().isShowing()).isTrue();
-        // the partial answer is on disk, unfinished: after a restart it shows as cut off
+        // the partial answer is on disk, unfinished, with why: after a restart it shows as cut off for that reason
         ConversationStore store = new ConversationStore(home.resolve("conversations"));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !store.list().isEmpty()
-                && store.load(store.list().getFirst().id()).messages().size() == 2);
+                && store.load(store.list().getFirst().id()).messages().size() == 2
+                && store.load(store.list().getFirst().id()).messages().getLast().error() != null);
         StoredMessage saved = store.load(store.list().getFirst().id()).messages().getLast();
         assertThat(saved.stats()).isNull();
+        assertThat(saved.error()).isEqualTo(answer.error().get());
         assertThat(saved.text()).isNotEmpty();
         assertThat(partial).startsWith(saved.text());
 

@@ -405,6 +405,7 @@ public final class ChatViewModel {
         for (StoredMessage m : c.messages()) {
             MessageItem item = new MessageItem(m.role(), m.text(), m.id(), m.stats());
             item.setVersions(c.versionsOf(m.id()));
+            if (m.error() != null) item.setError(m.error());
             items.add(item);
         }
         return items;
@@ -604,8 +605,12 @@ public final class ChatViewModel {
     }
 
     private void fail(MessageItem answer, String message, ReplyLog log) {
-        disk.execute(() -> endLog(log));
         String m = message == null || message.isBlank() ? "?" : message;
+        disk.execute(() -> {
+            // reopened, the answer still says why it ended (not that Karuku closed)
+            if (log.writer != null && answer.storedId.get() != null) log.writer.fail(answer.storedId.get(), m);
+            endLog(log);
+        });
         answer.setError(m);
         error.set(m);
         endGeneration(answer);

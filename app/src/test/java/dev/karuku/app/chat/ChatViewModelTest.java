@@ -243,6 +243,35 @@ class ChatViewModelTest {
     }
 
     @Test
+    void anAnswerCutOffByAFailureStillSaysWhyAfterARestartAndOneCutOffByClosingDoesNot() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("x");
+        vm.send();
+        backend.listener.token("half an ans");
+        backend.listener.failed("The model's process stopped while answering. Reason: killed (SIGKILL).");
+        pulse.tick();
+        String failed = vm.conversationId().get();
+        vm.newChat();
+        vm.input().set("y");
+        vm.send();
+        backend.listener.token("streaming when Karuku closed");
+        pulse.tick(); // the app closes here: the answer never ends
+        String closed = vm.conversationId().get();
+
+        loaded.set(null);
+        var reopened = vm();
+        reopened.open(failed);
+        assertThat(reopened.messages().getLast().text().get()).isEqualTo("half an ans");
+        assertThat(reopened.messages().getLast().stats().get()).isNull();
+        assertThat(reopened.messages().getLast().error().get())
+                .isEqualTo("The model's process stopped while answering. Reason: killed (SIGKILL).");
+        reopened.open(closed);
+        assertThat(reopened.messages().getLast().text().get()).isEqualTo("streaming when Karuku closed");
+        assertThat(reopened.messages().getLast().error().get()).as("nothing was said: Karuku closed").isEmpty();
+    }
+
+    @Test
     void presetsSetTheSamplingValues() {
         var vm = vm();
         vm.preset().set(SamplingPreset.PRECISE);

@@ -132,6 +132,10 @@ final class ConversationLog {
                     if (e.msg() == null) return false;
                     messages.computeIfPresent(e.msg(), (k, m) -> m.withStats(e.stats()));
                 }
+                case "fail" -> {
+                    if (e.msg() == null) return false;
+                    messages.computeIfPresent(e.msg(), (k, m) -> m.withError(nonNull(e.text())));
+                }
                 case "truncate" -> {
                     if (e.msg() == null || !messages.containsKey(e.msg())) return e.msg() != null;
                     String p = parent.get(e.msg());

@@ -78,6 +78,13 @@ public final class ConversationWriter implements AutoCloseable {
         sync();
     }
 
+    /// Marks message `msg` as ended early for `reason` (what the person was told), and syncs: reopened, the answer
+    /// still says why it is cut off.
+    public synchronized void fail(String msg, String reason) {
+        write(LogEntry.fail(msg, reason));
+        sync();
+    }
+
     /// Removes message `msg` and every later one (before regenerating or resending an edit).
     public synchronized void truncateFrom(String msg) {
         write(LogEntry.truncate(msg));

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /// One line of a conversation's log. The log is append-only: a streamed answer is an `add` followed by one
 /// `append` per saved token batch and a `finish`, so a crash can lose at most the batch not yet written.
 ///
-/// Operations: `meta` (first line: title, created), `title`, `system`, `fold` (where the system prompt goes), `add`, `append`, `finish`,
+/// Operations: `meta` (first line: title, created), `title`, `system`, `fold` (where the system prompt goes), `add`,
+/// `append`, `finish`, `fail` (an answer that ended early, and why),
 /// `truncate` (drop the message and everything after it), `branch` (the message and what follows it become an older
 /// version: the next message added is its sibling — regenerate and edit-and-resend), `select` (show the version
 /// that starts with the message). Every message's parent is the end of the shown path when it was added, so logs
@@ -41,6 +42,11 @@ record LogEntry(String op, String msg, String role, String text, Long at, Messag
 
     static LogEntry finish(String msg, MessageStats stats) {
         return new LogEntry("finish", msg, null, null, null, stats);
+    }
+
+    /// The answer `msg` ended early for `reason` (the words the person was shown).
+    static LogEntry fail(String msg, String reason) {
+        return new LogEntry("fail", msg, null, reason, null, null);
     }
 
     static LogEntry branch(String msg) {
