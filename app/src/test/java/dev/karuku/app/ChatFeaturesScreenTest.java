@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// The chat features of issue 21 in a real window, with the mouse: versions of a regenerated answer, search across
@@ -31,17 +30,14 @@ class ChatFeaturesScreenTest {
     KarukuApp app;
 
     KarukuApp start() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home));
         WaitForAsyncUtils.waitForFxEvents();
         return a;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     @Test
@@ -98,8 +94,7 @@ class ChatFeaturesScreenTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> java.nio.file.Files.exists(home.resolve("chat-settings.json"))
                 && java.nio.file.Files.readString(home.resolve("chat-settings.json")).contains("Poet"));
 
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         app = start();
         assertThat(robot.lookup("#chat-seed").queryAs(TextField.class).getText()).as("the sampling in use").isEqualTo("1234");
         robot.interact(() -> app.chat().systemPrompt().set(""));

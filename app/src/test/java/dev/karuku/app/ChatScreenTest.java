@@ -37,17 +37,14 @@ class ChatScreenTest {
     KarukuApp app;
 
     KarukuApp start() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home));
         WaitForAsyncUtils.waitForFxEvents();
         return a;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     @Test
@@ -65,8 +62,7 @@ class ChatScreenTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
         assertThat(messages().getLast().stats().get().stopped()).as("Esc stopped it").isTrue();
 
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         app = start();
         ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
@@ -220,8 +216,7 @@ class ChatScreenTest {
     @Test
     void theMessagesSitOnThePageWithRoomUnderTheToolbarAndEachConversationShowsWhenItWasWritten() throws Exception {
         app = start();
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        AppWindow.size(robot, 1280, 800);
         load(app, 1);
         robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 2);

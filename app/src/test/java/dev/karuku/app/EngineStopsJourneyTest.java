@@ -43,8 +43,7 @@ class EngineStopsJourneyTest {
     @AfterEach
     void close() throws Exception {
         System.clearProperty("karuku.test.skipLoadCheck");
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
     }
 
@@ -56,13 +55,10 @@ class EngineStopsJourneyTest {
         Path source = TestModels.successor(work.resolve("successor.gguf"));
         System.setProperty("karuku.test.skipLoadCheck", "true"); // the app's workers inherit karuku.* properties
         hub = FakeHub.start();
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))));
         app = a;
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        AppWindow.size(robot, 1280, 800);
         List<LoadViewModel.LoadStage> stages = new CopyOnWriteArrayList<>();
         robot.interact(() -> app.load().stage().addListener((o, x, s) -> stages.add(s)));
 

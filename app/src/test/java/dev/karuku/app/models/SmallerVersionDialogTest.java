@@ -2,6 +2,7 @@ package dev.karuku.app.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.app.AppWindow;
 import dev.karuku.app.KarukuApp;
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.GgmlType;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// My Models' "Make a smaller version…", clicked as a user does on an F16 file: the size is said before it starts
@@ -42,14 +42,11 @@ class SmallerVersionDialogTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     SmallerVersionViewModel open() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> app);
+        app = AppWindow.start(() -> new KarukuApp(home));
         robot.clickOn("#nav-models");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#models-shrink-successor-F16-gguf").tryQuery().map(n -> n.isVisible()).orElse(false));
         robot.clickOn("#models-shrink-successor-F16-gguf");
