@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// The chat features of issue 21 in a real window, with the mouse: versions of a regenerated answer, search across
@@ -31,17 +30,14 @@ class ChatFeaturesScreenTest {
     KarukuApp app;
 
     KarukuApp start() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home));
         WaitForAsyncUtils.waitForFxEvents();
         return a;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     @Test
@@ -56,7 +52,7 @@ class ChatFeaturesScreenTest {
         Label version = (Label) visible("#chat-version");
         assertThat(version.getText()).isEqualTo("2/2");
         robot.clickOn(visible("#chat-version-previous"));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().get(1).versionIndex() == 0));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().get(1).versionIndex() == 0));
         assertThat(((Label) visible("#chat-version")).getText()).isEqualTo("1/2");
         assertThat(messages().get(1).text().get()).isEqualTo(first).startsWith("def");
     }
@@ -71,17 +67,17 @@ class ChatFeaturesScreenTest {
         send("teapot");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> finished(2));
         ListView<ConversationSummary> list = robot.lookup("#chat-conversations").queryAs(ListView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
 
         robot.clickOn("#chat-search").write("KETT");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 1));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 1));
         assertThat(list.getItems().getFirst().title()).isEqualTo("kettle");
         robot.clickOn(robot.lookup(".conversation-list .list-cell").match((javafx.scene.control.ListCell<?> c) -> !c.isEmpty())
                 .queryAs(javafx.scene.control.ListCell.class));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().getFirst().text().get().equals("kettle")));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().getFirst().text().get().equals("kettle")));
 
         robot.interact(() -> robot.lookup("#chat-search").queryAs(TextField.class).clear());
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> list.getItems().size() == 2));
     }
 
     @Test
@@ -95,11 +91,10 @@ class ChatFeaturesScreenTest {
         robot.clickOn("#chat-saved");
         robot.clickOn(robot.lookup("#chat-saved-save").tryQuery().isPresent() ? "#chat-saved-save" : "Save current settings as…");
         robot.write("Poet").type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> java.nio.file.Files.exists(home.resolve("chat-settings.json"))
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> java.nio.file.Files.exists(home.resolve("chat-settings.json"))
                 && java.nio.file.Files.readString(home.resolve("chat-settings.json")).contains("Poet"));
 
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         app = start();
         assertThat(robot.lookup("#chat-seed").queryAs(TextField.class).getText()).as("the sampling in use").isEqualTo("1234");
         robot.interact(() -> app.chat().systemPrompt().set(""));
@@ -114,11 +109,11 @@ class ChatFeaturesScreenTest {
         app = start();
         robot.clickOn("#chat-input");
         robot.type(KeyCode.F1);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
         assertThat(labels(sheet())).contains("Esc", "Stop the answer", "Ctrl+N", "New chat", "F1 · Ctrl+/");
         robot.interact(() -> sheet().getScene().getWindow().hide());
         robot.clickOn("#chat-shortcuts");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> sheet() != null));
     }
 
     static Node sheet() {

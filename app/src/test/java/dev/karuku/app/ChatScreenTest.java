@@ -37,17 +37,14 @@ class ChatScreenTest {
     KarukuApp app;
 
     KarukuApp start() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home));
         WaitForAsyncUtils.waitForFxEvents();
         return a;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     @Test
@@ -59,19 +56,18 @@ class ChatScreenTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> lastText().startsWith("defghij"));
         assertThat(input.getText()).isEmpty();
         robot.type(KeyCode.ESCAPE);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
         String answer = lastText();
         assertThat(answer).startsWith("defghij");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
         assertThat(messages().getLast().stats().get().stopped()).as("Esc stopped it").isTrue();
 
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         app = start();
         ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
         robot.interact(() -> conversations.getSelectionModel().select(0));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().size() == 2);
         assertThat(messages().get(0).text().get()).isEqualTo("abc");
         assertThat(messages().get(1).role()).isEqualTo(Role.ASSISTANT);
         assertThat(messages().get(1).text().get()).isEqualTo(answer);
@@ -89,18 +85,18 @@ class ChatScreenTest {
             robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
         }
         ListView<ConversationSummary> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 2);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().size() == 2);
         // the menu acts on the row it was opened on
         robot.rightClickOn(robot.lookup(".list-cell").match(hasText("first")).queryAs(javafx.scene.Node.class));
         robot.clickOn("Rename");
         robot.press(KeyCode.CONTROL).type(KeyCode.A).release(KeyCode.CONTROL).write("renamed").type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title)
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title)
                 .collect(java.util.stream.Collectors.toSet()).equals(java.util.Set.of("second", "renamed")));
 
         robot.rightClickOn(robot.lookup(".list-cell").match(hasText("second")).queryAs(javafx.scene.Node.class));
         robot.clickOn("Delete");
         robot.clickOn(robot.lookup(".dialog-pane .button").match(hasText("Delete")).queryAs(javafx.scene.Node.class));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title).toList()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().stream().map(ConversationSummary::title).toList()
                 .equals(List.of("renamed")));
         // an empty row has no menu
         robot.moveTo(conversations, javafx.geometry.Pos.BOTTOM_CENTER, new javafx.geometry.Point2D(0, -10), org.testfx.robot.Motion.DIRECT)
@@ -120,7 +116,7 @@ class ChatScreenTest {
         robot.interact(() -> maxLength.commitValue());
         robot.clickOn(input).write("abc").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 2 && messages().getLast().stats().get() != null);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> lastLine(".bubble-stats").endsWith("· reached Max length")));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> lastLine(".bubble-stats").endsWith("· reached Max length")));
         assertThat(lastText()).hasSize(20);
         assertThat(WaitForAsyncUtils.asyncFx(() -> lastLine(".bubble-notice")).get()).isEmpty();
 
@@ -129,7 +125,7 @@ class ChatScreenTest {
         robot.interact(() -> maxLength.commitValue());
         robot.clickOn(input).write("abc").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 4 && messages().getLast().stats().get() != null);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> lastLine(".bubble-stats").endsWith("· context full")));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> lastLine(".bubble-stats").endsWith("· context full")));
         assertThat(WaitForAsyncUtils.asyncFx(() -> lastLine(".bubble-notice")).get()).startsWith("The context is full: from your next message on");
         // the notice wraps and shows whole: the bubble is as tall as its content at the width it has
         assertThat(WaitForAsyncUtils.asyncFx(() -> {
@@ -172,7 +168,7 @@ class ChatScreenTest {
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == before + 2 && lastText().length() >= 3);
             assertThat(input.getText()).isEmpty();
             robot.type(KeyCode.ESCAPE);
-            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(send::isVisible));
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(send::isVisible));
             WaitForAsyncUtils.waitForFxEvents();
             assertThat(send.isDisabled()).as("the box is empty again after sending '%s'", text).isTrue();
         }
@@ -198,7 +194,7 @@ class ChatScreenTest {
                 FXCollections.<InputMethodTextRun>observableArrayList(), "日本語", 0)));
         assertThat(input.getText()).isEqualTo("日本語");
         robot.type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().size() == 2);
         assertThat(messages().get(0).text().get()).isEqualTo("日本語");
     }
 
@@ -210,7 +206,7 @@ class ChatScreenTest {
         robot.clickOn(input).write("one").press(KeyCode.SHIFT).type(KeyCode.ENTER).release(KeyCode.SHIFT).write("two");
         assertThat(input.getText()).isEqualTo("one\ntwo");
         robot.press(KeyCode.CONTROL).type(KeyCode.ENTER).release(KeyCode.CONTROL);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().size() == 2);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
         robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
@@ -220,8 +216,7 @@ class ChatScreenTest {
     @Test
     void theMessagesSitOnThePageWithRoomUnderTheToolbarAndEachConversationShowsWhenItWasWritten() throws Exception {
         app = start();
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        AppWindow.size(robot, 1280, 800);
         load(app, 1);
         robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages().size() == 2);
@@ -254,13 +249,13 @@ class ChatScreenTest {
         }
         app = start();
         ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
         robot.interact(() -> conversations.getSelectionModel().select(0));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class).stream()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class).stream()
                 .anyMatch(l -> l.isManaged() && !l.getText().isEmpty())));
         assertThat(robot.lookup(".bubble-notice").queryAllAs(Label.class)).filteredOn(l -> !l.getText().isEmpty()).extracting(Label::getText)
-                .containsExactly("This answer is cut off: Karuku closed before it was finished. Regenerate it to get a whole answer.");
+                .containsExactly("This answer was cut off when Karuku closed. Regenerate it to get the whole answer.");
     }
 
     @Test
@@ -291,9 +286,9 @@ class ChatScreenTest {
         assertThat(robot.lookup("#chat-stop").query().isVisible()).isTrue();
 
         robot.type(KeyCode.ESCAPE);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));
         assertThat(stopped).isTrue();
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().getLast().stats().get() != null);
         assertThat(messages().getLast().stats().get().stopped()).isTrue();
     }
 

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// Discover and the model page as a picky user saw them (issue 19): the sort box's choices read in full, the
@@ -48,8 +47,7 @@ class DiscoverScreenTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
     }
 
@@ -61,12 +59,9 @@ class DiscoverScreenTest {
         hub.addRepo(VISION).pipelineTag("image-text-to-text").downloads(120).addFile("Vision-Chat-Q4_K_M.gguf", file);
         hub.addRepo(ONE_SIZE).downloads(60).addFile("One-Size-Q4_K_M.gguf", file);
         hub.addRepo(NO_GGUF).downloads(10).addFile("README.md", "# Weights in another format\n").addFile("model.safetensors", new byte[2048]);
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
-        FxToolkit.setupApplication(() -> app);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        app = AppWindow.start(() -> new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))));
+        AppWindow.size(robot, 1280, 800);
         robot.interact(() -> app.shell().page().set(Page.DISCOVER));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> app.discover().results().size() == 5
                 && robot.lookup(".result-row").tryQuery().isPresent()));

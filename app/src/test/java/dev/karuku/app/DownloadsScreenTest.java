@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// Downloads as a picky user saw them (issue 19): a quant already downloaded is not offered again on its model
@@ -35,20 +34,16 @@ class DownloadsScreenTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
     }
 
     void start() throws Exception {
         hub = FakeHub.start();
         repo = TestRepos.addTinyRepo(hub, work);
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
-        FxToolkit.setupApplication(() -> app);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        app = AppWindow.start(() -> new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))));
+        AppWindow.size(robot, 1280, 800);
     }
 
     ModelPageViewModel openTinyPage() throws Exception {

@@ -43,8 +43,7 @@ class EngineStopsJourneyTest {
     @AfterEach
     void close() throws Exception {
         System.clearProperty("karuku.test.skipLoadCheck");
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
     }
 
@@ -56,13 +55,10 @@ class EngineStopsJourneyTest {
         Path source = TestModels.successor(work.resolve("successor.gguf"));
         System.setProperty("karuku.test.skipLoadCheck", "true"); // the app's workers inherit karuku.* properties
         hub = FakeHub.start();
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))));
         app = a;
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        AppWindow.size(robot, 1280, 800);
         List<LoadViewModel.LoadStage> stages = new CopyOnWriteArrayList<>();
         robot.interact(() -> app.load().stage().addListener((o, x, s) -> stages.add(s)));
 
@@ -111,19 +107,21 @@ class EngineStopsJourneyTest {
         assertThat(partial).startsWith("defghij");
         assertThat(answer.stats().get()).as("never finished").isNull();
         assertThat(answer.error().get()).startsWith("The model's process stopped while answering. Reason: ").contains("SIGKILL");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class)
-                .stream().anyMatch(l -> l.isManaged() && l.getText().startsWith("This answer is cut off: the model stopped"))));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup(".bubble-notice").queryAllAs(Label.class)
+                .stream().anyMatch(l -> l.isManaged() && l.getText().equals("This answer was cut off before it was finished, for the reason above."))));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#status-stopped").queryAs(Label.class).isVisible()));
         assertThat(robot.lookup("#status-stopped").queryAs(Label.class).getText()).startsWith("successor.gguf stopped: ");
         assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).isEqualTo("successor.gguf (stopped)");
         assertThat(app.session().loaded().get()).isNull();
         assertThat(FxToolkit.toolkitContext().getRegisteredStage().isShowing()).isTrue();
-        // the partial answer is on disk, unfinished: after a restart it shows as cut off
+        // the partial answer is on disk, unfinished, with why: after a restart it shows as cut off for that reason
         ConversationStore store = new ConversationStore(home.resolve("conversations"));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !store.list().isEmpty()
-                && store.load(store.list().getFirst().id()).messages().size() == 2);
+                && store.load(store.list().getFirst().id()).messages().size() == 2
+                && store.load(store.list().getFirst().id()).messages().getLast().error() != null);
         StoredMessage saved = store.load(store.list().getFirst().id()).messages().getLast();
         assertThat(saved.stats()).isNull();
+        assertThat(saved.error()).isEqualTo(answer.error().get());
         assertThat(saved.text()).isNotEmpty();
         assertThat(partial).startsWith(saved.text());
 
@@ -137,7 +135,7 @@ class EngineStopsJourneyTest {
         assertThat(app.session().loaded().get().contextLength()).isEqualTo(8192); // the options it had
         robot.interact(() -> app.shell().page().set(Page.CHAT));
         robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL); // a new chat
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().isEmpty()));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().isEmpty()));
         maxTokens(16);
         robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> Waits.onFx(() -> messages().size() == 2
@@ -148,7 +146,7 @@ class EngineStopsJourneyTest {
         // 5. Unload in the status bar ends the worker
         robot.clickOn("#status-unload");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ProcessHandle.of(again).map(p -> !p.isAlive()).orElse(true));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> app.session().loaded().get() == null);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> app.session().loaded().get() == null);
         assertThat(app.host().workerPid("successor")).isEqualTo(-1);
         assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).isEqualTo("No model loaded");
     }

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// The whole user journey with real parts — llama.cpp, files, HTTP on loopback to a fake Hub, a real window:
@@ -45,8 +44,7 @@ class JourneyTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
     }
 
@@ -68,12 +66,9 @@ class JourneyTest {
     }
 
     KarukuApp start() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))); // no other apps' models
-        FxToolkit.setupApplication(() -> a);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")))); // no other apps' models
+        AppWindow.size(robot, 1280, 800);
         return a;
     }
 
@@ -152,8 +147,7 @@ class JourneyTest {
         String answer = lastText();
         assertThat(answer).startsWith("defghij");
 
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         app = start();
         robot.interact(() -> app.shell().page().set(Page.CHAT));
         ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);

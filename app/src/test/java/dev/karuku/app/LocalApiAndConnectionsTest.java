@@ -34,7 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// Issue 19's local API and remote engines, in real windows: the switch in Settings serves the model the window
@@ -50,17 +49,14 @@ class LocalApiAndConnectionsTest {
     Process remote;
 
     KarukuApp start() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home));
         WaitForAsyncUtils.waitForFxEvents();
         return a;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (remote != null) {
             remote.destroy();
             if (!remote.waitFor(10, TimeUnit.SECONDS)) remote.destroyForcibly();
@@ -138,8 +134,7 @@ class LocalApiAndConnectionsTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> api.state().get() == LocalServerViewModel.State.ON);
 
         // the switch is remembered: the next start turns the server on again
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         app = start();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.localServer().state().get() == LocalServerViewModel.State.ON);
         assertThat(app.localServer().port().get()).isEqualTo(port);
@@ -216,13 +211,12 @@ class LocalApiAndConnectionsTest {
         assertThat(answer).startsWith("defgh").hasSizeLessThan(2500);
 
         // saved like a local reply: there after a restart
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         app = start();
         ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
         robot.interact(() -> conversations.getSelectionModel().select(0));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages().size() == 2);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages().size() == 2);
         assertThat(messages().get(0).text().get()).isEqualTo("abc");
         assertThat(messages().get(1).text().get()).isEqualTo(answer);
         assertThat(messages().get(1).stats().get().stopped()).isTrue();

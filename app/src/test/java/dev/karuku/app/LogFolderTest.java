@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// What goes wrong in the app lands, with its stack trace and without the token, in the log folder that Settings
@@ -24,16 +23,13 @@ class LogFolderTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     @Test
     void anErrorShownInSettingsIsInTheLogFolderItsButtonOpens() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        KarukuApp a = new KarukuApp(home, dev.karuku.engine.hub.HubConfig.of("http://127.0.0.1:9", null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), home.resolve("user-home")));
-        FxToolkit.setupApplication(() -> a);
+        KarukuApp a = AppWindow.start(() -> new KarukuApp(home, dev.karuku.engine.hub.HubConfig.of("http://127.0.0.1:9", null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), home.resolve("user-home"))));
         app = a;
         robot.interact(() -> app.shell().page().set(Page.SETTINGS));
         WaitForAsyncUtils.waitForFxEvents();
@@ -50,7 +46,7 @@ class LogFolderTest {
 
         Path log = app.logDir().resolve("karuku.log");
         assertThat(app.logDir()).isEqualTo(home.resolve("logs"));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Files.isRegularFile(log) && Files.readString(log).contains("\tat "));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Files.isRegularFile(log) && Files.readString(log).contains("\tat "));
         assertThat(Files.readString(log)).contains("Could not save settings").contains(home.resolve("settings.json").toString())
                 .doesNotContain("my-own-token-1234");
     }

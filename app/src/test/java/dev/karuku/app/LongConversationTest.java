@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// A 5,000-message conversation opens and scrolls to its end with a virtualised list: only the cells that fit
@@ -26,8 +25,7 @@ class LongConversationTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     @Test
@@ -35,11 +33,8 @@ class LongConversationTest {
         try (var w = new ConversationStore(home.resolve("conversations")).create("long")) {
             for (int i = 0; i < 5000; i++) w.add(i % 2 == 0 ? Role.USER : Role.ASSISTANT, "message " + i + (i % 7 == 0 ? "\n\nwith **two** lines" : ""));
         }
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> app);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        app = AppWindow.start(() -> new KarukuApp(home));
+        AppWindow.size(robot, 1280, 800);
         ListView<?> conversations = robot.lookup("#chat-conversations").queryAs(ListView.class);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> conversations.getItems().size() == 1);
         robot.interact(() -> conversations.getSelectionModel().select(0));

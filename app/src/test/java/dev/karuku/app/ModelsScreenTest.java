@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// My Models as a picky user saw it (issue 19): a file that is not a GGUF is refused at import in the user's
@@ -40,8 +39,7 @@ class ModelsScreenTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
     }
 
@@ -51,12 +49,9 @@ class ModelsScreenTest {
         Path models = home.resolve("models");
         TestRepos.gguf(models.resolve("Tiny-Chat-Q4_K_M.gguf"), "Q4_K_M", 2, 32, 16);
         TestRepos.gguf(work.resolve("user-home/.lmstudio/models/lmstudio-community/Tiny-GGUF/Tiny-Q8_0.gguf"), "Q8_0", 2, 32, 16);
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
-        FxToolkit.setupApplication(() -> app);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        app = AppWindow.start(() -> new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))));
+        AppWindow.size(robot, 1280, 800);
     }
 
     void show(LanguageChoice language, ThemeChoice theme, int rows) throws Exception {

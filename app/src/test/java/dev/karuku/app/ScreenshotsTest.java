@@ -33,8 +33,7 @@ class ScreenshotsTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
         if (realUserHome != null) System.setProperty("user.home", realUserHome);
     }
@@ -71,16 +70,13 @@ class ScreenshotsTest {
                 .addFile("Gated-Chat-Q4_K_M.gguf", work.resolve("Successor-Q4_K_M.gguf"));
         hub.addRepo("karuku-test/Vision-Chat-GGUF").pipelineTag("image-text-to-text").downloads(120).likes(8)
                 .addFile("Vision-Chat-Q4_K_M.gguf", work.resolve("Successor-Q4_K_M.gguf"));
-        FxToolkit.registerPrimaryStage();
         // a model LM Studio downloaded, which My Models lists as found there (and the user's real ones stay out)
         Path lmStudio = work.resolve("user-home/.lmstudio/models/lmstudio-community/Successor-GGUF/Successor-Q4_K_M.gguf");
         Files.createDirectories(lmStudio.getParent());
         Files.copy(work.resolve("Successor-Q4_K_M.gguf"), lmStudio);
-        app = new KarukuApp(home, dev.karuku.engine.hub.HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
-        FxToolkit.setupApplication(() -> app);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        app = AppWindow.start(() -> new KarukuApp(home, dev.karuku.engine.hub.HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))));
+        AppWindow.size(robot, 1280, 800);
         ChatScreenTest.load(app, 1);
         robot.clickOn(robot.lookup("#chat-input").queryAs(TextArea.class)).write("abc").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#chat-send").query().isVisible()));

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// Settings in the window size the README's pictures use (1280×800): everything fits, so no scroll bar.
@@ -24,17 +23,13 @@ class SettingsScreenTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     @Test
     void settingsShowsNoScrollBarWhenEverythingFits() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> app);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        app = AppWindow.start(() -> new KarukuApp(home));
+        AppWindow.size(robot, 1280, 800);
         for (LanguageChoice language : new LanguageChoice[] {LanguageChoice.ENGLISH, LanguageChoice.JAPANESE}) {
             robot.interact(() -> {
                 app.settings().language().set(language);

@@ -71,6 +71,7 @@ public final class ChatView {
     @FXML private Spinner<Double> repeatPenaltySpinner;
     @FXML private javafx.scene.control.TextField seedField;
     @FXML private Label fallbackLabel;
+    @FXML private Label foldedLabel;
     @FXML private javafx.scene.control.MenuButton savedMenu;
     @FXML private javafx.scene.control.TextField searchField;
     @FXML private Button shortcutsButton;
@@ -305,6 +306,11 @@ public final class ChatView {
         fallbackLabel.visibleProperty().bind(vm.templateFallback().isNotEmpty());
         fallbackLabel.managedProperty().bind(fallbackLabel.visibleProperty());
         fallbackLabel.setId("chat-template-fallback");
+        var folded = vm.systemPromptInFirstMessage().and(vm.systemPrompt().isNotEmpty());
+        foldedLabel.textProperty().bind(Bindings.when(folded).then(messages.get("chat.template.folded")).otherwise(""));
+        foldedLabel.visibleProperty().bind(folded);
+        foldedLabel.managedProperty().bind(foldedLabel.visibleProperty());
+        foldedLabel.setId("chat-template-folded");
         thinkingToggle.selectedProperty().bindBidirectional(vm.thinking());
         thinkingToggle.visibleProperty().bind(vm.thinkingSwitch());
         thinkingToggle.managedProperty().bind(thinkingToggle.visibleProperty());

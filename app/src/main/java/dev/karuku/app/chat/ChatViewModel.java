@@ -78,6 +78,9 @@ public final class ChatViewModel {
     private final ReadOnlyStringWrapper templateRefusal = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper templateFallback = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper thinkingSwitch = new ReadOnlyBooleanWrapper();
+    /// The conversation's system prompt goes into its first user message: its template refuses a system role (kept
+    /// with the conversation, so it reopens that way).
+    private final ReadOnlyBooleanWrapper systemInFirstMessage = new ReadOnlyBooleanWrapper();
     private final javafx.beans.property.BooleanProperty thinking = new javafx.beans.property.SimpleBooleanProperty(true);
     // JSON mode: replies held to a JSON schema (blank: any JSON object)
     private final javafx.beans.property.BooleanProperty jsonMode = new javafx.beans.property.SimpleBooleanProperty(false);
@@ -106,8 +109,6 @@ public final class ChatViewModel {
     private Pulse.Ticking ticking;
     private boolean generating;
     private String savedSystemPrompt = "";
-    /// The conversation's system prompt goes into its first user message: its template refuses a system role.
-    private boolean systemInFirstMessage;
     /// Conversations (by id, "" for a new one) whose template fallback was shown, for the model now loaded.
     private final java.util.Set<String> fallbackShown = new java.util.HashSet<>();
     /// Counts requests for [#contextUsed]: a measurement is taken only if nothing newer was asked or answered.
@@ -163,6 +164,9 @@ public final class ChatViewModel {
     /// Why the model's own chat template could not be run (llama.cpp's format is used instead): said once per
     /// conversation and model; "" otherwise.
     public ReadOnlyStringProperty templateFallback() { return templateFallback.getReadOnlyProperty(); }
+    /// True when the open conversation's system prompt is sent at the start of its first message
+    /// ([#putSystemPromptInFirstMessage()]), also after it is reopened.
+    public ReadOnlyBooleanProperty systemPromptInFirstMessage() { return systemInFirstMessage.getReadOnlyProperty(); }
     /// True when the model's template can switch its thinking off ([#thinking()]).
     public ReadOnlyBooleanProperty thinkingSwitch() { return thinkingSwitch.getReadOnlyProperty(); }
     /// Whether a reasoning model thinks before it answers (only where [#thinkingSwitch()]).
@@ -260,7 +264,7 @@ public final class ChatViewModel {
         conversationId.set(null);
         systemPrompt.set("");
         savedSystemPrompt = "";
-        systemInFirstMessage = false;
+        systemInFirstMessage.set(false);
         templateRefusal.set("");
         templateFallback.set("");
         measureContext();
@@ -274,7 +278,7 @@ public final class ChatViewModel {
         stop();
         closeWriter();
         conversationId.set(id);
-        systemInFirstMessage = false;
+        systemInFirstMessage.set(false);
         templateRefusal.set("");
         templateFallback.set("");
         background(() -> {
@@ -286,6 +290,7 @@ public final class ChatViewModel {
             messages.setAll(items(c));
             systemPrompt.set(c.systemPrompt());
             savedSystemPrompt = c.systemPrompt();
+            systemInFirstMessage.set(c.systemInFirstMessage());
             measureContext();
             error.set("");
             unreadableLines.set(c.unreadable());
@@ -343,11 +348,12 @@ public final class ChatViewModel {
     }
 
     /// The template refused the system prompt: puts it at the start of the conversation's first message instead (the
-    /// saved conversation keeps it as its system prompt) and asks again.
+    /// saved conversation keeps it as its system prompt, and remembers where it goes) and asks again.
     public void putSystemPromptInFirstMessage() {
         if (templateRefusal.get().isEmpty() || state.get() != ChatState.READY) return;
         templateRefusal.set("");
-        systemInFirstMessage = true;
+        systemInFirstMessage.set(true);
+        disk.execute(() -> { if (writer != null) writer.systemPromptInFirstMessage(true); });
         if (!messages.isEmpty() && messages.getLast().role() == Role.USER) startReply();
     }
 
@@ -399,6 +405,7 @@ public final class ChatViewModel {
         for (StoredMessage m : c.messages()) {
             MessageItem item = new MessageItem(m.role(), m.text(), m.id(), m.stats());
             item.setVersions(c.versionsOf(m.id()));
+            if (m.error() != null) item.setError(m.error());
             items.add(item);
         }
         return items;
@@ -523,7 +530,7 @@ public final class ChatViewModel {
         if (at >= 0) truncateFrom(at);
         disk.execute(() -> endLog(log));
         String m = message == null || message.isBlank() ? "?" : message;
-        if (!savedSystemPrompt.isBlank() && !systemInFirstMessage) templateRefusal.set(m);
+        if (!savedSystemPrompt.isBlank() && !systemInFirstMessage.get()) templateRefusal.set(m);
         else error.set(m);
     }
 
@@ -531,7 +538,7 @@ public final class ChatViewModel {
     /// template refuses a system role), the sampling, the template's switches, and a grammar in JSON mode.
     private ChatBackend.ChatRequest request(List<ChatBackend.Turn> turns, String grammar) {
         String system = savedSystemPrompt;
-        if (systemInFirstMessage && !system.isBlank()) {
+        if (systemInFirstMessage.get() && !system.isBlank()) {
             List<ChatBackend.Turn> folded = new ArrayList<>(turns);
             for (int i = 0; i < folded.size(); i++) {
                 if (folded.get(i).role() == Role.USER) {
@@ -599,8 +606,12 @@ public final class ChatViewModel {
     }
 
     private void fail(MessageItem answer, String message, ReplyLog log) {
-        disk.execute(() -> endLog(log));
         String m = message == null || message.isBlank() ? "?" : message;
+        disk.execute(() -> {
+            // reopened, the answer still says why it ended (not that Karuku closed)
+            if (log.writer != null && answer.storedId.get() != null) log.writer.fail(answer.storedId.get(), m);
+            endLog(log);
+        });
         answer.setError(m);
         error.set(m);
         endGeneration(answer);

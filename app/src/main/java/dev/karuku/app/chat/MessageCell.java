@@ -295,14 +295,18 @@ final class MessageCell extends ListCell<MessageItem> {
         ui.error.setText(bound.error().get());
         ui.error.setManaged(!bound.error().get().isEmpty());
         boolean contextFull = s != null && s.limit() == MessageStats.Limit.CONTEXT;
-        // an answer saved without its end (Karuku closed or crashed while it streamed, or the model's process
-        // stopped: then the error says why) keeps its text and says it is incomplete
+        // an answer saved without its end (Karuku closed or crashed while it streamed, or the reply failed: the model's
+        // process stopped, a connection's server stopped sending; then the error above says why and what to do) keeps
+        // its text and says it is incomplete
         boolean cutOff = bound.role() == Role.ASSISTANT && s == null && !bound.streaming().get() && !bound.text().get().isEmpty();
         boolean engineStopped = cutOff && !bound.error().get().isEmpty();
-        ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : engineStopped ? messages.get("chat.notice.cutOff.stopped")
-                : cutOff ? messages.get("chat.notice.cutOff") : "");
-        ui.notice.setManaged(contextFull || cutOff);
         boolean idle = vm.state().get() != ChatState.GENERATING;
+        boolean last = getIndex() == vm.messages().size() - 1;
+        boolean regenerates = bound.role() == Role.ASSISTANT && last && idle && !bound.streaming().get();
+        // "regenerate it" only where the button is
+        ui.notice.setText(contextFull ? messages.get("chat.notice.contextFull") : engineStopped ? messages.get("chat.notice.cutOff.stopped")
+                : cutOff ? messages.get(regenerates ? "chat.notice.cutOff" : "chat.notice.cutOff.earlier") : "");
+        ui.notice.setManaged(contextFull || cutOff);
         int count = bound.versions().get().size(), at = bound.versionIndex();
         boolean several = count > 1 && at >= 0;
         ui.versions.setVisible(several);
@@ -312,11 +316,11 @@ final class MessageCell extends ListCell<MessageItem> {
             ui.previousVersion.setDisable(!idle || at == 0);
             ui.nextVersion.setDisable(!idle || at == count - 1);
         }
-        boolean last = getIndex() == vm.messages().size() - 1;
         List<Node> wanted = new ArrayList<>(2);
         wanted.add(ui.copy);
         if (bound.role() == Role.USER && idle) wanted.add(ui.edit);
-        if (bound.role() == Role.ASSISTANT && last && idle && !bound.streaming().get()) wanted.add(ui.regenerate);
+        if (regenerates) wanted.add(ui.regenerate);
+        ui.regenerate.setDisable(vm.state().get() != ChatState.READY); // no model yet: nothing would answer
         // usually unchanged (a cell placed again at its row): moving the buttons would restyle them
         if (!ui.actions.getChildren().equals(wanted)) ui.actions.getChildren().setAll(wanted);
     }

@@ -1,6 +1,7 @@
 package dev.karuku.app.connect;
 
 import dev.karuku.app.ui.Messages;
+import dev.karuku.app.ui.SettingsSection;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -10,7 +11,6 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
-import javafx.scene.control.TitledPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -23,25 +23,21 @@ import org.kordamp.ikonli.javafx.FontIcon;
 public final class ConnectionsView {
     private final ConnectionsViewModel vm;
     private final Messages messages;
-    private final VBox card = new VBox(10);
-    private final TitledPane root = new TitledPane();
+    private final SettingsSection section;
 
     public ConnectionsView(ConnectionsViewModel vm, Messages messages) {
         this.vm = vm;
         this.messages = messages;
+        this.section = new SettingsSection("settings-connections", messages.get("connections.title"), false); // closed: see SettingsSection
         build();
     }
 
     public Node root() {
-        return root;
+        return section.root();
     }
 
     private void build() {
-        root.setId("settings-connections");
-        root.setText(messages.get("connections.title"));
-        root.setContent(card);
-        root.setExpanded(false); // closed, so Settings fits without scrolling
-        Label hint = wrapped(messages.get("connections.hint"), "hint");
+        Label hint = SettingsSection.wrapped(messages.get("connections.hint"), "hint");
 
         ListView<ConnectionsViewModel.Item> list = new ListView<>(vm.items());
         list.setId("connections-list");
@@ -68,25 +64,18 @@ public final class ConnectionsView {
         GridPane.setHgrow(url, Priority.ALWAYS);
         GridPane.setHgrow(name, Priority.ALWAYS);
         GridPane.setHgrow(key, Priority.ALWAYS);
-        Label keyHint = wrapped(messages.get("connections.key.hint"), "hint");
+        Label keyHint = SettingsSection.wrapped(messages.get("connections.key.hint"), "hint");
         Button add = new Button(messages.get("connections.add"), new FontIcon("fth-plus"));
         add.setId("connection-add");
         add.disableProperty().bind(Bindings.createBooleanBinding(() -> vm.url().get() == null || vm.url().get().isBlank(), vm.url()));
         add.setOnAction(e -> vm.add());
-        Label formError = wrapped("", "danger-text");
+        Label formError = SettingsSection.wrapped("", "danger-text");
         formError.textProperty().bind(Bindings.createStringBinding(() -> switch (vm.formProblem().get()) {
             case NONE -> vm.saveError().get().isEmpty() ? "" : messages.get("connections.saveFailed", vm.saveError().get());
             case NO_NAME -> messages.get("connections.noName");
             case BAD_URL -> messages.get("connections.badUrl");
         }, vm.formProblem(), vm.saveError()));
-        card.getChildren().addAll(hint, list, form, keyHint, new HBox(12, add, formError));
-    }
-
-    private static Label wrapped(String text, String style) {
-        Label l = new Label(text);
-        l.setWrapText(true);
-        l.getStyleClass().add(style);
-        return l;
+        section.card().getChildren().addAll(hint, list, form, keyHint, new HBox(12, add, formError));
     }
 
     private final class ItemCell extends ListCell<ConnectionsViewModel.Item> {

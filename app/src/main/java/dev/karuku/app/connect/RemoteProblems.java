@@ -16,6 +16,7 @@ public final class RemoteProblems {
             case UNKNOWN_MODEL -> m.get("connections.problem.unknownModel", connection, detail);
             case BUSY -> m.get("connections.problem.busy", connection);
             case INVALID -> m.get("connections.problem.refused", connection, detail);
+            case STALLED -> m.get("connections.problem.stalled", connection, detail);
             default -> m.get("connections.problem.failed", connection, detail);
         };
     }

@@ -1,6 +1,7 @@
 package dev.karuku.app.load;
 
 import dev.karuku.app.chat.ChatBackend;
+import dev.karuku.engine.chat.ChatMessage;
 import dev.karuku.engine.conversation.MessageStats;
 import dev.karuku.engine.conversation.Role;
 import dev.karuku.engine.generation.GenerationStats;
@@ -11,10 +12,16 @@ import dev.karuku.engine.serve.CompletionRequest;
 import dev.karuku.engine.serve.CompletionResult;
 import dev.karuku.engine.serve.ServeException;
 import dev.karuku.engine.worker.Supervisor;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /// [ChatBackend] over a model in a worker process ([Supervisor]). The worker keeps the conversation's tokens in
 /// its KV cache between turns and reads only what is new (the prefix it still holds is reused). A conversation
@@ -84,23 +91,48 @@ final class WorkerChatBackend implements ChatBackend {
                 r -> Thread.ofVirtual().start(r));
     }
 
-    private record Window(ChatRequest request, int tokens) {}
+    record Window(ChatRequest request, int tokens) {}
+
+    private Window window(ChatRequest request, int maxTokens) {
+        return window(request, maxTokens, contextLength, messages -> host.countTokens(model, messages).join());
+    }
 
     /// What the model is given of `request`: from the first turn that leaves room for a `maxTokens` reply (0: a
-    /// quarter of the context), dropping the oldest exchanges until it fits.
-    private Window window(ChatRequest request, int maxTokens) {
+    /// quarter of the context), dropping the oldest exchanges until it fits (the last one whether it fits or not).
+    ///
+    /// Each count is a round trip to the worker, which tokenizes the whole window through the template: instead of
+    /// one count per dropped exchange (a long sliding conversation paid dozens per reply), the whole conversation is
+    /// counted first (it usually fits) and else the first start that fits is found by halving, as a conversation's
+    /// tail only gets shorter with fewer turns: at most 2 + log2(exchanges) counts, the same window.
+    static Window window(ChatRequest request, int maxTokens, int contextLength, ToIntFunction<List<ChatMessage>> count) {
         int reserve = maxTokens <= 0 ? contextLength / 4 : Math.min(maxTokens, contextLength / 4);
         List<Turn> turns = request.turns();
-        int start = 0;
-        while (true) {
-            ChatRequest view = new ChatRequest(request.systemPrompt(), turns.subList(start, turns.size()), request.sampling(),
-                    request.grammar(), request.templateArgs());
-            int tokens = host.countTokens(model, view.messages()).join();
+        // where a window may start: the first turn, then each user turn after it (or the last turn)
+        List<Integer> starts = new ArrayList<>();
+        for (int start = 0; start < turns.size(); ) {
+            starts.add(start);
             int next = start + 1;
             while (next < turns.size() - 1 && turns.get(next).role() != Role.USER) next++;
-            if (tokens + reserve <= contextLength || next >= turns.size()) return new Window(view, Math.min(tokens, contextLength));
             start = next;
         }
+        Map<Integer, Window> counted = new HashMap<>();
+        IntFunction<Window> at = i -> counted.computeIfAbsent(i, k -> {
+            ChatRequest view = new ChatRequest(request.systemPrompt(), turns.subList(starts.get(k), turns.size()),
+                    request.sampling(), request.grammar(), request.templateArgs());
+            return new Window(view, count.applyAsInt(view.messages()));
+        });
+        IntPredicate fits = i -> at.apply(i).tokens() + reserve <= contextLength;
+        int lo = 0, hi = starts.size() - 1; // the first start that fits is in [lo, hi]; hi when none does
+        if (!fits.test(lo)) {
+            lo++;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (fits.test(mid)) hi = mid;
+                else lo = mid + 1;
+            }
+        }
+        Window w = at.apply(Math.min(lo, hi));
+        return new Window(w.request(), Math.min(w.tokens(), contextLength));
     }
 
     /// One reply: windowed, then submitted to the worker; stop may come before or after the submission.

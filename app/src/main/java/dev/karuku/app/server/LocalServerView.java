@@ -2,6 +2,7 @@ package dev.karuku.app.server;
 
 import atlantafx.base.controls.ToggleSwitch;
 import dev.karuku.app.ui.Messages;
+import dev.karuku.app.ui.SettingsSection;
 import dev.karuku.cli.server.ServedRequest;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -18,13 +19,11 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.control.TitledPane;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.VBox;
 import javafx.util.Callback;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -32,29 +31,26 @@ import org.kordamp.ikonli.javafx.FontIcon;
 public final class LocalServerView {
     private final LocalServerViewModel vm;
     private final Messages messages;
-    private final VBox card = new VBox(10);
-    private final TitledPane root = new TitledPane();
+    private final SettingsSection section;
 
     public LocalServerView(LocalServerViewModel vm, Messages messages) {
         this.vm = vm;
         this.messages = messages;
+        // closed while the server is off, so Settings fits without scrolling; open when it runs or failed to
+        this.section = new SettingsSection("settings-local-api", messages.get("server.title"),
+                vm.state().get() != LocalServerViewModel.State.OFF);
         build();
     }
 
     public Node root() {
-        return root;
+        return section.root();
     }
 
     private void build() {
-        root.setId("settings-local-api");
-        root.setText(messages.get("server.title"));
-        root.setContent(card);
-        // closed while the server is off, so Settings fits without scrolling; open when it runs or failed to
-        root.setExpanded(vm.state().get() != LocalServerViewModel.State.OFF);
         ToggleSwitch on = new ToggleSwitch(messages.get("server.switch"));
         on.setId("local-api-switch");
         on.selectedProperty().bindBidirectional(vm.enabled());
-        Label hint = wrapped(messages.get("server.hint"), "hint");
+        Label hint = SettingsSection.wrapped(messages.get("server.hint"), "hint");
 
         Spinner<Integer> port = new Spinner<>(1, 65535, vm.port().get());
         port.setId("local-api-port");
@@ -76,9 +72,9 @@ public final class LocalServerView {
         form.addRow(0, new Label(messages.get("server.port")), port);
         form.addRow(1, new Label(messages.get("server.key")), key);
         GridPane.setHgrow(key, Priority.ALWAYS);
-        Label networkHint = wrapped(messages.get("server.network.hint"), "hint");
+        Label networkHint = SettingsSection.wrapped(messages.get("server.network.hint"), "hint");
 
-        Label status = wrapped("", "muted");
+        Label status = SettingsSection.wrapped("", "muted");
         status.setId("local-api-status");
         status.textProperty().bind(Bindings.createStringBinding(() -> switch (vm.state().get()) {
             case OFF -> messages.get("server.state.off");
@@ -125,7 +121,7 @@ public final class LocalServerView {
                         : messages.get("server.requests.tokens.value", Math.max(0, r.promptTokens()), r.completionTokens())),
                 column(messages.get("server.requests.status"), r -> "cancelled".equals(r.finish())
                         ? messages.get("server.requests.cancelled") : String.valueOf(r.status()))));
-        card.getChildren().addAll(on, hint, form, network, networkHint, apply, status, urlRow, listTitle, table);
+        section.card().getChildren().addAll(on, hint, form, network, networkHint, apply, status, urlRow, listTitle, table);
     }
 
     private static TableColumn<ServedRequest, String> column(String title, java.util.function.Function<ServedRequest, String> value) {
@@ -135,12 +131,5 @@ public final class LocalServerView {
         c.setCellValueFactory(f);
         c.setSortable(false);
         return c;
-    }
-
-    private static Label wrapped(String text, String style) {
-        Label l = new Label(text);
-        l.setWrapText(true);
-        l.getStyleClass().add(style);
-        return l;
     }
 }

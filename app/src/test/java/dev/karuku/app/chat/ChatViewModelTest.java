@@ -243,6 +243,35 @@ class ChatViewModelTest {
     }
 
     @Test
+    void anAnswerCutOffByAFailureStillSaysWhyAfterARestartAndOneCutOffByClosingDoesNot() {
+        loaded.set(backend);
+        var vm = vm();
+        vm.input().set("x");
+        vm.send();
+        backend.listener.token("half an ans");
+        backend.listener.failed("The model's process stopped while answering. Reason: killed (SIGKILL).");
+        pulse.tick();
+        String failed = vm.conversationId().get();
+        vm.newChat();
+        vm.input().set("y");
+        vm.send();
+        backend.listener.token("streaming when Karuku closed");
+        pulse.tick(); // the app closes here: the answer never ends
+        String closed = vm.conversationId().get();
+
+        loaded.set(null);
+        var reopened = vm();
+        reopened.open(failed);
+        assertThat(reopened.messages().getLast().text().get()).isEqualTo("half an ans");
+        assertThat(reopened.messages().getLast().stats().get()).isNull();
+        assertThat(reopened.messages().getLast().error().get())
+                .isEqualTo("The model's process stopped while answering. Reason: killed (SIGKILL).");
+        reopened.open(closed);
+        assertThat(reopened.messages().getLast().text().get()).isEqualTo("streaming when Karuku closed");
+        assertThat(reopened.messages().getLast().error().get()).as("nothing was said: Karuku closed").isEmpty();
+    }
+
+    @Test
     void presetsSetTheSamplingValues() {
         var vm = vm();
         vm.preset().set(SamplingPreset.PRECISE);
@@ -292,6 +321,26 @@ class ChatViewModelTest {
         var saved = new ConversationStore(dir).load(vm.conversationId().get());
         assertThat(saved.systemPrompt()).isEqualTo("Answer in French.");
         assertThat(saved.messages()).extracting(StoredMessage::text).containsExactly("hello", "bonjour");
+        assertThat(vm.systemPromptInFirstMessage().get()).isTrue();
+
+        // the app restarts: the reopened conversation still puts its system prompt into the first message, says so,
+        // and the next question goes as the template takes it, without a refusal to click through again
+        var reopened = vm();
+        reopened.refreshConversations();
+        reopened.open(reopened.conversations().getFirst().id());
+        assertThat(reopened.systemPromptInFirstMessage().get()).isTrue();
+        reopened.input().set("and now?");
+        reopened.send();
+        ChatBackend.ChatRequest next = backend.requests.getLast();
+        assertThat(next.systemPrompt()).isEmpty();
+        assertThat(next.turns()).containsExactly(new ChatBackend.Turn(Role.USER, "Answer in French.\n\nhello"),
+                new ChatBackend.Turn(Role.ASSISTANT, "bonjour"), new ChatBackend.Turn(Role.USER, "and now?"));
+        backend.answer("maintenant");
+        pulse.tick();
+        assertThat(reopened.templateRefusal().get()).isEmpty();
+        // a new chat asks the template again
+        reopened.newChat();
+        assertThat(reopened.systemPromptInFirstMessage().get()).isFalse();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.karuku.app.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.app.AppWindow;
 import dev.karuku.app.KarukuApp;
 import dev.karuku.app.discover.ModelPageViewModel;
 import dev.karuku.app.discover.StopItem;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// The model page's slider shows, beside the typical figure, what Compare quality measured on this PC: for a quant
@@ -44,8 +44,7 @@ class MeasuredOnModelPageTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
         if (hub != null) hub.close();
     }
 
@@ -75,12 +74,9 @@ class MeasuredOnModelPageTest {
         results.put(new QualityResults.Entry(madeQ4, localF16, QualityResults.SAMPLE, Files.size(madeQ4),
                 new QualityReport(10.3, 10.0, new QualityReport.Kld(0.0456, 0.04, 0.1, 0.3), 0.9, 255, 1, 512), Instant.now()));
 
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
-                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
-        FxToolkit.setupApplication(() -> app);
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
-        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        app = AppWindow.start(() -> new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home"))));
+        AppWindow.size(robot, 1280, 800);
         robot.clickOn("#nav-discover");
         robot.clickOn("#discover-search").write("measured");
         String rowId = "#discover-result-" + REPO.replaceAll("[^A-Za-z0-9]", "-");

@@ -2,6 +2,7 @@ package dev.karuku.app.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.app.AppWindow;
 import dev.karuku.app.KarukuApp;
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.GgmlType;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// My Models' Compare quality, clicked as a user does: a Q4_K_M file measured against the F16 file of the same
@@ -41,18 +41,15 @@ class QualityCompareTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     QualityCompareViewModel openComparison() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> app);
+        app = AppWindow.start(() -> new KarukuApp(home));
         robot.clickOn("#nav-models");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#models-compare-successor-Q4-K-M-gguf").tryQuery().isPresent());
         robot.clickOn("#models-compare-successor-Q4-K-M-gguf");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#quality-dialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#quality-dialog").tryQuery().isPresent());
         QualityCompareViewModel vm = (QualityCompareViewModel) robot.lookup("#quality-dialog").query().getUserData();
         assertThat(vm.reference().get().name()).isEqualTo("successor-F16.gguf"); // the largest other file
         return vm;

@@ -2,6 +2,7 @@ package dev.karuku.app.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.karuku.app.AppWindow;
 import dev.karuku.app.KarukuApp;
 import dev.karuku.engine.gguf.FileType;
 import dev.karuku.engine.gguf.GgmlType;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /// My Models' "Make a smaller version…", clicked as a user does on an F16 file: the size is said before it starts
@@ -42,18 +42,15 @@ class SmallerVersionDialogTest {
 
     @AfterEach
     void close() throws Exception {
-        if (app != null) FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
+        AppWindow.close(app);
     }
 
     SmallerVersionViewModel open() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        app = new KarukuApp(home);
-        FxToolkit.setupApplication(() -> app);
+        app = AppWindow.start(() -> new KarukuApp(home));
         robot.clickOn("#nav-models");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#models-shrink-successor-F16-gguf").tryQuery().map(n -> n.isVisible()).orElse(false));
         robot.clickOn("#models-shrink-successor-F16-gguf");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shrink-dialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#shrink-dialog").tryQuery().isPresent());
         SmallerVersionViewModel vm = (SmallerVersionViewModel) robot.lookup("#shrink-dialog").query().getUserData();
         assertThat(vm.types()).startsWith(FileType.MOSTLY_Q4_K_M, FileType.MOSTLY_Q5_K_S, FileType.MOSTLY_IQ3_S)
                 .contains(FileType.MOSTLY_Q8_0, FileType.MOSTLY_IQ2_XXS).doesNotContain(FileType.MOSTLY_F16);

@@ -73,7 +73,7 @@ final class ApiError extends Exception {
             case WORKER_DIED -> new ApiError(503, "server_error", "worker_died", null, withLog(message, e), null);
             case INTERNAL -> new ApiError(500, "server_error", "internal_error", null, message, null);
             // a host that forwards to another server (a remote engine) could not get through: a bad gateway
-            case UNAUTHORIZED, UNREACHABLE -> new ApiError(502, "server_error", "upstream_failed", null, message, null);
+            case UNAUTHORIZED, UNREACHABLE, STALLED -> new ApiError(502, "server_error", "upstream_failed", null, message, null);
         };
     }
 

@@ -16,11 +16,18 @@ import java.util.Map;
 /// @param versions     for a message that has other versions (an answer regenerated, a message edited and resent):
 ///                     the ids of all its versions, oldest first, itself among them; messages with one version are
 ///                     not listed
+/// @param systemInFirstMessage the system prompt goes at the start of the first user message, not as a system
+///                     message: the model's chat template refused a system role
 public record Conversation(String id, String title, String systemPrompt, Instant created, List<StoredMessage> messages,
-                           int unreadable, Map<String, List<String>> versions) {
+                           int unreadable, Map<String, List<String>> versions, boolean systemInFirstMessage) {
     public Conversation {
         messages = List.copyOf(messages);
         versions = versions == null ? Map.of() : Map.copyOf(versions);
+    }
+
+    public Conversation(String id, String title, String systemPrompt, Instant created, List<StoredMessage> messages,
+                        int unreadable, Map<String, List<String>> versions) {
+        this(id, title, systemPrompt, created, messages, unreadable, versions, false);
     }
 
     public Conversation(String id, String title, String systemPrompt, Instant created, List<StoredMessage> messages,

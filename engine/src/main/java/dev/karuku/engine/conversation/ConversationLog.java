@@ -87,6 +87,7 @@ final class ConversationLog {
         final String id;
         String title = "";
         String systemPrompt = "";
+        boolean systemInFirstMessage;
         Instant created = Instant.EPOCH;
         final Map<String, StoredMessage> messages = new LinkedHashMap<>();
         private final Map<String, String> parent = new java.util.HashMap<>();
@@ -111,6 +112,7 @@ final class ConversationLog {
                 }
                 case "title" -> title = nonNull(e.text());
                 case "system" -> systemPrompt = nonNull(e.text());
+                case "fold" -> systemInFirstMessage = "first-message".equals(e.text());
                 case "add" -> {
                     Role role = Role.parse(e.role());
                     if (role == null || e.msg() == null) return false;
@@ -129,6 +131,10 @@ final class ConversationLog {
                 case "finish" -> {
                     if (e.msg() == null) return false;
                     messages.computeIfPresent(e.msg(), (k, m) -> m.withStats(e.stats()));
+                }
+                case "fail" -> {
+                    if (e.msg() == null) return false;
+                    messages.computeIfPresent(e.msg(), (k, m) -> m.withError(nonNull(e.text())));
                 }
                 case "truncate" -> {
                     if (e.msg() == null || !messages.containsKey(e.msg())) return e.msg() != null;
@@ -181,7 +187,7 @@ final class ConversationLog {
                 List<String> siblings = children.get(parent.get(at));
                 if (siblings != null && siblings.size() > 1) versions.put(at, List.copyOf(siblings));
             }
-            return new Conversation(id, title, systemPrompt, created, path, unreadable, versions);
+            return new Conversation(id, title, systemPrompt, created, path, unreadable, versions, systemInFirstMessage);
         }
 
         private static int number(String msgId) {

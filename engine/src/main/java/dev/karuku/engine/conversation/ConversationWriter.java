@@ -78,6 +78,13 @@ public final class ConversationWriter implements AutoCloseable {
         sync();
     }
 
+    /// Marks message `msg` as ended early for `reason` (what the person was told), and syncs: reopened, the answer
+    /// still says why it is cut off.
+    public synchronized void fail(String msg, String reason) {
+        write(LogEntry.fail(msg, reason));
+        sync();
+    }
+
     /// Removes message `msg` and every later one (before regenerating or resending an edit).
     public synchronized void truncateFrom(String msg) {
         write(LogEntry.truncate(msg));
@@ -106,6 +113,13 @@ public final class ConversationWriter implements AutoCloseable {
     /// Sets the system prompt used from now on.
     public synchronized void systemPrompt(String prompt) {
         write(LogEntry.system(prompt));
+        sync();
+    }
+
+    /// Remembers that the system prompt goes at the start of the first user message (true) instead of as a system
+    /// message: the model's chat template refused a system role, and the conversation reopens as it was.
+    public synchronized void systemPromptInFirstMessage(boolean inFirstMessage) {
+        write(LogEntry.fold(inFirstMessage));
         sync();
     }
 

@@ -39,9 +39,14 @@ final class RemoteCompletion implements Completion, Runnable {
     private volatile boolean cancelled;
     private volatile Thread thread;
     private volatile InputStream body;
+    /// When the answer's stream last gave a byte (a keep-alive comment counts: the server is still there).
+    private volatile long lastByteNanos;
+    /// Set by the watchdog when the server went silent for too long; the stream is then closed and this is the error.
+    private volatile ServeException stalled;
+    private volatile Thread watchdog;
 
     private final long startNanos = System.nanoTime();
-    private long firstTextNanos;
+    private volatile long firstTextNanos;
     private int pieces;
     private int promptTokens = -1;
     private int completionTokens = -1;
@@ -89,8 +94,9 @@ final class RemoteCompletion implements Completion, Runnable {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(RemoteHost.JSON.writeValueAsBytes(body())))
                     .build();
             HttpResponse<InputStream> response = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
+            try (InputStream in = watched(response.body())) {
                 body = in;
+                watch();
                 if (cancelled) {
                     complete();
                     return;
@@ -103,22 +109,80 @@ final class RemoteCompletion implements Completion, Runnable {
                 if (type.contains("text/event-stream")) stream(in);
                 else whole(in); // a server that ignored "stream": the whole answer at once
             }
-            complete();
+            if (stalled != null && !cancelled) fail(stalled); // the watchdog's close can read as the stream's end
+            else complete();
         } catch (ServeException e) {
             if (cancelled) complete();
-            else fail(e);
+            else fail(stalled != null ? stalled : e);
         } catch (IOException e) {
             if (cancelled) complete();
-            else fail(RemoteErrors.io(e, host.baseUri()));
+            else fail(stalled != null ? stalled : RemoteErrors.io(e, host.baseUri()));
         } catch (InterruptedException e) {
-            complete(); // only cancel interrupts this thread
+            if (stalled != null && !cancelled) fail(stalled); // only cancel and the watchdog interrupt this thread
+            else complete();
         } catch (RuntimeException e) {
             fail(new ServeException(ServeException.Kind.INTERNAL, "the answer from " + host.baseUri()
                     + " could not be read: " + e.getMessage(), null, List.of(), e));
         } finally {
+            Thread w = watchdog;
+            if (w != null) w.interrupt();
             http.shutdownNow();
             host.ended(this);
         }
+    }
+
+    /// The answer's stream, noting when each byte came for [#watch].
+    private InputStream watched(InputStream in) {
+        lastByteNanos = System.nanoTime();
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) lastByteNanos = System.nanoTime();
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) lastByteNanos = System.nanoTime();
+                return n;
+            }
+        };
+    }
+
+    /// Starts the watchdog that ends the answer when the server goes silent: past [RemoteHost#firstTokenStall()]
+    /// before the first words, past [RemoteHost#tokenStall()] between them. The request's own timeout only covers
+    /// the wait for the status line; without this a server that hangs mid-answer would keep the chat waiting forever.
+    private void watch() {
+        watchdog = Thread.ofVirtual().name(Thread.currentThread().getName() + "-watch").start(() -> {
+            try {
+                while (!ended.get() && !cancelled) {
+                    boolean started = firstTextNanos != 0;
+                    java.time.Duration limit = started ? host.tokenStall() : host.firstTokenStall();
+                    long left = lastByteNanos + limit.toNanos() - System.nanoTime();
+                    if (left > 0) {
+                        // parked, not asleep: the first words wake it to take the shorter limit (see emit)
+                        java.util.concurrent.locks.LockSupport.parkNanos(left);
+                        if (Thread.interrupted()) return;
+                        continue;
+                    }
+                    String where = host.baseUri().getHost() + (host.baseUri().getPort() > 0 ? ":" + host.baseUri().getPort() : "");
+                    stalled = new ServeException(ServeException.Kind.STALLED, where + " sent nothing for "
+                            + (limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s " : limit.toMillis() + " ms ") + (started ? "in the middle of the answer" : "after taking the request")
+                            + " and the connection is still open: the server may have hung");
+                    // as cancel does: a read blocked on the response's stream wakes on the interrupt, not the close
+                    http.shutdownNow();
+                    InputStream b = body;
+                    if (b != null) b.close();
+                    Thread reader = thread;
+                    if (reader != null) reader.interrupt();
+                    return;
+                }
+            } catch (IOException ignored) {
+                // closing is all we want
+            }
+        });
     }
 
     private ObjectNode body() {
@@ -247,7 +311,11 @@ final class RemoteCompletion implements Completion, Runnable {
     }
 
     private void emit(String piece) {
-        if (firstTextNanos == 0) firstTextNanos = System.nanoTime();
+        if (firstTextNanos == 0) {
+            firstTextNanos = System.nanoTime();
+            Thread w = watchdog;
+            if (w != null) java.util.concurrent.locks.LockSupport.unpark(w);
+        }
         pieces++;
         listener.onText(piece);
     }

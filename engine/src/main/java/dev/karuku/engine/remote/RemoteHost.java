@@ -33,7 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /// Every failure reaches the listener as a [ServeException] a person can act on: a refused key is
 /// [ServeException.Kind#UNAUTHORIZED], a server that cannot be reached (connection refused, unknown host, a failed
 /// TLS handshake, a timeout) is [ServeException.Kind#UNREACHABLE], the server's own errors keep its words.
-/// Each completion runs on its own virtual thread; cancelling it closes its stream, which the server sees as a
+/// An answer that starts and then stops coming (the connection open, nothing sent for [#FIRST_TOKEN_STALL] before its
+/// first words or [#TOKEN_STALL] between them) ends with [ServeException.Kind#STALLED] after the text that came, so
+/// a chat never waits forever on a server that hung. Each completion runs on its own virtual thread; cancelling it closes its stream, which the server sees as a
 /// client gone (`karuku serve` then frees the sequence at its next step).
 ///
 /// ```java
@@ -49,6 +51,14 @@ public final class RemoteHost implements ModelHost {
     /// How long an answer's first event may take: the other side may load a cold model first (its status line
     /// comes with the first token, as `karuku serve` sends it).
     public static final Duration FIRST_EVENT_TIMEOUT = Duration.ofMinutes(10);
+    /// How long an answer may stay silent, once the server has taken the request, before its first words: the prompt
+    /// is read first, which on a busy server or a long conversation takes a while (a CPU reads a few hundred tokens a
+    /// second; a server sharing its slots reads slower). Any byte counts, a keep-alive comment too, so a server that
+    /// says it is still working (Ollama and vLLM do while a model loads) is never cut off.
+    public static final Duration FIRST_TOKEN_STALL = Duration.ofSeconds(120);
+    /// How long an answer may stay silent between its words: a model writes several a second even on a slow CPU, so
+    /// a minute of nothing is a server that stopped (or a network that dropped the connection without closing it).
+    public static final Duration TOKEN_STALL = Duration.ofSeconds(60);
     /// How long `GET /v1/models` may take.
     public static final Duration LIST_TIMEOUT = Duration.ofSeconds(20);
 
@@ -58,6 +68,8 @@ public final class RemoteHost implements ModelHost {
     private final String apiKey;
     private final Duration firstEventTimeout;
     private final Duration connectTimeout;
+    private final Duration firstTokenStall;
+    private final Duration tokenStall;
     private final HttpClient http;
     private final Set<RemoteCompletion> running = ConcurrentHashMap.newKeySet();
     private volatile List<HostedModel> listed = List.of();
@@ -69,10 +81,21 @@ public final class RemoteHost implements ModelHost {
     }
 
     public RemoteHost(URI base, String apiKey, Duration connectTimeout, Duration firstEventTimeout) {
+        this(base, apiKey, connectTimeout, firstEventTimeout, FIRST_TOKEN_STALL, TOKEN_STALL);
+    }
+
+    /// @param firstEventTimeout how long the server may take to start its answer (the status line)
+    /// @param firstTokenStall   how long the started answer may then stay silent before its first words
+    /// @param tokenStall        how long it may stay silent between words; past either, the completion ends with
+    ///                          [ServeException.Kind#STALLED] after the text that came
+    public RemoteHost(URI base, String apiKey, Duration connectTimeout, Duration firstEventTimeout, Duration firstTokenStall,
+                      Duration tokenStall) {
         this.base = Objects.requireNonNull(base, "base");
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         this.firstEventTimeout = firstEventTimeout;
         this.connectTimeout = connectTimeout;
+        this.firstTokenStall = Objects.requireNonNull(firstTokenStall, "firstTokenStall");
+        this.tokenStall = Objects.requireNonNull(tokenStall, "tokenStall");
         this.http = newClient();
     }
 
@@ -190,6 +213,14 @@ public final class RemoteHost implements ModelHost {
 
     Duration firstEventTimeout() {
         return firstEventTimeout;
+    }
+
+    Duration firstTokenStall() {
+        return firstTokenStall;
+    }
+
+    Duration tokenStall() {
+        return tokenStall;
     }
 
     void ended(RemoteCompletion c) {

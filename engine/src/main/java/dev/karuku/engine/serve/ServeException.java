@@ -29,7 +29,10 @@ public final class ServeException extends Exception {
         UNAUTHORIZED,
         /// A remote server could not be reached: nothing listens at the address, its name is unknown, the TLS
         /// handshake failed, or it did not answer in time.
-        UNREACHABLE
+        UNREACHABLE,
+        /// A remote server took the request and then stopped sending: nothing came for longer than its stall
+        /// timeout, with the connection still open. What it had sent was delivered before this.
+        STALLED
     }
 
     private final Kind kind;

@@ -90,9 +90,13 @@ class MeasuredSpeedsTest {
     }
 
     @Test
-    void theRealProbeMeasuresThisMachinesMemory() {
+    void theRealProbeMeasuresThisMachinesMemoryOnceAndKeepsTheFigure() throws Exception {
         double bytesPerSecond = MeasuredSpeeds.open(dir).cpuBytesPerSecond();
-        // Any machine that runs a model reads RAM at more than 1 GB/s, and none at 2 TB/s.
-        assertThat(bytesPerSecond).isGreaterThan(1e9).isLessThan(2e12);
+        // no bound on the speed itself: a busy machine reads memory as slowly as it must, and that is still a figure
+        assertThat(bytesPerSecond).isFinite().isPositive().isNotEqualTo(SpeedEstimate.CPU_BYTES_PER_SECOND); // measured, not the fallback
+        double kept = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("speed.json").toFile()).path("cpu").path("gbPerSecond").asDouble();
+        assertThat(kept * 1e9 * SpeedEstimate.CPU_EFFICIENCY).isCloseTo(bytesPerSecond, within(1.0));
+        // the next start of the app reads it instead of probing again (a probe would measure another figure)
+        assertThat(MeasuredSpeeds.open(dir).cpuBytesPerSecond()).isEqualTo(bytesPerSecond);
     }
 }

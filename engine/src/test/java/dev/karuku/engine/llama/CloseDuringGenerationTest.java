@@ -19,9 +19,11 @@ class CloseDuringGenerationTest {
     void closingWhileGeneratingCancelsTheAnswerAndFreesTheModel() throws Exception {
         LoadedModel m = LoadedModel.open(LlamaRuntime.load(), TestFixtures.successor(), TestFixtures.tinyOptions()).join();
         CountDownLatch streaming = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger pieces = new java.util.concurrent.atomic.AtomicInteger();
         // A slow reader: 25 ms per token until the context is full would take many seconds.
         Generation g = m.generate("abc", GenerateOptions.defaults().withMaxTokens(0).withSampling(SamplingParams.greedy()), piece -> {
             streaming.countDown();
+            pieces.incrementAndGet();
             try {
                 Thread.sleep(25);
             } catch (InterruptedException e) {
@@ -31,13 +33,15 @@ class CloseDuringGenerationTest {
         Generation queued = m.generate("xyz", GenerateOptions.defaults().withMaxTokens(0), piece -> {});
         assertThat(streaming.await(30, TimeUnit.SECONDS)).isTrue();
 
-        long start = System.nanoTime();
+        int before = pieces.get();
         m.close();
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        int after = pieces.get() - before;
 
         assertThat(g.result().join().stopReason()).isEqualTo(StopReason.CANCELLED);
         assertThat(queued.result().join().stopReason()).isEqualTo(StopReason.CANCELLED);
-        assertThat(millis).as("close waited for the answer").isLessThan(3_000);
+        // counted in tokens, not milliseconds (a busy machine is slow either way): a close that waited for the answer
+        // would let it write to the context's end, some 250 more
+        assertThat(after).as("tokens written after close began").isLessThanOrEqualTo(2);
         assertThatThrownBy(() -> m.model().info()).as("the model is freed").isInstanceOf(IllegalStateException.class);
     }
 }
