@@ -94,7 +94,9 @@ class LoadSwitchTest {
 
         assertThat(answer.get(5, TimeUnit.SECONDS).stopped()).as("the answer was stopped").isTrue();
         assertThat(events).containsExactly("load first.gguf", "freed first.gguf", "load second.gguf");
-        assertThat(millis).as("the switch waited for the answer").isLessThan(10_000);
+        // the whole answer, read at 25 ms a token, would take over 250 s; a loaded 2-core machine may need tens of
+        // seconds to start the next worker
+        assertThat(millis).as("the switch waited for the answer").isLessThan(120_000);
         assertThat(session.loaded().get().name()).isEqualTo("second.gguf");
     }
 
