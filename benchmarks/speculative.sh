@@ -11,7 +11,8 @@
 # process, so the speed-up is measured under the same conditions. Writes OUT/speculative/speculative.md.
 # Settings (environment): OUT (target/bench), MODELS (OUT/models), TOKENS (128), PROMPT_TOKENS (256), RUNS (3 of each
 # per engine and case), WARMUP (1), THREADS (physical cores), DRAFT_MAX (16), PEERS ("node"; empty for Karuku alone),
-# LOOKUP_REPEATS (10: the alphabet this many times is the lookup prompt), NODE_DIR (a folder with node-llama-cpp installed; default OUT/node-llama-cpp, installed there if missing).
+# LOOKUP_REPEATS (10: the alphabet this many times is the lookup prompt), CASES ("draft partial wrong lookup": the cases
+# to run; a subset keeps the other cases' results from an earlier run in OUT/speculative and rewrites the report), NODE_DIR (a folder with node-llama-cpp installed; default OUT/node-llama-cpp, installed there if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -53,8 +54,11 @@ if [[ " $PEERS " == *" node "* ]] && [ ! -d "$NODE_DIR/node_modules/node-llama-c
 fi
 [[ " $PEERS " == *" node "* ]] && cp benchmarks/node-llama-cpp/speculative.mjs "$NODE_DIR/"
 
+CASES=${CASES:-"draft partial wrong lookup"}
 dir=$OUT/speculative
-rm -rf "$dir"; mkdir -p "$dir"
+if [ "$CASES" = "draft partial wrong lookup" ]; then rm -rf "$dir"; fi
+mkdir -p "$dir"
+for c in $CASES; do rm -f "$dir/$c".*; done
 cut -d' ' -f1-3 /proc/loadavg > "$dir/loadavg.before" 2>/dev/null || true
 context=$(( (PROMPT_TOKENS + TOKENS + 64 + 255) / 256 * 256 ))
 common=(--threads "$THREADS" --tokens "$TOKENS" --runs "$RUNS" --warmup "$WARMUP" --draft-max "$DRAFT_MAX")
@@ -73,13 +77,20 @@ node_case() {
       --context "$context" --batch 512 "$@" > "$dir/$name.node.json" 2> "$dir/$name.node.log" \
       || log "node-llama-cpp $name failed: see $dir/$name.node.log"
 }
-karuku_case draft --draft "$MODELS/successor-tiny-err0.gguf"
-node_case draft --draft "$MODELS/successor-tiny-err0.gguf"
-karuku_case partial --draft "$MODELS/successor-tiny-err4.gguf"
-node_case partial --draft "$MODELS/successor-tiny-err4.gguf"
-karuku_case wrong --draft "$MODELS/successor-tiny-err1.gguf"
-karuku_case lookup --lookup --prompt-text "$alphabet"
-node_case lookup --lookup 1 --prompt-text "$alphabet"
+wants() { [[ " $CASES " == *" $1 "* ]]; }
+if wants draft; then
+  karuku_case draft --draft "$MODELS/successor-tiny-err0.gguf"
+  node_case draft --draft "$MODELS/successor-tiny-err0.gguf"
+fi
+if wants partial; then
+  karuku_case partial --draft "$MODELS/successor-tiny-err4.gguf"
+  node_case partial --draft "$MODELS/successor-tiny-err4.gguf"
+fi
+wants wrong && karuku_case wrong --draft "$MODELS/successor-tiny-err1.gguf"
+if wants lookup; then
+  karuku_case lookup --lookup --prompt-text "$alphabet"
+  node_case lookup --lookup 1 --prompt-text "$alphabet"
+fi
 cut -d' ' -f1-3 /proc/loadavg > "$dir/loadavg.after" 2>/dev/null || true
 
 java_bin=$(sed -n 's/^elif \[ -x "\(.*\)\/bin\/java" \].*/\1/p' "$karuku" | head -n 1)/bin/java
