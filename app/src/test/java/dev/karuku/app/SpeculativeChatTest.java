@@ -96,6 +96,12 @@ class SpeculativeChatTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> finished(2));
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> anyStats(t -> t
                 .endsWith(" · 37 of 40 drafted tokens accepted · 1.8× this model's usual speed")));
+        // shown in full, wrapped where the bubble is narrow, never cut off with "…"
+        robot.interact(() -> robot.window(0).setWidth(1024));
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.Label stats = robot.lookup(".bubble-stats").queryAllAs(javafx.scene.control.Label.class).stream()
+                .filter(l -> l.getText().contains("drafted")).findFirst().orElseThrow();
+        assertThat(((javafx.scene.text.Text) stats.lookup(".text")).getText()).isEqualTo(stats.getText());
         // without a measured usual speed there is no speed-up to tell
         robot.interact(() -> app.session().set(new LoadedModel("successor.gguf", "CPU", 0, 3, 900_000, 0, 512),
                 new DraftedBackend(12, 3, 0), null));

@@ -95,6 +95,8 @@ final class MessageCell extends ListCell<MessageItem> {
         Bubble() {
             role.getStyleClass().add("bubble-role");
             stats.getStyleClass().add("bubble-stats");
+            stats.setWrapText(true); // a speculative reply's stats are long: wrapped, never cut off with "…"
+            stats.setMinHeight(Region.USE_PREF_SIZE);
             error.getStyleClass().add("bubble-error");
             error.setWrapText(true);
             notice.getStyleClass().add("bubble-notice");
