@@ -135,7 +135,9 @@ class JourneyTest {
         robot.clickOn("#load-chat");
         TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
         robot.interact(() -> app.chatPreset(dev.karuku.app.chat.SamplingPreset.PRECISE));
-        robot.clickOn(input).write("abc").type(KeyCode.ENTER);
+        // the cursor is in the message box: the user just types
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(input::isFocused));
+        robot.write("abc").type(KeyCode.ENTER);
         try {
             WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> lastText().startsWith("defghij"));
         } catch (java.util.concurrent.TimeoutException e) {
