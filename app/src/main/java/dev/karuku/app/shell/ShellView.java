@@ -105,6 +105,11 @@ public final class ShellView {
     private void show(Page page, Map<Page, ToggleButton> buttons) {
         Node view = built.computeIfAbsent(page, p -> factories.getOrDefault(p, () -> new Label(p.name())).get());
         content.getChildren().setAll(view);
+        // the page's own input (Discover's search, Chat's message box) takes the keys, not the nav button just clicked
+        javafx.application.Platform.runLater(() -> {
+            Node first = view.lookup(".focus-on-show");
+            if (first != null && view.getScene() != null && !first.isDisabled()) first.requestFocus();
+        });
         ToggleButton b = buttons.get(page == Page.LOAD ? Page.MODELS : page);
         if (b != null) b.setSelected(true);
     }

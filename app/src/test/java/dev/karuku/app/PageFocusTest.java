@@ -1,0 +1,60 @@
+package dev.karuku.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.karuku.app.settings.LanguageChoice;
+import dev.karuku.engine.hub.HubConfig;
+import dev.karuku.engine.hub.fake.FakeHub;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/// A user who clicks Discover and starts typing searches; one who comes back to Chat and types writes a message.
+/// The keys went to the nav button just clicked (nothing happened) until a click in the field.
+class PageFocusTest {
+    @TempDir Path home;
+    @TempDir Path work;
+    final FxRobot robot = new FxRobot();
+    KarukuApp app;
+    FakeHub hub;
+
+    @AfterEach
+    void close() throws Exception {
+        if (app != null) FxToolkit.cleanupApplication(app);
+        FxToolkit.cleanupStages();
+        if (hub != null) hub.close();
+    }
+
+    @Test
+    void typingRightAfterANavClickGoesIntoThePagesOwnField() throws Exception {
+        hub = FakeHub.start();
+        FxToolkit.registerPrimaryStage();
+        app = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
+        FxToolkit.setupApplication(() -> app);
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        robot.interact(() -> app.settings().language().set(LanguageChoice.ENGLISH));
+
+        robot.clickOn("#nav-discover");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.write("gemma");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> Waits.onFx(
+                () -> "gemma".equals(robot.lookup("#discover-search").queryAs(TextField.class).getText())));
+
+        robot.clickOn("#nav-models");
+        robot.clickOn("#nav-chat");
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.write("abc");
+        WaitForAsyncUtils.waitForFxEvents();
+        TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
+        assertThat(input.getText()).isEqualTo("abc");
+    }
+}
