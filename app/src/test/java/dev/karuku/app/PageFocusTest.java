@@ -57,4 +57,28 @@ class PageFocusTest {
         TextArea input = robot.lookup("#chat-input").queryAs(TextArea.class);
         assertThat(input.getText()).isEqualTo("abc");
     }
+
+    /// Down and Up in the side bar go to the page below and above (they jumped to pages in no particular order: the
+    /// buttons joined their group in a `Map.of`'s order), and Space opens it.
+    @Test
+    void theArrowKeysMoveThroughTheSideBarInTheOrderItShows() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        app = new KarukuApp(home);
+        FxToolkit.setupApplication(() -> app);
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        java.util.List<dev.karuku.app.shell.Page> order = java.util.List.of(dev.karuku.app.shell.Page.DISCOVER,
+                dev.karuku.app.shell.Page.DOWNLOADS, dev.karuku.app.shell.Page.MODELS, dev.karuku.app.shell.Page.CHAT,
+                dev.karuku.app.shell.Page.SETTINGS);
+        robot.interact(() -> robot.lookup("#nav-discover").query().requestFocus());
+        for (dev.karuku.app.shell.Page next : order.subList(1, order.size())) {
+            robot.type(javafx.scene.input.KeyCode.DOWN);
+            assertThat(robot.lookup("#nav-" + next.name().toLowerCase(java.util.Locale.ROOT)).query().isFocused())
+                    .as("Down lands on %s", next).isTrue();
+        }
+        robot.type(javafx.scene.input.KeyCode.UP);
+        robot.type(javafx.scene.input.KeyCode.SPACE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.shell().page().get()).isEqualTo(dev.karuku.app.shell.Page.CHAT);
+    }
 }
