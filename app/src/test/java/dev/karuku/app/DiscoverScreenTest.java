@@ -206,6 +206,23 @@ class DiscoverScreenTest {
         assertThat(robot.lookup("#discover-search").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("gemma");
     }
 
+    /// A Hub that keeps failing is said to be failing after two retries (about 3 s), not after the five a download
+    /// makes (23 s of "Searching…" while the user waits).
+    @Test
+    void aSearchTheHubKeepsFailingIsSaidToFailAfterTwoRetries() throws Exception {
+        hub = FakeHub.start();
+        hub.faults().serverError(1000, 503);
+        FxToolkit.registerPrimaryStage();
+        app = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
+        FxToolkit.setupApplication(() -> app);
+        robot.interact(() -> app.shell().page().set(Page.DISCOVER));
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#discover-retry").tryQuery().isPresent()));
+        assertThat(hub.requests().stream().filter(r -> r.path().startsWith("/api/models"))).as("searches asked of the Hub").hasSize(3);
+        assertThat(robot.lookup(".bubble-error").queryAllAs(Label.class)).extracting(Label::getText)
+                .contains(new Messages(Locale.ENGLISH).get("hub.error.server"));
+    }
+
     static boolean shown(Node n) {
         for (Node p = n; p != null; p = p.getParent()) if (!p.isVisible()) return false;
         return n.getScene() != null;
