@@ -77,6 +77,7 @@ public final class KarukuApp extends Application {
     private ModelLibrary library;
     private java.util.concurrent.ExecutorService io;
     private HubClient hubClient;
+    private HubClient pageClient; // searches and model pages: a person waits on them, so fewer retries
     private MeasuredSpeeds speeds;
     private dev.karuku.engine.worker.Supervisor host;
     private volatile Messages messages;
@@ -137,13 +138,15 @@ public final class KarukuApp extends Application {
         models.useLibrary(library);
         hubClient = new HubClient(hubConfig);
         hubClient.useToken(initial.hfToken());
+        pageClient = new HubClient(hubConfig, dev.karuku.engine.hub.RetryPolicy.interactive());
+        pageClient.useToken(initial.hfToken());
         downloadManager = new DownloadManager(hubClient, library, DownloadOptions.defaults());
         downloadManager.start();
         downloads = new DownloadsViewModel(downloadManager, io, ui, () -> {
             models.refresh();
             if (host != null) io.execute(this::hostLibrary); // a finished download can be asked for by name
         });
-        discover = new DiscoverViewModel(() -> hubClient, io, ui);
+        discover = new DiscoverViewModel(() -> pageClient, io, ui);
         speeds = MeasuredSpeeds.open(home);
         dev.karuku.app.load.LoadChoices choices = new dev.karuku.app.load.LoadChoices(home.resolve("load-choices.json"));
         host = startHost(choices);
@@ -173,7 +176,10 @@ public final class KarukuApp extends Application {
         installShortcuts();
         settings.settings().addListener((o, a, s) -> {
             // a token added in Settings is used by the next download at once (and by Retry), not after a restart
-            if (!a.hfToken().equals(s.hfToken())) hubClient.useToken(s.hfToken());
+            if (!a.hfToken().equals(s.hfToken())) {
+                hubClient.useToken(s.hfToken());
+                pageClient.useToken(s.hfToken());
+            }
             if (a.language() != s.language()) buildViews(shell.page().get());
             else if (a.theme() != s.theme()) Theme.apply(s.theme(), scene);
         });
@@ -360,7 +366,7 @@ public final class KarukuApp extends Application {
         views.put(Page.DISCOVER, () -> {
             DiscoverView[] view = new DiscoverView[1];
             view[0] = new DiscoverView(discover, messages, repo -> {
-                ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> hubClient, LlamaHardware.probe()::snapshot,
+                ModelPageViewModel pageVm = new ModelPageViewModel(repo, () -> pageClient, LlamaHardware.probe()::snapshot,
                         EstimateOptions.defaults().withContextLength(settings.settings().get().loadDefaults().contextLength()),
                         new dev.karuku.app.discover.ManagerDownloads(downloadManager, library, models.qualityResults()), headerCache, io, ui, speeds::cpuBytesPerSecond);
                 return new ModelPageView(pageVm, messages, () -> view[0].closeModelPage(), () -> shell.page().set(Page.SETTINGS),

@@ -14,6 +14,7 @@ public final class Launcher {
 
     public static void main(String[] args) {
         if (SingleInstance.handOff(AppHome.resolve(), java.util.List.of(args))) return; // the open window took the files
+        Locale.setDefault(SystemLanguage.of(System.getenv(), Locale.getDefault(), System.getProperty("os.name", "")));
         try {
             Application.launch(KarukuApp.class, args);
         } catch (RuntimeException | Error e) {

@@ -175,6 +175,49 @@ class DiscoverScreenTest {
                 .as("spinners left on the page").noneMatch(DiscoverScreenTest::shown);
     }
 
+    /// A search that fails (here the Hub answers every request with an error at once) does not leave the list saying
+    /// "Type to search the Hub." under a search the user typed: it says nothing could be fetched, and its Try again
+    /// button asks the Hub again.
+    @Test
+    void aFailedSearchSaysNothingCouldBeFetchedAndTryAgainAsksTheHubAgain() throws Exception {
+        hub = FakeHub.start();
+        FxToolkit.registerPrimaryStage();
+        app = new KarukuApp(home, HubConfig.of(hub.endpoint() + "/no-hub-here", null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
+        FxToolkit.setupApplication(() -> app);
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1280));
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(800));
+        robot.interact(() -> app.shell().page().set(Page.DISCOVER));
+        robot.clickOn("#discover-search").write("gemma").type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#discover-retry").tryQuery().isPresent()));
+        Messages en = new Messages(Locale.ENGLISH);
+        Parent list = robot.lookup("#discover-results").query();
+        assertThat(robot.from(list).lookup(".label").queryAllAs(Label.class)).extracting(Label::getText)
+                .contains(en.get("discover.failed")).doesNotContain(en.get("discover.empty"));
+        int asked = hub.requests().size();
+        robot.clickOn("#discover-retry");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> hub.requests().size() > asked
+                && Waits.onFx(() -> robot.lookup("#discover-retry").tryQuery().isPresent()));
+        assertThat(robot.lookup("#discover-search").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("gemma");
+    }
+
+    /// A Hub that keeps failing is said to be failing after two retries (about 3 s), not after the five a download
+    /// makes (23 s of "Searching…" while the user waits).
+    @Test
+    void aSearchTheHubKeepsFailingIsSaidToFailAfterTwoRetries() throws Exception {
+        hub = FakeHub.start();
+        hub.faults().serverError(1000, 503);
+        FxToolkit.registerPrimaryStage();
+        app = new KarukuApp(home, HubConfig.of(hub.endpoint(), null),
+                new dev.karuku.engine.library.OtherAppsModels(java.util.Map.of(), work.resolve("user-home")));
+        FxToolkit.setupApplication(() -> app);
+        robot.interact(() -> app.shell().page().set(Page.DISCOVER));
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> Waits.onFx(() -> robot.lookup("#discover-retry").tryQuery().isPresent()));
+        assertThat(hub.requests().stream().filter(r -> r.path().startsWith("/api/models"))).as("searches asked of the Hub").hasSize(3);
+        assertThat(robot.lookup(".bubble-error").queryAllAs(Label.class)).extracting(Label::getText)
+                .contains(new Messages(Locale.ENGLISH).get("hub.error.server"));
+    }
+
     static boolean shown(Node n) {
         for (Node p = n; p != null; p = p.getParent()) if (!p.isVisible()) return false;
         return n.getScene() != null;

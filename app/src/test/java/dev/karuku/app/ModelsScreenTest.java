@@ -80,6 +80,29 @@ class ModelsScreenTest {
         assertThat(app.models().models()).hasSize(2).noneMatch(m -> m.name().equals("notes.gguf"));
     }
 
+    /// An empty file, one cut short and one that is not a GGUF, dropped in the models folder, say what is wrong in
+    /// the user's language (the GGUF reader's English words only in the tooltip), not "使えないモデルです: the GGUF
+    /// header is cut short: reading the magic number needs…".
+    @Test
+    void aDamagedFileInTheModelsFolderSaysWhatIsWrongInTheUsersLanguage() throws Exception {
+        Path models = Files.createDirectories(home.resolve("models"));
+        Path whole = TestRepos.gguf(work.resolve("whole.gguf"), "Q4_K_M", 2, 32, 16);
+        byte[] bytes = Files.readAllBytes(whole);
+        Files.write(models.resolve("cut.gguf"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(models.resolve("empty.gguf"), new byte[0]);
+        Files.writeString(models.resolve("notes.gguf"), "these are my notes, not a model\n".repeat(50));
+        start();
+        show(LanguageChoice.JAPANESE, ThemeChoice.LIGHT, 5);
+
+        Messages ja = new Messages(Locale.JAPANESE);
+        List<String> shown = robot.lookup("#models-list .bubble-error").queryAllAs(Label.class).stream().map(Label::getText).toList();
+        assertThat(shown).containsExactlyInAnyOrder(
+                ja.get("models.unreadable", ja.get("models.problem.cutShort")),
+                ja.get("models.unreadable", ja.get("models.problem.empty")),
+                ja.get("models.unreadable", ja.get("models.problem.notGguf")));
+        assertThat(shown).allSatisfy(t -> assertThat(t).doesNotContainPattern("[a-z]{3,}"));
+    }
+
     @Test
     void theLoadButtonsLineUpTheCardsDoNotTouchAndALongLineKeepsDeleteInView() throws Exception {
         start();

@@ -43,6 +43,28 @@ class SettingsScreenTest {
         }
     }
 
+    /// In the smallest window the app is meant for (1024×640), no label of Settings' own cards is cut off with "…" in
+    /// either language (the token's label read "Hugging Face アクセストークン (ゲート付きモデ…").
+    @Test
+    void inASmallWindowNoLabelOfSettingsIsCutOff() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        app = new KarukuApp(home);
+        FxToolkit.setupApplication(() -> app);
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setWidth(1024));
+        robot.interact(() -> FxToolkit.toolkitContext().getRegisteredStage().setHeight(640));
+        for (LanguageChoice language : new LanguageChoice[] {LanguageChoice.ENGLISH, LanguageChoice.JAPANESE}) {
+            robot.interact(() -> {
+                app.settings().language().set(language);
+                app.settings().theme().set(ThemeChoice.LIGHT);
+                app.shell().page().set(Page.SETTINGS);
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            var cut = robot.lookup(".settings-column > .card .label").queryAllAs(javafx.scene.control.Label.class).stream()
+                    .filter(l -> DiscoverScreenTest.shown(l) && l.isTextTruncated()).map(javafx.scene.control.Label::getText).toList();
+            assertThat(cut).as("labels cut off on Settings in %s", language).isEmpty();
+        }
+    }
+
     static String where(Node n) {
         StringBuilder b = new StringBuilder();
         for (Node p = n.getParent(); p != null; p = p.getParent()) {

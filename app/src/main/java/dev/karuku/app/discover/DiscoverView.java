@@ -76,9 +76,8 @@ public final class DiscoverView {
         sortBox.valueProperty().bindBidirectional(vm.sort());
         resultList.setId("discover-results");
         resultList.setItems(vm.results());
-        resultList.setPlaceholder(new Label(messages.get("discover.empty")));
-        vm.state().addListener((o, a, s) -> resultList.setPlaceholder(new Label(messages.get(
-                s == DiscoverState.EMPTY ? "discover.noResults" : s == DiscoverState.SEARCHING ? "discover.searching" : "discover.empty"))));
+        resultList.setPlaceholder(placeholder(vm.state().get()));
+        vm.state().addListener((o, a, s) -> resultList.setPlaceholder(placeholder(s)));
         resultList.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(ModelSummary m, boolean empty) {
@@ -104,6 +103,22 @@ public final class DiscoverView {
         moreButton.setOnAction(e -> vm.loadMore());
         busy.visibleProperty().bind(vm.state().isEqualTo(DiscoverState.SEARCHING).or(vm.loadingMore()));
         if (vm.state().get() == DiscoverState.IDLE) vm.search();
+    }
+
+    /// What the empty list says: after a failed search not "type to search" (the user did), but that nothing could
+    /// be fetched, with a button that asks again.
+    private Node placeholder(DiscoverState s) {
+        if (s != DiscoverState.ERROR) return new Label(messages.get(
+                s == DiscoverState.EMPTY ? "discover.noResults" : s == DiscoverState.SEARCHING ? "discover.searching" : "discover.empty"));
+        Label failed = new Label(messages.get("discover.failed"));
+        failed.setWrapText(true);
+        Button retry = new Button(messages.get("discover.retry"), new FontIcon(Feather.REFRESH_CW));
+        retry.setId("discover-retry");
+        retry.setOnAction(e -> vm.search());
+        VBox box = new VBox(10, failed, retry);
+        box.setAlignment(javafx.geometry.Pos.CENTER);
+        box.setId("discover-failed");
+        return box;
     }
 
     private void open(String repo) {

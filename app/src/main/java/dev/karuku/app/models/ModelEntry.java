@@ -13,10 +13,11 @@ import java.util.Optional;
 /// @param arch    architecture ("llama", "gemma3", …), "" when unreadable
 /// @param quant   quantization label ("Q4_K_M", …)
 /// @param context training context length, 0 when unknown
-/// @param problem why the header could not be read, "" when it could
+/// @param problem why the header could not be read, "" when it could: the reader's own words (technical, English)
+/// @param problemKey the message key that says the same to a person in the UI's language ("" when no problem)
 /// @param foundIn the app whose folder holds it; empty for Karuku's own models
 public record ModelEntry(Path path, String name, long size, String arch, String quant, long context, String problem,
-                         Optional<FoundModel.Source> foundIn) {
+                         String problemKey, Optional<FoundModel.Source> foundIn) {
     /// Another app's file: loadable, not deletable.
     public boolean readOnly() {
         return foundIn.isPresent();

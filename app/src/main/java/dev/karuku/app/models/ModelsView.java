@@ -106,7 +106,7 @@ public final class ModelsView {
         name.getStyleClass().add("title-4");
         String details = m.problem().isEmpty()
                 ? messages.get("models.details", Formats.bytes(m.size()), m.quant(), m.arch(), m.context())
-                : messages.get("models.unreadable", m.problem());
+                : messages.get("models.unreadable", messages.get(m.problemKey()));
         Label info = new Label(details);
         info.getStyleClass().add(m.problem().isEmpty() ? "muted" : "bubble-error");
         VBox text = new VBox(2, name, info);
@@ -145,7 +145,7 @@ public final class ModelsView {
         // the text gives way (cut with "…", the whole of it in a tooltip) before the buttons leave the window
         text.setMinWidth(0);
         info.setMinWidth(0);
-        if (!m.problem().isEmpty()) LazyTooltip.install(info, details);
+        if (!m.problem().isEmpty()) LazyTooltip.install(info, details + "\n" + m.problem());
         // Compare quality, where another file of the same model is here to compare with (else its place is kept)
         Button compareButton = new Button(null, new FontIcon(Feather.BAR_CHART_2));
         LazyTooltip.install(compareButton, messages.get("models.compare"));

@@ -181,7 +181,7 @@ public final class ModelsViewModel {
         for (FoundModel f : found) {
             if (f.files().isEmpty() || own.contains(f.files().getFirst().toAbsolutePath().normalize())) continue;
             ModelEntry e = entry(f.files().getFirst());
-            others.add(new ModelEntry(e.path(), f.name(), f.sizeBytes(), e.arch(), e.quant(), e.context(), e.problem(), Optional.of(f.source())));
+            others.add(new ModelEntry(e.path(), f.name(), f.sizeBytes(), e.arch(), e.quant(), e.context(), e.problem(), e.problemKey(), Optional.of(f.source())));
         }
         others.sort(Comparator.comparing(ModelEntry::name));
         out.addAll(others);
@@ -222,12 +222,31 @@ public final class ModelsViewModel {
         }
         try {
             GgufFile g = GgufReader.read(f);
-            if (!missing.isEmpty()) throw new IOException(missing);
+            if (!missing.isEmpty()) {
+                return new ModelEntry(f, f.getFileName().toString(), size, "", "", 0, missing, "models.problem.missingPart", Optional.empty());
+            }
             String arch = g.architecture().orElse("");
             long ctx = arch.isEmpty() ? 0 : g.metadata().integer(arch + ".context_length").orElse(0);
-            return new ModelEntry(f, f.getFileName().toString(), size, arch, g.fileTypeLabel(), ctx, "", Optional.empty());
+            return new ModelEntry(f, f.getFileName().toString(), size, arch, g.fileTypeLabel(), ctx, "", "", Optional.empty());
         } catch (Exception e) {
-            return new ModelEntry(f, f.getFileName().toString(), size, "", "", 0, String.valueOf(e.getMessage()), Optional.empty());
+            return new ModelEntry(f, f.getFileName().toString(), size, "", "", 0, String.valueOf(e.getMessage()),
+                    problemKey(e, size), Optional.empty());
         }
+    }
+
+    /// What a person is told about a file whose header could not be read, in their language (the reader's own
+    /// technical words stay in the tooltip): an empty file, one cut short (a download or copy that did not finish),
+    /// one that is not GGUF at all, one llama.cpp would refuse, or one damaged some other way.
+    static String problemKey(Exception e, long size) {
+        if (size == 0) return "models.problem.empty";
+        if (!(e instanceof dev.karuku.engine.gguf.GgufException g)) return "models.problem.unreadable";
+        return switch (g.kind()) {
+            case BAD_MAGIC -> "models.problem.notGguf";
+            case TRUNCATED, OFFSET_PAST_END -> "models.problem.cutShort";
+            case UNSUPPORTED_VERSION -> "models.problem.version";
+            case UNLOADABLE -> "models.problem.unloadable";
+            case IO -> "models.problem.unreadable";
+            default -> "models.problem.damaged";
+        };
     }
 }

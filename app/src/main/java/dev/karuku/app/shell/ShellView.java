@@ -55,12 +55,14 @@ public final class ShellView {
         ToggleGroup group = new ToggleGroup();
         Map<Page, ToggleButton> buttons = Map.of(Page.DISCOVER, discoverButton, Page.DOWNLOADS, downloadsButton,
                 Page.MODELS, modelsButton, Page.CHAT, chatButton, Page.SETTINGS, settingsButton);
-        buttons.forEach((page, b) -> {
+        // joined in the order they stand (Map.of has none): the arrow keys move through a toggle group in its order
+        for (Page page : java.util.List.of(Page.DISCOVER, Page.DOWNLOADS, Page.MODELS, Page.CHAT, Page.SETTINGS)) {
+            ToggleButton b = buttons.get(page);
             b.setToggleGroup(group);
             b.setUserData(page);
             b.setId("nav-" + page.name().toLowerCase(java.util.Locale.ROOT));
             b.setOnAction(e -> vm.page().set(page));
-        });
+        }
         // a selected nav button stays selected when clicked again
         group.selectedToggleProperty().addListener((o, a, b) -> { if (b == null && a != null) a.setSelected(true); });
         vm.page().addListener((o, a, p) -> show(p, buttons));
@@ -105,6 +107,11 @@ public final class ShellView {
     private void show(Page page, Map<Page, ToggleButton> buttons) {
         Node view = built.computeIfAbsent(page, p -> factories.getOrDefault(p, () -> new Label(p.name())).get());
         content.getChildren().setAll(view);
+        // the page's own input (Discover's search, Chat's message box) takes the keys, not the nav button just clicked
+        javafx.application.Platform.runLater(() -> {
+            Node first = view.lookup(".focus-on-show");
+            if (first != null && view.getScene() != null && !first.isDisabled()) first.requestFocus();
+        });
         ToggleButton b = buttons.get(page == Page.LOAD ? Page.MODELS : page);
         if (b != null) b.setSelected(true);
     }
