@@ -347,8 +347,6 @@ public final class KarukuApp extends Application {
             ChatView view = new ChatView(chat, messages, url -> getHostServices().showDocument(url));
             view.setModelPicker(new dev.karuku.app.connect.ModelPickerView(picker, messages).root());
             view.focusInput();
-            // and again whenever the Chat screen comes back (Start chatting, the sidebar): the user just types
-            shell.page().addListener((o, was, now) -> { if (now == Page.CHAT) view.focusInput(); });
             return view.root();
         });
         views.put(Page.SETTINGS, () -> {
