@@ -186,6 +186,10 @@ public final class LoadView {
         ramLabel.setText(messages.get("load.mem.of", Formats.bytes(p.ramNeeded()), Formats.bytes(p.ramHave())));
         vramBar.setProgress(p.vramHave() == 0 ? 0 : Math.min(1, p.vramNeeded() / (double) p.vramHave()));
         vramLabel.setText(messages.get("load.mem.of", Formats.bytes(p.vramNeeded()), Formats.bytes(p.vramHave())));
+        // no GPU: there are no layers to move and no "0 B of 0 B" to read
+        boolean noGpu = p.vramHave() == 0;
+        layersSlider.setDisable(noGpu);
+        vramBar.setVisible(!noGpu);
         LoadedModel m = vm.loaded().get();
         if (vm.state().get() == LoadState.LOADED && m != null && m.buffers() != null) {
             // loaded: one figure, what llama.cpp allocated, instead of the estimate beside a different status bar
@@ -194,6 +198,7 @@ public final class LoadView {
             vramBar.setProgress(p.vramHave() == 0 ? 0 : Math.min(1, m.vramBytes() / (double) p.vramHave()));
             vramLabel.setText(messages.get("load.mem.measured", Formats.bytes(m.vramBytes()), Formats.bytes(p.vramHave())));
         }
+        if (noGpu) vramLabel.setText(messages.get("load.mem.noGpu"));
         ramLabel.setId("load-ram");
         vramLabel.setId("load-vram");
         verdictLabel.setText(messages.get("load.verdict." + p.verdict()));

@@ -72,6 +72,18 @@ class LoadViewTest {
     }
 
     @Test
+    void withoutAGpuTheLayerSliderIsOffAndTheScreenSaysTheModelRunsOnTheCpu() throws Exception {
+        LoadViewModel vm = show(Hardware.cpuOnly(32 * GIB, 24 * GIB, 8));
+        Path model = TestModels.successor(dir.resolve("successor.gguf"));
+        robot.interact(() -> vm.file().set(model));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.plan().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#load-layers").queryAs(Slider.class).isDisabled()).isTrue();
+        assertThat(robot.lookup("#load-vram").queryAs(Label.class).getText()).isEqualTo("No GPU found: the model runs on the CPU, in RAM");
+        assertThat(robot.lookup("#load-verdict").queryAs(Label.class).getText()).isEqualTo("Runs on the CPU");
+    }
+
+    @Test
     void quantizedCachesAreOfferedOnlyWhileFlashAttentionIsNotOff() throws Exception {
         LoadViewModel vm = show(Hardware.cpuOnly(32 * GIB, 24 * GIB, 8));
         @SuppressWarnings("unchecked") ComboBox<FlashAttention> flash = robot.lookup("#load-flash").queryAs(ComboBox.class);
