@@ -12,7 +12,10 @@ package dev.karuku.engine.llama;
 /// What a probe may cost is bounded: it ends after one token that is clearly slower, and the next probe waits until
 /// this one's extra time is at most [#PROBE_BUDGET] of the time decoded since, longer after each probe that changed
 /// nothing. So an idle machine loses almost nothing to probing, and a machine where the other count is very slow
-/// does not pay for it again and again. A sudden change in token time (load came or went) probes at once.
+/// does not pay for it again and again. A sudden change in token time (load came or went) probes at once, in the
+/// direction the change points to: tokens that got slower try fewer threads, faster ones more. On one thread with
+/// every core busy, token times swing with the scheduler's time slices; those swings must not send probes to a
+/// count that spins at every barrier (measured: they halved the speed against a fixed `--threads 1`).
 ///
 /// Pure and single-threaded: [#next()] before a token, [#record] after it.
 final class ThreadTuner {
@@ -31,6 +34,10 @@ final class ThreadTuner {
     static final double GIVE_UP_FACTOR = 1.5;
     /// Token times this far off the current estimate, twice in a row, mean the load changed: probe now.
     static final double CHANGE_FACTOR = 1.4;
+    /// Probes for a change in token time may cost this fraction of the time since the last such probe that found
+    /// nothing (times the change back-off, which doubles with each): a change is answered within a few tokens, a swing that keeps coming back is not
+    /// answered again and again.
+    static final double CHANGE_PROBE_BUDGET = 0.05;
     /// Weight of the newest token in the running estimate.
     static final double ALPHA = 0.25;
 
@@ -42,6 +49,10 @@ final class ThreadTuner {
     private int sinceProbe;
     private int backoff = 1;
     private int offStreak;
+    private int offDirection;             // +1: the off tokens were slower than the estimate, -1: faster
+    private long nextChangeProbeAt;       // clock value before which a change in token time does not probe
+    private int changeBackoff = 1;
+    private boolean probeForChange;       // the probe under way answers a change in token time
     private boolean downNext = true;
     private int depth = 1;                // how far below `current` the next downward probe goes
     private int probe;                    // the count being probed; 0 = none
@@ -59,7 +70,9 @@ final class ThreadTuner {
     int next() {
         if (probe != 0) return probe;
         if (max == 1 || Double.isNaN(estimate)) return current;
-        if (offStreak >= 2 || (sinceProbe >= MIN_INTERVAL && clock >= nextProbeAt)) {
+        boolean change = loadChanged() && clock >= nextChangeProbeAt;
+        if (change || (sinceProbe >= MIN_INTERVAL && clock >= nextProbeAt)) {
+            probeForChange = change;
             probe = target();
             probeDone = 0;
             probeSum = 0;
@@ -83,8 +96,9 @@ final class ThreadTuner {
             estimate = nanos;
             return;
         }
-        boolean off = nanos > estimate * CHANGE_FACTOR || nanos * CHANGE_FACTOR < estimate;
-        offStreak = off ? offStreak + 1 : 0;
+        int direction = nanos > estimate * CHANGE_FACTOR ? 1 : nanos * CHANGE_FACTOR < estimate ? -1 : 0;
+        offStreak = direction == 0 ? 0 : direction == offDirection ? offStreak + 1 : 1;
+        offDirection = direction;
         if (offStreak >= 2) estimate = nanos; // a new regime: the old average no longer applies
         else estimate += ALPHA * (nanos - estimate);
     }
@@ -92,6 +106,11 @@ final class ThreadTuner {
     /// Threads in use outside probes.
     int current() {
         return current;
+    }
+
+    /// Token times moved, twice the same way, and there is a count that way to try.
+    private boolean loadChanged() {
+        return offStreak >= 2 && (offDirection > 0 ? current > 1 : current < max);
     }
 
     private void finishProbe() {
@@ -104,6 +123,8 @@ final class ThreadTuner {
             backoff = 1;
             depth = 1;
             nextProbeAt = clock;
+            nextChangeProbeAt = clock;
+            changeBackoff = 1;
         } else {
             boolean wentDown = probe < current;
             // Not slower either: a plateau (another busy core?) that a count further down may get past.
@@ -113,14 +134,19 @@ final class ThreadTuner {
             double excess = Math.max(0, probeSum - estimate * probeDone);
             nextProbeAt = clock + Math.round(excess / PROBE_BUDGET * backoff);
             backoff = Math.min(backoff * 2, MAX_BACKOFF);
+            if (probeForChange) { // only a change that led nowhere holds the next one back
+                nextChangeProbeAt = clock + Math.round(excess / CHANGE_PROBE_BUDGET * changeBackoff);
+                changeBackoff = Math.min(changeBackoff * 2, 2 * MAX_BACKOFF);
+            }
         }
         probe = 0;
         sinceProbe = 0;
         offStreak = 0;
+        offDirection = 0;
     }
 
     private int target() {
-        boolean down = current == max || (current > 1 && downNext);
+        boolean down = loadChanged() ? offDirection > 0 : current == max || (current > 1 && downNext);
         return down ? Math.max(1, current - depth) : current + 1;
     }
 }

@@ -79,6 +79,22 @@ class ThreadTunerTest {
     }
 
     @Test
+    void withEveryCoreBusyTheSchedulersSwingsOnOneThreadDoNotSendItBackToTwo() {
+        Random random = new Random(11);
+        // Two other programs on both cores: one thread gets time slices, so its tokens take 60–200 ms in no order;
+        // two threads spin at every barrier for a descheduled peer: 300–1500 ms (measured on this kind of machine:
+        // a fixed --threads 1 made 11 tok/s where the tuner, probing two threads at every swing, made 6).
+        IntToLongFunction swinging = n -> n == 2 ? (300 + random.nextInt(1200)) * MS : (random.nextBoolean() ? 60 : 200) * MS;
+        ThreadTuner t = new ThreadTuner(2);
+        run(t, swinging, 40, null);
+        assertThat(t.current()).isEqualTo(1);
+        int[] perCount = new int[3];
+        long total = run(t, swinging, 1000, perCount);
+        long oneThreadAlone = 1000 * 130 * MS; // the mean of the one-thread times
+        assertThat(total).as("%d tokens at two threads", perCount[2]).isLessThan(Math.round(oneThreadAlone * 1.05));
+    }
+
+    @Test
     void withMoreCoresItStepsDownOneThreadAtATime() {
         // 8 cores, two of them busy: 6 threads is fastest, 8 and 7 spin on the busy cores, fewer just lack cores.
         IntToLongFunction speed = n -> n >= 7 ? 60 * MS : Math.round(36 * MS * 6.0 / n);
