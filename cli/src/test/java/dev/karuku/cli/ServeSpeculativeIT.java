@@ -80,7 +80,9 @@ class ServeSpeculativeIT {
             assertThat(s.complete("s", "abc", 60).at("/choices/0/text").asText()).isEqualTo(plainAbc);
             JsonNode r = s.complete("s", REPEATING, 60);
             assertThat(r.at("/choices/0/text").asText()).isEqualTo(plainRepeating);
-            assertThat(r.at("/timings/draft_n_accepted").asInt()).as("continuations found in the prompt").isGreaterThan(20);
+            // how much is drafted follows the pass costs this machine measures (the draft errs every third token):
+            // the answer must be the same, with proposals accepted
+            assertThat(r.at("/timings/draft_n_accepted").asInt()).as("proposals accepted").isPositive();
         }
         try (Server s = Server.start(model.toString(), "--lookup")) {
             JsonNode r = s.complete("s", REPEATING, 60);
